@@ -1,0 +1,59 @@
+//! Wire and domain types of the CAMARA Quality-on-Demand (QoD) API.
+//!
+//! One set of types serves both wire versions: QoD 0.10.1 (T-Mobile:
+//! `webhook`, `messages`, Unix-second timestamps) and QoD 1.1.0 (`sink`,
+//! `sinkCredential`, `statusInfo`, RFC 3339 timestamps), plus QoS Profiles
+//! 1.1.0. Parsing is tolerant of what servers add; values the spec constrains
+//! are validated newtypes that say which rule a bad value broke.
+//!
+//! ```
+//! use qod_models::{SessionInfo, QosStatus};
+//! let info: SessionInfo = serde_json::from_str(r#"{
+//!     "sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+//!     "qosProfile": "QOS_L", "duration": 3600,
+//!     "startedAt": "2024-06-01T12:00:00Z", "expiresAt": "2024-06-01T13:00:00Z",
+//!     "qosStatus": "AVAILABLE"
+//! }"#).unwrap();
+//! assert_eq!(info.qos_status, QosStatus::Available);
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod address;
+mod device;
+mod error_info;
+mod event;
+mod identifiers;
+mod notification;
+mod open_enum;
+mod ports;
+mod profile;
+mod secret;
+mod session;
+mod timestamp;
+mod validated_string;
+mod validation;
+
+pub use address::{Ipv4Network, Ipv6Network};
+pub use device::{ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber};
+pub use error_info::{ErrorCode, ErrorInfo};
+pub use event::{CLOUDEVENTS_CONTENT_TYPE, EventType, QosStatusChangedData, QosStatusChangedEvent};
+pub use identifiers::{QosProfileName, SessionId, XCorrelator};
+pub use notification::{
+    CredentialType, NotificationToken, NotificationUrl, SinkCredential, SinkUrl, Webhook,
+};
+pub use ports::{Port, PortRange, PortsSpec};
+pub use profile::{
+    CountryAvailability, DurationSpec, L4sQueueType, QosProfile, QosProfileFilter,
+    QosProfileStatus, Rate, RateUnit, ServiceClass, TimeUnit,
+};
+pub use secret::SecretString;
+pub use session::{
+    CreateSession, ExtendSessionDuration, Message, QosStatus, RetrieveSessionsInput, SessionInfo,
+    Severity, StatusInfo,
+};
+pub use timestamp::{Timestamp, TimestampFormat};
+pub use validation::ValidationError;
+
+pub use time;
+pub use uuid;
