@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::open_enum::open_enum;
+use crate::open_enum;
 
 open_enum! {
     /// The `code` of a CAMARA error, across 0.10.1, 1.1.0 and QoS Profiles 1.1.0.

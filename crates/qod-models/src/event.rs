@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::open_enum::open_enum;
+use crate::open_enum;
 use crate::{QosStatus, SessionId, StatusInfo, Timestamp};
 
 /// The media type of notification bodies.

@@ -166,13 +166,19 @@ mod tests {
         assert!(QosProfileName::parse("QOS").is_ok());
         assert!(QosProfileName::parse("a".repeat(256)).is_ok());
         assert!(QosProfileName::parse("a".repeat(257)).is_err());
-        assert!(QosProfileName::parse("QOS VC").unwrap_err().rule().contains("' '"));
+        assert!(
+            QosProfileName::parse("QOS VC")
+                .unwrap_err()
+                .rule()
+                .contains("' '")
+        );
         assert!(QosProfileName::parse("QOS/VC").is_err());
     }
 
     #[test]
     fn session_id_serde() {
-        let id: SessionId = serde_json::from_str("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"").unwrap();
+        let id: SessionId =
+            serde_json::from_str("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"").unwrap();
         assert_eq!(
             serde_json::to_string(&id).unwrap(),
             "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""

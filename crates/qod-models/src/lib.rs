@@ -35,7 +35,9 @@ mod validated_string;
 mod validation;
 
 pub use address::{Ipv4Network, Ipv6Network};
-pub use device::{ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber};
+pub use device::{
+    ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber,
+};
 pub use error_info::{ErrorCode, ErrorInfo};
 pub use event::{CLOUDEVENTS_CONTENT_TYPE, EventType, QosStatusChangedData, QosStatusChangedEvent};
 pub use identifiers::{QosProfileName, SessionId, XCorrelator};

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::open_enum::open_enum;
+use crate::open_enum;
 use crate::validated_string::{check_length, validated_string};
 use crate::{SecretString, Timestamp, ValidationError};
 
@@ -61,7 +61,9 @@ fn is_loopback_authority(rest: &str) -> bool {
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or_default()
     } else {
-        authority.rsplit_once(':').map_or(authority, |(host, _)| host)
+        authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host)
     };
     host.eq_ignore_ascii_case("localhost")
         || host
@@ -200,11 +202,21 @@ impl SinkCredential {
         if self.credential_type != CredentialType::AccessToken {
             return Err(ValidationError::new(
                 "credentialType",
-                format!("must be ACCESSTOKEN in QoD 1.1.0, got {}", self.credential_type),
+                format!(
+                    "must be ACCESSTOKEN in QoD 1.1.0, got {}",
+                    self.credential_type
+                ),
             ));
         }
-        if self.access_token.as_ref().is_none_or(SecretString::is_empty) {
-            return Err(ValidationError::new("accessToken", "is required for ACCESSTOKEN"));
+        if self
+            .access_token
+            .as_ref()
+            .is_none_or(SecretString::is_empty)
+        {
+            return Err(ValidationError::new(
+                "accessToken",
+                "is required for ACCESSTOKEN",
+            ));
         }
         if self.access_token_expires_utc.is_none() {
             return Err(ValidationError::new(
@@ -239,7 +251,11 @@ mod tests {
     #[test]
     fn credential_rules() {
         let expires = Timestamp::from_unix(1_700_000_000).unwrap();
-        assert!(SinkCredential::access_token("t", expires).validate().is_ok());
+        assert!(
+            SinkCredential::access_token("t", expires)
+                .validate()
+                .is_ok()
+        );
         let mut plain = SinkCredential::access_token("t", expires);
         plain.credential_type = CredentialType::Plain;
         assert_eq!(plain.validate().unwrap_err().field(), "credentialType");
@@ -250,7 +266,13 @@ mod tests {
         assert_eq!(empty.validate().unwrap_err().field(), "accessToken");
         empty.access_token_expires_utc = None;
         empty.access_token = Some("x".into());
-        assert_eq!(empty.validate().unwrap_err().field(), "accessTokenExpiresUtc");
-        assert!(!format!("{:?}", SinkCredential::access_token("canary-tok", expires)).contains("canary"));
+        assert_eq!(
+            empty.validate().unwrap_err().field(),
+            "accessTokenExpiresUtc"
+        );
+        assert!(
+            !format!("{:?}", SinkCredential::access_token("canary-tok", expires))
+                .contains("canary")
+        );
     }
 }

@@ -4,6 +4,10 @@
 //! response because of one new status string is worse than useless, so every
 //! wire enum carries an `Unknown(String)` fallback and round-trips it.
 
+/// Defines a wire enum with an `Unknown(String)` fallback. Used by qod's own
+/// crates; not a stable API.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -76,5 +80,3 @@ macro_rules! open_enum {
         }
     };
 }
-
-pub(crate) use open_enum;

@@ -102,7 +102,10 @@ impl PortRange {
         if self.from > self.to {
             Err(ValidationError::new(
                 "from",
-                format!("must not be greater than `to` ({} > {})", self.from, self.to),
+                format!(
+                    "must not be greater than `to` ({} > {})",
+                    self.from, self.to
+                ),
             ))
         } else {
             Ok(())
@@ -156,7 +159,10 @@ impl PortsSpec {
         }
         if let Some(ranges) = &self.ranges {
             if ranges.is_empty() {
-                return Err(ValidationError::new("ranges", "must not be empty (minItems: 1)"));
+                return Err(ValidationError::new(
+                    "ranges",
+                    "must not be empty (minItems: 1)",
+                ));
             }
             for (index, range) in ranges.iter().enumerate() {
                 range
@@ -165,7 +171,10 @@ impl PortsSpec {
             }
         }
         if self.ports.as_ref().is_some_and(Vec::is_empty) {
-            return Err(ValidationError::new("ports", "must not be empty (minItems: 1)"));
+            return Err(ValidationError::new(
+                "ports",
+                "must not be empty (minItems: 1)",
+            ));
         }
         Ok(())
     }
@@ -239,6 +248,9 @@ mod tests {
         };
         assert_eq!(reversed.validate().unwrap_err().field(), "ranges[0].from");
         assert!(",".parse::<PortsSpec>().is_err());
-        assert_eq!("1-2,3".parse::<PortsSpec>().map(|s| s.contains(Port(2))), Ok(true));
+        assert_eq!(
+            "1-2,3".parse::<PortsSpec>().map(|s| s.contains(Port(2))),
+            Ok(true)
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::open_enum::open_enum;
+use crate::open_enum;
 use crate::{Device, QosProfileName};
 
 open_enum! {

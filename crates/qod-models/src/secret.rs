@@ -84,6 +84,9 @@ mod tests {
     #[test]
     fn serialises_the_value_for_the_wire() {
         let secret = SecretString::new("abc");
-        assert_eq!(serde_json::to_string(&secret).unwrap_or_default(), "\"abc\"");
+        assert_eq!(
+            serde_json::to_string(&secret).unwrap_or_default(),
+            "\"abc\""
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::open_enum::open_enum;
+use crate::open_enum;
 use crate::{
     ApplicationServer, Device, PortsSpec, QosProfileName, SessionId, SinkCredential, SinkUrl,
     Timestamp, Webhook,
@@ -303,7 +303,10 @@ mod tests {
         let body = r#"{"id":"123e4567-e89b-12d3-a456-426614174000","qosProfile":"QOS_VC",
             "duration":86400,"startedAt":1639479600,"expiresAt":1639566000,"qosStatus":"AVAILABLE"}"#;
         let info: SessionInfo = serde_json::from_str(body).unwrap();
-        assert_eq!(info.session_id.to_string(), "123e4567-e89b-12d3-a456-426614174000");
+        assert_eq!(
+            info.session_id.to_string(),
+            "123e4567-e89b-12d3-a456-426614174000"
+        );
         let missing = r#"{"qosProfile":"QOS_VC","duration":1,"qosStatus":"AVAILABLE"}"#;
         let err = serde_json::from_str::<SessionInfo>(missing).unwrap_err();
         assert!(err.to_string().contains("sessionId"));

@@ -99,7 +99,10 @@ impl Serialize for Timestamp {
         match self.format {
             TimestampFormat::UnixSeconds => serializer.serialize_i64(self.unix_seconds()),
             TimestampFormat::Rfc3339 => {
-                let text = self.at.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
+                let text = self
+                    .at
+                    .format(&Rfc3339)
+                    .map_err(serde::ser::Error::custom)?;
                 serializer.serialize_str(&text)
             }
         }
@@ -166,7 +169,10 @@ mod tests {
 
     #[test]
     fn keeps_offsets_and_fractions_on_round_trip() {
-        for text in ["\"2023-07-03T12:27:08.312Z\"", "\"2024-06-01T14:00:00+02:00\""] {
+        for text in [
+            "\"2023-07-03T12:27:08.312Z\"",
+            "\"2024-06-01T14:00:00+02:00\"",
+        ] {
             let ts = parse(text).unwrap();
             let again: Timestamp = parse(&serde_json::to_string(&ts).unwrap()).unwrap();
             assert_eq!(ts, again);

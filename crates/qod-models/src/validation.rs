@@ -80,7 +80,9 @@ mod tests {
 
     #[test]
     fn under_builds_json_paths() {
-        let err = ValidationError::new("publicPort", "r").under("ipv4Address").under("device");
+        let err = ValidationError::new("publicPort", "r")
+            .under("ipv4Address")
+            .under("device");
         assert_eq!(err.field(), "device.ipv4Address.publicPort");
         let err = ValidationError::new("[2]", "r").under("ports");
         assert_eq!(err.field(), "ports[2]");

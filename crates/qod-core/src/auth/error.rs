@@ -1,0 +1,80 @@
+//! What can go wrong while authenticating.
+
+use std::fmt;
+
+use http::StatusCode;
+
+use crate::auth::oauth2::OAuthErrorCode;
+use crate::error::snippet;
+
+/// An authentication failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The private key cannot be used (found when the credentials are built).
+    #[error("unusable private key: {0}")]
+    Key(String),
+    /// A credential setting is malformed (found when the credentials are built).
+    #[error("invalid credentials: {0}")]
+    Config(String),
+    /// The token endpoint answered with an RFC 6749 §5.2 error.
+    #[error(transparent)]
+    OAuth(Box<OAuthError>),
+    /// The token endpoint answered with a status and body that are not a token.
+    #[error("token endpoint answered HTTP {}: {}", status.as_u16(), snippet(body))]
+    TokenEndpoint {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The raw body.
+        body: Vec<u8>,
+    },
+    /// The token response is not valid JSON of the expected shape.
+    #[error("cannot decode the token response: {source}")]
+    TokenDecode {
+        /// The raw body.
+        body: Vec<u8>,
+        /// What did not parse.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The token is not a bearer token.
+    #[error("unsupported token type {0:?}: only bearer tokens are supported")]
+    UnsupportedTokenType(String),
+    /// Signing the proof-of-possession token failed.
+    #[error("cannot sign the proof-of-possession token: {0}")]
+    Signing(String),
+    /// The server kept refusing fresh tokens (401 after a refresh).
+    #[error("the server refused a freshly fetched token")]
+    Rejected,
+}
+
+/// An RFC 6749 §5.2 error response from a token endpoint.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OAuthError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `error` code.
+    pub code: OAuthErrorCode,
+    /// The `error_description`.
+    pub description: Option<String>,
+    /// The `error_uri`.
+    pub uri: Option<String>,
+}
+
+impl fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "token request refused (HTTP {}): {}",
+            self.status.as_u16(),
+            self.code
+        )?;
+        if let Some(description) = &self.description {
+            write!(f, ": {description}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for OAuthError {}

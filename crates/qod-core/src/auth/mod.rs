@@ -1,0 +1,216 @@
+//! Authentication as pure state machines: the core builds token requests and
+//! reads token responses; whatever transport the caller has sends them.
+//!
+//! Three modes: a static bearer token, OAuth 2.0 client credentials, and
+//! T-Mobile TAAP (access token plus a proof-of-possession token per call).
+
+mod cache;
+mod error;
+pub(crate) mod oauth2;
+#[cfg(feature = "tmobile")]
+mod pop;
+#[cfg(feature = "tmobile")]
+mod taap;
+mod token;
+
+pub use cache::{CacheLookup, FetchPermit, TokenCache};
+pub use error::{AuthError, OAuthError};
+pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
+#[cfg(feature = "tmobile")]
+pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
+#[cfg(feature = "tmobile")]
+pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
+pub use token::AccessToken;
+
+pub(crate) use token::TokenResponse;
+
+use std::time::{Duration, SystemTime};
+
+use http::header::AUTHORIZATION;
+use http::{HeaderValue, Request, Response};
+use uuid::Uuid;
+
+use crate::Endpoint;
+
+/// How long before expiry a token is refreshed, by default.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// How a client authenticates.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// No authentication (a local sandbox).
+    None,
+    /// A bearer token the caller already has. It is used until the caller
+    /// replaces the client; a 401 is returned as an error.
+    Bearer(AccessToken),
+    /// OAuth 2.0 client credentials (RFC 6749 §4.4).
+    ClientCredentials(ClientCredentials),
+    /// T-Mobile TAAP: access token plus a PoP token on every call.
+    #[cfg(feature = "tmobile")]
+    TMobile(TaapCredentials),
+}
+
+impl Credentials {
+    /// A static bearer token.
+    pub fn bearer(token: impl Into<qod_models::SecretString>) -> Self {
+        Credentials::Bearer(AccessToken::new(token))
+    }
+}
+
+/// What to do before a call can be authorized.
+#[derive(Debug)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)] // short-lived, moved once: boxing would only add an allocation
+pub enum TokenStep {
+    /// Authorize the call with this token (`None`: no authentication).
+    Ready(Option<AccessToken>),
+    /// Send `request` to the token endpoint and hand its response, with the
+    /// permit, to [`Authenticator::finish_fetch`].
+    Fetch {
+        /// The token request.
+        request: Request<Vec<u8>>,
+        /// The permit to store the token.
+        permit: FetchPermit,
+    },
+}
+
+/// Credentials with their per-client token cache.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use qod_core::Endpoint;
+/// use qod_core::auth::{Authenticator, Credentials, TokenStep};
+/// let auth = Authenticator::new(Credentials::bearer("abc123"));
+/// let endpoint = Endpoint::tmobile_sandbox();
+/// let TokenStep::Ready(token) = auth.token(&endpoint, SystemTime::now(), uuid::Uuid::nil()).unwrap() else {
+///     unreachable!("a static token needs no fetch")
+/// };
+/// let mut request = http::Request::get("https://h/qod/v0/sessions/x").body(Vec::new()).unwrap();
+/// auth.authorize(&mut request, token.as_ref(), SystemTime::now(), uuid::Uuid::nil()).unwrap();
+/// assert_eq!(request.headers()["authorization"], "Bearer abc123");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Authenticator {
+    credentials: Credentials,
+    cache: TokenCache,
+    refresh_margin: Duration,
+}
+
+impl Authenticator {
+    /// An authenticator with an empty cache of its own.
+    pub fn new(credentials: Credentials) -> Self {
+        Authenticator {
+            credentials,
+            cache: TokenCache::new(),
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+        }
+    }
+
+    /// Refreshes tokens `margin` before they expire (default 60 s; at most
+    /// half a token's lifetime).
+    #[must_use]
+    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Whether fetching a new token can cure a 401.
+    pub fn can_refresh(&self) -> bool {
+        !matches!(self.credentials, Credentials::None | Credentials::Bearer(_))
+    }
+
+    /// The token for a call at `now`, or the request that fetches one. With
+    /// fetched tokens, waits while another caller of this client fetches.
+    /// `jti` identifies the PoP token of a TAAP token request.
+    pub fn token(
+        &self,
+        endpoint: &Endpoint,
+        now: SystemTime,
+        jti: Uuid,
+    ) -> Result<TokenStep, AuthError> {
+        match &self.credentials {
+            Credentials::None => Ok(TokenStep::Ready(None)),
+            Credentials::Bearer(token) => Ok(TokenStep::Ready(Some(token.clone()))),
+            Credentials::ClientCredentials(credentials) => {
+                match self.cache.lookup(now, self.refresh_margin) {
+                    CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
+                    CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
+                        request: credentials.token_request()?,
+                        permit,
+                    }),
+                }
+            }
+            #[cfg(feature = "tmobile")]
+            Credentials::TMobile(credentials) => {
+                match self.cache.lookup(now, self.refresh_margin) {
+                    CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
+                    CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
+                        request: credentials.token_request(endpoint, now, jti)?,
+                        permit,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Reads the token endpoint's response and, on success, caches the token.
+    /// On failure the permit is released, so the next call fetches again.
+    pub fn finish_fetch(
+        &self,
+        permit: FetchPermit,
+        response: Response<Vec<u8>>,
+        now: SystemTime,
+    ) -> Result<AccessToken, AuthError> {
+        let token = match &self.credentials {
+            Credentials::ClientCredentials(credentials) => {
+                credentials.parse_token_response(response, now)?
+            }
+            #[cfg(feature = "tmobile")]
+            Credentials::TMobile(credentials) => credentials.parse_token_response(response, now)?,
+            Credentials::None | Credentials::Bearer(_) => {
+                return Err(AuthError::Config(
+                    "these credentials fetch no token".to_owned(),
+                ));
+            }
+        };
+        permit.complete(token.clone());
+        Ok(token)
+    }
+
+    /// Sets `Authorization: Bearer` and, for TAAP, a fresh PoP token over the
+    /// final request. Call it last, once per attempt.
+    pub fn authorize(
+        &self,
+        request: &mut Request<Vec<u8>>,
+        token: Option<&AccessToken>,
+        now: SystemTime,
+        jti: Uuid,
+    ) -> Result<(), AuthError> {
+        if let Some(token) = token {
+            let mut value =
+                HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
+                    AuthError::Config("the access token is not a valid header value".to_owned())
+                })?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        #[cfg(feature = "tmobile")]
+        if let Credentials::TMobile(credentials) = &self.credentials {
+            credentials.add_pop(request, now, jti)?;
+        }
+        #[cfg(not(feature = "tmobile"))]
+        let _ = (now, jti);
+        Ok(())
+    }
+
+    /// Forgets `token` after a 401, so the next call fetches a new one.
+    pub fn invalidate(&self, token: &AccessToken) {
+        self.cache.invalidate(token);
+    }
+}

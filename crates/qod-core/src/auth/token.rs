@@ -1,0 +1,139 @@
+//! Access tokens and what token endpoints answer.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use qod_models::SecretString;
+use serde::{Deserialize, Deserializer};
+
+/// An access token with the time it stops being usable. Never printed.
+#[derive(Clone)]
+pub struct AccessToken {
+    inner: Arc<TokenInner>,
+}
+
+struct TokenInner {
+    value: SecretString,
+    id_token: Option<SecretString>,
+    expires_at: Option<SystemTime>,
+    lifetime: Option<Duration>,
+}
+
+impl AccessToken {
+    /// A token that does not expire by itself (a static bearer token).
+    pub fn new(value: impl Into<SecretString>) -> Self {
+        AccessToken {
+            inner: Arc::new(TokenInner {
+                value: value.into(),
+                id_token: None,
+                expires_at: None,
+                lifetime: None,
+            }),
+        }
+    }
+
+    /// A token fetched at `now` that lives `expires_in` seconds, if the server said.
+    pub(crate) fn fetched(
+        value: SecretString,
+        id_token: Option<SecretString>,
+        now: SystemTime,
+        expires_in: Option<u64>,
+    ) -> Self {
+        let lifetime = expires_in.map(Duration::from_secs);
+        AccessToken {
+            inner: Arc::new(TokenInner {
+                value,
+                id_token,
+                expires_at: lifetime.and_then(|lifetime| now.checked_add(lifetime)),
+                lifetime,
+            }),
+        }
+    }
+
+    /// The token itself, for the `Authorization` header.
+    pub fn secret(&self) -> &str {
+        self.inner.value.expose()
+    }
+
+    /// The OpenID Connect id token that came with it (T-Mobile sends one).
+    pub fn id_token(&self) -> Option<&str> {
+        self.inner.id_token.as_ref().map(SecretString::expose)
+    }
+
+    /// When it expires, if the server said.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.inner.expires_at
+    }
+
+    /// Whether this is the very same token (not merely an equal string).
+    pub fn same_as(&self, other: &AccessToken) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Whether it should be refreshed at `now`: `margin` before its expiry,
+    /// but never more than half its lifetime early.
+    pub(crate) fn needs_refresh(&self, now: SystemTime, margin: Duration) -> bool {
+        let Some(expires_at) = self.inner.expires_at else {
+            return false;
+        };
+        let margin = self
+            .inner
+            .lifetime
+            .map_or(margin, |lifetime| margin.min(lifetime / 2));
+        match expires_at.checked_sub(margin) {
+            Some(refresh_at) => now >= refresh_at,
+            None => true,
+        }
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("value", &"[redacted]")
+            .field("expires_at", &self.inner.expires_at)
+            .finish()
+    }
+}
+
+/// `expires_in` as a number or, as some servers send it, a string of digits.
+fn lenient_seconds<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Seconds {
+        Number(u64),
+        Float(f64),
+        Text(String),
+    }
+    match Option::<Seconds>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Seconds::Number(n)) => Ok(Some(n)),
+        Some(Seconds::Float(f)) if f.is_finite() && f >= 0.0 => Ok(Some(f as u64)),
+        Some(Seconds::Float(f)) => Err(serde::de::Error::custom(format!(
+            "expires_in {f} is not a number of seconds"
+        ))),
+        Some(Seconds::Text(text)) => text.trim().parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!("expires_in {text:?} is not a number of seconds"))
+        }),
+    }
+}
+
+/// A successful token response (RFC 6749 §5.1, and T-Mobile's variant).
+#[derive(Deserialize)]
+pub(crate) struct TokenResponse {
+    pub(crate) access_token: SecretString,
+    #[serde(default)]
+    pub(crate) token_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_seconds")]
+    pub(crate) expires_in: Option<u64>,
+    #[serde(default)]
+    pub(crate) id_token: Option<SecretString>,
+}
+
+impl TokenResponse {
+    /// The token, expiring `expires_in` after `now`.
+    pub(crate) fn into_token(self, now: SystemTime) -> AccessToken {
+        AccessToken::fetched(self.access_token, self.id_token, now, self.expires_in)
+    }
+}

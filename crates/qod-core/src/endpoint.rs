@@ -1,0 +1,405 @@
+//! Where the API lives and which dialect it speaks.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use http::Uri;
+use http::uri::{Authority, Scheme};
+
+/// The QoD wire version a server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// QoD 0.10.1 (T-Mobile, `.../qod/v0`): `webhook`, Unix-second timestamps.
+    V0_10,
+    /// QoD 1.x (`.../quality-on-demand/v1`): `sink`, RFC 3339 timestamps, extend, retrieve.
+    V1,
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApiVersion::V0_10 => "0.10",
+            ApiVersion::V1 => "1",
+        })
+    }
+}
+
+impl std::str::FromStr for ApiVersion {
+    type Err = EndpointError;
+    fn from_str(text: &str) -> Result<Self, EndpointError> {
+        match text {
+            "0.10" | "0.10.1" | "v0" | "0" => Ok(ApiVersion::V0_10),
+            "1" | "1.1" | "1.1.0" | "v1" => Ok(ApiVersion::V1),
+            other => Err(EndpointError::new(format!(
+                "unknown API version {other:?}: expected 0.10 or 1"
+            ))),
+        }
+    }
+}
+
+/// Operator-specific rules on top of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Flavor {
+    /// The CAMARA spec as written.
+    Camara,
+    /// T-Mobile: `applicationServer` optional, `duration` at least 60 seconds.
+    TMobile,
+}
+
+/// An endpoint URL that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid endpoint: {reason}")]
+pub struct EndpointError {
+    reason: String,
+}
+
+impl EndpointError {
+    fn new(reason: impl Into<String>) -> Self {
+        EndpointError {
+            reason: reason.into(),
+        }
+    }
+
+    /// Why the endpoint was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// A base URL split into what requests are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BaseUrl {
+    scheme: Scheme,
+    authority: Authority,
+    /// The path without a trailing slash; empty for the root.
+    path: String,
+}
+
+impl BaseUrl {
+    fn parse(text: &str, allow_plain_http: bool) -> Result<Self, EndpointError> {
+        let uri: Uri = text
+            .parse()
+            .map_err(|e| EndpointError::new(format!("{text:?} is not a URL: {e}")))?;
+        let scheme = uri
+            .scheme()
+            .cloned()
+            .ok_or_else(|| EndpointError::new(format!("{text:?} has no scheme (https://...)")))?;
+        let authority = uri
+            .authority()
+            .cloned()
+            .ok_or_else(|| EndpointError::new(format!("{text:?} has no host")))?;
+        if authority.as_str().contains('@') {
+            return Err(EndpointError::new(
+                "credentials in the URL are not allowed; configure authentication instead",
+            ));
+        }
+        if authority.host().is_empty() {
+            return Err(EndpointError::new(format!("{text:?} has no host")));
+        }
+        if uri.query().is_some() {
+            return Err(EndpointError::new(format!(
+                "{text:?} has a query string; a base URL cannot"
+            )));
+        }
+        if scheme == Scheme::HTTP {
+            if !allow_plain_http && !is_loopback_host(authority.host()) {
+                return Err(EndpointError::new(format!(
+                    "plain http to {} is refused: use https, or allow plain http explicitly",
+                    authority.host()
+                )));
+            }
+        } else if scheme != Scheme::HTTPS {
+            return Err(EndpointError::new(format!(
+                "scheme {scheme} is not supported: use https"
+            )));
+        }
+        let path = uri.path().trim_end_matches('/').to_owned();
+        Ok(BaseUrl {
+            scheme,
+            authority,
+            path,
+        })
+    }
+
+    /// The URI of `suffix` (which starts with `/` and is already encoded) under this base.
+    pub(crate) fn join(&self, suffix: &str) -> Result<Uri, http::Error> {
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(format!("{}{}", self.path, suffix))
+            .build()
+    }
+
+    fn to_url(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.authority, self.path)
+    }
+}
+
+/// Whether `host` (as an URI authority writes it) is a loopback host.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A QoD API endpoint: its base URL, the QoS-profiles base URL, the wire
+/// version and the operator's flavor.
+///
+/// ```
+/// use qod_core::{ApiVersion, Endpoint};
+/// let tmobile = Endpoint::tmobile_production();
+/// assert_eq!(tmobile.api_version(), ApiVersion::V0_10);
+///
+/// let camara = Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap();
+/// assert_eq!(camara.api_version(), ApiVersion::V1);
+/// assert_eq!(camara.qos_profiles_url(), "https://api.example.com/qos-profiles/v1");
+///
+/// assert!(Endpoint::new("http://api.example.com/qod/v0").is_err());
+/// assert!(Endpoint::new("http://127.0.0.1:9091/qod/v0").is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    sessions: BaseUrl,
+    profiles: BaseUrl,
+    version: ApiVersion,
+    flavor: Flavor,
+}
+
+impl Endpoint {
+    /// T-Mobile production: `https://naas.t-mobile.com/qod/v0`.
+    pub fn tmobile_production() -> Self {
+        Self::tmobile("naas.t-mobile.com")
+    }
+
+    /// T-Mobile sandbox: `https://naas-sandbox.t-mobile.com/qod/v0`.
+    pub fn tmobile_sandbox() -> Self {
+        Self::tmobile("naas-sandbox.t-mobile.com")
+    }
+
+    fn tmobile(host: &'static str) -> Self {
+        let base = BaseUrl {
+            scheme: Scheme::HTTPS,
+            authority: Authority::from_static(host),
+            path: "/qod/v0".to_owned(),
+        };
+        Endpoint {
+            sessions: base.clone(),
+            profiles: base,
+            version: ApiVersion::V0_10,
+            flavor: Flavor::TMobile,
+        }
+    }
+
+    /// An endpoint from its base URL, the version inferred from the path
+    /// (`.../v0` is 0.10, `.../v1` is 1.x). Plain http is refused except to a
+    /// loopback host.
+    pub fn new(base_url: &str) -> Result<Self, EndpointError> {
+        EndpointBuilder::new(base_url).build()
+    }
+
+    /// A builder for the settings [`Endpoint::new`] infers.
+    pub fn builder(base_url: &str) -> EndpointBuilder {
+        EndpointBuilder::new(base_url)
+    }
+
+    /// The wire version.
+    pub fn api_version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// The operator's flavor.
+    pub fn flavor(&self) -> Flavor {
+        self.flavor
+    }
+
+    /// The sessions base URL.
+    pub fn base_url(&self) -> String {
+        self.sessions.to_url()
+    }
+
+    /// The QoS-profiles base URL.
+    pub fn qos_profiles_url(&self) -> String {
+        self.profiles.to_url()
+    }
+
+    /// The host and port of the sessions API, e.g. for a TAAP token URL.
+    pub fn authority(&self) -> &str {
+        self.sessions.authority.as_str()
+    }
+
+    /// The scheme of the sessions API.
+    pub fn scheme(&self) -> &str {
+        self.sessions.scheme.as_str()
+    }
+
+    pub(crate) fn sessions(&self) -> &BaseUrl {
+        &self.sessions
+    }
+
+    pub(crate) fn profiles(&self) -> &BaseUrl {
+        &self.profiles
+    }
+}
+
+/// Builds an [`Endpoint`] with settings beyond the base URL.
+#[derive(Debug, Clone)]
+pub struct EndpointBuilder {
+    base_url: String,
+    profiles_url: Option<String>,
+    version: Option<ApiVersion>,
+    flavor: Flavor,
+    allow_plain_http: bool,
+}
+
+impl EndpointBuilder {
+    fn new(base_url: &str) -> Self {
+        EndpointBuilder {
+            base_url: base_url.to_owned(),
+            profiles_url: None,
+            version: None,
+            flavor: Flavor::Camara,
+            allow_plain_http: false,
+        }
+    }
+
+    /// Sets the wire version instead of inferring it from the path.
+    #[must_use]
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Sets the operator flavor (default: [`Flavor::Camara`]).
+    #[must_use]
+    pub fn flavor(mut self, flavor: Flavor) -> Self {
+        self.flavor = flavor;
+        self
+    }
+
+    /// Sets the QoS-profiles base URL. By default: for 0.10 the sessions base;
+    /// for 1.x `.../quality-on-demand/v1` becomes `.../qos-profiles/v1`.
+    #[must_use]
+    pub fn qos_profiles_url(mut self, url: &str) -> Self {
+        self.profiles_url = Some(url.to_owned());
+        self
+    }
+
+    /// Allows plain `http://` to hosts that are not loopback. Only for networks
+    /// you trust: tokens would cross them in clear text.
+    #[must_use]
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+
+    /// Checks the URLs and makes the endpoint.
+    pub fn build(self) -> Result<Endpoint, EndpointError> {
+        let sessions = BaseUrl::parse(&self.base_url, self.allow_plain_http)?;
+        let version = match self.version {
+            Some(version) => version,
+            None => infer_version(&sessions.path).ok_or_else(|| {
+                EndpointError::new(format!(
+                    "cannot tell the API version from {:?}: the path should end in /v0 or /v1, or set it explicitly",
+                    self.base_url
+                ))
+            })?,
+        };
+        let profiles = match &self.profiles_url {
+            Some(url) => BaseUrl::parse(url, self.allow_plain_http)?,
+            None => match version {
+                ApiVersion::V0_10 => sessions.clone(),
+                ApiVersion::V1 => BaseUrl {
+                    path: derive_profiles_path(&sessions.path),
+                    ..sessions.clone()
+                },
+            },
+        };
+        Ok(Endpoint {
+            sessions,
+            profiles,
+            version,
+            flavor: self.flavor,
+        })
+    }
+}
+
+fn infer_version(path: &str) -> Option<ApiVersion> {
+    match path.rsplit('/').next()? {
+        "v0" => Some(ApiVersion::V0_10),
+        "v1" => Some(ApiVersion::V1),
+        _ => None,
+    }
+}
+
+/// `/x/quality-on-demand/v1` gives `/x/qos-profiles/v1`; any other path gets
+/// `/qos-profiles/v1` beside its last two segments.
+fn derive_profiles_path(path: &str) -> String {
+    let mut segments: Vec<&str> = path.split('/').collect();
+    if segments.len() >= 3 {
+        segments.truncate(segments.len() - 2);
+    }
+    let parent = segments.join("/");
+    format!("{}/qos-profiles/v1", parent.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_bad_urls() {
+        for bad in [
+            "",
+            "naas.t-mobile.com/qod/v0",
+            "ftp://example.com/qod/v0",
+            "https://user:pw@example.com/qod/v0",
+            "https://example.com/qod/v0?x=1",
+            "http://example.com/qod/v0",
+            "http://10.0.0.1/qod/v0",
+            "https://example.com/qod",
+        ] {
+            assert!(Endpoint::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_http_only_when_allowed_or_loopback() {
+        for loopback in [
+            "http://localhost:8080/qod/v0",
+            "http://127.0.0.1/qod/v0",
+            "http://[::1]:9/quality-on-demand/v1",
+        ] {
+            assert!(Endpoint::new(loopback).is_ok(), "{loopback}");
+        }
+        let allowed = Endpoint::builder("http://sandbox.lan/qod/v0")
+            .allow_plain_http(true)
+            .build();
+        assert!(allowed.is_ok());
+    }
+
+    #[test]
+    fn derives_profiles_url() {
+        let endpoint =
+            Endpoint::new("https://api.example.com/camara/quality-on-demand/v1/").unwrap();
+        assert_eq!(
+            endpoint.base_url(),
+            "https://api.example.com/camara/quality-on-demand/v1"
+        );
+        assert_eq!(
+            endpoint.qos_profiles_url(),
+            "https://api.example.com/camara/qos-profiles/v1"
+        );
+        let explicit = Endpoint::builder("https://a.example/qod")
+            .api_version(ApiVersion::V1)
+            .qos_profiles_url("https://b.example/profiles")
+            .build()
+            .unwrap();
+        assert_eq!(explicit.qos_profiles_url(), "https://b.example/profiles");
+        assert_eq!(
+            Endpoint::tmobile_sandbox().base_url(),
+            "https://naas-sandbox.t-mobile.com/qod/v0"
+        );
+    }
+}

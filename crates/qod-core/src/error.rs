@@ -1,0 +1,199 @@
+//! What can go wrong with a QoD call.
+
+use std::fmt;
+
+use http::StatusCode;
+use qod_models::{ErrorCode, ValidationError};
+
+use crate::ApiVersion;
+
+/// How much of an unexpected body an error message quotes.
+const SNIPPET_LEN: usize = 200;
+
+/// An error from a QoD operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input broke a rule of the spec; nothing was sent.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The operation does not exist in the endpoint's API version; nothing was sent.
+    #[error("{operation} is not part of QoD {version}")]
+    Unsupported {
+        /// The operation.
+        operation: &'static str,
+        /// The endpoint's version.
+        version: ApiVersion,
+    },
+    /// The server answered with a CAMARA error.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The server answered with a status and body qod cannot read as a CAMARA error.
+    #[error(transparent)]
+    UnexpectedResponse(Box<UnexpectedResponse>),
+    /// A success response whose body is not what the spec says.
+    #[error(
+        "cannot decode the {status} response body: {source} (body: {})",
+        snippet(body)
+    )]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `x-correlator` of the call, when known.
+        correlator: Option<String>,
+        /// The raw body.
+        body: Vec<u8>,
+        /// What did not parse.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Authentication failed before the call could be made.
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
+    /// The request could not be delivered or its answer not received.
+    #[error("{source}{}", correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
+    Transport {
+        /// What the transport said.
+        #[source]
+        source: crate::TransportError,
+        /// The `x-correlator` sent with the call.
+        correlator: Option<String>,
+    },
+    /// A request body could not be serialised (e.g. a timestamp outside RFC 3339's years).
+    #[error("cannot serialise the request body: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// An HTTP request could not be assembled (a bug in qod if it ever shows).
+    #[error("cannot build the HTTP request: {0}")]
+    Request(#[from] http::Error),
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::UnexpectedResponse(unexpected) => Some(unexpected.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The CAMARA error code, when the server sent one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api(api) => Some(&api.code),
+            _ => None,
+        }
+    }
+
+    /// The `x-correlator` of the call, when known.
+    pub fn correlator(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.correlator.as_deref(),
+            Error::UnexpectedResponse(unexpected) => unexpected.correlator.as_deref(),
+            Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => {
+                correlator.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether nothing was sent because the input was refused.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::Invalid(_) | Error::Unsupported { .. })
+    }
+
+    /// Sets the correlator where the response did not carry one.
+    pub(crate) fn with_correlator(mut self, sent: Option<&str>) -> Self {
+        let Some(sent) = sent else { return self };
+        let slot = match &mut self {
+            Error::Api(api) => &mut api.correlator,
+            Error::UnexpectedResponse(unexpected) => &mut unexpected.correlator,
+            Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => correlator,
+            _ => return self,
+        };
+        if slot.is_none() {
+            *slot = Some(sent.to_owned());
+        }
+        self
+    }
+}
+
+/// A CAMARA error response: `{status, code, message}`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The CAMARA code.
+    pub code: ErrorCode,
+    /// The server's message.
+    pub message: String,
+    /// The `x-correlator` echoed by the server, or the one sent.
+    pub correlator: Option<String>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )?;
+        if let Some(correlator) = &self.correlator {
+            write!(f, " (x-correlator {correlator})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response that is neither the documented success nor a CAMARA error,
+/// e.g. T-Mobile's `{reasonCode, systemMessage, userMessage}` or an HTML page.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UnexpectedResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `x-correlator` of the call, when known.
+    pub correlator: Option<String>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+impl UnexpectedResponse {
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unexpected HTTP {} response", self.status.as_u16())?;
+        if let Some(correlator) = &self.correlator {
+            write!(f, " (x-correlator {correlator})")?;
+        }
+        if !self.body.is_empty() {
+            write!(f, ": {}", snippet(&self.body))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnexpectedResponse {}
+
+/// The start of a body as text, for messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LEN)]);
+    let mut text: String = text.chars().filter(|c| !c.is_control()).collect();
+    if body.len() > SNIPPET_LEN {
+        text.push('…');
+    }
+    text
+}

@@ -1,0 +1,102 @@
+//! Checking and reading the notifications a server POSTs to your webhook or sink.
+
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{Method, Request};
+use qod_models::{CLOUDEVENTS_CONTENT_TYPE, QosStatusChangedEvent};
+use subtle::ConstantTimeEq;
+
+/// Why an incoming notification was refused. Answer 401 for the
+/// authorization variants and 400 for the rest.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotificationError {
+    /// Notifications are POSTed; this was another method.
+    #[error("notifications are POSTed, not sent with {0}")]
+    Method(Method),
+    /// No `Authorization` header although a token is expected.
+    #[error("the Authorization header is missing")]
+    MissingAuthorization,
+    /// The `Authorization` header is not `Bearer <token>`.
+    #[error("the Authorization header is not a Bearer token")]
+    NotBearer,
+    /// The bearer token is not the expected one.
+    #[error("the bearer token does not match")]
+    WrongToken,
+    /// The body is not `application/cloudevents+json` or `application/json`.
+    #[error("unsupported content type {0:?}: expected application/cloudevents+json")]
+    ContentType(String),
+    /// The body is not a QoS status-changed CloudEvent.
+    #[error("the body is not a QoS status-changed event: {0}")]
+    Body(#[source] serde_json::Error),
+}
+
+impl NotificationError {
+    /// Whether this is an authentication failure (answer 401).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self,
+            NotificationError::MissingAuthorization
+                | NotificationError::NotBearer
+                | NotificationError::WrongToken
+        )
+    }
+}
+
+/// Checks an incoming notification and parses its event.
+///
+/// With `expected_token`, the request must carry `Authorization: Bearer
+/// <token>`, compared in constant time. Pass `None` only for a sink you
+/// registered without a token.
+///
+/// ```
+/// use qod_core::notification::verify;
+/// let body = br#"{"id":"1","source":"https://api.example.com/qod/v0/sessions/123e4567-e89b-12d3-a456-426614174000",
+///   "specversion":"1.0","type":"org.camaraproject.qod.v0.qos-status-changed","time":"2021-12-12T00:00:00Z",
+///   "data":{"sessionId":"123e4567-e89b-12d3-a456-426614174000","qosStatus":"AVAILABLE"}}"#;
+/// let request = http::Request::post("/notify")
+///     .header("content-type", "application/cloudevents+json")
+///     .header("authorization", "Bearer c8974e592c2fa383d4a3960714")
+///     .body(body.to_vec())
+///     .unwrap();
+/// let event = verify(&request, Some("c8974e592c2fa383d4a3960714")).unwrap();
+/// assert_eq!(event.data.session_id.to_string(), "123e4567-e89b-12d3-a456-426614174000");
+/// assert!(verify(&request, Some("another-token-of-twenty-chars")).is_err());
+/// ```
+pub fn verify(
+    request: &Request<Vec<u8>>,
+    expected_token: Option<&str>,
+) -> Result<QosStatusChangedEvent, NotificationError> {
+    if request.method() != Method::POST {
+        return Err(NotificationError::Method(request.method().clone()));
+    }
+    if let Some(expected) = expected_token {
+        let header = request
+            .headers()
+            .get(AUTHORIZATION)
+            .ok_or(NotificationError::MissingAuthorization)?;
+        let value = header.as_bytes();
+        let token = match value.get(..7) {
+            Some(scheme) if scheme.eq_ignore_ascii_case(b"bearer ") => &value[7..],
+            _ => return Err(NotificationError::NotBearer),
+        };
+        if !bool::from(token.trim_ascii().ct_eq(expected.as_bytes())) {
+            return Err(NotificationError::WrongToken);
+        }
+    }
+    if let Some(content_type) = request.headers().get(CONTENT_TYPE) {
+        let media_type = content_type
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if media_type != CLOUDEVENTS_CONTENT_TYPE && media_type != "application/json" {
+            return Err(NotificationError::ContentType(
+                String::from_utf8_lossy(content_type.as_bytes()).into_owned(),
+            ));
+        }
+    }
+    serde_json::from_slice(request.body()).map_err(NotificationError::Body)
+}

@@ -1,0 +1,40 @@
+use http::{Method, Request, Response};
+use qod_models::{CreateSession, SessionInfo, XCorrelator};
+
+use crate::operations::Operation;
+use crate::{Endpoint, Error, request, response, validate};
+
+/// `POST /sessions`: creates a QoS session. Never replayed once it may have
+/// reached the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateSessionOp {
+    /// The request body.
+    pub body: CreateSession,
+}
+
+impl CreateSessionOp {
+    /// The operation for `body`.
+    pub fn new(body: CreateSession) -> Self {
+        CreateSessionOp { body }
+    }
+}
+
+impl Operation for CreateSessionOp {
+    type Output = SessionInfo;
+    const IDEMPOTENT: bool = false;
+    const NAME: &'static str = "createSession";
+
+    fn to_request(
+        &self,
+        endpoint: &Endpoint,
+        correlator: Option<&XCorrelator>,
+    ) -> Result<Request<Vec<u8>>, Error> {
+        validate::create_session(&self.body, endpoint)?;
+        let uri = endpoint.sessions().join("/sessions")?;
+        request::build(Method::POST, uri, Some(&self.body), correlator)
+    }
+
+    fn parse(&self, response: Response<Vec<u8>>) -> Result<SessionInfo, Error> {
+        response::parse_json(response)
+    }
+}

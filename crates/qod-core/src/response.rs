@@ -1,0 +1,82 @@
+//! The one status gate every response passes through.
+
+use http::{HeaderMap, Response, StatusCode};
+use qod_models::{ErrorCode, ErrorInfo};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, Error, UnexpectedResponse};
+
+/// The correlator header, request and response.
+pub(crate) const X_CORRELATOR: &str = "x-correlator";
+
+/// A CAMARA error body read leniently: servers send `status` as a string,
+/// leave out `message`, or add fields.
+#[derive(Deserialize)]
+struct LenientErrorInfo {
+    code: String,
+    #[serde(default)]
+    message: Option<serde_json::Value>,
+}
+
+fn response_correlator(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(X_CORRELATOR)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Passes a 2xx response's status and body on; turns everything else into an error.
+///
+/// A non-2xx body with a string `code` is a CAMARA [`ApiError`]; any other
+/// body is kept whole in an [`UnexpectedResponse`].
+pub(crate) fn gate(response: Response<Vec<u8>>) -> Result<(StatusCode, Vec<u8>), Error> {
+    let (parts, body) = response.into_parts();
+    let correlator = response_correlator(&parts.headers);
+    if parts.status.is_success() {
+        return Ok((parts.status, body));
+    }
+    match serde_json::from_slice::<LenientErrorInfo>(&body) {
+        Ok(info) => {
+            let message = match info.message {
+                Some(serde_json::Value::String(text)) => text,
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            Err(Error::Api(Box::new(ApiError {
+                status: parts.status,
+                code: ErrorCode::from(info.code),
+                message,
+                correlator,
+                body,
+            })))
+        }
+        Err(_) => Err(Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+            status: parts.status,
+            correlator,
+            body,
+        }))),
+    }
+}
+
+/// Gates a response and parses its body as `T`.
+pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, Error> {
+    let correlator = response_correlator(response.headers());
+    let (status, body) = gate(response)?;
+    serde_json::from_slice(&body).map_err(|source| Error::Decode {
+        status,
+        correlator,
+        body,
+        source,
+    })
+}
+
+/// Gates a response whose body, if any, carries nothing (DELETE → 204).
+pub(crate) fn parse_empty(response: Response<Vec<u8>>) -> Result<(), Error> {
+    gate(response).map(|_| ())
+}
+
+/// Builds a CAMARA error body, for servers and tests.
+pub fn error_body(status: StatusCode, code: ErrorCode, message: &str) -> Vec<u8> {
+    serde_json::to_vec(&ErrorInfo::new(status.as_u16(), code, message)).unwrap_or_default()
+}
