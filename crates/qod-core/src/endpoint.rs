@@ -1,10 +1,10 @@
 //! Where the API lives and which dialect it speaks.
 
 use std::fmt;
-use std::net::IpAddr;
 
 use http::Uri;
 use http::uri::{Authority, Scheme};
+use qod_models::is_loopback_host;
 
 /// The QoD wire version a server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,13 +135,6 @@ impl BaseUrl {
     fn to_url(&self) -> String {
         format!("{}://{}{}", self.scheme, self.authority, self.path)
     }
-}
-
-/// Whether `host` (as an URI authority writes it) is a loopback host.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A QoD API endpoint: its base URL, the QoS-profiles base URL, the wire

@@ -43,6 +43,7 @@ pub use event::{CLOUDEVENTS_CONTENT_TYPE, EventType, QosStatusChangedData, QosSt
 pub use identifiers::{QosProfileName, SessionId, XCorrelator};
 pub use notification::{
     CredentialType, NotificationToken, NotificationUrl, SinkCredential, SinkUrl, Webhook,
+    is_loopback_host,
 };
 pub use ports::{Port, PortRange, PortsSpec};
 pub use profile::{

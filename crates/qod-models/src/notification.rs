@@ -2,6 +2,7 @@
 //! `webhook` (0.10.1) and `sink` with `sinkCredential` (1.x).
 
 use std::fmt;
+use std::net::IpAddr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -55,20 +56,33 @@ impl<'de> Deserialize<'de> for NotificationToken {
     }
 }
 
+/// Whether `host` is `localhost` or a loopback address; IPv6 may be in brackets.
+///
+/// ```
+/// use qod_models::is_loopback_host;
+/// assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && is_loopback_host("LOCALHOST"));
+/// assert!(!is_loopback_host("127.0.0.1.example.com"));
+/// ```
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Whether `rest` (what follows `scheme://`) names a loopback host.
 fn is_loopback_authority(rest: &str) -> bool {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or_default()
     } else {
         authority
             .rsplit_once(':')
             .map_or(authority, |(host, _)| host)
     };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    is_loopback_host(host)
 }
 
 fn check_url(value: &str, https_only: bool) -> Result<(), String> {

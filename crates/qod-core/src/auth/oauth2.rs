@@ -6,11 +6,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, Response, Uri};
-use qod_models::SecretString;
+use qod_models::{SecretString, is_loopback_host};
 use serde::Deserialize;
 
 use crate::auth::{AccessToken, AuthError, OAuthError, TokenResponse};
-use crate::endpoint::is_loopback_host;
 use qod_models::open_enum;
 
 open_enum! {

@@ -1,0 +1,298 @@
+//! Golden requests: every operation in both wire versions, bodies compared as JSON values.
+
+#![allow(clippy::unwrap_used)]
+
+use http::Request;
+use qod_core::operations::{
+    CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
+    ListQosProfilesOp, RetrieveSessionsOp,
+};
+use qod_core::{ApiVersion, Endpoint, Error, Operation};
+use qod_models::{
+    ApplicationServer, CreateSession, Device, DeviceIpv4Address, NotificationToken,
+    NotificationUrl, PhoneNumber, PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus,
+    SessionId, SinkCredential, SinkUrl, Timestamp, Webhook, XCorrelator,
+};
+use serde_json::{Value, json};
+
+const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
+
+fn v0() -> Endpoint {
+    Endpoint::new("https://api.example.com/qod/v0").unwrap()
+}
+
+fn v1() -> Endpoint {
+    Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap()
+}
+
+fn id() -> SessionId {
+    ID.parse().unwrap()
+}
+
+fn body_json(request: &Request<Vec<u8>>) -> Value {
+    serde_json::from_slice(request.body()).unwrap()
+}
+
+fn header<'a>(request: &'a Request<Vec<u8>>, name: &str) -> Option<&'a str> {
+    request.headers().get(name).map(|v| v.to_str().unwrap())
+}
+
+/// Checks method, URI and the headers every request must or must not carry.
+fn assert_shape(request: &Request<Vec<u8>>, method: &str, uri: &str, has_body: bool) {
+    assert_eq!(request.method(), method);
+    assert_eq!(request.uri(), uri);
+    assert_eq!(header(request, "accept"), Some("application/json"));
+    if has_body {
+        assert_eq!(header(request, "content-type"), Some("application/json"));
+    } else {
+        assert!(request.body().is_empty(), "{method} must carry no body");
+        assert_eq!(header(request, "content-type"), None);
+    }
+}
+
+fn device() -> Device {
+    Device {
+        phone_number: Some(PhoneNumber::parse("+14250000000").unwrap()),
+        ipv4_address: Some(DeviceIpv4Address::with_port(
+            "203.0.113.7".parse().unwrap(),
+            59765,
+        )),
+        ..Device::default()
+    }
+}
+
+fn create_body() -> CreateSession {
+    CreateSession::new(device(), QosProfileName::parse("QOS_VC").unwrap())
+        .with_application_server(ApplicationServer::ipv4("198.51.100.0/24".parse().unwrap()))
+        .with_device_ports("5010-5020,5060".parse::<PortsSpec>().unwrap())
+        .with_application_server_ports(PortsSpec::ports([443]))
+        .with_duration(600)
+}
+
+#[test]
+fn create_session_v0_with_webhook() {
+    let body = create_body().with_webhook(Webhook {
+        notification_url: NotificationUrl::parse("https://app.example.com/notify").unwrap(),
+        notification_auth_token: Some(
+            NotificationToken::parse("c8974e592c2fa383d4a3960714").unwrap(),
+        ),
+    });
+    let correlator = XCorrelator::parse("corr-1").unwrap();
+    let request = CreateSessionOp::new(body)
+        .to_request(&v0(), Some(&correlator))
+        .unwrap();
+    assert_shape(
+        &request,
+        "POST",
+        "https://api.example.com/qod/v0/sessions",
+        true,
+    );
+    assert_eq!(header(&request, "x-correlator"), Some("corr-1"));
+    assert_eq!(
+        body_json(&request),
+        json!({
+            "device": {"phoneNumber": "+14250000000",
+                       "ipv4Address": {"publicAddress": "203.0.113.7", "publicPort": 59765}},
+            "applicationServer": {"ipv4Address": "198.51.100.0/24"},
+            "devicePorts": {"ranges": [{"from": 5010, "to": 5020}], "ports": [5060]},
+            "applicationServerPorts": {"ports": [443]},
+            "qosProfile": "QOS_VC",
+            "duration": 600,
+            "webhook": {"notificationUrl": "https://app.example.com/notify",
+                        "notificationAuthToken": "c8974e592c2fa383d4a3960714"}
+        })
+    );
+}
+
+#[test]
+fn create_session_v1_with_sink() {
+    let expires = Timestamp::parse_rfc3339("2024-06-01T13:00:00Z").unwrap();
+    let body = create_body().with_sink(
+        SinkUrl::parse("https://app.example.com/sink").unwrap(),
+        Some(SinkCredential::access_token("sink-token", expires)),
+    );
+    let request = CreateSessionOp::new(body).to_request(&v1(), None).unwrap();
+    assert_shape(
+        &request,
+        "POST",
+        "https://api.example.com/quality-on-demand/v1/sessions",
+        true,
+    );
+    assert_eq!(header(&request, "x-correlator"), None);
+    let json = body_json(&request);
+    assert_eq!(json["sink"], "https://app.example.com/sink");
+    assert_eq!(
+        json["sinkCredential"],
+        json!({"credentialType": "ACCESSTOKEN", "accessToken": "sink-token",
+               "accessTokenExpiresUtc": "2024-06-01T13:00:00Z", "accessTokenType": "bearer"})
+    );
+    assert!(json.get("webhook").is_none());
+}
+
+#[test]
+fn get_and_delete_in_both_versions() {
+    for (endpoint, base) in [
+        (v0(), "https://api.example.com/qod/v0"),
+        (v1(), "https://api.example.com/quality-on-demand/v1"),
+    ] {
+        let get = GetSessionOp::new(id()).to_request(&endpoint, None).unwrap();
+        assert_shape(&get, "GET", &format!("{base}/sessions/{ID}"), false);
+        let delete = DeleteSessionOp::new(id())
+            .to_request(&endpoint, None)
+            .unwrap();
+        assert_shape(&delete, "DELETE", &format!("{base}/sessions/{ID}"), false);
+    }
+}
+
+#[test]
+fn extend_in_both_versions() {
+    for (endpoint, base) in [
+        (v0(), "https://api.example.com/qod/v0"),
+        (v1(), "https://api.example.com/quality-on-demand/v1"),
+    ] {
+        let request = ExtendSessionOp::new(id(), 1800)
+            .to_request(&endpoint, None)
+            .unwrap();
+        assert_shape(
+            &request,
+            "POST",
+            &format!("{base}/sessions/{ID}/extend"),
+            true,
+        );
+        assert_eq!(
+            body_json(&request),
+            json!({"requestedAdditionalDuration": 1800})
+        );
+    }
+}
+
+#[test]
+fn retrieve_sessions_is_1x_only() {
+    let op = RetrieveSessionsOp::new(Some(Device::with_phone_number(
+        PhoneNumber::parse("+123456789").unwrap(),
+    )));
+    let request = op.to_request(&v1(), None).unwrap();
+    assert_shape(
+        &request,
+        "POST",
+        "https://api.example.com/quality-on-demand/v1/retrieve-sessions",
+        true,
+    );
+    assert_eq!(
+        body_json(&request),
+        json!({"device": {"phoneNumber": "+123456789"}})
+    );
+    let empty = RetrieveSessionsOp::new(None)
+        .to_request(&v1(), None)
+        .unwrap();
+    assert_eq!(body_json(&empty), json!({}));
+    assert!(matches!(
+        op.to_request(&v0(), None),
+        Err(Error::Unsupported {
+            operation: "retrieve-sessions",
+            version: ApiVersion::V0_10
+        })
+    ));
+}
+
+#[test]
+fn qos_profiles_in_both_versions() {
+    let name = QosProfileName::parse("QOS_E").unwrap();
+    let get_v0 = GetQosProfileOp::new(name.clone())
+        .to_request(&v0(), None)
+        .unwrap();
+    assert_shape(
+        &get_v0,
+        "GET",
+        "https://api.example.com/qod/v0/qos-profiles/QOS_E",
+        false,
+    );
+    let get_v1 = GetQosProfileOp::new(name.clone())
+        .to_request(&v1(), None)
+        .unwrap();
+    assert_shape(
+        &get_v1,
+        "GET",
+        "https://api.example.com/qos-profiles/v1/qos-profiles/QOS_E",
+        false,
+    );
+
+    let filter = QosProfileFilter {
+        device: None,
+        name: Some(name),
+        status: Some(QosProfileStatus::Active),
+    };
+    let list_v0 = ListQosProfilesOp::new(filter.clone())
+        .to_request(&v0(), None)
+        .unwrap();
+    assert_shape(
+        &list_v0,
+        "GET",
+        "https://api.example.com/qod/v0/qos-profiles?name=QOS_E&status=ACTIVE",
+        false,
+    );
+    let all_v0 = ListQosProfilesOp::default()
+        .to_request(&v0(), None)
+        .unwrap();
+    assert_shape(
+        &all_v0,
+        "GET",
+        "https://api.example.com/qod/v0/qos-profiles",
+        false,
+    );
+
+    let list_v1 = ListQosProfilesOp::new(QosProfileFilter {
+        device: Some(Device::with_phone_number(
+            PhoneNumber::parse("+123456789").unwrap(),
+        )),
+        ..filter
+    })
+    .to_request(&v1(), None)
+    .unwrap();
+    assert_shape(
+        &list_v1,
+        "POST",
+        "https://api.example.com/qos-profiles/v1/retrieve-qos-profiles",
+        true,
+    );
+    assert_eq!(
+        body_json(&list_v1),
+        json!({"device": {"phoneNumber": "+123456789"}, "name": "QOS_E", "status": "ACTIVE"})
+    );
+}
+
+#[test]
+fn tmobile_create_needs_no_application_server() {
+    let body = CreateSession::new(
+        Device::with_phone_number(PhoneNumber::parse("14250000000").unwrap()),
+        QosProfileName::parse("QOS_VC").unwrap(),
+    );
+    let request = CreateSessionOp::new(body.clone())
+        .to_request(&Endpoint::tmobile_sandbox(), None)
+        .unwrap();
+    assert_shape(
+        &request,
+        "POST",
+        "https://naas-sandbox.t-mobile.com/qod/v0/sessions",
+        true,
+    );
+    assert_eq!(
+        body_json(&request),
+        json!({"device": {"phoneNumber": "14250000000"}, "qosProfile": "QOS_VC"})
+    );
+    let refused = CreateSessionOp::new(body)
+        .to_request(&v0(), None)
+        .unwrap_err();
+    assert!(matches!(refused, Error::Invalid(e) if e.field() == "applicationServer"));
+}
+
+#[test]
+fn base_paths_with_prefixes_are_kept() {
+    let endpoint =
+        Endpoint::new("https://api.example.com/camara/v2.1/quality-on-demand/v1").unwrap();
+    let request = GetSessionOp::new(id()).to_request(&endpoint, None).unwrap();
+    assert_eq!(
+        request.uri(),
+        &*format!("https://api.example.com/camara/v2.1/quality-on-demand/v1/sessions/{ID}")
+    );
+}

@@ -1,0 +1,207 @@
+//! Canary secrets go through every public type, formatter and log line, and never print.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{KEY_PEM, TestClock};
+use http::{Request, Response};
+use qod_core::auth::{
+    AccessToken, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, PopSigner,
+    TaapCredentials, TokenCache,
+};
+use qod_core::{Client, Endpoint, TransportError};
+use qod_models::{
+    CreateSession, Device, NotificationToken, NotificationUrl, PhoneNumber, QosProfileName,
+    SecretString, SinkCredential, Timestamp, Webhook,
+};
+
+const CLIENT_SECRET: &str = "CANARY-client-secret-1";
+const ACCESS_TOKEN: &str = "CANARY-access-token-2";
+const ID_TOKEN: &str = "CANARY-id-token-3";
+const NOTIFICATION_TOKEN: &str = "CANARY-notification-token-4";
+const SINK_TOKEN: &str = "CANARY-sink-token-5";
+
+struct CapturingLogger {
+    lines: Mutex<Vec<String>>,
+}
+
+impl log::Log for CapturingLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        self.lines
+            .lock()
+            .unwrap()
+            .push(format!("{} {}", record.target(), record.args()));
+    }
+    fn flush(&self) {}
+}
+
+static LOGGER: CapturingLogger = CapturingLogger {
+    lines: Mutex::new(Vec::new()),
+};
+
+/// A line of the key's base64 body: it must never show either.
+fn key_canary() -> String {
+    String::from_utf8_lossy(KEY_PEM)
+        .lines()
+        .nth(5)
+        .unwrap()
+        .to_owned()
+}
+
+fn assert_clean(what: &str, text: &str, pop_tokens: &[String]) {
+    use base64::Engine as _;
+    // Basic credentials carry the secret base64-encoded: look for that form too.
+    let basic_taap =
+        base64::engine::general_purpose::STANDARD.encode(format!("client-id:{CLIENT_SECRET}"));
+    let basic_oauth =
+        base64::engine::general_purpose::STANDARD.encode(format!("id:{CLIENT_SECRET}"));
+    for canary in [
+        CLIENT_SECRET,
+        ACCESS_TOKEN,
+        ID_TOKEN,
+        NOTIFICATION_TOKEN,
+        SINK_TOKEN,
+        &key_canary(),
+        &basic_taap,
+        &basic_oauth,
+    ] {
+        assert!(!text.contains(canary), "{what} printed a secret: {text}");
+    }
+    for pop in pop_tokens {
+        assert!(!text.contains(pop.as_str()), "{what} printed a PoP token");
+    }
+}
+
+fn formats<T: std::fmt::Debug>(value: &T) -> String {
+    format!("{value:?}\n{value:#?}")
+}
+
+#[test]
+fn secrets_never_print() {
+    log::set_logger(&LOGGER).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+
+    let pop_tokens = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&pop_tokens);
+    let transport = move |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        if let Some(pop) = request.headers().get("x-authorization") {
+            seen.lock().unwrap().push(pop.to_str().unwrap().to_owned());
+        }
+        let body = if request.uri().path().ends_with("/tokens") {
+            format!(
+                r#"{{"access_token":"{ACCESS_TOKEN}","expires_in":3600,"id_token":"{ID_TOKEN}"}}"#
+            )
+        } else {
+            r#"{"status":404,"code":"NOT_FOUND","message":"Session Id does not exist"}"#.to_owned()
+        };
+        let status = if request.uri().path().ends_with("/tokens") {
+            200
+        } else {
+            404
+        };
+        Ok(Response::builder()
+            .status(status)
+            .body(body.into_bytes())
+            .unwrap())
+    };
+
+    let taap = TaapCredentials::from_pem("client-id", CLIENT_SECRET, KEY_PEM).unwrap();
+    let client = Client::builder(
+        transport,
+        Endpoint::tmobile_sandbox(),
+        Arc::new(TestClock::new()),
+    )
+    .credentials(Credentials::TMobile(taap.clone()))
+    .build();
+    let error = client
+        .get_session("123e4567-e89b-12d3-a456-426614174000".parse().unwrap())
+        .unwrap_err();
+    let token = client.authenticator().credentials().clone();
+
+    let oauth = ClientCredentials::new("https://auth.example.com/token", "id", CLIENT_SECRET)
+        .unwrap()
+        .with_auth_method(ClientAuthMethod::Post);
+    let cache = TokenCache::new();
+    let fetched = AccessToken::new(ACCESS_TOKEN);
+    let body = CreateSession::new(
+        Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
+        QosProfileName::parse("QOS_VC").unwrap(),
+    )
+    .with_webhook(Webhook {
+        notification_url: NotificationUrl::parse("https://app.example.com").unwrap(),
+        notification_auth_token: Some(NotificationToken::parse(NOTIFICATION_TOKEN).unwrap()),
+    });
+    let credential =
+        SinkCredential::access_token(SINK_TOKEN, Timestamp::from_unix(2_000_000_000).unwrap());
+
+    let pops = pop_tokens.lock().unwrap().clone();
+    assert!(
+        pops.len() >= 2,
+        "the token call and the API call carry PoP tokens"
+    );
+    let printed = [
+        ("Client", formats(&client)),
+        ("Credentials", formats(&token)),
+        ("TaapCredentials", formats(&taap)),
+        (
+            "PopSigner",
+            formats(&PopSigner::from_pkcs8_pem(KEY_PEM).unwrap()),
+        ),
+        ("ClientCredentials", formats(&oauth)),
+        (
+            "Credentials::ClientCredentials",
+            formats(&Credentials::ClientCredentials(oauth.clone())),
+        ),
+        (
+            "Credentials::Bearer",
+            formats(&Credentials::bearer(ACCESS_TOKEN)),
+        ),
+        (
+            "Authenticator",
+            formats(&Authenticator::new(Credentials::bearer(ACCESS_TOKEN))),
+        ),
+        ("AccessToken", formats(&fetched)),
+        ("TokenCache", formats(&cache)),
+        ("SecretString", formats(&SecretString::new(CLIENT_SECRET))),
+        ("CreateSession", formats(&body)),
+        ("SinkCredential", formats(&credential)),
+        ("Error", format!("{error}\n{error:?}")),
+        (
+            "token request",
+            formats(
+                &taap
+                    .token_request(
+                        &Endpoint::tmobile_sandbox(),
+                        std::time::SystemTime::now(),
+                        uuid::Uuid::nil(),
+                    )
+                    .unwrap()
+                    .headers(),
+            ),
+        ),
+        (
+            "oauth request headers",
+            formats(
+                &ClientCredentials::new("https://a.example/t", "id", CLIENT_SECRET)
+                    .unwrap()
+                    .token_request()
+                    .unwrap()
+                    .headers(),
+            ),
+        ),
+        ("logs", LOGGER.lines.lock().unwrap().join("\n")),
+    ];
+    for (what, text) in &printed {
+        assert_clean(what, text, &pops);
+    }
+    assert!(
+        !LOGGER.lines.lock().unwrap().is_empty(),
+        "the client logs each attempt"
+    );
+}
