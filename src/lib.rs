@@ -1,1 +1,49 @@
-//! x
+//! qod: a Rust SDK for the CAMARA Quality-on-Demand (QoD) API.
+//!
+//! Ask a mobile network for stable latency or prioritised throughput for one
+//! device's traffic, for a while: create a QoS session, watch its status,
+//! extend it, delete it. One client serves T-Mobile (QoD 0.10.1 with TAAP
+//! proof-of-possession auth) and every operator serving CAMARA QoD 1.x.
+//!
+//! - [`models`]: the wire types, with validated newtypes.
+//! - [`core`]: the sans-IO protocol core, for other runtimes and tests.
+//! - [`Client`] / [`ClientBuilder`] (feature `ureq`, on by default): the blocking client.
+//!
+//! ```no_run
+//! use qod::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
+//!
+//! let client = qod::ClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
+//!     .credentials(qod::Credentials::bearer("my-access-token"))
+//!     .build()?;
+//! let session = client.create_session(
+//!     &CreateSession::new(
+//!         Device::with_phone_number(PhoneNumber::parse("+14255550100")?),
+//!         QosProfileName::parse("QOS_E")?,
+//!     )
+//!     .with_application_server(ApplicationServer::ipv4("198.51.100.10".parse()?))
+//!     .with_duration(600),
+//! )?;
+//! client.delete_session(session.session_id)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "ureq")]
+mod front_door;
+mod std_clock;
+
+#[cfg(feature = "ureq")]
+pub use front_door::{Client, ClientBuilder, SetupError, TMobileEnvironment};
+pub use qod_core::{
+    ApiError, ApiVersion, CallOptions, Clock, Credentials, Delivery, Endpoint, Error, Flavor,
+    IdSource, Operation, RetryPolicy, Transport, TransportError, auth, notification, operations,
+};
+pub use qod_models as models;
+pub use std_clock::StdClock;
+
+/// The sans-IO core, for callers that bring their own transport.
+pub use qod_core as core;
+/// The ureq transport.
+#[cfg(feature = "ureq")]
+pub use qod_ureq as ureq_transport;

@@ -1,1 +1,29 @@
-//! x
+//! The blocking transport for qod over [ureq] 3.
+//!
+//! Safe defaults: every status comes back as a response, redirects are not
+//! followed, a connect timeout of 5 s and an overall timeout of 30 s,
+//! response bodies read to the end (so connections are reused) up to 1 MiB,
+//! no proxy unless asked, rustls with the Mozilla roots.
+//!
+//! ```no_run
+//! use qod_core::Transport;
+//! use qod_ureq::UreqTransport;
+//! let transport = UreqTransport::builder()
+//!     .timeout(std::time::Duration::from_secs(10))
+//!     .body_limit(256 * 1024)
+//!     .build()?;
+//! let response = transport.send(http::Request::get("https://example.com/").body(Vec::new())?)?;
+//! println!("{}", response.status());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod error_mapping;
+mod transport;
+
+pub use transport::{
+    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT, UreqTransport,
+    UreqTransportBuilder,
+};
+pub use ureq;

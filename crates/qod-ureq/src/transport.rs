@@ -1,0 +1,204 @@
+//! The ureq-backed [`Transport`].
+
+use std::time::Duration;
+
+use http::{Method, Request, Response};
+use qod_core::{Delivery, Transport, TransportError};
+use ureq::Agent;
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+
+use crate::error_mapping::transport_error;
+
+/// The longest a connection (TCP and TLS) may take, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a whole call may take, body included, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest response body read, by default: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The `user-agent` sent.
+pub const USER_AGENT: &str = concat!("qod/", env!("CARGO_PKG_VERSION"));
+
+/// A blocking transport over a ureq `Agent`. Cheap to clone: clones share
+/// the connection pool.
+#[derive(Debug, Clone)]
+pub struct UreqTransport {
+    agent: Agent,
+    body_limit: usize,
+}
+
+/// Settings for an [`UreqTransport`].
+#[derive(Debug, Clone)]
+pub struct UreqTransportBuilder {
+    connect_timeout: Duration,
+    timeout: Duration,
+    body_limit: usize,
+    proxy_from_env: bool,
+    root_certificates: Vec<Certificate<'static>>,
+    native_tls: bool,
+    max_idle_connections_per_host: usize,
+}
+
+impl Default for UreqTransportBuilder {
+    fn default() -> Self {
+        UreqTransportBuilder {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
+            proxy_from_env: false,
+            root_certificates: Vec::new(),
+            native_tls: false,
+            max_idle_connections_per_host: 8,
+        }
+    }
+}
+
+impl UreqTransportBuilder {
+    /// The longest a connection (TCP and TLS handshake) may take.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest a whole call may take, reading the body included.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted, in bytes.
+    #[must_use]
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Uses the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY`
+    /// (honouring `NO_PROXY`). Off by default.
+    #[must_use]
+    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
+        self.proxy_from_env = enabled;
+        self
+    }
+
+    /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
+    /// blocks) instead of the Mozilla roots, e.g. for a private CA.
+    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(certificate)) => {
+                    self.root_certificates.push(certificate)
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    return Err(TransportError::with_source(
+                        Delivery::Fatal,
+                        "unreadable root certificate",
+                        error,
+                    ));
+                }
+            }
+        }
+        if self.root_certificates.is_empty() {
+            return Err(TransportError::new(
+                Delivery::Fatal,
+                "no CERTIFICATE found in the PEM",
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
+    /// `native-tls` feature.
+    #[must_use]
+    pub fn native_tls(mut self, enabled: bool) -> Self {
+        self.native_tls = enabled;
+        self
+    }
+
+    /// How many idle connections per host stay open for reuse (default 8).
+    #[must_use]
+    pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
+        self.max_idle_connections_per_host = count;
+        self
+    }
+
+    /// The transport.
+    pub fn build(self) -> Result<UreqTransport, TransportError> {
+        let mut tls = TlsConfig::builder();
+        if self.native_tls {
+            if !cfg!(feature = "native-tls") {
+                return Err(TransportError::new(
+                    Delivery::Fatal,
+                    "native TLS needs qod-ureq's `native-tls` feature",
+                ));
+            }
+            tls = tls.provider(TlsProvider::NativeTls);
+        }
+        if !self.root_certificates.is_empty() {
+            tls = tls.root_certs(RootCerts::new_with_certs(&self.root_certificates));
+        }
+        let config = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(self.connect_timeout))
+            .timeout_global(Some(self.timeout))
+            .user_agent(USER_AGENT)
+            .proxy(if self.proxy_from_env {
+                ureq::Proxy::try_from_env()
+            } else {
+                None
+            })
+            .tls_config(tls.build())
+            .max_idle_connections(self.max_idle_connections_per_host.max(1) * 4)
+            .max_idle_connections_per_host(self.max_idle_connections_per_host)
+            .build();
+        Ok(UreqTransport {
+            agent: Agent::new_with_config(config),
+            body_limit: self.body_limit,
+        })
+    }
+}
+
+impl UreqTransport {
+    /// A transport with the defaults.
+    pub fn new() -> Result<Self, TransportError> {
+        UreqTransportBuilder::default().build()
+    }
+
+    /// A builder to change the defaults.
+    pub fn builder() -> UreqTransportBuilder {
+        UreqTransportBuilder::default()
+    }
+
+    /// The body limit in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
+        let carries_body = matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH
+        );
+        let result = if request.body().is_empty() && !carries_body {
+            // A `()` body sends no content-length: a GET or DELETE has none.
+            self.agent.run(request.map(|_| ()))
+        } else {
+            self.agent.run(request)
+        };
+        let response = result.map_err(|e| transport_error(e, limit))?;
+        let (parts, mut body) = response.into_parts();
+        // ureq refuses a body of exactly the limit, so ask for one byte more.
+        let bytes = body
+            .with_config()
+            .limit(limit.saturating_add(1))
+            .read_to_vec()
+            .map_err(|e| transport_error(e, limit))?;
+        Ok(Response::from_parts(parts, bytes))
+    }
+}
