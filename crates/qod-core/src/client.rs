@@ -192,6 +192,38 @@ impl<T: Transport> Client<T> {
         )
     }
 
+    /// Polls a session every `interval` until it is no longer `REQUESTED`
+    /// (it became `AVAILABLE`, or `UNAVAILABLE`), or `timeout` passes.
+    /// `on_poll` sees each reading, e.g. to show progress.
+    pub fn wait_for_session(
+        &self,
+        session_id: SessionId,
+        interval: Duration,
+        timeout: Duration,
+        mut on_poll: impl FnMut(&SessionInfo),
+    ) -> Result<SessionInfo, Error> {
+        let started = self.clock.now();
+        loop {
+            let info = self.get_session(session_id)?;
+            on_poll(&info);
+            if info.qos_status != qod_models::QosStatus::Requested {
+                return Ok(info);
+            }
+            let waited = self
+                .clock
+                .now()
+                .duration_since(started)
+                .unwrap_or(Duration::ZERO);
+            if waited + interval > timeout {
+                return Err(Error::WaitTimedOut {
+                    waited,
+                    last: Box::new(info),
+                });
+            }
+            self.clock.sleep(interval);
+        }
+    }
+
     /// Runs any operation with per-call options: authentication, retries and
     /// the correlator, which every error of the call carries.
     pub fn execute<O: Operation>(

@@ -59,6 +59,14 @@ pub enum Error {
         /// The `x-correlator` sent with the call.
         correlator: Option<String>,
     },
+    /// A session was still `REQUESTED` when the wait ran out.
+    #[error("session {} still {} after {waited:?}", last.session_id, last.qos_status)]
+    WaitTimedOut {
+        /// How long it waited.
+        waited: std::time::Duration,
+        /// The last reading.
+        last: Box<qod_models::SessionInfo>,
+    },
     /// A request body could not be serialised (e.g. a timestamp outside RFC 3339's years).
     #[error("cannot serialise the request body: {0}")]
     Encode(#[source] serde_json::Error),

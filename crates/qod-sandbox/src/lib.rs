@@ -1,0 +1,176 @@
+//! An offline QoD server: in-memory sessions with a clock-driven lifecycle,
+//! a catalogue of QoS profiles, notifications, token endpoints and fault
+//! injection. It serves QoD 0.10.1 under `/qod/v0` (T-Mobile's path and
+//! rules), QoD 1.1.0 under `/quality-on-demand/v1` and QoS Profiles 1.1.0
+//! under `/qos-profiles/v1`.
+//!
+//! ```
+//! let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
+//! assert!(sandbox.v0_url().starts_with("http://127.0.0.1:"));
+//! sandbox.stop();
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod api;
+mod auth;
+mod catalogue;
+mod clock;
+mod config;
+mod faults;
+mod lifecycle;
+mod notifier;
+mod pop_verify;
+mod render;
+mod reply;
+mod server;
+mod stats;
+mod store;
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+pub use catalogue::Catalogue;
+pub use clock::{ManualClock, SandboxClock, SystemClock};
+pub use config::{Faults, SandboxAuth, SandboxConfig};
+pub use stats::SandboxStats;
+
+use crate::api::Api;
+use crate::auth::AuthState;
+use crate::server::Server;
+
+/// A running sandbox. Dropping it stops it.
+pub struct Sandbox {
+    address: SocketAddr,
+    server: Arc<Server>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Binds `config.address` and serves in background threads.
+    pub fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(&config.address)?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let base_url = format!("http://{address}");
+        let counters = Arc::new(stats::Counters::default());
+        let auth = AuthState::new(config.auth.clone(), config.token_lifetime);
+        let server = Arc::new(Server {
+            api: Api::new(config, counters, base_url),
+            auth,
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("qod-sandbox")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let (shutdown, stopped) = tokio::sync::oneshot::channel();
+        let serving = server.clone();
+        let thread = std::thread::Builder::new()
+            .name("qod-sandbox-main".to_owned())
+            .spawn(move || {
+                runtime.block_on(server::serve(serving, listener, stopped));
+                runtime.shutdown_background();
+            })?;
+        Ok(Sandbox {
+            address,
+            server,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The QoD 0.10.1 base URL (`.../qod/v0`).
+    pub fn v0_url(&self) -> String {
+        format!("{}/qod/v0", self.base_url())
+    }
+
+    /// The QoD 1.1.0 base URL (`.../quality-on-demand/v1`).
+    pub fn v1_url(&self) -> String {
+        format!("{}/quality-on-demand/v1", self.base_url())
+    }
+
+    /// The QoS Profiles 1.1.0 base URL (`.../qos-profiles/v1`).
+    pub fn profiles_url(&self) -> String {
+        format!("{}/qos-profiles/v1", self.base_url())
+    }
+
+    /// The TAAP token URL (`.../oauth2/v2/tokens`).
+    pub fn taap_token_url(&self) -> String {
+        format!("{}/oauth2/v2/tokens", self.base_url())
+    }
+
+    /// The RFC 6749 token URL (`.../oauth/token`).
+    pub fn oauth_token_url(&self) -> String {
+        format!("{}/oauth/token", self.base_url())
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> SandboxStats {
+        self.server.api.counters.snapshot()
+    }
+
+    /// For each x-correlator, how many `POST /sessions` arrived that the
+    /// sandbox did not refuse with 429.
+    pub fn create_receipts(&self) -> HashMap<String, u32> {
+        self.server.api.counters.create_receipts()
+    }
+
+    /// How many sessions are stored (active or recently ended).
+    pub fn session_count(&self) -> usize {
+        self.server.api.session_count()
+    }
+
+    /// Stops serving and waits for the server thread.
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    /// Blocks until the server thread ends (it ends on `stop` from elsewhere or a fatal error).
+    pub fn join(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}

@@ -1,0 +1,64 @@
+//! Delivers notifications from a thread of its own, so that a slow or dead
+//! receiver never holds up the API.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use qod_models::CLOUDEVENTS_CONTENT_TYPE;
+
+use crate::stats::{Counters, bump};
+use crate::store::Notification;
+
+/// Starts the delivery thread; it ends when every sender is dropped.
+pub(crate) fn start(counters: Arc<Counters>) -> Sender<Notification> {
+    let (sender, receiver) = channel();
+    std::thread::Builder::new()
+        .name("qod-sandbox-notifier".to_owned())
+        .spawn(move || deliver_all(&receiver, &counters))
+        .map_err(|e| log::error!("cannot start the notification thread: {e}"))
+        .ok();
+    sender
+}
+
+fn deliver_all(receiver: &Receiver<Notification>, counters: &Counters) {
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(3)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build();
+    let agent = ureq::Agent::new_with_config(config);
+    for notification in receiver {
+        let body = match serde_json::to_vec(&notification.event) {
+            Ok(body) => body,
+            Err(e) => {
+                log::warn!("cannot encode a notification: {e}");
+                continue;
+            }
+        };
+        let mut request = agent
+            .post(&notification.url)
+            .header("content-type", CLOUDEVENTS_CONTENT_TYPE);
+        if let Some(token) = &notification.token {
+            request = request.header("authorization", &format!("Bearer {token}"));
+        }
+        match request.send(&body[..]) {
+            Ok(response) if response.status().is_success() => {
+                bump(&counters.notifications_delivered)
+            }
+            Ok(response) => {
+                bump(&counters.notifications_failed);
+                log::warn!(
+                    "notification to {} answered {}",
+                    notification.url,
+                    response.status()
+                );
+            }
+            Err(e) => {
+                bump(&counters.notifications_failed);
+                log::warn!("notification to {} failed: {e}", notification.url);
+            }
+        }
+    }
+}
