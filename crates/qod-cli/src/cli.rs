@@ -1,0 +1,226 @@
+//! The command line: global options (each also read from the environment) and subcommands.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Quality-on-Demand from the shell: create, watch, extend and delete QoS
+/// sessions, read QoS profiles, or run an offline sandbox.
+#[derive(Debug, Parser)]
+#[command(name = "qod", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How to reach and authenticate to the API.
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// API base URL, e.g. https://naas.t-mobile.com/qod/v0 or https://api.example.com/quality-on-demand/v1
+    #[arg(long, env = "QOD_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Wire version: 0.10 or 1 (inferred from the base path when absent)
+    #[arg(long, env = "QOD_API_VERSION", global = true)]
+    pub api_version: Option<String>,
+    /// Operator rules: tmobile (default for 0.10) or camara (default for 1)
+    #[arg(long, env = "QOD_FLAVOR", global = true)]
+    pub flavor: Option<FlavorArg>,
+    /// Authentication mode
+    #[arg(
+        long,
+        env = "QOD_AUTH",
+        value_enum,
+        default_value = "none",
+        global = true
+    )]
+    pub auth: AuthMode,
+    /// Bearer token (--auth bearer)
+    #[arg(long, env = "QOD_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+    /// Client id (--auth oauth2|tmobile)
+    #[arg(long, env = "QOD_CLIENT_ID", global = true)]
+    pub client_id: Option<String>,
+    /// Client secret (--auth oauth2|tmobile)
+    #[arg(long, env = "QOD_CLIENT_SECRET", hide_env_values = true, global = true)]
+    pub client_secret: Option<String>,
+    /// PKCS#8 PEM RSA key that signs PoP tokens (--auth tmobile)
+    #[arg(long, env = "QOD_PRIVATE_KEY_FILE", global = true)]
+    pub private_key: Option<PathBuf>,
+    /// Token URL (--auth oauth2; for tmobile it defaults to {scheme}://{host}/oauth2/v2/tokens)
+    #[arg(long, env = "QOD_TOKEN_URL", global = true)]
+    pub token_url: Option<String>,
+    /// x-correlator to send (a fresh UUID by default)
+    #[arg(long, global = true)]
+    pub correlator: Option<String>,
+    /// Timeout of each HTTP exchange, in seconds
+    #[arg(long, value_name = "SECS", global = true)]
+    pub timeout: Option<u64>,
+    /// Allow plain http to hosts other than loopback (tokens cross the network in clear text)
+    #[arg(long, global = true)]
+    pub allow_plain_http: bool,
+}
+
+/// Authentication modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMode {
+    /// No authentication (a local sandbox)
+    None,
+    /// A bearer token you already have
+    Bearer,
+    /// OAuth 2.0 client credentials
+    Oauth2,
+    /// T-Mobile TAAP: access token plus proof-of-possession
+    Tmobile,
+}
+
+/// Operator flavors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlavorArg {
+    /// The CAMARA spec as written
+    Camara,
+    /// T-Mobile: applicationServer optional, duration at least 60 s
+    Tmobile,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// QoS sessions
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// QoS profiles
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Run the offline sandbox in the foreground
+    Sandbox(SandboxArgs),
+}
+
+/// Device identifiers.
+#[derive(Debug, Args, Default)]
+pub struct DeviceArgs {
+    /// Phone number, e.g. +14255550100
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Public IPv4 address, optionally with the public port: 203.0.113.7:5060
+    #[arg(long)]
+    pub ipv4: Option<String>,
+    /// Private IPv4 address behind NAT (with --ipv4)
+    #[arg(long)]
+    pub ipv4_private: Option<Ipv4Addr>,
+    /// IPv6 address
+    #[arg(long)]
+    pub ipv6: Option<Ipv6Addr>,
+    /// Network access identifier, e.g. 123456789@domain.com
+    #[arg(long)]
+    pub nai: Option<String>,
+}
+
+/// Session subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Create a session
+    Create(Box<CreateArgs>),
+    /// Read a session
+    Get {
+        /// Session id
+        id: String,
+    },
+    /// Delete a session
+    Delete {
+        /// Session id
+        id: String,
+    },
+    /// Extend an AVAILABLE session
+    Extend {
+        /// Session id
+        id: String,
+        /// Seconds to add
+        #[arg(long)]
+        seconds: u32,
+    },
+    /// The sessions of a device (QoD 1.x)
+    List(DeviceArgs),
+    /// Poll until the session is AVAILABLE or UNAVAILABLE
+    Wait {
+        /// Session id
+        id: String,
+        /// Seconds between polls
+        #[arg(long, default_value_t = 1.0)]
+        interval: f64,
+        /// Give up after this many seconds
+        #[arg(long, default_value_t = 120)]
+        max_wait: u64,
+    },
+}
+
+/// `qod session create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// QoS profile, e.g. QOS_VC or QOS_E
+    #[arg(long)]
+    pub profile: String,
+    /// Duration in seconds
+    #[arg(long)]
+    pub duration: Option<u32>,
+    /// Application server IPv4 address or network (1.2.3.4 or 1.2.3.0/24)
+    #[arg(long)]
+    pub app_server_ipv4: Option<String>,
+    /// Application server IPv6 address or network
+    #[arg(long)]
+    pub app_server_ipv6: Option<String>,
+    /// Device ports, e.g. 5010-5020,5060
+    #[arg(long)]
+    pub device_ports: Option<String>,
+    /// Application server ports, e.g. 443,8000-8010
+    #[arg(long)]
+    pub app_server_ports: Option<String>,
+    /// Notification URL (QoD 0.10)
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Token the server puts on notifications (QoD 0.10, 20 to 256 characters)
+    #[arg(long, requires = "webhook_url")]
+    pub webhook_token: Option<String>,
+    /// Notification sink, https (QoD 1.x)
+    #[arg(long)]
+    pub sink: Option<String>,
+    /// Access token the server puts on notifications (QoD 1.x)
+    #[arg(long, requires = "sink")]
+    pub sink_token: Option<String>,
+}
+
+/// Profile subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Read one profile
+    Get {
+        /// Profile name
+        name: String,
+    },
+    /// List profiles
+    List {
+        /// Only this name
+        #[arg(long)]
+        name: Option<String>,
+        /// Only this status (ACTIVE, INACTIVE, DEPRECATED)
+        #[arg(long)]
+        status: Option<String>,
+        #[command(flatten)]
+        device: DeviceArgs,
+    },
+}
+
+/// `qod sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:9091")]
+    pub addr: String,
+    /// Milliseconds a session stays REQUESTED
+    #[arg(long, default_value_t = 500)]
+    pub available_after_ms: u64,
+}

@@ -1,0 +1,95 @@
+//! Device flags into a `Device`.
+
+use qod::models::{
+    Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber, Port, ValidationError,
+};
+
+use crate::cli::DeviceArgs;
+
+impl DeviceArgs {
+    /// Whether any identifier was given.
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none()
+            && self.ipv4.is_none()
+            && self.ipv4_private.is_none()
+            && self.ipv6.is_none()
+            && self.nai.is_none()
+    }
+
+    /// The device, with each flag checked.
+    pub fn to_device(&self) -> Result<Device, ValidationError> {
+        let phone_number = self
+            .phone
+            .as_deref()
+            .map(PhoneNumber::parse)
+            .transpose()
+            .map_err(|e| e.renamed("--phone"))?;
+        let network_access_identifier = self
+            .nai
+            .as_deref()
+            .map(NetworkAccessIdentifier::parse)
+            .transpose()
+            .map_err(|e| e.renamed("--nai"))?;
+        let ipv4_address = match (&self.ipv4, self.ipv4_private) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(ValidationError::new(
+                    "--ipv4-private",
+                    "needs --ipv4 (the public address)",
+                ));
+            }
+            (Some(text), private) => {
+                let (address, port) = match text.rsplit_once(':') {
+                    Some((address, port)) => (
+                        address,
+                        Some(port.parse::<Port>().map_err(|e| e.renamed("--ipv4"))?),
+                    ),
+                    None => (text.as_str(), None),
+                };
+                let public_address = address.parse().map_err(|_| {
+                    ValidationError::new("--ipv4", format!("{address:?} is not an IPv4 address"))
+                })?;
+                Some(DeviceIpv4Address {
+                    public_address,
+                    private_address: private,
+                    public_port: port,
+                })
+            }
+        };
+        Ok(Device {
+            phone_number,
+            network_access_identifier,
+            ipv4_address,
+            ipv6_address: self.ipv6,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_become_a_device() {
+        let args = DeviceArgs {
+            ipv4: Some("203.0.113.7:5060".into()),
+            ..DeviceArgs::default()
+        };
+        let device = args.to_device().unwrap();
+        assert_eq!(
+            device.ipv4_address.unwrap().public_port,
+            Some(Port::new(5060))
+        );
+        let bad = DeviceArgs {
+            ipv4: Some("203.0.113.7:99999".into()),
+            ..DeviceArgs::default()
+        };
+        assert_eq!(bad.to_device().unwrap_err().field(), "--ipv4");
+        let orphan = DeviceArgs {
+            ipv4_private: Some("10.0.0.1".parse().unwrap()),
+            ..DeviceArgs::default()
+        };
+        assert!(orphan.to_device().is_err());
+        assert!(DeviceArgs::default().is_empty());
+    }
+}

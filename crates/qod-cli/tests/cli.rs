@@ -1,0 +1,403 @@
+//! The `qod` command against the sandbox, over real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
+use serde_json::Value;
+
+fn qod(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qod"));
+    command
+        .args(args)
+        .env_remove("QOD_BASE_URL")
+        .env_remove("QOD_AUTH")
+        .env_remove("QOD_TOKEN");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("qod runs")
+}
+
+fn json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "qod failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn quick_sandbox(auth: SandboxAuth) -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        available_after: Duration::from_millis(100),
+        auth,
+        ..SandboxConfig::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn full_lifecycle_in_0_10() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v0_url();
+    let created = json(&qod(
+        &[
+            "--base-url",
+            &base,
+            "session",
+            "create",
+            "--phone",
+            "+14255550100",
+            "--profile",
+            "QOS_VC",
+            "--duration",
+            "600",
+        ],
+        &[],
+    ));
+    assert_eq!(created["qosStatus"], "REQUESTED");
+    assert!(
+        created["startedAt"].is_i64(),
+        "0.10 timestamps are integers"
+    );
+    let id = created["sessionId"].as_str().unwrap().to_owned();
+
+    let waited = json(&qod(
+        &[
+            "--base-url",
+            &base,
+            "session",
+            "wait",
+            &id,
+            "--interval",
+            "0.05",
+        ],
+        &[],
+    ));
+    assert_eq!(waited["qosStatus"], "AVAILABLE");
+    let extended = json(&qod(
+        &[
+            "--base-url",
+            &base,
+            "session",
+            "extend",
+            &id,
+            "--seconds",
+            "60",
+        ],
+        &[],
+    ));
+    assert_eq!(extended["sessionId"], id.as_str());
+    let deleted = qod(&["--base-url", &base, "session", "delete", &id], &[]);
+    assert!(deleted.status.success(), "{}", stderr(&deleted));
+    assert!(deleted.stdout.is_empty());
+    let profiles = json(&qod(&["--base-url", &base, "profile", "list"], &[]));
+    assert!(
+        profiles
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "QOS_XR")
+    );
+}
+
+#[test]
+fn full_lifecycle_in_1_x_with_environment_variables() {
+    let sandbox = quick_sandbox(SandboxAuth::Bearer(vec!["cli-token".to_owned()]));
+    let env = [
+        ("QOD_BASE_URL", sandbox.v1_url()),
+        ("QOD_AUTH", "bearer".to_owned()),
+        ("QOD_TOKEN", "cli-token".to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = json(&qod(
+        &[
+            "session",
+            "create",
+            "--ipv4",
+            "203.0.113.7:5060",
+            "--profile",
+            "QOS_E",
+            "--duration",
+            "300",
+            "--app-server-ipv4",
+            "198.51.100.0/24",
+            "--device-ports",
+            "5010-5020,5060",
+            "--app-server-ports",
+            "443",
+        ],
+        &env,
+    ));
+    let id = created["sessionId"].as_str().unwrap().to_owned();
+    assert_eq!(created["devicePorts"]["ranges"][0]["from"], 5010);
+    let listed = json(&qod(
+        &["session", "list", "--ipv4", "203.0.113.7:5060"],
+        &env,
+    ));
+    assert_eq!(listed[0]["sessionId"], id.as_str());
+    let read = json(&qod(
+        &["--correlator", "cli-corr-1", "session", "get", &id],
+        &env,
+    ));
+    assert_eq!(read["qosProfile"], "QOS_E");
+    let profile = json(&qod(&["profile", "get", "QOS_L"], &env));
+    assert_eq!(profile["maxDuration"]["value"], 3600);
+    assert!(qod(&["session", "delete", &id], &env).status.success());
+
+    let wrong = qod(&["--token", "wrong", "session", "get", &id], &env);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("401") && stderr(&wrong).contains("UNAUTHENTICATED"),
+        "{}",
+        stderr(&wrong)
+    );
+}
+
+#[test]
+fn invalid_input_exits_2_and_sends_nothing() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v0_url();
+    for args in [
+        vec![
+            "--base-url",
+            base.as_str(),
+            "session",
+            "create",
+            "--phone",
+            "12",
+            "--profile",
+            "QOS_VC",
+        ],
+        vec![
+            "--base-url",
+            base.as_str(),
+            "session",
+            "create",
+            "--phone",
+            "+14255550100",
+            "--profile",
+            "QOS_VC",
+            "--duration",
+            "30",
+        ],
+        vec!["--base-url", base.as_str(), "session", "get", "not-a-uuid"],
+        vec![
+            "--base-url",
+            base.as_str(),
+            "--correlator",
+            "bad correlator",
+            "session",
+            "get",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ],
+        vec![
+            "--base-url",
+            "http://example.com/qod/v0",
+            "session",
+            "get",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ],
+        vec!["session", "get", "123e4567-e89b-12d3-a456-426614174000"],
+        vec![
+            "--base-url",
+            base.as_str(),
+            "--auth",
+            "bearer",
+            "profile",
+            "list",
+        ],
+        vec![
+            "--base-url",
+            base.as_str(),
+            "session",
+            "list",
+            "--phone",
+            "+14255550100",
+        ],
+        vec!["--base-url", base.as_str(), "session", "frobnicate"],
+    ] {
+        let output = qod(&args, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("error"), "{args:?}");
+    }
+    assert_eq!(sandbox.stats().requests, 0, "nothing reached the server");
+}
+
+#[test]
+fn api_errors_exit_1_with_status_code_message_and_correlator() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v1_url();
+    let missing = qod(
+        &[
+            "--base-url",
+            &base,
+            "--correlator",
+            "corr-404",
+            "session",
+            "get",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ],
+        &[],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    let text = stderr(&missing);
+    assert!(
+        text.contains("404") && text.contains("NOT_FOUND") && text.contains("corr-404"),
+        "{text}"
+    );
+    let unreachable = qod(
+        &[
+            "--base-url",
+            "http://127.0.0.1:9/qod/v0",
+            "--timeout",
+            "2",
+            "session",
+            "get",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ],
+        &[],
+    );
+    assert_eq!(unreachable.status.code(), Some(1));
+    assert!(
+        stderr(&unreachable).contains("not sent"),
+        "{}",
+        stderr(&unreachable)
+    );
+}
+
+#[test]
+fn tmobile_auth_with_a_key_generated_here() {
+    let dir = std::env::temp_dir().join(format!("qod-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("key.pem");
+    let status = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+        ])
+        .arg(&key)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl is installed (.ci/run installs it)");
+    assert!(status.success());
+    let signer = qod_core::auth::PopSigner::from_pkcs8_pem(&std::fs::read(&key).unwrap()).unwrap();
+    let sandbox = quick_sandbox(SandboxAuth::Taap {
+        client_id: "cli-client".to_owned(),
+        client_secret: "cli-secret".to_owned(),
+        public_key_der: signer.public_key_der().to_vec(),
+    });
+    let key_path = key.to_str().unwrap();
+    let args = |secret: &'static str| {
+        vec![
+            "--auth",
+            "tmobile",
+            "--client-id",
+            "cli-client",
+            "--client-secret",
+            secret,
+            "--private-key",
+            key_path,
+        ]
+    };
+    let base = sandbox.v0_url();
+    let mut create = args("cli-secret");
+    create.extend([
+        "--base-url",
+        base.as_str(),
+        "session",
+        "create",
+        "--phone",
+        "14255550100",
+        "--profile",
+        "QOS_XR",
+    ]);
+    let created = json(&qod(&create, &[]));
+    assert_eq!(created["qosProfile"], "QOS_XR");
+    assert_eq!(sandbox.stats().token_requests, 1);
+
+    let mut wrong = args("wrong-secret");
+    wrong.extend(["--base-url", base.as_str(), "profile", "list"]);
+    let refused = qod(&wrong, &[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("401"), "{}", stderr(&refused));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sandbox_command_prints_urls_serves_and_stops_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qod"))
+        .args([
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--available-after-ms",
+            "50",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let v0 = lines.next().unwrap().unwrap();
+    let v1 = lines.next().unwrap().unwrap();
+    assert!(
+        v0.starts_with("http://127.0.0.1:") && v0.ends_with("/qod/v0"),
+        "{v0}"
+    );
+    assert!(v1.ends_with("/quality-on-demand/v1"), "{v1}");
+    let created = json(&qod(
+        &[
+            "--base-url",
+            &v0,
+            "session",
+            "create",
+            "--phone",
+            "+14255550100",
+            "--profile",
+            "QOS_VC",
+            "--duration",
+            "600",
+        ],
+        &[],
+    ));
+    assert_eq!(created["qosStatus"], "REQUESTED");
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "qod sandbox did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "clean stop: {status:?}");
+}
