@@ -47,3 +47,8 @@ pub use qod_core as core;
 /// The ureq transport.
 #[cfg(feature = "ureq")]
 pub use qod_ureq as ureq_transport;
+
+/// README.md's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
