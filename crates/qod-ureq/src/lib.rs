@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 mod error_mapping;
+mod resolver;
 mod transport;
 
 pub use transport::{

@@ -7,7 +7,10 @@ use qod_core::{Delivery, Transport, TransportError};
 use ureq::Agent;
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
+use ureq::unversioned::transport::DefaultConnector;
+
 use crate::error_mapping::transport_error;
+use crate::resolver::CachingResolver;
 
 /// The longest a connection (TCP and TLS) may take, by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -155,7 +158,11 @@ impl UreqTransportBuilder {
             .max_idle_connections_per_host(self.max_idle_connections_per_host)
             .build();
         Ok(UreqTransport {
-            agent: Agent::new_with_config(config),
+            agent: Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                CachingResolver::default(),
+            ),
             body_limit: self.body_limit,
         })
     }
