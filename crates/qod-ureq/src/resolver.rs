@@ -51,7 +51,7 @@ impl Resolver for CachingResolver {
         }
         let key = format!("{host}:{port}");
         let now = Instant::now();
-        let mut names = self
+        let names = self
             .names
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
