@@ -39,6 +39,8 @@ pub enum Action {
     Stall,
     /// Read the request, then close the connection without answering.
     Drop,
+    /// Answer 200 with a body of `len` bytes, written in chunks as it goes.
+    Stream { len: u64 },
 }
 
 impl Action {
@@ -185,6 +187,23 @@ fn serve(
                 return;
             }
             Action::Drop => return,
+            Action::Stream { len } => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len}\r\n\r\n"
+                );
+                if writer.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                let mut left = len;
+                while left > 0 {
+                    let n = left.min(chunk.len() as u64) as usize;
+                    if writer.write_all(&chunk[..n]).is_err() {
+                        return;
+                    }
+                    left -= n as u64;
+                }
+            }
         }
     }
 }

@@ -1,0 +1,5 @@
+//! cargo-fuzz target: see `qod_fuzz::models`.
+
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| qod_fuzz::models(data));
