@@ -19,9 +19,12 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
     files.iter().map(|f| std::fs::read(f).unwrap()).collect()
 }
 
+/// A fuzz entry point.
+type Target = fn(&[u8]);
+
 #[test]
 fn seed_corpus_runs_clean() {
-    let targets: [(&str, fn(&[u8])); 4] = [
+    let targets: [(&str, Target); 4] = [
         ("operation_responses", qod_fuzz::operation_responses),
         ("notification", qod_fuzz::notification),
         ("token_responses", qod_fuzz::token_responses),

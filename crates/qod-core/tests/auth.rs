@@ -1,6 +1,7 @@
 //! Authentication: OAuth 2.0 client credentials, T-Mobile TAAP with PoP tokens,
 //! the token cache under an injected clock.
 
+#![cfg(feature = "tmobile")]
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -41,7 +41,7 @@ fn rules(url: &str, version: ApiVersion, flavor: Flavor) -> Endpoint {
 /// The CAMARA code for a broken rule.
 fn code_for(error: &ValidationError) -> ErrorCode {
     let field = error.field();
-    if field.ends_with("duration")
+    if field.to_ascii_lowercase().ends_with("duration")
         || field.contains("Port")
         || field.contains("ports")
         || field.contains("ranges")

@@ -128,8 +128,8 @@ impl Session {
         };
         let new_expiry = match self.wire {
             Wire::V0 => {
-                let remaining = expires.duration_since(now).unwrap_or_default().as_secs();
-                now + Duration::from_secs((remaining + additional).min(86_400))
+                let remaining = expires.duration_since(now).unwrap_or_default();
+                now + (remaining + Duration::from_secs(additional)).min(Duration::from_secs(86_400))
             }
             Wire::V1 => {
                 started + Duration::from_secs((self.duration + additional).min(profile_max))

@@ -113,6 +113,7 @@ impl Server {
         let counters = &self.api.counters;
         bump(&counters.requests);
         let (parts, body) = request.into_parts();
+        let correlator = parts.headers.get("x-correlator").cloned();
         let body = match Limited::new(body, self.api.config.max_body_bytes)
             .collect()
             .await
@@ -124,10 +125,9 @@ impl Server {
                     ErrorCode::InvalidArgument,
                     "Request body too large",
                 );
-                return Ok(into_response(reply, None));
+                return Ok(into_response(reply, correlator.as_ref()));
             }
         };
-        let correlator = parts.headers.get("x-correlator").cloned();
         if let Some(value) = &correlator
             && value
                 .to_str()

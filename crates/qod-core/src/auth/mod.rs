@@ -128,6 +128,7 @@ impl Authenticator {
     /// The token for a call at `now`, or the request that fetches one. With
     /// fetched tokens, waits while another caller of this client fetches.
     /// `jti` identifies the PoP token of a TAAP token request.
+    #[cfg_attr(not(feature = "tmobile"), allow(unused_variables))]
     pub fn token(
         &self,
         endpoint: &Endpoint,
