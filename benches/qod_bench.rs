@@ -83,6 +83,36 @@ fn core_cost(quick: bool) {
     );
 }
 
+/// The client's own work per call, with a transport that answers at once.
+fn client_overhead(quick: bool) {
+    let iterations = if quick { 20_000 } else { 200_000 };
+    let body = SESSION_JSON.as_bytes().to_vec();
+    let transport = move |_request: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, qod::TransportError> {
+        Ok(http::Response::builder().status(200).body(body.clone()).unwrap())
+    };
+    let client = Client::builder(
+        transport,
+        Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap(),
+        Arc::new(StdClock),
+    )
+    .build();
+    let id: SessionId = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse().unwrap();
+    let per_call = median(
+        (0..5)
+            .map(|_| {
+                time_per_op(iterations, || {
+                    std::hint::black_box(client.get_session(id).unwrap());
+                })
+            })
+            .collect(),
+    );
+    println!("client overhead: GET through the client with an in-memory transport");
+    println!(
+        "  per call          {:>9.2} us (correlator, request, status gate, parse)",
+        per_call * 1e6
+    );
+}
+
 fn qod_client(url: &str) -> Client<UreqTransport> {
     Client::builder(
         UreqTransport::new().unwrap(),
@@ -302,6 +332,7 @@ fn main() {
         }
     );
     core_cost(quick);
+    client_overhead(quick);
     end_to_end(quick);
     taap(quick);
 }

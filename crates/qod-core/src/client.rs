@@ -303,6 +303,16 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    /// A fresh PoP `jti` when the credentials sign requests; nil otherwise,
+    /// which saves a random draw per call.
+    fn jti(&self) -> uuid::Uuid {
+        if self.auth.signs_requests() {
+            self.ids.next_uuid()
+        } else {
+            uuid::Uuid::nil()
+        }
+    }
+
     /// Asks the policy; sleeps and says `true` when the call should go again.
     fn wait_for_retry(
         &self,
@@ -311,6 +321,12 @@ impl<T: Transport> Client<T> {
         started: SystemTime,
         outcome: AttemptOutcome,
     ) -> bool {
+        // A success is final: skip the clock and the random draw.
+        if let AttemptOutcome::Status { status, .. } = outcome
+            && status.is_success()
+        {
+            return false;
+        }
         let elapsed = self
             .clock
             .now()
@@ -334,7 +350,7 @@ impl<T: Transport> Client<T> {
     fn token(&self, correlator: &XCorrelator) -> Result<Option<AccessToken>, Error> {
         let step = self
             .auth
-            .token(&self.endpoint, self.clock.now(), self.ids.next_uuid())?;
+            .token(&self.endpoint, self.clock.now(), self.jti())?;
         match step {
             TokenStep::Ready(token) => Ok(token),
             TokenStep::Fetch { request, permit } => {
@@ -361,6 +377,9 @@ impl<T: Transport> Client<T> {
         correlator: &XCorrelator,
         attempt: u32,
     ) -> Result<Response<Vec<u8>>, TransportError> {
+        if !log::log_enabled!(log::Level::Debug) {
+            return self.transport.send(request);
+        }
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
         let started = self.clock.now();

@@ -52,22 +52,21 @@ pub(crate) fn build<B: Serialize>(
     body: Option<&B>,
     correlator: Option<&XCorrelator>,
 ) -> Result<Request<Vec<u8>>, Error> {
-    let mut builder = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(ACCEPT, HeaderValue::from_static(JSON));
-    if let Some(correlator) = correlator {
-        builder = builder.header(
-            X_CORRELATOR,
-            HeaderValue::try_from(correlator.as_str()).map_err(http::Error::from)?,
-        );
-    }
     let bytes = match body {
-        Some(body) => {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static(JSON));
-            serde_json::to_vec(body).map_err(Error::Encode)?
-        }
+        Some(body) => serde_json::to_vec(body).map_err(Error::Encode)?,
         None => Vec::new(),
     };
-    Ok(builder.body(bytes)?)
+    let mut request = Request::new(bytes);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(ACCEPT, HeaderValue::from_static(JSON));
+    if body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    }
+    if let Some(correlator) = correlator {
+        let value = HeaderValue::try_from(correlator.as_str()).map_err(http::Error::from)?;
+        headers.insert(X_CORRELATOR, value);
+    }
+    Ok(request)
 }

@@ -1,5 +1,6 @@
 //! The one status gate every response passes through.
 
+use http::response::Parts;
 use http::{HeaderMap, Response, StatusCode};
 use qod_models::{ErrorCode, ErrorInfo};
 use serde::Deserialize;
@@ -8,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, Error, UnexpectedResponse};
 
 /// The correlator header, request and response.
-pub(crate) const X_CORRELATOR: &str = "x-correlator";
+pub(crate) const X_CORRELATOR: http::HeaderName = http::HeaderName::from_static("x-correlator");
 
 /// A CAMARA error body read leniently: servers send `status` as a string,
 /// leave out `message`, or add fields.
@@ -21,21 +22,20 @@ struct LenientErrorInfo {
 
 fn response_correlator(headers: &HeaderMap) -> Option<String> {
     headers
-        .get(X_CORRELATOR)
+        .get(&X_CORRELATOR)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
 
-/// Passes a 2xx response's status and body on; turns everything else into an error.
+/// Passes a 2xx response's body on; turns everything else into an error.
 ///
 /// A non-2xx body with a string `code` is a CAMARA [`ApiError`]; any other
 /// body is kept whole in an [`UnexpectedResponse`].
-pub(crate) fn gate(response: Response<Vec<u8>>) -> Result<(StatusCode, Vec<u8>), Error> {
-    let (parts, body) = response.into_parts();
-    let correlator = response_correlator(&parts.headers);
+fn gate(parts: &Parts, body: Vec<u8>) -> Result<Vec<u8>, Error> {
     if parts.status.is_success() {
-        return Ok((parts.status, body));
+        return Ok(body);
     }
+    let correlator = response_correlator(&parts.headers);
     match serde_json::from_slice::<LenientErrorInfo>(&body) {
         Ok(info) => {
             let message = match info.message {
@@ -61,11 +61,11 @@ pub(crate) fn gate(response: Response<Vec<u8>>) -> Result<(StatusCode, Vec<u8>),
 
 /// Gates a response and parses its body as `T`.
 pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, Error> {
-    let correlator = response_correlator(response.headers());
-    let (status, body) = gate(response)?;
+    let (parts, body) = response.into_parts();
+    let body = gate(&parts, body)?;
     serde_json::from_slice(&body).map_err(|source| Error::Decode {
-        status,
-        correlator,
+        status: parts.status,
+        correlator: response_correlator(&parts.headers),
         body,
         source,
     })
@@ -73,7 +73,8 @@ pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Re
 
 /// Gates a response whose body, if any, carries nothing (DELETE → 204).
 pub(crate) fn parse_empty(response: Response<Vec<u8>>) -> Result<(), Error> {
-    gate(response).map(|_| ())
+    let (parts, body) = response.into_parts();
+    gate(&parts, body).map(|_| ())
 }
 
 /// Builds a CAMARA error body, for servers and tests.

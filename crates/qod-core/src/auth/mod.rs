@@ -120,6 +120,16 @@ impl Authenticator {
         &self.credentials
     }
 
+    /// Whether calls carry a per-request signature (TAAP PoP tokens), which
+    /// needs a fresh `jti` each time.
+    pub fn signs_requests(&self) -> bool {
+        #[cfg(feature = "tmobile")]
+        if let Credentials::TMobile(_) = self.credentials {
+            return true;
+        }
+        false
+    }
+
     /// Whether fetching a new token can cure a 401.
     pub fn can_refresh(&self) -> bool {
         !matches!(self.credentials, Credentials::None | Credentials::Bearer(_))

@@ -149,7 +149,7 @@ pub(crate) fn signed_items(request: &Request<Vec<u8>>) -> Vec<SignedItem<'_>> {
             value,
         });
     }
-    if let Some(value) = header(X_CORRELATOR) {
+    if let Some(value) = header(X_CORRELATOR.as_str()) {
         items.push(SignedItem {
             name: "x-correlator",
             value,
