@@ -1,7 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{ExtendSessionDuration, SessionId, SessionInfo, XCorrelator};
 
-use crate::operations::Operation;
+use crate::operations::{Operation, session_uri};
 use crate::{Endpoint, Error, request, response, validate};
 
 /// `POST /sessions/{sessionId}/extend`: adds time to an `AVAILABLE` session.
@@ -35,11 +35,7 @@ impl Operation for ExtendSessionOp {
         correlator: Option<&XCorrelator>,
     ) -> Result<Request<Vec<u8>>, Error> {
         validate::extend_session(self.additional_seconds, endpoint)?;
-        let path = format!(
-            "/sessions/{}/extend",
-            request::segment(&self.session_id.to_string())
-        );
-        let uri = endpoint.sessions().join(&path)?;
+        let uri = session_uri(endpoint, self.session_id, "/extend")?;
         let body = ExtendSessionDuration {
             requested_additional_duration: self.additional_seconds,
         };

@@ -1,7 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{SessionId, SessionInfo, XCorrelator};
 
-use crate::operations::Operation;
+use crate::operations::{Operation, session_uri};
 use crate::{Endpoint, Error, request, response};
 
 /// `GET /sessions/{sessionId}`: reads a session.
@@ -28,11 +28,7 @@ impl Operation for GetSessionOp {
         endpoint: &Endpoint,
         correlator: Option<&XCorrelator>,
     ) -> Result<Request<Vec<u8>>, Error> {
-        let path = format!(
-            "/sessions/{}",
-            request::segment(&self.session_id.to_string())
-        );
-        let uri = endpoint.sessions().join(&path)?;
+        let uri = session_uri(endpoint, self.session_id, "")?;
         request::build::<()>(Method::GET, uri, None, correlator)
     }
 

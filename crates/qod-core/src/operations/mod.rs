@@ -17,10 +17,16 @@ pub use get_session::GetSessionOp;
 pub use list_qos_profiles::ListQosProfilesOp;
 pub use retrieve_sessions::RetrieveSessionsOp;
 
-use http::{Request, Response};
-use qod_models::XCorrelator;
+use http::{Request, Response, Uri};
+use qod_models::{SessionId, XCorrelator};
 
-use crate::{Endpoint, Error};
+use crate::{Endpoint, Error, request};
+
+/// The URI of one session, with `suffix` (e.g. `/extend`) after its id.
+pub(crate) fn session_uri(endpoint: &Endpoint, id: SessionId, suffix: &str) -> Result<Uri, Error> {
+    let path = format!("/sessions/{}{suffix}", request::segment(&id.to_string()));
+    Ok(endpoint.sessions().join(&path)?)
+}
 
 /// A QoD operation as pure data: `to_request` and `parse` do no I/O, so any
 /// runtime can send what they build.
