@@ -4,13 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use support::{phone, session_request as body};
 
 use qod::models::{
-    ApplicationServer, CreateSession, Device, ErrorCode, PhoneNumber, PortsSpec, QosProfileFilter,
-    QosProfileName, QosProfileStatus, QosStatus, SessionId, SessionInfo, StatusInfo, Timestamp,
-    XCorrelator,
+    ErrorCode, PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus, QosStatus, SessionId,
+    SessionInfo, StatusInfo, Timestamp, XCorrelator,
 };
 use qod::ureq_transport::UreqTransport;
 use qod::{ApiError, CallOptions, Error, Transport};
@@ -72,16 +74,6 @@ impl Fixture {
 
 fn unix(at: SystemTime) -> i64 {
     i64::try_from(at.duration_since(UNIX_EPOCH).unwrap().as_secs()).unwrap()
-}
-
-fn phone(number: &str) -> Device {
-    Device::with_phone_number(PhoneNumber::parse(number).unwrap())
-}
-
-fn body(device: Device, profile: &str, seconds: u32) -> CreateSession {
-    CreateSession::new(device, QosProfileName::parse(profile).unwrap())
-        .with_application_server(ApplicationServer::ipv4("198.51.100.10".parse().unwrap()))
-        .with_duration(seconds)
 }
 
 fn random_id() -> SessionId {

@@ -5,9 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
+use support::phone_session;
 
 use qod::auth::{
     AccessToken, AuthError, Authenticator, ClientAuthMethod, ClientCredentials, OAuthErrorCode,
@@ -15,8 +18,7 @@ use qod::auth::{
 };
 use qod::models::uuid::Uuid;
 use qod::models::{
-    ApplicationServer, CreateSession, Device, ErrorCode, PhoneNumber, QosProfileFilter,
-    QosProfileName, QosStatus,
+    CreateSession, Device, ErrorCode, PhoneNumber, QosProfileFilter, QosProfileName, QosStatus,
 };
 use qod::ureq_transport::UreqTransport;
 use qod::{Credentials, Endpoint, Error, Flavor, Transport};
@@ -25,15 +27,6 @@ use serde_json::Value;
 
 const CLIENT_ID: &str = "qod-test-client";
 const CLIENT_SECRET: &str = "s3cret:with+odd&chars=/ %";
-
-fn body(number: &str, seconds: u32) -> CreateSession {
-    CreateSession::new(
-        Device::with_phone_number(PhoneNumber::parse(number).unwrap()),
-        QosProfileName::parse("QOS_E").unwrap(),
-    )
-    .with_application_server(ApplicationServer::ipv4("198.51.100.10".parse().unwrap()))
-    .with_duration(seconds)
-}
 
 fn start(auth: SandboxAuth) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -59,7 +52,9 @@ fn assert_unauthenticated<T: std::fmt::Debug>(result: Result<T, Error>) {
 
 /// Create, read, delete and read again; returns how many calls it made.
 fn lifecycle(client: &qod::Client, number: &str, seconds: u32) -> u64 {
-    let created = client.create_session(&body(number, seconds)).unwrap();
+    let created = client
+        .create_session(&phone_session(number, seconds))
+        .unwrap();
     let read = client.get_session(created.session_id).unwrap();
     assert_eq!(read.qos_status, QosStatus::Available);
     client.delete_session(created.session_id).unwrap();
@@ -94,7 +89,7 @@ fn bearer_tokens() {
     let requests_before = sandbox.stats().requests;
     let wrong = client_with(Credentials::bearer("wrong-token-0123456789"));
     assert_unauthenticated(wrong.get_session(qod::models::SessionId::new(Uuid::new_v4())));
-    assert_unauthenticated(wrong.create_session(&body("+14255550301", 600)));
+    assert_unauthenticated(wrong.create_session(&phone_session("+14255550301", 600)));
     assert_unauthenticated(client_with(Credentials::None).retrieve_sessions(Some(
         Device::with_phone_number(PhoneNumber::parse("+14255550300").unwrap()),
     )));
@@ -187,7 +182,7 @@ fn client_credentials_with_a_wrong_secret() {
         let sandbox = client_credentials_sandbox(None);
         let client = oauth_client(&sandbox, "not-the-secret", method);
         let error = client
-            .create_session(&body("+14255550320", 600))
+            .create_session(&phone_session("+14255550320", 600))
             .unwrap_err();
         let Error::Auth(AuthError::OAuth(oauth)) = &error else {
             panic!("{method:?}: expected an OAuth error, got {error:?}")
@@ -390,7 +385,7 @@ fn taap_with_a_wrong_secret_or_key_gets_no_token() {
         let before = taap.sandbox.stats();
         let client = taap.client(secret, pem);
         let error = client
-            .create_session(&body("+14255550340", 600))
+            .create_session(&phone_session("+14255550340", 600))
             .unwrap_err();
         let Error::Auth(AuthError::TokenEndpoint { status, body }) = &error else {
             panic!("expected a refused token request, got {error:?}")

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -12,12 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
+use support::phone_session;
 
 use qod::models::time::OffsetDateTime;
 use qod::models::{
-    ApplicationServer, CreateSession, Device, EventType, NotificationToken, NotificationUrl,
-    PhoneNumber, QosProfileName, QosStatus, QosStatusChangedEvent, SinkCredential, SinkUrl,
-    StatusInfo, Timestamp, Webhook,
+    CreateSession, EventType, NotificationToken, NotificationUrl, QosStatus, QosStatusChangedEvent,
+    SinkCredential, SinkUrl, StatusInfo, Timestamp, Webhook,
 };
 use qod::notification::{NotificationError, verify};
 use qod_sandbox::{ManualClock, Sandbox, SandboxConfig};
@@ -197,15 +199,6 @@ fn client(url: &str) -> qod::Client {
     qod::ClientBuilder::new(url).unwrap().build().unwrap()
 }
 
-fn body(number: &str) -> CreateSession {
-    CreateSession::new(
-        Device::with_phone_number(PhoneNumber::parse(number).unwrap()),
-        QosProfileName::parse("QOS_E").unwrap(),
-    )
-    .with_application_server(ApplicationServer::ipv4("198.51.100.10".parse().unwrap()))
-    .with_duration(600)
-}
-
 fn webhook(url: &str, token: Option<&str>) -> Webhook {
     Webhook {
         notification_url: NotificationUrl::parse(url).unwrap(),
@@ -216,7 +209,7 @@ fn webhook(url: &str, token: Option<&str>) -> Webhook {
 fn sink_body(number: &str, url: &str) -> CreateSession {
     let expires =
         Timestamp::from_datetime(OffsetDateTime::now_utc() + qod::models::time::Duration::hours(2));
-    body(number).with_sink(
+    phone_session(number, 600).with_sink(
         SinkUrl::parse(url).unwrap(),
         Some(SinkCredential::access_token(V1_TOKEN, expires)),
     )
@@ -264,7 +257,7 @@ fn v0_webhook_gets_available_then_delete_requested() {
     let client = client(&sandbox.v0_url());
     let created = client
         .create_session(
-            &body("+14255550400")
+            &phone_session("+14255550400", 600)
                 .with_webhook(webhook(&listener.url("/notify/v0"), Some(V0_TOKEN))),
         )
         .unwrap();
@@ -323,7 +316,9 @@ fn v0_webhook_without_a_token() {
     let listener = Listener::start();
     let client = client(&sandbox.v0_url());
     let id = client
-        .create_session(&body("+14255550401").with_webhook(webhook(&listener.url("/hook"), None)))
+        .create_session(
+            &phone_session("+14255550401", 600).with_webhook(webhook(&listener.url("/hook"), None)),
+        )
         .unwrap()
         .session_id;
     clock.advance(AVAILABLE_AFTER);
@@ -434,7 +429,9 @@ fn a_refusing_receiver_does_not_block_or_fail_the_api() {
 
     let started = Instant::now();
     let v0_id = v0
-        .create_session(&body("+14255550420").with_webhook(webhook(&nowhere, Some(V0_TOKEN))))
+        .create_session(
+            &phone_session("+14255550420", 600).with_webhook(webhook(&nowhere, Some(V0_TOKEN))),
+        )
         .unwrap()
         .session_id;
     let v1_id = v1
@@ -513,7 +510,7 @@ fn a_stalled_receiver_does_not_hold_up_the_api() {
         client.get_session(id).unwrap();
     }
     let other = client
-        .create_session(&body("+14255550431"))
+        .create_session(&phone_session("+14255550431", 600))
         .unwrap()
         .session_id;
     client.delete_session(other).unwrap();

@@ -4,18 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
+use support::phone_session;
 
 use qod::core::Client;
 use qod::models::uuid::Uuid;
-use qod::models::{
-    ApplicationServer, CreateSession, Device, ErrorCode, PhoneNumber, QosProfileName, QosStatus,
-    SessionId,
-};
+use qod::models::{ErrorCode, QosStatus, SessionId};
 use qod::ureq_transport::UreqTransport;
 use qod::{Delivery, Endpoint, Error, RetryPolicy};
 use qod_sandbox::{Faults, Sandbox, SandboxConfig};
@@ -79,15 +79,6 @@ fn client(url: &str, clock: Arc<RecordingClock>) -> Client<UreqTransport> {
         .build()
 }
 
-fn body(number: &str) -> CreateSession {
-    CreateSession::new(
-        Device::with_phone_number(PhoneNumber::parse(number).unwrap()),
-        QosProfileName::parse("QOS_E").unwrap(),
-    )
-    .with_application_server(ApplicationServer::ipv4("198.51.100.10".parse().unwrap()))
-    .with_duration(600)
-}
-
 fn assert_created_at_most_once(sandbox: &Sandbox) {
     for (correlator, count) in sandbox.create_receipts() {
         assert!(
@@ -119,7 +110,8 @@ fn two_hundred_calls_under_faults() {
         let (result, target_known) = match i % 4 {
             0 | 1 => {
                 creates += 1;
-                let result = client.create_session(&body(&format!("+1425{:07}", 5_000_000 + i)));
+                let result = client
+                    .create_session(&phone_session(&format!("+1425{:07}", 5_000_000 + i), 600));
                 if let Ok(info) = &result {
                     assert_eq!(info.qos_status, QosStatus::Requested);
                     live.push(info.session_id);
@@ -214,7 +206,9 @@ fn a_503_or_a_dropped_connection_ends_a_create_but_not_a_read() {
         let clock = Arc::new(RecordingClock::default());
         let client = client(&sandbox.v0_url(), clock.clone());
 
-        let error = client.create_session(&body("+14255550500")).unwrap_err();
+        let error = client
+            .create_session(&phone_session("+14255550500", 600))
+            .unwrap_err();
         match &error {
             Error::Api(api) => {
                 assert_eq!(api.status.as_u16(), 503);
@@ -257,7 +251,9 @@ fn a_429_is_retried_even_for_a_create_within_bounds() {
     });
     let clock = Arc::new(RecordingClock::default());
     let client = client(&sandbox.v1_url(), clock.clone());
-    let error = client.create_session(&body("+14255550510")).unwrap_err();
+    let error = client
+        .create_session(&phone_session("+14255550510", 600))
+        .unwrap_err();
     let Error::Api(api) = &error else {
         panic!("{error:?}")
     };
@@ -297,7 +293,7 @@ fn a_429_is_retried_even_for_a_create_within_bounds() {
 
 /// Create, read, delete.
 fn lifecycle(client: &qod::Client, number: &str) -> Result<SessionId, Error> {
-    let created = client.create_session(&body(number))?;
+    let created = client.create_session(&phone_session(number, 600))?;
     let read = client.get_session(created.session_id)?;
     assert_eq!(read.session_id, created.session_id);
     assert_eq!(read.qos_status, QosStatus::Available);

@@ -9,9 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use qod::core::Client;
-use qod::models::{
-    ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionId,
-};
+use qod::models::{CreateSession, Device, PhoneNumber, SessionId};
 use qod::ureq_transport::UreqTransport;
 use qod::{Delivery, Endpoint, Error, RetryPolicy};
 use support::{Action, TestServer, closed_port};
@@ -52,12 +50,7 @@ fn id() -> SessionId {
 }
 
 fn create_body() -> CreateSession {
-    CreateSession::new(
-        Device::with_phone_number(PhoneNumber::parse("+14255550100").unwrap()),
-        QosProfileName::parse("QOS_E").unwrap(),
-    )
-    .with_application_server(ApplicationServer::ipv4("198.51.100.1".parse().unwrap()))
-    .with_duration(600)
+    support::phone_session("+14255550100", 600)
 }
 
 /// Answers `statuses` in turn (with `retry_after` when set), then 200 with a session.
