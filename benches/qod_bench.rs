@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use qod::core::Client;
+use qod::core::{Client, ClientCore};
 use qod::models::{
     ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionId, SessionInfo,
 };
@@ -90,12 +90,9 @@ fn client_overhead(quick: bool) {
     let transport = move |_request: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, qod::TransportError> {
         Ok(http::Response::builder().status(200).body(body.clone()).unwrap())
     };
-    let client = Client::builder(
-        transport,
-        Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap(),
-        Arc::new(StdClock),
-    )
-    .build();
+    let core =
+        ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap());
+    let client = Client::new(transport, core, Arc::new(StdClock));
     let id: SessionId = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse().unwrap();
     let per_call = median(
         (0..5)
@@ -114,12 +111,11 @@ fn client_overhead(quick: bool) {
 }
 
 fn qod_client(url: &str) -> Client<UreqTransport> {
-    Client::builder(
+    Client::new(
         UreqTransport::new().unwrap(),
-        Endpoint::new(url).unwrap(),
+        ClientCore::new(Endpoint::new(url).unwrap()),
         Arc::new(StdClock),
     )
-    .build()
 }
 
 fn end_to_end(quick: bool) {
@@ -293,9 +289,8 @@ fn taap(quick: bool) {
         .build()
         .unwrap();
     let taap = taap.with_token_url(&sandbox.taap_token_url()).unwrap();
-    let client = Client::builder(UreqTransport::new().unwrap(), endpoint, Arc::new(StdClock))
-        .credentials(qod::Credentials::TMobile(taap))
-        .build();
+    let core = ClientCore::new(endpoint).credentials(qod::Credentials::TMobile(taap));
+    let client = Client::new(UreqTransport::new().unwrap(), core, Arc::new(StdClock));
     let created = client
         .create_session(&create_body().with_duration(3600))
         .unwrap();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use qod_core::auth::{AuthError, Authenticator, Credentials};
-use qod_core::{Endpoint, EndpointError, RetryPolicy, TransportError};
+use qod_core::{ClientCore, Endpoint, EndpointError, RetryPolicy, TransportError};
 use qod_ureq::{UreqTransport, UreqTransportBuilder};
 
 use crate::StdClock;
@@ -162,11 +162,9 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, SetupError> {
         let transport = self.transport.build()?;
-        Ok(
-            qod_core::Client::builder(transport, self.endpoint, Arc::new(StdClock))
-                .authenticator(self.authenticator)
-                .retry_policy(self.retry)
-                .build(),
-        )
+        let core = ClientCore::new(self.endpoint)
+            .authenticator(self.authenticator)
+            .retry_policy(self.retry);
+        Ok(qod_core::Client::new(transport, core, Arc::new(StdClock)))
     }
 }

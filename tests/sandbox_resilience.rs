@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 use support::phone_session;
 
-use qod::core::Client;
+use qod::core::{Client, ClientCore};
 use qod::models::uuid::Uuid;
 use qod::models::{ErrorCode, QosStatus, SessionId};
 use qod::ureq_transport::UreqTransport;
@@ -48,13 +48,12 @@ impl qod::Clock for RecordingClock {
     }
 }
 
-const POLICY: RetryPolicy = RetryPolicy {
-    initial_backoff: Duration::from_millis(10),
-    max_backoff: Duration::from_millis(50),
-    max_retry_after: Duration::from_secs(2),
-    max_elapsed: Duration::from_secs(10),
-    max_attempts: 5,
-};
+const POLICY: RetryPolicy = RetryPolicy::new()
+    .with_initial_backoff(Duration::from_millis(10))
+    .with_max_backoff(Duration::from_millis(50))
+    .with_max_retry_after(Duration::from_secs(2))
+    .with_max_elapsed(Duration::from_secs(10))
+    .with_max_attempts(5);
 
 /// The longest one call may take in wall time: five attempts, each bounded
 /// by the transport timeout, and no real sleeping.
@@ -74,9 +73,8 @@ fn client(url: &str, clock: Arc<RecordingClock>) -> Client<UreqTransport> {
         .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    Client::builder(transport, Endpoint::new(url).unwrap(), clock)
-        .retry_policy(POLICY)
-        .build()
+    let core = ClientCore::new(Endpoint::new(url).unwrap()).retry_policy(POLICY);
+    Client::new(transport, core, clock)
 }
 
 fn assert_created_at_most_once(sandbox: &Sandbox) {
@@ -137,7 +135,7 @@ fn two_hundred_calls_under_faults() {
         let waited = clock.slept() - slept_before;
         assert!(elapsed < CALL_BOUND, "call {i} took {elapsed:?}");
         assert!(
-            waited <= POLICY.max_elapsed,
+            waited <= POLICY.max_elapsed(),
             "call {i} waited {waited:?}, more than the policy allows"
         );
         match result {
@@ -234,9 +232,12 @@ fn a_503_or_a_dropped_connection_ends_a_create_but_not_a_read() {
             matches!(error, Error::Api(_) | Error::Transport { .. }),
             "{error:?}"
         );
-        assert_eq!(sandbox.stats().requests, 1 + u64::from(POLICY.max_attempts));
-        assert_eq!(clock.sleeps(), POLICY.max_attempts - 1);
-        assert!(clock.slept() <= POLICY.max_backoff * (POLICY.max_attempts - 1));
+        assert_eq!(
+            sandbox.stats().requests,
+            1 + u64::from(POLICY.max_attempts())
+        );
+        assert_eq!(clock.sleeps(), POLICY.max_attempts() - 1);
+        assert!(clock.slept() <= POLICY.max_backoff() * (POLICY.max_attempts() - 1));
         assert_eq!(sandbox.stats().sessions_created, 0);
         assert_eq!(sandbox.stats().server_errors, 0);
     }
@@ -261,13 +262,13 @@ fn a_429_is_retried_even_for_a_create_within_bounds() {
     assert_eq!(api.code, ErrorCode::TooManyRequests);
     assert_eq!(
         sandbox.stats().requests,
-        u64::from(POLICY.max_attempts),
+        u64::from(POLICY.max_attempts()),
         "refused, so safe to send again"
     );
-    assert_eq!(clock.sleeps(), POLICY.max_attempts - 1);
+    assert_eq!(clock.sleeps(), POLICY.max_attempts() - 1);
     assert_eq!(
         clock.slept(),
-        Duration::from_secs(1) * (POLICY.max_attempts - 1),
+        Duration::from_secs(1) * (POLICY.max_attempts() - 1),
         "Retry-After honoured"
     );
     assert!(

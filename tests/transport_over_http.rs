@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use qod::core::Client;
+use qod::core::{Client, ClientCore};
 use qod::models::{CreateSession, Device, PhoneNumber, SessionId};
 use qod::ureq_transport::UreqTransport;
 use qod::{Delivery, Endpoint, Error, RetryPolicy};
@@ -42,7 +42,11 @@ fn client(
     clock: Arc<RecordingClock>,
     transport: UreqTransport,
 ) -> Client<UreqTransport> {
-    Client::builder(transport, Endpoint::new(server_url).unwrap(), clock).build()
+    Client::new(
+        transport,
+        ClientCore::new(Endpoint::new(server_url).unwrap()),
+        clock,
+    )
 }
 
 fn id() -> SessionId {
@@ -313,13 +317,9 @@ fn a_stalled_server_is_timed_out_within_the_bound() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let client = Client::builder(
-        transport,
-        Endpoint::new(&server.url("/qod/v0")).unwrap(),
-        Arc::new(qod::StdClock),
-    )
-    .retry_policy(RetryPolicy::none())
-    .build();
+    let core = ClientCore::new(Endpoint::new(&server.url("/qod/v0")).unwrap())
+        .retry_policy(RetryPolicy::none());
+    let client = Client::new(transport, core, Arc::new(qod::StdClock));
     let started = Instant::now();
     let error = client.get_session(id()).unwrap_err();
     let elapsed = started.elapsed();

@@ -1,13 +1,21 @@
 //! Time and randomness, injected so that tests and other runtimes control them.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Waker};
 use std::time::{Duration, SystemTime};
 
 use uuid::Uuid;
 
-/// The wall clock and the only way the core waits.
+use crate::auth::TokenWait;
+
+/// How often the default [`Clock::wait_for_token`] looks again.
+const TOKEN_POLL_INTERVAL: Duration = Duration::from_millis(1);
+
+/// The wall clock and every way the blocking [`crate::Client`] waits.
 ///
-/// The core never sleeps by itself: a blocking client gets a clock that
-/// sleeps the thread (`qod::StdClock`), a test gets one that only advances.
+/// The core never sleeps or blocks by itself: a blocking client gets a clock
+/// that parks the thread (`qod::StdClock`), a test gets one that only advances.
 ///
 /// ```
 /// use std::sync::Mutex;
@@ -29,6 +37,40 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> SystemTime;
     /// Waits for `duration`.
     fn sleep(&self, duration: Duration);
+
+    /// Waits until another caller's token fetch has ended.
+    ///
+    /// The default looks again every millisecond through [`Clock::sleep`],
+    /// which suits test clocks; a real clock should block until `wait` is
+    /// woken (it is a `Future`), as `qod::StdClock` does.
+    fn wait_for_token(&self, mut wait: TokenWait) {
+        let mut context = Context::from_waker(Waker::noop());
+        while Pin::new(&mut wait).poll(&mut context).is_pending() {
+            self.sleep(TOKEN_POLL_INTERVAL);
+        }
+    }
+}
+
+/// The wall clock and the sleep of an async runtime, for [`crate::AsyncClient`].
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use std::time::{Duration, SystemTime};
+/// use qod_core::AsyncClock;
+///
+/// /// A clock for tests: time stands still and sleeping ends at once.
+/// struct Frozen;
+/// impl AsyncClock for Frozen {
+///     fn now(&self) -> SystemTime { SystemTime::UNIX_EPOCH }
+///     fn sleep(&self, _: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> { Box::pin(async {}) }
+/// }
+/// ```
+pub trait AsyncClock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+    /// A future that resolves after `duration`, without blocking a thread.
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 }
 
 /// Where fresh UUIDs (correlators, PoP `jti`) and retry jitter come from.

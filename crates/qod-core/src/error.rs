@@ -73,6 +73,10 @@ pub enum Error {
     /// An HTTP request could not be assembled (a bug in qod if it ever shows).
     #[error("cannot build the HTTP request: {0}")]
     Request(#[from] http::Error),
+    /// A driver of [`crate::Call`] broke its protocol, e.g. asked for the
+    /// next step while a request was out (a bug in that driver).
+    #[error("call driver error: {0}")]
+    Driver(&'static str),
 }
 
 impl Error {

@@ -24,28 +24,37 @@
 
 #![forbid(unsafe_code)]
 
+mod async_client;
 pub mod auth;
+mod call;
 mod client;
+mod client_core;
 mod clock;
 mod endpoint;
 mod error;
 pub mod notification;
+mod operation_methods;
 pub mod operations;
 mod request;
 mod response;
 pub mod retry;
+mod session_wait;
 mod transport;
 pub mod validate;
 
+pub use async_client::AsyncClient;
 pub use auth::Credentials;
-pub use client::{CallOptions, Client, ClientBuilder};
-pub use clock::{Clock, IdSource, RandomIds};
+pub use call::{Call, Step};
+pub use client::Client;
+pub use client_core::{CallOptions, ClientCore};
+pub use clock::{AsyncClock, Clock, IdSource, RandomIds};
 pub use endpoint::{ApiVersion, Endpoint, EndpointBuilder, EndpointError, Flavor};
 pub use error::{ApiError, Error, UnexpectedResponse};
 pub use operations::Operation;
 pub use response::error_body;
 pub use retry::RetryPolicy;
-pub use transport::{Delivery, Transport, TransportError};
+pub use session_wait::{SessionWait, WaitStep};
+pub use transport::{AsyncTransport, Delivery, Transport, TransportError};
 
 pub use http;
 pub use qod_models as models;

@@ -54,21 +54,26 @@ pub enum RetryDecision {
 /// assert_eq!(policy.decide(false, 1, Duration::ZERO, maybe_sent, 0), RetryDecision::Stop);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts per call, the first included (1 disables retries).
-    pub max_attempts: u32,
-    /// The first backoff delay.
-    pub initial_backoff: Duration,
-    /// The longest backoff delay.
-    pub max_backoff: Duration,
-    /// The longest `Retry-After` honoured; a longer one ends the call.
-    pub max_retry_after: Duration,
-    /// The most time a call may spend, waits included, before giving up.
-    pub max_elapsed: Duration,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+    max_elapsed: Duration,
 }
 
 impl Default for RetryPolicy {
+    /// 4 attempts, backoff from 200 ms to 5 s, `Retry-After` up to 30 s, 60 s in all.
     fn default() -> Self {
+        RetryPolicy::new()
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy, usable in `const` items: 4 attempts, backoff from
+    /// 200 ms to 5 s, `Retry-After` honoured up to 30 s, 60 s in all.
+    pub const fn new() -> Self {
         RetryPolicy {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(200),
@@ -77,15 +82,70 @@ impl Default for RetryPolicy {
             max_elapsed: Duration::from_secs(60),
         }
     }
-}
 
-impl RetryPolicy {
     /// A policy that never retries.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
+    pub const fn none() -> Self {
+        RetryPolicy::new().with_max_attempts(1)
+    }
+
+    /// Sets the attempts per call, the first included (1 disables retries).
+    #[must_use]
+    pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Sets the first backoff delay.
+    #[must_use]
+    pub const fn with_initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Sets the longest backoff delay.
+    #[must_use]
+    pub const fn with_max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Sets the longest `Retry-After` honoured; a longer one ends the call.
+    #[must_use]
+    pub const fn with_max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
+
+    /// Sets the most time a call may spend, waits included, before giving up.
+    #[must_use]
+    pub const fn with_max_elapsed(mut self, limit: Duration) -> Self {
+        self.max_elapsed = limit;
+        self
+    }
+
+    /// Attempts per call, the first included.
+    pub const fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The first backoff delay.
+    pub const fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest backoff delay.
+    pub const fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The longest `Retry-After` honoured.
+    pub const fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The most time a call may spend, waits included.
+    pub const fn max_elapsed(&self) -> Duration {
+        self.max_elapsed
     }
 
     /// Decides after attempt number `attempt` (1-based) of a call that has

@@ -1,6 +1,7 @@
 //! The seam between the core and whatever sends bytes.
 
 use std::fmt;
+use std::future::Future;
 
 use http::{Request, Response};
 
@@ -113,6 +114,50 @@ where
 
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        (**self).send(request)
+    }
+}
+
+/// Sends one request and returns its response, whatever the status, without
+/// blocking: the async twin of [`Transport`], with the same contract.
+///
+/// Implemented for closures that return a future, so a test or another
+/// runtime needs no adapter:
+///
+/// ```
+/// use qod_core::{AsyncTransport, TransportError};
+/// let transport = |_request: http::Request<Vec<u8>>| async {
+///     Ok::<_, TransportError>(http::Response::builder().status(204).body(Vec::new()).unwrap())
+/// };
+/// let _response = transport.send(http::Request::new(Vec::new()));
+/// ```
+pub trait AsyncTransport: Send + Sync {
+    /// Sends `request`. Every status is a response, not an error; redirects
+    /// are not followed; the body is read in full (up to a limit).
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send;
+}
+
+impl<F, Fut> AsyncTransport for F
+where
+    F: Fn(Request<Vec<u8>>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send,
+{
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send {
+        self(request)
+    }
+}
+
+impl<T: AsyncTransport> AsyncTransport for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send {
         (**self).send(request)
     }
 }

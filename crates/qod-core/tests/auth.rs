@@ -18,7 +18,7 @@ use qod_core::auth::{
     AuthError, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, OAuthErrorCode,
     PopSigner, TaapCredentials,
 };
-use qod_core::{Client, Endpoint, Error, TransportError};
+use qod_core::{Client, ClientCore, Endpoint, Error, TransportError};
 use qod_models::{
     ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionId,
 };
@@ -259,9 +259,8 @@ fn taap_client(
     let taap = TaapCredentials::from_pem("client-id", "secret", KEY_PEM).unwrap();
     let server = Arc::clone(server);
     let transport = move |request| server.handle(request);
-    Client::builder(transport, Endpoint::tmobile_sandbox(), clock.clone())
-        .credentials(Credentials::TMobile(taap))
-        .build()
+    let core = ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::TMobile(taap));
+    Client::new(transport, core, clock.clone())
 }
 
 #[test]
@@ -379,16 +378,13 @@ fn oauth2_client_fetches_through_the_transport() {
     let credentials =
         ClientCredentials::new("https://auth.example.com/token", "id", "secret").unwrap();
     let handler = Arc::clone(&server);
-    let client = Client::builder(
-        move |request| handler.handle(request),
-        Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap(),
-        clock.clone(),
-    )
-    .authenticator(
-        Authenticator::new(Credentials::ClientCredentials(credentials))
-            .with_refresh_margin(Duration::from_secs(60)),
-    )
-    .build();
+    let core =
+        ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap())
+            .authenticator(
+                Authenticator::new(Credentials::ClientCredentials(credentials))
+                    .with_refresh_margin(Duration::from_secs(60)),
+            );
+    let client = Client::new(move |request| handler.handle(request), core, clock.clone());
     let id: SessionId = SESSION.parse().unwrap();
     client.get_session(id).unwrap();
     clock.advance(Duration::from_secs(59));
@@ -415,13 +411,13 @@ fn oauth2_client_fetches_through_the_transport() {
 fn static_bearer_is_not_replayed_on_401() {
     let server = FakeServer::new(0);
     let handler = Arc::clone(&server);
-    let client = Client::builder(
+    let core =
+        ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::bearer("static"));
+    let client = Client::new(
         move |request| handler.handle(request),
-        Endpoint::tmobile_sandbox(),
+        core,
         Arc::new(TestClock::new()),
-    )
-    .credentials(Credentials::bearer("static"))
-    .build();
+    );
     server.fail_with.lock().unwrap().push(401);
     let error = client.get_session(SESSION.parse().unwrap()).unwrap_err();
     assert!(matches!(error, Error::Api(_)));
@@ -445,9 +441,8 @@ fn failed_token_fetch_is_an_auth_error_and_retried_next_call() {
         Ok(json_response(200, &session_json()))
     };
     let taap = TaapCredentials::from_pem("id", "secret", KEY_PEM).unwrap();
-    let client = Client::builder(transport, Endpoint::tmobile_sandbox(), clock)
-        .credentials(Credentials::TMobile(taap))
-        .build();
+    let core = ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::TMobile(taap));
+    let client = Client::new(transport, core, clock);
     let id: SessionId = SESSION.parse().unwrap();
     let error = client.get_session(id).unwrap_err();
     assert!(

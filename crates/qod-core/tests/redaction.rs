@@ -13,7 +13,7 @@ use qod_core::auth::{
     AccessToken, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, PopSigner,
     TaapCredentials, TokenCache,
 };
-use qod_core::{Client, Endpoint, TransportError};
+use qod_core::{Client, ClientCore, Endpoint, TransportError};
 use qod_models::{
     CreateSession, Device, NotificationToken, NotificationUrl, PhoneNumber, QosProfileName,
     SecretString, SinkCredential, Timestamp, Webhook,
@@ -113,13 +113,9 @@ fn secrets_never_print() {
     };
 
     let taap = TaapCredentials::from_pem("client-id", CLIENT_SECRET, KEY_PEM).unwrap();
-    let client = Client::builder(
-        transport,
-        Endpoint::tmobile_sandbox(),
-        Arc::new(TestClock::new()),
-    )
-    .credentials(Credentials::TMobile(taap.clone()))
-    .build();
+    let core = ClientCore::new(Endpoint::tmobile_sandbox())
+        .credentials(Credentials::TMobile(taap.clone()));
+    let client = Client::new(transport, core, Arc::new(TestClock::new()));
     let error = client
         .get_session("123e4567-e89b-12d3-a456-426614174000".parse().unwrap())
         .unwrap_err();

@@ -1,7 +1,13 @@
-//! A per-client token cache that fetches at most one token at a time.
+//! A per-client token cache that fetches at most one token at a time and
+//! never blocks: it hands out decisions, and the driver does the waiting.
 
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
+
+use event_listener::{Event, EventListener};
 
 use crate::auth::AccessToken;
 
@@ -14,15 +20,16 @@ struct State {
 #[derive(Default)]
 struct Shared {
     state: Mutex<State>,
-    fetched: Condvar,
+    fetch_ended: Event,
 }
 
 /// Holds the current token for one client. Cloning shares the cache.
 ///
 /// When the token is missing or due for refresh, the first caller gets a
-/// [`FetchPermit`] and fetches; the others wait for it and then use its
-/// token, so a burst of calls makes one token request. No lock is held
-/// while the token is fetched.
+/// [`FetchPermit`] and fetches; the others are told to wait
+/// ([`CacheLookup::Wait`]) and look again once the fetch has ended, so a
+/// burst of calls makes one token request. The lock is held only inside each
+/// method, never across a fetch or a wait.
 #[derive(Clone, Default)]
 pub struct TokenCache {
     shared: Arc<Shared>,
@@ -30,19 +37,45 @@ pub struct TokenCache {
 
 /// What a caller should do to have a token.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum CacheLookup {
     /// Use this token.
     Fresh(AccessToken),
     /// Fetch a token and hand it to [`FetchPermit::complete`].
     Fetch(FetchPermit),
+    /// Another caller is fetching: wait for this, then look again.
+    Wait(TokenWait),
 }
 
 /// The right, and the duty, to fetch the next token. Dropping it without
-/// completing lets another caller fetch.
+/// completing (a failed fetch, a cancelled task) lets a waiting caller fetch.
 #[derive(Debug)]
 pub struct FetchPermit {
     cache: TokenCache,
     done: bool,
+}
+
+/// Resolves when the fetch under way has ended, well or badly.
+///
+/// It is a `Future`, so an async driver awaits it; a blocking driver hands
+/// it to [`crate::Clock::wait_for_token`]. It is registered before the
+/// cache's lock is released, so the end of the fetch cannot be missed.
+pub struct TokenWait {
+    listener: Pin<Box<EventListener>>,
+}
+
+impl std::fmt::Debug for TokenWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenWait")
+    }
+}
+
+impl Future for TokenWait {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.listener.as_mut().poll(cx)
+    }
 }
 
 impl std::fmt::Debug for TokenCache {
@@ -62,36 +95,33 @@ impl TokenCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        // The state stays consistent at every await point, so a poisoned lock is still usable.
+        // Every method leaves the state consistent, so a poisoned lock is still usable.
         self.shared
             .state
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The token to use at `now`, or the permit to fetch one. Waits while
-    /// another caller is fetching.
+    /// The token to use at `now`, the permit to fetch one, or the wait for
+    /// another caller's fetch. Never blocks.
     pub fn lookup(&self, now: SystemTime, refresh_margin: Duration) -> CacheLookup {
         let mut state = self.lock();
-        loop {
-            if let Some(token) = &state.token
-                && !token.needs_refresh(now, refresh_margin)
-            {
-                return CacheLookup::Fresh(token.clone());
-            }
-            if !state.fetching {
-                state.fetching = true;
-                return CacheLookup::Fetch(FetchPermit {
-                    cache: self.clone(),
-                    done: false,
-                });
-            }
-            state = self
-                .shared
-                .fetched
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+        if let Some(token) = &state.token
+            && !token.needs_refresh(now, refresh_margin)
+        {
+            return CacheLookup::Fresh(token.clone());
         }
+        if state.fetching {
+            let listener = self.shared.fetch_ended.listen();
+            return CacheLookup::Wait(TokenWait {
+                listener: Box::pin(listener),
+            });
+        }
+        state.fetching = true;
+        CacheLookup::Fetch(FetchPermit {
+            cache: self.clone(),
+            done: false,
+        })
     }
 
     /// The cached token, fresh or not, without fetching.
@@ -119,7 +149,7 @@ impl TokenCache {
             state.token = Some(token);
         }
         drop(state);
-        self.shared.fetched.notify_all();
+        self.shared.fetch_ended.notify(usize::MAX);
     }
 }
 
@@ -143,11 +173,19 @@ impl Drop for FetchPermit {
 mod tests {
     use super::*;
     use qod_models::SecretString;
+    use std::task::{Wake, Waker};
 
     const MARGIN: Duration = Duration::from_secs(60);
 
     fn token(now: SystemTime, seconds: u64) -> AccessToken {
         AccessToken::fetched(SecretString::new("t"), None, now, Some(seconds))
+    }
+
+    struct Flag(std::sync::atomic::AtomicBool);
+    impl Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     #[test]
@@ -185,11 +223,40 @@ mod tests {
     }
 
     #[test]
-    fn dropped_permit_lets_the_next_caller_fetch() {
+    fn a_second_caller_is_told_to_wait_and_is_woken_by_the_fetch() {
+        let cache = TokenCache::new();
+        let t0 = SystemTime::UNIX_EPOCH;
+        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN) else {
+            panic!("the first caller fetches");
+        };
+        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN) else {
+            panic!("the second caller waits");
+        };
+        let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+        let waker = Waker::from(flag.clone());
+        let mut cx = Context::from_waker(&waker);
+        assert!(Pin::new(&mut wait).poll(&mut cx).is_pending());
+        permit.complete(token(t0, 3600));
+        assert!(flag.0.load(std::sync::atomic::Ordering::SeqCst));
+        assert!(Pin::new(&mut wait).poll(&mut cx).is_ready());
+        assert!(matches!(cache.lookup(t0, MARGIN), CacheLookup::Fresh(_)));
+    }
+
+    #[test]
+    fn dropped_permit_wakes_waiters_and_lets_the_next_caller_fetch() {
         let cache = TokenCache::new();
         let t0 = SystemTime::UNIX_EPOCH;
         let first = cache.lookup(t0, MARGIN);
+        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN) else {
+            panic!("the second caller waits");
+        };
         drop(first);
+        let waker = Waker::noop();
+        assert!(
+            Pin::new(&mut wait)
+                .poll(&mut Context::from_waker(waker))
+                .is_ready()
+        );
         assert!(matches!(cache.lookup(t0, MARGIN), CacheLookup::Fetch(_)));
     }
 
@@ -208,25 +275,5 @@ mod tests {
         );
         cache.invalidate(&old);
         assert!(cache.current().is_none());
-    }
-
-    #[test]
-    fn concurrent_callers_share_one_fetch() {
-        let cache = TokenCache::new();
-        let fetches = std::sync::atomic::AtomicUsize::new(0);
-        let t0 = SystemTime::UNIX_EPOCH;
-        std::thread::scope(|scope| {
-            for _ in 0..8 {
-                scope.spawn(|| match cache.lookup(t0, MARGIN) {
-                    CacheLookup::Fresh(_) => {}
-                    CacheLookup::Fetch(permit) => {
-                        fetches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        std::thread::yield_now();
-                        permit.complete(token(t0, 3600));
-                    }
-                });
-            }
-        });
-        assert_eq!(fetches.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

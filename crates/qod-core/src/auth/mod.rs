@@ -13,7 +13,7 @@ mod pop;
 mod taap;
 mod token;
 
-pub use cache::{CacheLookup, FetchPermit, TokenCache};
+pub use cache::{CacheLookup, FetchPermit, TokenCache, TokenWait};
 pub use error::{AuthError, OAuthError};
 pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
@@ -73,6 +73,8 @@ pub enum TokenStep {
         /// The permit to store the token.
         permit: FetchPermit,
     },
+    /// Another caller of this client is fetching: wait for it, then ask again.
+    Wait(TokenWait),
 }
 
 /// Credentials with their per-client token cache.
@@ -83,8 +85,10 @@ pub enum TokenStep {
 /// use qod_core::auth::{Authenticator, Credentials, TokenStep};
 /// let auth = Authenticator::new(Credentials::bearer("abc123"));
 /// let endpoint = Endpoint::tmobile_sandbox();
-/// let TokenStep::Ready(token) = auth.token(&endpoint, SystemTime::now(), uuid::Uuid::nil()).unwrap() else {
-///     unreachable!("a static token needs no fetch")
+/// let step = auth.token(&endpoint, SystemTime::now(), uuid::Uuid::nil()).unwrap();
+/// let token = match step {
+///     TokenStep::Ready(token) => token,
+///     other => panic!("a static token needs no fetch, got {other:?}"),
 /// };
 /// let mut request = http::Request::get("https://h/qod/v0/sessions/x").body(Vec::new()).unwrap();
 /// auth.authorize(&mut request, token.as_ref(), SystemTime::now(), uuid::Uuid::nil()).unwrap();
@@ -135,38 +139,47 @@ impl Authenticator {
         !matches!(self.credentials, Credentials::None | Credentials::Bearer(_))
     }
 
-    /// The token for a call at `now`, or the request that fetches one. With
-    /// fetched tokens, waits while another caller of this client fetches.
-    /// `jti` identifies the PoP token of a TAAP token request.
-    #[cfg_attr(not(feature = "tmobile"), allow(unused_variables))]
+    /// The token for a call at `now`, the request that fetches one, or the
+    /// wait for another caller's fetch. Never blocks. `jti` identifies the
+    /// PoP token of a TAAP token request.
     pub fn token(
         &self,
         endpoint: &Endpoint,
         now: SystemTime,
         jti: Uuid,
     ) -> Result<TokenStep, AuthError> {
+        if let Credentials::None = self.credentials {
+            return Ok(TokenStep::Ready(None));
+        }
+        if let Credentials::Bearer(token) = &self.credentials {
+            return Ok(TokenStep::Ready(Some(token.clone())));
+        }
+        match self.cache.lookup(now, self.refresh_margin) {
+            CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
+            CacheLookup::Wait(wait) => Ok(TokenStep::Wait(wait)),
+            CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
+                request: self.token_request(endpoint, now, jti)?,
+                permit,
+            }),
+        }
+    }
+
+    /// A request to the token endpoint, e.g. to try a failed fetch again
+    /// while holding its [`FetchPermit`].
+    #[cfg_attr(not(feature = "tmobile"), allow(unused_variables))]
+    pub fn token_request(
+        &self,
+        endpoint: &Endpoint,
+        now: SystemTime,
+        jti: Uuid,
+    ) -> Result<Request<Vec<u8>>, AuthError> {
         match &self.credentials {
-            Credentials::None => Ok(TokenStep::Ready(None)),
-            Credentials::Bearer(token) => Ok(TokenStep::Ready(Some(token.clone()))),
-            Credentials::ClientCredentials(credentials) => {
-                match self.cache.lookup(now, self.refresh_margin) {
-                    CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
-                    CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
-                        request: credentials.token_request()?,
-                        permit,
-                    }),
-                }
-            }
+            Credentials::ClientCredentials(credentials) => credentials.token_request(),
             #[cfg(feature = "tmobile")]
-            Credentials::TMobile(credentials) => {
-                match self.cache.lookup(now, self.refresh_margin) {
-                    CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
-                    CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
-                        request: credentials.token_request(endpoint, now, jti)?,
-                        permit,
-                    }),
-                }
-            }
+            Credentials::TMobile(credentials) => credentials.token_request(endpoint, now, jti),
+            Credentials::None | Credentials::Bearer(_) => Err(AuthError::Config(
+                "these credentials fetch no token".to_owned(),
+            )),
         }
     }
 

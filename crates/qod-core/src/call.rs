@@ -1,0 +1,436 @@
+//! The whole life of one call as a pure state machine: no I/O, no sleeping,
+//! no lock held across a step. A driver asks it what to do next, does that
+//! in its own way (a blocking socket, an async task, a test closure) and
+//! hands back the time and each response.
+
+use std::time::{Duration, SystemTime};
+
+use http::{Method, Request, Response, StatusCode};
+use qod_models::XCorrelator;
+
+use crate::auth::{AccessToken, FetchPermit, TokenStep, TokenWait};
+use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
+use crate::{ClientCore, Error, Operation, TransportError};
+
+/// What a driver must do next for a [`Call`].
+///
+/// Deliberately exhaustive: a driver that met a step it does not know could
+/// only guess, so a new step is a breaking change by design.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one step at a time, moved once
+pub enum Step<T> {
+    /// Send this request and hand the outcome to [`Call::receive`].
+    Send(Request<Vec<u8>>),
+    /// Wait this long, then ask again with [`Call::next_step`].
+    Sleep(Duration),
+    /// Another call of this client is fetching the token: wait for it
+    /// (await it, or [`crate::Clock::wait_for_token`]), then ask again.
+    WaitForToken(TokenWait),
+    /// The call is over.
+    Done(Result<T, Error>),
+}
+
+/// Where a call is. Each variant holds what the next move needs.
+enum State {
+    /// The request is not built yet.
+    Start,
+    /// Look the token up (again).
+    NeedToken,
+    /// Fetch the token again after a backoff, still holding the permit.
+    RetryTokenFetch(FetchPermit),
+    /// Send an attempt with this token.
+    Ready(Option<AccessToken>),
+    /// The token request is out.
+    AwaitingToken {
+        permit: FetchPermit,
+        sent_at: SystemTime,
+    },
+    /// An attempt is out.
+    AwaitingResponse {
+        token: Option<AccessToken>,
+        sent_at: SystemTime,
+    },
+    /// Sleep, then go on from the inner state.
+    Backoff(Duration, Box<State>),
+    /// The outcome, until the driver takes it.
+    Finished,
+    /// The driver broke the protocol (asked while a request was out, or
+    /// after the end).
+    Misused(&'static str),
+}
+
+/// One call of `O`, from validation to result.
+///
+/// Its order: the request is validated and built once, before any I/O;
+/// the token is a step of its own, retried under the same policy as a read
+/// (a token request is harmless to repeat); each attempt only re-authorizes
+/// and re-signs the built request; a 401 invalidates the token and replays
+/// once; failures are retried or not by [`crate::RetryPolicy`]; every error
+/// carries the call's correlator.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use qod_core::{CallOptions, ClientCore, Credentials, Endpoint, Step};
+/// use qod_core::operations::DeleteSessionOp;
+///
+/// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
+///     .credentials(Credentials::bearer("abc123"));
+/// let op = DeleteSessionOp::new("123e4567-e89b-12d3-a456-426614174000".parse()?);
+/// let mut call = core.start(&op, &CallOptions::new(), SystemTime::now());
+/// let Step::Send(request) = call.next_step(SystemTime::now()) else { panic!("sends first") };
+/// assert_eq!(request.headers()["authorization"], "Bearer abc123");
+/// assert!(request.headers().contains_key("x-correlator"));
+///
+/// let response = http::Response::builder().status(204).body(Vec::new())?;
+/// call.receive(Ok(response), SystemTime::now());
+/// assert!(matches!(call.next_step(SystemTime::now()), Step::Done(Ok(()))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Call<'a, O: Operation> {
+    core: &'a ClientCore,
+    operation: &'a O,
+    correlator: XCorrelator,
+    started: SystemTime,
+    /// The built request; each attempt sends a copy of it.
+    request: Option<Request<Vec<u8>>>,
+    state: State,
+    outcome: Option<Result<O::Output, Error>>,
+    attempts: u32,
+    token_attempts: u32,
+    replayed_after_401: bool,
+}
+
+impl<O: Operation> std::fmt::Debug for Call<'_, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &O::NAME)
+            .field("correlator", &self.correlator)
+            .field("attempts", &self.attempts)
+            .field("token_attempts", &self.token_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, O: Operation> Call<'a, O> {
+    pub(crate) fn new(
+        core: &'a ClientCore,
+        operation: &'a O,
+        correlator: XCorrelator,
+        now: SystemTime,
+    ) -> Self {
+        Call {
+            core,
+            operation,
+            correlator,
+            started: now,
+            request: None,
+            state: State::Start,
+            outcome: None,
+            attempts: 0,
+            token_attempts: 0,
+            replayed_after_401: false,
+        }
+    }
+
+    /// The `x-correlator` this call sends.
+    pub fn correlator(&self) -> &XCorrelator {
+        &self.correlator
+    }
+
+    /// Attempts sent so far, not counting a replay after a 401 or token requests.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// What to do next at `now`.
+    pub fn next_step(&mut self, now: SystemTime) -> Step<O::Output> {
+        loop {
+            match std::mem::replace(&mut self.state, State::Finished) {
+                State::Start => match self
+                    .operation
+                    .to_request(self.core.endpoint(), Some(&self.correlator))
+                {
+                    Ok(request) => {
+                        self.request = Some(request);
+                        self.state = State::NeedToken;
+                    }
+                    Err(error) => self.finish(Err(error)),
+                },
+                State::NeedToken => {
+                    let auth = self.core.auth();
+                    match auth.token(self.core.endpoint(), now, self.core.jti()) {
+                        Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
+                        Ok(TokenStep::Wait(wait)) => {
+                            self.state = State::NeedToken;
+                            return Step::WaitForToken(wait);
+                        }
+                        Ok(TokenStep::Fetch { request, permit }) => {
+                            return self.send_token_request(request, permit, now);
+                        }
+                        Err(error) => self.finish(Err(error.into())),
+                    }
+                }
+                State::RetryTokenFetch(permit) => {
+                    let auth = self.core.auth();
+                    match auth.token_request(self.core.endpoint(), now, self.core.jti()) {
+                        Ok(request) => return self.send_token_request(request, permit, now),
+                        Err(error) => self.finish(Err(error.into())),
+                    }
+                }
+                State::Ready(token) => match self.authorized_copy(token.as_ref(), now) {
+                    Ok(request) => {
+                        self.attempts += 1;
+                        self.state = State::AwaitingResponse {
+                            token,
+                            sent_at: now,
+                        };
+                        return Step::Send(request);
+                    }
+                    Err(error) => self.finish(Err(error)),
+                },
+                State::Backoff(delay, then) => {
+                    self.state = *then;
+                    return Step::Sleep(delay);
+                }
+                State::Finished => {
+                    return match self.outcome.take() {
+                        Some(outcome) => {
+                            self.state = State::Misused("next_step after the call ended");
+                            Step::Done(outcome)
+                        }
+                        None => Step::Done(Err(Error::Driver("next_step after the call ended"))),
+                    };
+                }
+                waiting @ (State::AwaitingToken { .. } | State::AwaitingResponse { .. }) => {
+                    self.state = waiting;
+                    return Step::Done(Err(Error::Driver(
+                        "next_step while a request is out: call receive first",
+                    )));
+                }
+                State::Misused(what) => {
+                    self.state = State::Misused(what);
+                    return Step::Done(Err(Error::Driver(what)));
+                }
+            }
+        }
+    }
+
+    /// Hands over what came of the request of the last [`Step::Send`], at `now`.
+    pub fn receive(&mut self, result: Result<Response<Vec<u8>>, TransportError>, now: SystemTime) {
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitingToken { permit, sent_at } => {
+                self.log_exchange(&Method::POST, "token endpoint", &result, sent_at, now);
+                self.on_token_response(result, permit, now);
+            }
+            State::AwaitingResponse { token, sent_at } => {
+                if let Some(request) = &self.request {
+                    let (method, path) =
+                        (request.method().clone(), request.uri().path().to_owned());
+                    self.log_exchange(&method, &path, &result, sent_at, now);
+                }
+                self.on_response(result, token, now);
+            }
+            _ => {
+                self.outcome = None;
+                self.state = State::Misused("receive without a request out");
+            }
+        }
+    }
+
+    fn send_token_request(
+        &mut self,
+        request: Request<Vec<u8>>,
+        permit: FetchPermit,
+        now: SystemTime,
+    ) -> Step<O::Output> {
+        self.token_attempts += 1;
+        self.state = State::AwaitingToken {
+            permit,
+            sent_at: now,
+        };
+        Step::Send(request)
+    }
+
+    fn on_token_response(
+        &mut self,
+        result: Result<Response<Vec<u8>>, TransportError>,
+        permit: FetchPermit,
+        now: SystemTime,
+    ) {
+        let outcome = match &result {
+            Ok(response) => AttemptOutcome::Status {
+                status: response.status(),
+                retry_after: parse_retry_after(response.headers(), now),
+            },
+            Err(error) => AttemptOutcome::Transport(error.delivery()),
+        };
+        let transient = match outcome {
+            AttemptOutcome::Status { status, .. } => is_transient(status),
+            _ => true,
+        };
+        // A token request changes nothing worth guarding, so it retries like a read.
+        if transient && let Some(delay) = self.retry_delay(true, self.token_attempts, outcome, now)
+        {
+            self.state = State::Backoff(delay, Box::new(State::RetryTokenFetch(permit)));
+            return;
+        }
+        match result {
+            Ok(response) => match self.core.auth().finish_fetch(permit, response, now) {
+                Ok(token) => self.state = State::Ready(Some(token)),
+                Err(error) => self.finish(Err(error.into())),
+            },
+            Err(source) => {
+                drop(permit);
+                self.finish(Err(Error::Transport {
+                    source,
+                    correlator: None,
+                }));
+            }
+        }
+    }
+
+    fn on_response(
+        &mut self,
+        result: Result<Response<Vec<u8>>, TransportError>,
+        token: Option<AccessToken>,
+        now: SystemTime,
+    ) {
+        let result = match result {
+            // A success is final: no retry decision, no random draw.
+            Ok(response) if response.status().is_success() => {
+                let parsed = self.operation.parse(response);
+                self.finish(parsed);
+                return;
+            }
+            other => other,
+        };
+        let outcome = match &result {
+            Ok(response) => {
+                let auth = self.core.auth();
+                if response.status() == StatusCode::UNAUTHORIZED
+                    && auth.can_refresh()
+                    && !self.replayed_after_401
+                {
+                    // The server refused the token, so it did not act on the call: replay once.
+                    self.replayed_after_401 = true;
+                    if let Some(token) = &token {
+                        auth.invalidate(token);
+                    }
+                    self.attempts -= 1;
+                    self.state = State::NeedToken;
+                    return;
+                }
+                AttemptOutcome::Status {
+                    status: response.status(),
+                    retry_after: parse_retry_after(response.headers(), now),
+                }
+            }
+            Err(error) => AttemptOutcome::Transport(error.delivery()),
+        };
+        if let Some(delay) = self.retry_delay(O::IDEMPOTENT, self.attempts, outcome, now) {
+            // The token may expire during the wait: look it up again afterwards.
+            self.state = State::Backoff(delay, Box::new(State::NeedToken));
+            return;
+        }
+        let finished = match result {
+            Ok(response) => self.operation.parse(response),
+            Err(source) => Err(Error::Transport {
+                source,
+                correlator: None,
+            }),
+        };
+        self.finish(finished);
+    }
+
+    /// How long to wait before trying again, or `None` to stop.
+    fn retry_delay(
+        &self,
+        idempotent: bool,
+        attempt: u32,
+        outcome: AttemptOutcome,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        let elapsed = now.duration_since(self.started).unwrap_or(Duration::ZERO);
+        let jitter = self.core.id_source().next_uuid().as_u64_pair().0;
+        match self
+            .core
+            .retry()
+            .decide(idempotent, attempt, elapsed, outcome, jitter)
+        {
+            RetryDecision::RetryAfter(delay) => {
+                log::debug!(
+                    "{} retrying in {delay:?} after {outcome:?} x-correlator={}",
+                    O::NAME,
+                    self.correlator
+                );
+                Some(delay)
+            }
+            _ => None,
+        }
+    }
+
+    /// A copy of the built request, authorized and (for TAAP) signed last.
+    fn authorized_copy(
+        &self,
+        token: Option<&AccessToken>,
+        now: SystemTime,
+    ) -> Result<Request<Vec<u8>>, Error> {
+        let Some(built) = &self.request else {
+            return Err(Error::Driver("no request was built"));
+        };
+        let mut request = copy_request(built)?;
+        self.core
+            .auth()
+            .authorize(&mut request, token, now, self.core.jti())?;
+        Ok(request)
+    }
+
+    fn finish(&mut self, outcome: Result<O::Output, Error>) {
+        self.outcome = Some(outcome.map_err(|e| e.with_correlator(Some(self.correlator.as_str()))));
+        self.state = State::Finished;
+    }
+
+    /// One debug line per exchange: method, path, status, correlator,
+    /// attempt, elapsed. Never headers or bodies.
+    fn log_exchange(
+        &self,
+        method: &Method,
+        path: &str,
+        result: &Result<Response<Vec<u8>>, TransportError>,
+        sent_at: SystemTime,
+        now: SystemTime,
+    ) {
+        if !log::log_enabled!(log::Level::Debug) {
+            return;
+        }
+        let elapsed = now.duration_since(sent_at).unwrap_or(Duration::ZERO);
+        let (correlator, attempt) = (&self.correlator, self.attempts.max(1));
+        match result {
+            Ok(response) => log::debug!(
+                "{method} {path} -> {} x-correlator={correlator} attempt={attempt} elapsed={elapsed:?}",
+                response.status().as_u16()
+            ),
+            Err(error) => log::debug!(
+                "{method} {path} -> {error} x-correlator={correlator} attempt={attempt} elapsed={elapsed:?}"
+            ),
+        }
+    }
+}
+
+/// Statuses a retry can cure: rate limiting and gateway trouble.
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502..=504)
+}
+
+/// A copy of `request`: `http::Request` is not `Clone` because of its
+/// extensions, which qod's requests do not use.
+fn copy_request(request: &Request<Vec<u8>>) -> Result<Request<Vec<u8>>, Error> {
+    let mut builder = Request::builder()
+        .method(request.method().clone())
+        .uri(request.uri().clone())
+        .version(request.version());
+    if let Some(headers) = builder.headers_mut() {
+        headers.clone_from(request.headers());
+    }
+    Ok(builder.body(request.body().clone())?)
+}

@@ -1,0 +1,165 @@
+//! What every driver of the call machine shares: the endpoint, the
+//! authenticator with its token cache, the retry policy and the source of ids.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use qod_models::XCorrelator;
+
+use crate::auth::{Authenticator, Credentials};
+use crate::clock::{IdSource, RandomIds};
+use crate::{Call, Endpoint, Operation, RetryPolicy};
+
+/// Options for one call.
+///
+/// ```
+/// use qod_core::CallOptions;
+/// use qod_core::models::XCorrelator;
+/// let options = CallOptions::new().correlator(XCorrelator::parse("order-42")?);
+/// assert_eq!(options.correlator_value().map(XCorrelator::as_str), Some("order-42"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    correlator: Option<XCorrelator>,
+}
+
+impl CallOptions {
+    /// Default options: a fresh correlator per call.
+    pub fn new() -> Self {
+        CallOptions::default()
+    }
+
+    /// Options that send `correlator`.
+    pub fn with_correlator(correlator: XCorrelator) -> Self {
+        CallOptions::new().correlator(correlator)
+    }
+
+    /// Sends `correlator` as the call's `x-correlator` (every attempt).
+    #[must_use]
+    pub fn correlator(mut self, correlator: XCorrelator) -> Self {
+        self.correlator = Some(correlator);
+        self
+    }
+
+    /// The correlator to send, when one was set.
+    pub fn correlator_value(&self) -> Option<&XCorrelator> {
+        self.correlator.as_ref()
+    }
+}
+
+/// The transport-free half of a client: it starts [`Call`]s, which the
+/// blocking [`crate::Client`], the [`crate::AsyncClient`] or your own driver
+/// run to the end. Cloning shares the token cache.
+///
+/// ```
+/// use std::time::Duration;
+/// use qod_core::{ClientCore, Credentials, Endpoint, RetryPolicy};
+/// let core = ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1")?)
+///     .credentials(Credentials::bearer("my-token"))
+///     .retry_policy(RetryPolicy::default().with_max_attempts(2));
+/// assert_eq!(core.retry().max_attempts(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientCore {
+    endpoint: Endpoint,
+    auth: Authenticator,
+    retry: RetryPolicy,
+    ids: Arc<dyn IdSource>,
+}
+
+impl std::fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCore")
+            .field("endpoint", &self.endpoint)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCore {
+    /// A core for `endpoint`: no credentials, the default retry policy, random ids.
+    pub fn new(endpoint: Endpoint) -> Self {
+        ClientCore {
+            endpoint,
+            auth: Authenticator::new(Credentials::None),
+            retry: RetryPolicy::default(),
+            ids: Arc::new(RandomIds),
+        }
+    }
+
+    /// Sets the credentials, with a fresh token cache.
+    #[must_use]
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.auth = Authenticator::new(credentials);
+        self
+    }
+
+    /// Sets the authenticator, e.g. one with another refresh margin.
+    #[must_use]
+    pub fn authenticator(mut self, auth: Authenticator) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Sets the retry policy.
+    #[must_use]
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets where correlators, PoP ids and jitter come from.
+    #[must_use]
+    pub fn ids(mut self, ids: Arc<dyn IdSource>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// The endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The authenticator and its token cache.
+    pub fn auth(&self) -> &Authenticator {
+        &self.auth
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Starts a call of `operation` at `now`. Nothing is built or sent until
+    /// the driver asks for the first step.
+    pub fn start<'a, O: Operation>(
+        &'a self,
+        operation: &'a O,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Call<'a, O> {
+        let correlator = options
+            .correlator
+            .clone()
+            .unwrap_or_else(|| XCorrelator::from_uuid(self.ids.next_uuid()));
+        Call::new(self, operation, correlator, now)
+    }
+
+    pub(crate) fn id_source(&self) -> &dyn IdSource {
+        &*self.ids
+    }
+
+    /// A fresh PoP `jti` when the credentials sign requests; nil otherwise,
+    /// which saves a random draw per call.
+    pub(crate) fn jti(&self) -> uuid::Uuid {
+        if self.auth.signs_requests() {
+            self.ids.next_uuid()
+        } else {
+            uuid::Uuid::nil()
+        }
+    }
+}
