@@ -1,0 +1,303 @@
+//! The call state machine driven by hand: every decision checked without a
+//! transport, a clock or a runtime.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, SystemTime};
+
+use common::KEY_PEM;
+use http::{Method, Request, Response};
+use qod_core::auth::{ClientCredentials, Credentials, TaapCredentials};
+use qod_core::operations::{CreateSessionOp, ExtendSessionOp, GetSessionOp};
+use qod_core::{
+    CallOptions, ClientCore, Delivery, Endpoint, Error, Operation, RetryPolicy, Step,
+    TransportError,
+};
+use qod_models::{
+    ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionInfo, XCorrelator,
+};
+
+const SESSION: &str = "123e4567-e89b-12d3-a456-426614174000";
+
+fn t0() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+fn session_body() -> Vec<u8> {
+    format!(
+        r#"{{"sessionId":"{SESSION}","qosProfile":"QOS_VC","duration":600,
+            "startedAt":1700000000,"expiresAt":1700000600,"qosStatus":"AVAILABLE"}}"#
+    )
+    .into_bytes()
+}
+
+fn response(status: u16, body: &[u8]) -> Result<Response<Vec<u8>>, TransportError> {
+    Ok(Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .unwrap())
+}
+
+fn with_retry_after(status: u16, seconds: u32) -> Result<Response<Vec<u8>>, TransportError> {
+    Ok(Response::builder()
+        .status(status)
+        .header("retry-after", seconds.to_string())
+        .body(Vec::new())
+        .unwrap())
+}
+
+fn token_response(token: &str) -> Result<Response<Vec<u8>>, TransportError> {
+    response(
+        200,
+        format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":3600}}"#)
+            .as_bytes(),
+    )
+}
+
+fn get_op() -> GetSessionOp {
+    GetSessionOp::new(SESSION.parse().unwrap())
+}
+
+fn create_op(duration: u32) -> CreateSessionOp {
+    CreateSessionOp::new(
+        CreateSession::new(
+            Device::with_phone_number(PhoneNumber::parse("+14255550100").unwrap()),
+            QosProfileName::parse("QOS_VC").unwrap(),
+        )
+        .with_application_server(ApplicationServer::ipv4("198.51.100.0/24".parse().unwrap()))
+        .with_duration(duration),
+    )
+}
+
+fn oauth_core() -> ClientCore {
+    let credentials =
+        ClientCredentials::new("https://auth.example.com/token", "client", "secret").unwrap();
+    ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap())
+        .credentials(Credentials::ClientCredentials(credentials))
+}
+
+fn taap_core() -> ClientCore {
+    let taap = TaapCredentials::from_pem("client", "secret", KEY_PEM).unwrap();
+    ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::TMobile(taap))
+}
+
+/// Expects a `Send` step and returns its request.
+fn expect_send<T: std::fmt::Debug>(step: Step<T>) -> Request<Vec<u8>> {
+    match step {
+        Step::Send(request) => request,
+        other => panic!("expected Send, got {other:?}"),
+    }
+}
+
+fn expect_done<T: std::fmt::Debug>(step: Step<T>) -> Result<T, Error> {
+    match step {
+        Step::Done(result) => result,
+        other => panic!("expected Done, got {other:?}"),
+    }
+}
+
+fn is_token_request(request: &Request<Vec<u8>>) -> bool {
+    request.uri().path().contains("token")
+}
+
+#[test]
+fn invalid_input_ends_the_call_before_any_token_request() {
+    // 0.10.1 at T-Mobile needs a duration of at least 60 s.
+    let core = taap_core();
+    let op = create_op(30);
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert!(error.is_invalid_input(), "{error:?}");
+}
+
+#[test]
+fn the_token_comes_first_then_the_signed_attempt() {
+    let core = taap_core();
+    let op = get_op();
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    let token_request = expect_send(call.next_step(t0()));
+    assert!(is_token_request(&token_request));
+    call.receive(token_response("tok-1"), t0());
+    let attempt = expect_send(call.next_step(t0()));
+    assert_eq!(attempt.method(), Method::GET);
+    assert_eq!(attempt.headers()["authorization"], "Bearer tok-1");
+    assert!(attempt.headers().contains_key("x-authorization"));
+    assert_eq!(
+        attempt.headers()["x-correlator"],
+        call.correlator().as_str()
+    );
+    call.receive(response(200, &session_body()), t0());
+    let info: SessionInfo = expect_done(call.next_step(t0())).unwrap();
+    assert_eq!(info.session_id.to_string(), SESSION);
+    assert_eq!(call.attempts(), 1);
+}
+
+#[test]
+fn a_503_from_the_token_endpoint_is_retried_like_a_read() {
+    let core = oauth_core();
+    let op = get_op();
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(call.next_step(t0()))));
+    call.receive(with_retry_after(503, 2), t0());
+    match call.next_step(t0()) {
+        Step::Sleep(delay) => assert_eq!(delay, Duration::from_secs(2)),
+        other => panic!("expected a backoff, got {other:?}"),
+    }
+    let later = t0() + Duration::from_secs(2);
+    assert!(is_token_request(&expect_send(call.next_step(later))));
+    call.receive(token_response("tok-2"), later);
+    let attempt = expect_send(call.next_step(later));
+    assert_eq!(attempt.headers()["authorization"], "Bearer tok-2");
+}
+
+#[test]
+fn a_400_from_the_token_endpoint_is_an_auth_error_with_the_correlator() {
+    let core = oauth_core();
+    let op = get_op();
+    let options = CallOptions::new().correlator(XCorrelator::parse("mine-1").unwrap());
+    let mut call = core.start(&op, &options, t0());
+    expect_send(call.next_step(t0()));
+    call.receive(response(400, br#"{"error":"invalid_client"}"#), t0());
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+}
+
+#[test]
+fn a_401_invalidates_the_token_and_replays_once() {
+    let core = oauth_core();
+    let op = get_op();
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    expect_send(call.next_step(t0()));
+    call.receive(token_response("old"), t0());
+    expect_send(call.next_step(t0()));
+    call.receive(response(401, b""), t0());
+    // A fresh token, then the replay.
+    assert!(is_token_request(&expect_send(call.next_step(t0()))));
+    call.receive(token_response("new"), t0());
+    let replay = expect_send(call.next_step(t0()));
+    assert_eq!(replay.headers()["authorization"], "Bearer new");
+    call.receive(response(401, b""), t0());
+    // Only once: the second 401 is the answer.
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(call.attempts(), 1);
+}
+
+#[test]
+fn a_create_that_may_have_been_sent_is_never_replayed() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap());
+    let op = create_op(600);
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    let first = expect_send(call.next_step(t0()));
+    assert_eq!(first.method(), Method::POST);
+    call.receive(Err(TransportError::new(Delivery::MaybeSent, "reset")), t0());
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.correlator().is_some());
+}
+
+#[test]
+fn a_create_not_sent_or_refused_with_429_goes_again_with_the_same_body_and_correlator() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap());
+    let op = create_op(600);
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    let first = expect_send(call.next_step(t0()));
+    call.receive(Err(TransportError::new(Delivery::NotSent, "refused")), t0());
+    assert!(matches!(call.next_step(t0()), Step::Sleep(_)));
+    let second = expect_send(call.next_step(t0()));
+    assert_eq!(first.body(), second.body());
+    assert_eq!(
+        first.headers()["x-correlator"],
+        second.headers()["x-correlator"]
+    );
+    call.receive(with_retry_after(429, 1), t0());
+    assert_eq!(
+        match call.next_step(t0()) {
+            Step::Sleep(delay) => delay,
+            other => panic!("{other:?}"),
+        },
+        Duration::from_secs(1)
+    );
+    expect_send(call.next_step(t0()));
+    call.receive(response(201, &session_body()), t0());
+    assert!(expect_done(call.next_step(t0())).is_ok());
+    assert_eq!(call.attempts(), 3);
+}
+
+#[test]
+fn extend_is_not_replayed_on_a_503_but_a_read_is_until_the_attempts_run_out() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap())
+        .retry_policy(RetryPolicy::new().with_max_attempts(3));
+    let extend = ExtendSessionOp::new(SESSION.parse().unwrap(), 60);
+    let mut call = core.start(&extend, &CallOptions::new(), t0());
+    expect_send(call.next_step(t0()));
+    call.receive(response(503, b""), t0());
+    assert!(expect_done(call.next_step(t0())).is_err());
+
+    let read = get_op();
+    let mut call = core.start(&read, &CallOptions::new(), t0());
+    let mut sends = 0;
+    let result = loop {
+        match call.next_step(t0()) {
+            Step::Send(_) => {
+                sends += 1;
+                call.receive(response(503, b""), t0());
+            }
+            Step::Sleep(delay) => assert!(delay <= Duration::from_secs(5)),
+            Step::WaitForToken(_) => panic!("no token to wait for"),
+            Step::Done(result) => break result,
+        }
+    };
+    assert_eq!(sends, 3);
+    assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+}
+
+#[test]
+fn a_second_call_waits_for_the_first_ones_token_fetch() {
+    let core = oauth_core();
+    let op = get_op();
+    let mut first = core.start(&op, &CallOptions::new(), t0());
+    let mut second = core.start(&op, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(first.next_step(t0()))));
+    let Step::WaitForToken(wait) = second.next_step(t0()) else {
+        panic!("the second call must wait, not fetch");
+    };
+    first.receive(token_response("shared"), t0());
+    // The fetch has ended: the wait is over at once.
+    let mut wait = std::pin::pin!(wait);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(std::future::Future::poll(wait.as_mut(), &mut cx).is_ready());
+    let attempt = expect_send(second.next_step(t0()));
+    assert_eq!(attempt.headers()["authorization"], "Bearer shared");
+}
+
+#[test]
+fn a_driver_that_breaks_the_protocol_gets_an_error_not_a_panic() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0").unwrap());
+    let op = get_op();
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    expect_send(call.next_step(t0()));
+    assert!(matches!(
+        call.next_step(t0()),
+        Step::Done(Err(Error::Driver(_)))
+    ));
+    call.receive(response(200, &session_body()), t0());
+    assert!(expect_done(call.next_step(t0())).is_ok());
+    assert!(matches!(
+        call.next_step(t0()),
+        Step::Done(Err(Error::Driver(_)))
+    ));
+    call.receive(response(200, &session_body()), t0());
+    assert!(matches!(
+        call.next_step(t0()),
+        Step::Done(Err(Error::Driver(_)))
+    ));
+}
+
+#[test]
+fn every_operation_knows_its_name_for_logs() {
+    assert_eq!(GetSessionOp::NAME, "getSession");
+}
