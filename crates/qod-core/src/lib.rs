@@ -1,11 +1,15 @@
 //! The sans-IO protocol core of qod, a client for the CAMARA Quality-on-Demand API.
 //!
 //! It builds `http::Request<Vec<u8>>` values and parses `http::Response<Vec<u8>>`
-//! values; authentication and retries are pure state machines; the
-//! [`Client`] orchestrates them over any [`Transport`]. It opens no socket,
-//! reads no file or environment variable and never sleeps except through an
-//! injected [`Clock`], so the same core serves blocking programs, async
-//! runtimes and tests with a closure for a transport.
+//! values. The whole life of one call (validation, token, authorization and
+//! signing, attempts, 401 replay, retries and backoff, correlator) is one pure
+//! state machine, [`Call`], started from a [`ClientCore`]: it is handed the
+//! time and each response and answers with a [`Step`]: send this, sleep this
+//! long, wait for the token another call is fetching, or here is the result.
+//! It opens no socket, reads no file or environment variable, never sleeps
+//! and never blocks. Two thin drivers run it: the blocking [`Client`] over a
+//! [`Transport`] and the [`AsyncClient`] over an [`AsyncTransport`]; any other
+//! runtime can drive [`Call`] the same way in a dozen lines.
 //!
 //! ```
 //! use qod_core::{Endpoint, Operation, operations::CreateSessionOp};
