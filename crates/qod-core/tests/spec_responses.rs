@@ -205,9 +205,12 @@ fn qos_profiles() {
     let voice = &list[0];
     assert_eq!(
         voice.target_min_upstream_rate.as_ref().unwrap().unit,
-        RateUnit::Kbps
+        Some(RateUnit::Kbps)
     );
-    assert_eq!(voice.max_duration.as_ref().unwrap().unit, TimeUnit::Days);
+    assert_eq!(
+        voice.max_duration.as_ref().unwrap().unit,
+        Some(TimeUnit::Days)
+    );
     assert_eq!(voice.l4s_queue_type, Some(L4sQueueType::NonL4sQueue));
     assert_eq!(voice.country_availability.as_ref().unwrap().len(), 2);
 
