@@ -149,16 +149,19 @@ fn session_info() -> impl Strategy<Value = SessionInfo> {
                 (status, info),
                 messages,
             )| {
+                fn echo<T: serde::Serialize>(value: Option<T>) -> Option<Echoed<T>> {
+                    value.map(|v| Echoed::new(v).unwrap())
+                }
                 SessionInfo {
                     session_id: SessionId::new(uuid::Uuid::from_u128(id)),
-                    device,
-                    application_server: server,
-                    device_ports: dports,
-                    application_server_ports: sports,
+                    device: echo(device.map(DeviceInfo::from)),
+                    application_server: echo(server.map(ApplicationServerInfo::from)),
+                    device_ports: echo(dports),
+                    application_server_ports: echo(sports),
                     qos_profile: profile,
-                    webhook,
-                    sink,
-                    sink_credential: credential,
+                    webhook: echo(webhook.map(WebhookInfo::from)),
+                    sink: echo(sink),
+                    sink_credential: echo(credential),
                     duration,
                     started_at: started,
                     expires_at: expires,
