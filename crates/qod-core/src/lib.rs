@@ -27,6 +27,7 @@
 pub mod auth;
 mod client;
 mod clock;
+mod created_session;
 mod endpoint;
 mod error;
 pub mod notification;
