@@ -3,7 +3,7 @@
 //! status the spec gives it. The examples are the project's own translation
 //! of the YAML into JSON, in tests/fixtures/spec-examples.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use http::{Request, Response, StatusCode};
 use qod_core::notification::verify;
