@@ -567,7 +567,12 @@ fn bad_ports_are_out_of_range() {
         )
         .unwrap();
     assert_eq!(
-        created.device_ports.unwrap().ports.unwrap().len(),
+        created
+            .device_ports
+            .and_then(|p| p.into_parsed())
+            .and_then(|p| p.ports)
+            .unwrap()
+            .len(),
         2,
         "ports echoed"
     );

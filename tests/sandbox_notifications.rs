@@ -18,8 +18,8 @@ use support::phone_session;
 
 use qod::models::time::OffsetDateTime;
 use qod::models::{
-    CreateSession, EventType, NotificationToken, NotificationUrl, QosStatus, QosStatusChangedEvent,
-    SinkCredential, SinkUrl, StatusInfo, Timestamp, Webhook,
+    CreateSession, Echoed, EventType, NotificationToken, NotificationUrl, QosStatus,
+    QosStatusChangedEvent, SinkCredential, SinkUrl, StatusInfo, Timestamp, Webhook,
 };
 use qod::notification::{NotificationError, verify};
 use qod_sandbox::{ManualClock, Sandbox, SandboxConfig};
@@ -264,7 +264,11 @@ fn v0_webhook_gets_available_then_delete_requested() {
     let id = created.session_id;
     assert_eq!(created.qos_status, QosStatus::Requested);
     assert_eq!(
-        created.webhook.unwrap().notification_url.as_str(),
+        created
+            .webhook
+            .and_then(Echoed::into_parsed)
+            .unwrap()
+            .notification_url,
         listener.url("/notify/v0")
     );
 
@@ -353,7 +357,7 @@ fn v1_sink_gets_available_delete_requested_and_duration_expired() {
         .unwrap()
         .session_id;
     let read = client.get_session(id).unwrap();
-    assert_eq!(read.sink.as_deref(), Some(sink.as_str()));
+    assert_eq!(read.sink.as_ref().and_then(Echoed::parsed), Some(&sink));
     assert!(
         read.sink_credential.is_none(),
         "the credential is not echoed"

@@ -299,7 +299,11 @@ fn lifecycle(client: &qod::Client, number: &str) -> Result<SessionId, Error> {
     assert_eq!(read.session_id, created.session_id);
     assert_eq!(read.qos_status, QosStatus::Available);
     assert_eq!(
-        read.device.and_then(|d| d.phone_number).unwrap().as_str(),
+        read.device
+            .and_then(|d| d.into_parsed())
+            .and_then(|d| d.phone_number)
+            .unwrap()
+            .as_str(),
         number
     );
     client.delete_session(created.session_id)?;

@@ -61,7 +61,10 @@ pub fn parse_operation_responses(status: u16, header: &[u8], body: &[u8]) {
         return;
     };
     let create = CreateSessionOp::new(CreateSession::new(Device::default(), name.clone()));
-    let _ = create.parse(response(status, header, body));
+    // Messages too: they quote the body, with secrets redacted.
+    if let Err(error) = create.parse(response(status, header, body)) {
+        let _ = (error.to_string(), error.created_session_id());
+    }
     let _ = GetSessionOp::new(id).parse(response(status, header, body));
     let _ = DeleteSessionOp::new(id).parse(response(status, header, body));
     let _ = ExtendSessionOp::new(id, 60).parse(response(status, header, body));
@@ -132,7 +135,10 @@ pub fn token_responses(data: &[u8]) {
 pub fn models(data: &[u8]) {
     if let Ok(info) = serde_json::from_slice::<SessionInfo>(data) {
         let _ = serde_json::to_vec(&info);
+        // Debug redacts echoes that did not parse.
+        let _ = format!("{info:?}");
     }
+    let _ = qod_models::redact_secrets_in_text(&String::from_utf8_lossy(data));
     if let Ok(profile) = serde_json::from_slice::<QosProfile>(data) {
         let _ = serde_json::to_vec(&profile);
     }

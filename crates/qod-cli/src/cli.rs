@@ -12,8 +12,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
+    #[command(flatten)]
+    pub output: OutputOptions,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What the JSON printed on stdout may show.
+#[derive(Debug, Args)]
+pub struct OutputOptions {
+    /// Print the secrets a server echoes (a webhook's notificationAuthToken, a
+    /// sinkCredential's tokens) instead of [redacted]
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
 }
 
 /// How to reach and authenticate to the API.

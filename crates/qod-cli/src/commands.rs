@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use qod::models::{
     ApplicationServer, CreateSession, NotificationToken, NotificationUrl, PortsSpec,
     QosProfileFilter, QosProfileName, QosProfileStatus, QosStatus, SessionId, SinkCredential,
-    SinkUrl, Timestamp, ValidationError, Webhook,
+    SinkUrl, Timestamp, ValidationError, Webhook, redact_secrets,
 };
 use qod::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
@@ -15,19 +15,26 @@ use qod::operations::{
 use qod::{CallOptions, Operation};
 use serde::Serialize;
 
-use crate::cli::{CreateArgs, GlobalOptions, ProfileCommand, SessionCommand};
+use crate::cli::{CreateArgs, GlobalOptions, OutputOptions, ProfileCommand, SessionCommand};
 use crate::failure::Failure;
 use crate::setup;
 
-/// Writes `value` as JSON on stdout: pretty on a terminal, one line otherwise.
-fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+/// Writes `value` as JSON on stdout: pretty on a terminal, one line
+/// otherwise, and with the secrets a server echoed redacted unless asked.
+fn print_json<T: Serialize>(value: &T, output: &OutputOptions) -> Result<(), Failure> {
+    let encode_failed =
+        |e: serde_json::Error| Failure::Other(format!("cannot encode the output: {e}"));
+    let mut value = serde_json::to_value(value).map_err(encode_failed)?;
+    if !output.show_secrets {
+        redact_secrets(&mut value);
+    }
     let stdout = std::io::stdout();
     let text = if stdout.is_terminal() {
-        serde_json::to_string_pretty(value)
+        serde_json::to_string_pretty(&value)
     } else {
-        serde_json::to_string(value)
+        serde_json::to_string(&value)
     }
-    .map_err(|e| Failure::Other(format!("cannot encode the output: {e}")))?;
+    .map_err(encode_failed)?;
     writeln!(stdout.lock(), "{text}")
         .map_err(|e| Failure::Other(format!("cannot write the output: {e}")))
 }
@@ -158,18 +165,22 @@ impl Progress {
     }
 }
 
-pub fn session(options: &GlobalOptions, command: &SessionCommand) -> Result<(), Failure> {
+pub fn session(
+    options: &GlobalOptions,
+    output: &OutputOptions,
+    command: &SessionCommand,
+) -> Result<(), Failure> {
     let call = setup::call_options(options)?;
     // Inputs are checked before the client (and any token request) exists.
     match command {
         SessionCommand::Create(args) => {
             let operation = CreateSessionOp::new(create_body(args)?);
             let client = setup::client(options)?;
-            print_json(&run(&client, &operation, &call)?)
+            print_json(&run(&client, &operation, &call)?, output)
         }
         SessionCommand::Get { id } => {
             let operation = GetSessionOp::new(session_id(id)?);
-            print_json(&run(&setup::client(options)?, &operation, &call)?)
+            print_json(&run(&setup::client(options)?, &operation, &call)?, output)
         }
         SessionCommand::Delete { id } => {
             let operation = DeleteSessionOp::new(session_id(id)?);
@@ -177,7 +188,7 @@ pub fn session(options: &GlobalOptions, command: &SessionCommand) -> Result<(), 
         }
         SessionCommand::Extend { id, seconds } => {
             let operation = ExtendSessionOp::new(session_id(id)?, *seconds);
-            print_json(&run(&setup::client(options)?, &operation, &call)?)
+            print_json(&run(&setup::client(options)?, &operation, &call)?, output)
         }
         SessionCommand::List(device) => {
             let device = if device.is_empty() {
@@ -185,11 +196,14 @@ pub fn session(options: &GlobalOptions, command: &SessionCommand) -> Result<(), 
             } else {
                 Some(device.to_device()?)
             };
-            print_json(&run(
-                &setup::client(options)?,
-                &RetrieveSessionsOp::new(device),
-                &call,
-            )?)
+            print_json(
+                &run(
+                    &setup::client(options)?,
+                    &RetrieveSessionsOp::new(device),
+                    &call,
+                )?,
+                output,
+            )
         }
         SessionCommand::Wait {
             id,
@@ -213,17 +227,21 @@ pub fn session(options: &GlobalOptions, command: &SessionCommand) -> Result<(), 
                 },
             );
             progress.finish();
-            print_json(&result?)
+            print_json(&result?, output)
         }
     }
 }
 
-pub fn profile(options: &GlobalOptions, command: &ProfileCommand) -> Result<(), Failure> {
+pub fn profile(
+    options: &GlobalOptions,
+    output: &OutputOptions,
+    command: &ProfileCommand,
+) -> Result<(), Failure> {
     let call = setup::call_options(options)?;
     match command {
         ProfileCommand::Get { name } => {
             let operation = GetQosProfileOp::new(QosProfileName::parse(name.as_str())?);
-            print_json(&run(&setup::client(options)?, &operation, &call)?)
+            print_json(&run(&setup::client(options)?, &operation, &call)?, output)
         }
         ProfileCommand::List {
             name,
@@ -239,11 +257,14 @@ pub fn profile(options: &GlobalOptions, command: &ProfileCommand) -> Result<(), 
                 name: flag(name.as_deref(), "--name", |n| QosProfileName::parse(n))?,
                 status: status.as_deref().map(QosProfileStatus::from),
             };
-            print_json(&run(
-                &setup::client(options)?,
-                &ListQosProfilesOp::new(filter),
-                &call,
-            )?)
+            print_json(
+                &run(
+                    &setup::client(options)?,
+                    &ListQosProfilesOp::new(filter),
+                    &call,
+                )?,
+                output,
+            )
         }
     }
 }

@@ -25,6 +25,16 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// The session a create made although the command failed.
+    pub fn created_session(&self) -> Option<qod::models::SessionId> {
+        match self {
+            Failure::Call(error) => error.created_session_id(),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -2,7 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -400,4 +401,109 @@ fn sandbox_command_prints_urls_serves_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "clean stop: {status:?}");
+}
+
+#[test]
+fn echoed_secrets_print_only_when_asked() {
+    const TOKEN: &str = "cli-webhook-token-0123456789";
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v0_url();
+    let create = qod(
+        &[
+            "--base-url",
+            &base,
+            "session",
+            "create",
+            "--phone",
+            "+14255550160",
+            "--profile",
+            "QOS_VC",
+            "--webhook-url",
+            "http://127.0.0.1:9/notify",
+            "--webhook-token",
+            TOKEN,
+        ],
+        &[],
+    );
+    let created = json(&create);
+    assert!(!String::from_utf8_lossy(&create.stdout).contains(TOKEN));
+    assert_eq!(created["webhook"]["notificationAuthToken"], "[redacted]");
+    assert_eq!(
+        created["webhook"]["notificationUrl"],
+        "http://127.0.0.1:9/notify"
+    );
+    let id = created["sessionId"].as_str().unwrap().to_owned();
+
+    let read = qod(&["--base-url", &base, "session", "get", &id], &[]);
+    assert_eq!(
+        json(&read)["webhook"]["notificationAuthToken"],
+        "[redacted]"
+    );
+    assert!(!String::from_utf8_lossy(&read.stdout).contains(TOKEN));
+    let shown = json(&qod(
+        &["--base-url", &base, "session", "get", &id, "--show-secrets"],
+        &[],
+    ));
+    assert_eq!(shown["webhook"]["notificationAuthToken"], TOKEN);
+}
+
+/// A server that answers one request with a 201 whose body is `body`.
+fn one_answer_server(body: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut request_body = vec![0; length];
+        reader.read_exact(&mut request_body).unwrap();
+        let answer = format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        reader.get_mut().write_all(answer.as_bytes()).unwrap();
+    });
+    format!("http://{address}/qod/v0")
+}
+
+#[test]
+fn a_created_session_whose_answer_cannot_be_read_is_named_on_stderr() {
+    let base = one_answer_server(
+        r#"<html>Created {"sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "qosStatus": </html>"#,
+    );
+    let output = qod(
+        &[
+            "--base-url",
+            &base,
+            "session",
+            "create",
+            "--phone",
+            "+14255550170",
+            "--profile",
+            "QOS_VC",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    let text = stderr(&output);
+    assert!(
+        text.lines().any(|line| line
+            == "session 3fa85f64-5717-4562-b3fc-2c963f66afa6 was created; \
+                delete it with: qod session delete 3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+        "{text}"
+    );
+    assert!(text.contains("201"), "{text}");
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use http::StatusCode;
-use qod_models::{ErrorCode, ValidationError};
+use qod_models::{ErrorCode, SessionId, ValidationError, redact_secrets_in_text};
 
 use crate::ApiVersion;
 
@@ -32,8 +32,12 @@ pub enum Error {
     #[error(transparent)]
     UnexpectedResponse(Box<UnexpectedResponse>),
     /// A success response whose body is not what the spec says.
+    ///
+    /// After a create, the session may exist all the same: `session_id`
+    /// then holds its id when the body names one, so that it can be deleted.
     #[error(
-        "cannot decode the {status} response body: {source} (body: {})",
+        "{}cannot decode the {status} response body: {source} (body: {})",
+        created(session_id),
         snippet(body)
     )]
     Decode {
@@ -41,6 +45,8 @@ pub enum Error {
         status: StatusCode,
         /// The `x-correlator` of the call, when known.
         correlator: Option<String>,
+        /// The id of the session a create made, when the body names one.
+        session_id: Option<SessionId>,
         /// The raw body.
         body: Vec<u8>,
         /// What did not parse.
@@ -106,6 +112,34 @@ impl Error {
             Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => {
                 correlator.as_deref()
             }
+            _ => None,
+        }
+    }
+
+    /// The id of a session that a create made although its answer could not
+    /// be decoded: it exists on the server, and only a delete ends it.
+    ///
+    /// ```
+    /// use qod_core::{Operation, operations::CreateSessionOp};
+    /// use qod_models::{CreateSession, Device, PhoneNumber, QosProfileName};
+    /// let create = CreateSessionOp::new(CreateSession::new(
+    ///     Device::with_phone_number(PhoneNumber::parse("+14250000000")?),
+    ///     QosProfileName::parse("QOS_VC")?,
+    /// ));
+    /// // A body cut short: not JSON, but it names the session.
+    /// let answer = http::Response::builder()
+    ///     .status(201)
+    ///     .body(br#"{"sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "qosSta"#.to_vec())?;
+    /// let error = create.parse(answer).unwrap_err();
+    /// assert_eq!(
+    ///     error.created_session_id().map(|id| id.to_string()).as_deref(),
+    ///     Some("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn created_session_id(&self) -> Option<SessionId> {
+        match self {
+            Error::Decode { session_id, .. } => *session_id,
             _ => None,
         }
     }
@@ -200,10 +234,20 @@ impl fmt::Display for UnexpectedResponse {
 
 impl std::error::Error for UnexpectedResponse {}
 
-/// The start of a body as text, for messages.
+/// The start of a decode error's message when a create made a session.
+fn created(session_id: &Option<SessionId>) -> String {
+    session_id
+        .map(|id| format!("session {id} was created, but "))
+        .unwrap_or_default()
+}
+
+/// The start of a body as text, for messages, with secrets redacted.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LEN)]);
-    let mut text: String = text.chars().filter(|c| !c.is_control()).collect();
+    let mut text: String = redact_secrets_in_text(&text)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     if body.len() > SNIPPET_LEN {
         text.push('…');
     }

@@ -34,6 +34,7 @@ mod call;
 mod client;
 mod client_core;
 mod clock;
+mod created_session;
 mod endpoint;
 mod error;
 pub mod notification;

@@ -13,10 +13,11 @@ use qod_core::auth::{
     AccessToken, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, PopSigner,
     TaapCredentials, TokenCache,
 };
-use qod_core::{Client, ClientCore, Endpoint, TransportError};
+use qod_core::operations::CreateSessionOp;
+use qod_core::{Client, ClientCore, Endpoint, Operation, TransportError};
 use qod_models::{
     CreateSession, Device, NotificationToken, NotificationUrl, PhoneNumber, QosProfileName,
-    SecretString, SinkCredential, Timestamp, Webhook,
+    SecretString, SessionInfo, SinkCredential, Timestamp, Webhook,
 };
 
 const CLIENT_SECRET: &str = "CANARY-client-secret-1";
@@ -137,6 +138,41 @@ fn secrets_never_print() {
     let credential =
         SinkCredential::access_token(SINK_TOKEN, Timestamp::from_unix(2_000_000_000).unwrap());
 
+    // What servers echo: a webhook token (0.10.1) and sink tokens (1.x),
+    // in echoes that parse, in echoes that do not, and in an answer to a
+    // create that cannot be decoded.
+    let echoed: SessionInfo = serde_json::from_value(serde_json::json!({
+        "sessionId": "123e4567-e89b-12d3-a456-426614174000", "qosProfile": "QOS_VC",
+        "duration": 60, "qosStatus": "AVAILABLE",
+        "webhook": {"notificationUrl": "https://app.example.com", "notificationAuthToken": NOTIFICATION_TOKEN},
+        "sinkCredential": {"credentialType": "REFRESHTOKEN", "accessToken": SINK_TOKEN,
+            "refreshToken": ACCESS_TOKEN, "accessTokenExpiresUtc": "2030-01-01T00:00:00Z",
+            "accessTokenType": "bearer", "refreshTokenEndpoint": "https://auth.example.com"}
+    }))
+    .unwrap();
+    let unparsed: SessionInfo = serde_json::from_value(serde_json::json!({
+        "sessionId": "123e4567-e89b-12d3-a456-426614174000", "qosProfile": "QOS_VC",
+        "duration": 60, "qosStatus": "AVAILABLE",
+        "webhook": {"notificationUrl": 1, "notificationAuthToken": NOTIFICATION_TOKEN},
+        "sinkCredential": {"credentialType": 1, "accessToken": SINK_TOKEN, "secret": CLIENT_SECRET}
+    }))
+    .unwrap();
+    assert!(unparsed.webhook.as_ref().unwrap().parsed().is_none());
+    let undecodable = CreateSessionOp::new(body.clone())
+        .parse(
+            Response::builder()
+                .status(201)
+                .body(
+                    format!(
+                        r#"{{"sessionId": "123e4567-e89b-12d3-a456-426614174000", "webhook": {{"notificationAuthToken": "{NOTIFICATION_TOKEN}"}}, "qosStatus""#
+                    )
+                    .into_bytes(),
+                )
+                .unwrap(),
+        )
+        .unwrap_err();
+    assert!(undecodable.created_session_id().is_some());
+
     let pops = pop_tokens.lock().unwrap().clone();
     assert!(
         pops.len() >= 2,
@@ -169,6 +205,9 @@ fn secrets_never_print() {
         ("CreateSession", formats(&body)),
         ("SinkCredential", formats(&credential)),
         ("Error", format!("{error}\n{error:?}")),
+        ("SessionInfo with echoed secrets", formats(&echoed)),
+        ("SessionInfo with unparsed echoes", formats(&unparsed)),
+        ("Error::Decode of a create", undecodable.to_string()),
         (
             "token request",
             formats(

@@ -9,7 +9,7 @@ use qod_core::operations::{
 };
 use qod_core::{Error, Operation};
 use qod_models::{
-    CreateSession, Device, ErrorCode, L4sQueueType, PhoneNumber, QosProfileName, QosStatus,
+    CreateSession, Device, Echoed, ErrorCode, L4sQueueType, PhoneNumber, QosProfileName, QosStatus,
     RateUnit, SessionId, Severity, StatusInfo, TimeUnit, TimestampFormat,
 };
 
@@ -54,7 +54,10 @@ fn v1_session_created() {
     assert_eq!(info.qos_status, QosStatus::Requested);
     assert_eq!(info.started_at, None);
     assert_eq!(
-        info.sink.as_deref(),
+        info.sink
+            .as_ref()
+            .and_then(Echoed::parsed)
+            .map(String::as_str),
         Some("https://application-server.com/notifications")
     );
 
@@ -68,6 +71,7 @@ fn v1_session_created() {
     assert_eq!(
         with_device
             .device
+            .and_then(Echoed::into_parsed)
             .and_then(|d| d.phone_number)
             .map(|p| p.into_string()),
         Some("+123456789".to_owned())
@@ -136,6 +140,7 @@ fn v0_session_info() {
     assert_eq!(info.messages.unwrap()[0].severity, Severity::Warning);
     assert_eq!(
         info.webhook
+            .and_then(Echoed::into_parsed)
             .unwrap()
             .notification_auth_token
             .unwrap()
@@ -205,9 +210,12 @@ fn qos_profiles() {
     let voice = &list[0];
     assert_eq!(
         voice.target_min_upstream_rate.as_ref().unwrap().unit,
-        RateUnit::Kbps
+        Some(RateUnit::Kbps)
     );
-    assert_eq!(voice.max_duration.as_ref().unwrap().unit, TimeUnit::Days);
+    assert_eq!(
+        voice.max_duration.as_ref().unwrap().unit,
+        Some(TimeUnit::Days)
+    );
     assert_eq!(voice.l4s_queue_type, Some(L4sQueueType::NonL4sQueue));
     assert_eq!(voice.country_availability.as_ref().unwrap().len(), 2);
 

@@ -62,6 +62,9 @@ open_enum! {
 
 /// A CAMARA error body: `{status, code, message}`.
 ///
+/// The spec types `status` as a plain integer, so any `int64` is read, not
+/// only HTTP statuses.
+///
 /// ```
 /// use qod_models::{ErrorCode, ErrorInfo};
 /// let info: ErrorInfo = serde_json::from_str(
@@ -71,8 +74,8 @@ open_enum! {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
-    /// The HTTP status the server meant.
-    pub status: u16,
+    /// The HTTP status the server meant (any integer the server wrote).
+    pub status: i64,
     /// The error code.
     pub code: ErrorCode,
     /// A description.
@@ -81,9 +84,9 @@ pub struct ErrorInfo {
 
 impl ErrorInfo {
     /// An error body.
-    pub fn new(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn new(status: impl Into<i64>, code: ErrorCode, message: impl Into<String>) -> Self {
         ErrorInfo {
-            status,
+            status: status.into(),
             code,
             message: message.into(),
         }

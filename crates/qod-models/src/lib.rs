@@ -3,8 +3,12 @@
 //! One set of types serves both wire versions: QoD 0.10.1 (T-Mobile:
 //! `webhook`, `messages`, Unix-second timestamps) and QoD 1.1.0 (`sink`,
 //! `sinkCredential`, `statusInfo`, RFC 3339 timestamps), plus QoS Profiles
-//! 1.1.0. Parsing is tolerant of what servers add; values the spec constrains
-//! are validated newtypes that say which rule a bad value broke.
+//! 1.1.0. What a caller sends is strict: values the spec constrains are
+//! validated newtypes that say which rule a bad value broke. What a server
+//! sends is read by the spec's response schemas and never more strictly:
+//! unknown fields are ignored, unknown enum values kept, and the request
+//! data a session echoes is kept as received ([`Echoed`]) whether or not it
+//! parses.
 //!
 //! ```
 //! use qod_models::{SessionInfo, QosStatus};
@@ -21,6 +25,8 @@
 
 mod address;
 mod device;
+mod echoed;
+mod echoed_forms;
 mod error_info;
 mod event;
 mod identifiers;
@@ -28,6 +34,7 @@ mod notification;
 mod open_enum;
 mod ports;
 mod profile;
+mod redact;
 mod secret;
 mod session;
 mod timestamp;
@@ -38,6 +45,8 @@ pub use address::{Ipv4Network, Ipv6Network};
 pub use device::{
     ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber,
 };
+pub use echoed::Echoed;
+pub use echoed_forms::{ApplicationServerInfo, DeviceInfo, WebhookInfo};
 pub use error_info::{ErrorCode, ErrorInfo};
 pub use event::{CLOUDEVENTS_CONTENT_TYPE, EventType, QosStatusChangedData, QosStatusChangedEvent};
 pub use identifiers::{QosProfileName, SessionId, XCorrelator};
@@ -50,6 +59,7 @@ pub use profile::{
     CountryAvailability, DurationSpec, L4sQueueType, QosProfile, QosProfileFilter,
     QosProfileStatus, Rate, RateUnit, ServiceClass, TimeUnit,
 };
+pub use redact::{REDACTED, is_secret_key, redact_secrets, redact_secrets_in_text};
 pub use secret::SecretString;
 pub use session::{
     CreateSession, ExtendSessionDuration, Message, QosStatus, RetrieveSessionsInput, SessionInfo,

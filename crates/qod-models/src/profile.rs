@@ -90,43 +90,75 @@ open_enum! {
 }
 
 /// A data rate, e.g. 10 Mbps.
+///
+/// The spec requires neither property, so a server may leave either out.
+///
+/// ```
+/// use qod_models::{Rate, RateUnit};
+/// let rate: Rate = serde_json::from_str(r#"{"unit": "Mbps"}"#).unwrap();
+/// assert_eq!(rate, Rate { value: None, unit: Some(RateUnit::Mbps) });
+/// assert_eq!(Rate::new(10, RateUnit::Mbps).value, Some(10));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rate {
     /// The quantity (0..=1024 in the spec).
-    pub value: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<u32>,
     /// The unit.
-    pub unit: RateUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<RateUnit>,
+}
+
+impl Rate {
+    /// A rate with both its quantity and its unit.
+    pub fn new(value: u32, unit: RateUnit) -> Self {
+        Rate {
+            value: Some(value),
+            unit: Some(unit),
+        }
+    }
 }
 
 /// A duration as profiles state it, e.g. 12 Minutes.
+///
+/// The spec requires neither property, so a server may leave either out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DurationSpec {
     /// The quantity (at least 1 in the spec).
-    pub value: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<u32>,
     /// The unit.
-    pub unit: TimeUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<TimeUnit>,
 }
 
 impl DurationSpec {
-    /// A duration in seconds.
-    pub fn seconds(value: u32) -> Self {
+    /// A duration with both its quantity and its unit.
+    pub fn new(value: u32, unit: TimeUnit) -> Self {
         DurationSpec {
-            value,
-            unit: TimeUnit::Seconds,
+            value: Some(value),
+            unit: Some(unit),
         }
     }
 
-    /// The duration as a standard one; `None` for an unknown unit.
+    /// A duration in seconds.
+    pub fn seconds(value: u32) -> Self {
+        DurationSpec::new(value, TimeUnit::Seconds)
+    }
+
+    /// The duration as a standard one; `None` when the quantity or the unit
+    /// is missing, or the unit is one qod does not know.
     ///
     /// ```
     /// use qod_models::{DurationSpec, TimeUnit};
-    /// let spec = DurationSpec { value: 2, unit: TimeUnit::Hours };
+    /// let spec = DurationSpec::new(2, TimeUnit::Hours);
     /// assert_eq!(spec.to_std(), Some(std::time::Duration::from_secs(7200)));
+    /// assert_eq!(DurationSpec { value: Some(2), unit: None }.to_std(), None);
     /// ```
     pub fn to_std(&self) -> Option<std::time::Duration> {
         use std::time::Duration;
-        let value = u64::from(self.value);
-        Some(match self.unit {
+        let value = u64::from(self.value?);
+        Some(match self.unit.as_ref()? {
             TimeUnit::Days => Duration::from_secs(value * 86_400),
             TimeUnit::Hours => Duration::from_secs(value * 3_600),
             TimeUnit::Minutes => Duration::from_secs(value * 60),

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::open_enum;
 use crate::{
-    ApplicationServer, Device, PortsSpec, QosProfileName, SessionId, SinkCredential, SinkUrl,
-    Timestamp, Webhook,
+    ApplicationServer, ApplicationServerInfo, Device, DeviceInfo, Echoed, PortsSpec,
+    QosProfileName, SessionId, SinkCredential, SinkUrl, Timestamp, Webhook, WebhookInfo,
 };
 
 open_enum! {
@@ -162,9 +162,31 @@ impl CreateSession {
 
 /// A QoS session as a server describes it, in either wire version.
 ///
-/// Parsing is tolerant: unknown fields are ignored, unknown enum values are
-/// kept, the id is read from `sessionId` or (a T-Mobile quirk) `id`, and
-/// timestamps may be Unix seconds (0.10.1) or RFC 3339 (1.x).
+/// Parsing follows the response schemas and is never stricter: unknown
+/// fields are ignored, unknown enum values are kept, the id is read from
+/// `sessionId` or (a T-Mobile quirk) `id`, and timestamps may be Unix
+/// seconds (0.10.1, any `int64`) or RFC 3339 (1.x).
+///
+/// The fields that echo the request (`device`, `applicationServer`, the
+/// ports, `webhook`, `sink`, `sinkCredential`) are [`Echoed`]: kept as
+/// received, typed when they parse, and never a reason to refuse the
+/// session. Only the session's own fields (id, status, profile, duration,
+/// times) must parse.
+///
+/// ```
+/// use qod_models::SessionInfo;
+/// let info: SessionInfo = serde_json::from_str(r#"{
+///     "sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "qosProfile": "QOS_L",
+///     "duration": 3600, "qosStatus": "REQUESTED",
+///     "device": {"ipv4Address": {"publicAddress": "not an address"}},
+///     "applicationServer": {"ipv4Address": "198.51.100.0/24"}
+/// }"#).unwrap();
+/// let device = info.device.as_ref().unwrap();
+/// assert!(device.parsed().is_none());
+/// assert_eq!(device.raw()["ipv4Address"]["publicAddress"], "not an address");
+/// let server = info.application_server.as_ref().and_then(|s| s.parsed()).unwrap();
+/// assert_eq!(server.ipv4_address.as_deref(), Some("198.51.100.0/24"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "SessionInfoWire")]
 pub struct SessionInfo {
@@ -172,27 +194,28 @@ pub struct SessionInfo {
     pub session_id: SessionId,
     /// The device (1.x: only when given at creation; at most one identifier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<Device>,
+    pub device: Option<Echoed<DeviceInfo>>,
     /// The application server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_server: Option<ApplicationServer>,
+    pub application_server: Option<Echoed<ApplicationServerInfo>>,
     /// Device ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_ports: Option<PortsSpec>,
+    pub device_ports: Option<Echoed<PortsSpec>>,
     /// Application-server ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_server_ports: Option<PortsSpec>,
+    pub application_server_ports: Option<Echoed<PortsSpec>>,
     /// The QoS profile.
     pub qos_profile: QosProfileName,
-    /// The 0.10.1 webhook.
+    /// The 0.10.1 webhook. Its token is a secret: `Debug` hides it, and so
+    /// does the `qod` command unless asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<Webhook>,
+    pub webhook: Option<Echoed<WebhookInfo>>,
     /// The 1.x sink, as the server wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sink: Option<String>,
+    pub sink: Option<Echoed<String>>,
     /// The 1.x sink credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sink_credential: Option<SinkCredential>,
+    pub sink_credential: Option<Echoed<SinkCredential>>,
     /// The granted duration in seconds.
     pub duration: u32,
     /// When the session became available (absent while `REQUESTED` in 1.x).
@@ -220,20 +243,20 @@ struct SessionInfoWire {
     #[serde(default)]
     id: Option<serde_json::Value>,
     #[serde(default)]
-    device: Option<Device>,
+    device: Option<Echoed<DeviceInfo>>,
     #[serde(default)]
-    application_server: Option<ApplicationServer>,
+    application_server: Option<Echoed<ApplicationServerInfo>>,
     #[serde(default)]
-    device_ports: Option<PortsSpec>,
+    device_ports: Option<Echoed<PortsSpec>>,
     #[serde(default)]
-    application_server_ports: Option<PortsSpec>,
+    application_server_ports: Option<Echoed<PortsSpec>>,
     qos_profile: QosProfileName,
     #[serde(default)]
-    webhook: Option<Webhook>,
+    webhook: Option<Echoed<WebhookInfo>>,
     #[serde(default)]
-    sink: Option<String>,
+    sink: Option<Echoed<String>>,
     #[serde(default)]
-    sink_credential: Option<SinkCredential>,
+    sink_credential: Option<Echoed<SinkCredential>>,
     duration: u32,
     #[serde(default)]
     started_at: Option<Timestamp>,
@@ -320,5 +343,52 @@ mod tests {
         assert_eq!(info.qos_status, QosStatus::Unknown("PENDING".into()));
         let again = serde_json::to_value(&info).unwrap();
         assert_eq!(again["qosStatus"], "PENDING");
+    }
+
+    #[test]
+    fn echoes_that_do_not_parse_keep_the_session() {
+        let body = r#"{"sessionId":"123e4567-e89b-12d3-a456-426614174000","qosProfile":"QOS_VC",
+            "duration":60,"qosStatus":"AVAILABLE","startedAt":253402300800,"expiresAt":-1,
+            "device":{"ipv4Address":{"privateAddress":"10.0.0.1"}},
+            "applicationServer":{"ipv4Address":"anything at all"},
+            "devicePorts":{"ports":[70000]},"applicationServerPorts":"all of them",
+            "webhook":{"notificationAuthToken":"CANARY-token-of-twenty-chars"},
+            "sink":{"not":"a string"},"sinkCredential":{"credentialType":5}}"#;
+        let info: SessionInfo = serde_json::from_str(body).unwrap();
+        assert_eq!(info.qos_status, QosStatus::Available);
+        assert_eq!(
+            info.started_at.map(|t| t.unix_seconds()),
+            Some(253_402_300_800)
+        );
+        let server = info.application_server.as_ref().and_then(Echoed::parsed);
+        assert_eq!(
+            server.and_then(|s| s.ipv4_address.as_deref()),
+            Some("anything at all")
+        );
+        for (name, unparsed) in [
+            ("device", info.device.as_ref().map(Echoed::parse_error)),
+            (
+                "devicePorts",
+                info.device_ports.as_ref().map(Echoed::parse_error),
+            ),
+            (
+                "applicationServerPorts",
+                info.application_server_ports
+                    .as_ref()
+                    .map(Echoed::parse_error),
+            ),
+            ("webhook", info.webhook.as_ref().map(Echoed::parse_error)),
+            ("sink", info.sink.as_ref().map(Echoed::parse_error)),
+            (
+                "sinkCredential",
+                info.sink_credential.as_ref().map(Echoed::parse_error),
+            ),
+        ] {
+            assert!(matches!(unparsed, Some(Some(_))), "{name} should not parse");
+        }
+        let again: serde_json::Value = serde_json::to_value(&info).unwrap();
+        let sent: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(again, sent, "echoes are written back as received");
+        assert!(!format!("{info:?}").contains("CANARY"));
     }
 }

@@ -131,20 +131,14 @@ impl Default for Catalogue {
                     country_name: "US".to_owned(),
                     networks: Some(vec!["310260".to_owned()]),
                 }]);
-                profile.max_downstream_rate = Some(Rate {
-                    value: entry.downstream_mbps,
-                    unit: RateUnit::Mbps,
-                });
-                profile.max_upstream_rate = Some(Rate {
-                    value: entry.downstream_mbps.div_ceil(2),
-                    unit: RateUnit::Mbps,
-                });
+                profile.max_downstream_rate =
+                    Some(Rate::new(entry.downstream_mbps, RateUnit::Mbps));
+                profile.max_upstream_rate =
+                    Some(Rate::new(entry.downstream_mbps.div_ceil(2), RateUnit::Mbps));
                 profile.min_duration = Some(DurationSpec::seconds(entry.min_seconds));
                 profile.max_duration = Some(DurationSpec::seconds(entry.max_seconds));
-                profile.packet_delay_budget = Some(DurationSpec {
-                    value: entry.delay_ms,
-                    unit: TimeUnit::Milliseconds,
-                });
+                profile.packet_delay_budget =
+                    Some(DurationSpec::new(entry.delay_ms, TimeUnit::Milliseconds));
                 profile.priority = Some(entry.priority);
                 profile.service_class = Some(entry.class.clone());
                 Some(profile)

@@ -2,7 +2,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use qod_models::{Device, SessionInfo, Timestamp, TimestampFormat};
+use qod_models::{
+    ApplicationServerInfo, Device, DeviceInfo, Echoed, SessionInfo, Timestamp, TimestampFormat,
+    WebhookInfo,
+};
+use serde::Serialize;
 
 use crate::lifecycle::{Session, Wire};
 
@@ -35,6 +39,11 @@ fn single_identifier(device: &Device) -> Device {
     }
 }
 
+/// The request's value as the response echoes it.
+fn echo<T: Serialize>(value: Option<T>) -> Option<Echoed<T>> {
+    value.and_then(|v| Echoed::new(v).ok())
+}
+
 pub(crate) fn session_info(session: &Session) -> SessionInfo {
     let request = &session.request;
     let (started_at, expires_at) = match session.wire {
@@ -51,16 +60,24 @@ pub(crate) fn session_info(session: &Session) -> SessionInfo {
     };
     SessionInfo {
         session_id: session.id,
-        device: match session.wire {
-            Wire::V0 => request.device.clone(),
-            Wire::V1 => request.device.as_ref().map(single_identifier),
-        },
-        application_server: request.application_server.clone(),
-        device_ports: request.device_ports.clone(),
-        application_server_ports: request.application_server_ports.clone(),
+        device: echo(
+            match session.wire {
+                Wire::V0 => request.device.clone(),
+                Wire::V1 => request.device.as_ref().map(single_identifier),
+            }
+            .map(DeviceInfo::from),
+        ),
+        application_server: echo(
+            request
+                .application_server
+                .clone()
+                .map(ApplicationServerInfo::from),
+        ),
+        device_ports: echo(request.device_ports.clone()),
+        application_server_ports: echo(request.application_server_ports.clone()),
         qos_profile: request.qos_profile.clone(),
-        webhook: request.webhook.clone(),
-        sink: request.sink.as_ref().map(|s| s.as_str().to_owned()),
+        webhook: echo(request.webhook.clone().map(WebhookInfo::from)),
+        sink: echo(request.sink.as_ref().map(|s| s.as_str().to_owned())),
         // The sink credential is a secret of the caller's: it is not echoed.
         sink_credential: None,
         duration: u32::try_from(session.duration).unwrap_or(u32::MAX),

@@ -2,10 +2,13 @@ use http::{Method, Request, Response};
 use qod_models::{CreateSession, SessionInfo, XCorrelator};
 
 use crate::operations::Operation;
-use crate::{Endpoint, Error, request, response, validate};
+use crate::{Endpoint, Error, created_session, request, response, validate};
 
 /// `POST /sessions`: creates a QoS session. Never replayed once it may have
 /// reached the server.
+///
+/// A 2xx whose body cannot be decoded still made a session: the error then
+/// carries its id when the body names one ([`Error::created_session_id`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateSessionOp {
     /// The request body.
@@ -35,6 +38,6 @@ impl Operation for CreateSessionOp {
     }
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<SessionInfo, Error> {
-        response::parse_json(response)
+        response::parse_json(response).map_err(created_session::with_session_id)
     }
 }
