@@ -119,7 +119,9 @@ impl ReqwestTransportBuilder {
     }
 
     /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
-    /// `native-tls` feature.
+    /// `native-tls` feature; a build with `native-tls` but not `rustls` uses
+    /// it either way, and a build with neither speaks plain http only
+    /// (an `https` request is refused as `Fatal`).
     #[must_use]
     pub fn native_tls(mut self, enabled: bool) -> Self {
         self.native_tls = enabled;
@@ -292,5 +294,47 @@ impl AsyncTransport for ReqwestTransport {
             .await
             .map_err(transport_error)?;
         self.read(response).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn https_is_refused_as_fatal_only_without_a_tls_feature() {
+        let request = Request::get("https://api.example.com/qod/v0/sessions/1")
+            .body(Vec::new())
+            .unwrap();
+        let converted = ReqwestTransport::to_reqwest(request);
+        assert_eq!(converted.is_ok(), HAS_TLS);
+        if let Err(error) = converted {
+            assert_eq!(error.delivery(), Delivery::Fatal);
+            assert!(error.to_string().contains("feature"), "{error}");
+        }
+    }
+
+    #[test]
+    fn only_methods_that_carry_a_body_get_one() {
+        for method in [Method::GET, Method::DELETE] {
+            let request = Request::builder()
+                .method(method.clone())
+                .uri("http://127.0.0.1:9/qod/v0/sessions/1")
+                .header("x-correlator", "c-1")
+                .body(Vec::new())
+                .unwrap();
+            let converted = ReqwestTransport::to_reqwest(request).unwrap();
+            assert!(converted.body().is_none(), "{method}");
+            assert!(!converted.headers().contains_key("content-length"));
+            assert_eq!(converted.headers()["x-correlator"], "c-1");
+        }
+        let post = Request::post("http://127.0.0.1:9/qod/v0/sessions")
+            .body(Vec::new())
+            .unwrap();
+        let converted = ReqwestTransport::to_reqwest(post).unwrap();
+        assert!(converted.body().is_some());
+        assert_eq!(converted.headers()["content-length"], "0");
     }
 }

@@ -237,6 +237,26 @@ async fn a_stalled_server_is_timed_out_within_the_bound_and_may_have_acted() {
 }
 
 #[tokio::test]
+async fn the_overall_timeout_covers_reading_the_body() {
+    let server = TestServer::start(|_| Reply::StallInBody);
+    let transport = ReqwestTransport::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = send(&transport, get(&server.url("/slow-body")))
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(error.delivery(), Delivery::MaybeSent, "{error}");
+    assert!(error.to_string().contains("timed out"), "{error}");
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "a 300 ms timeout took {elapsed:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_connection_closed_without_an_answer_may_have_been_sent() {
     let server = TestServer::start(|_| Reply::Drop);
     let transport = ReqwestTransport::new().unwrap();

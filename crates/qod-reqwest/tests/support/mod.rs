@@ -40,6 +40,8 @@ pub enum Reply {
     Flood { len: u64, announce: bool },
     /// Never answers (for a while).
     Stall,
+    /// Sends the head and part of the body, then nothing more (for a while).
+    StallInBody,
     /// Closes the connection without an answer.
     Drop,
 }
@@ -127,6 +129,13 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>, flooded:
                 return;
             }
             Reply::Stall => {
+                std::thread::sleep(Duration::from_secs(30));
+                return;
+            }
+            Reply::StallInBody => {
+                let _ =
+                    writer.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789");
+                let _ = writer.flush();
                 std::thread::sleep(Duration::from_secs(30));
                 return;
             }
