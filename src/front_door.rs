@@ -1,52 +1,16 @@
 //! The blocking client in a few lines: presets for T-Mobile and for any
 //! CAMARA 1.x operator, over the ureq transport.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use qod_core::auth::{AuthError, Authenticator, Credentials};
-use qod_core::{ClientCore, Endpoint, EndpointError, RetryPolicy, TransportError};
+use qod_core::ClientCore;
 use qod_ureq::{UreqTransport, UreqTransportBuilder};
 
-use crate::StdClock;
+use crate::builder_methods::builder_methods;
+use crate::{SetupError, StdClock};
 
 /// The blocking QoD client over ureq.
 pub type Client = qod_core::Client<UreqTransport>;
-
-/// Why a client could not be set up. Nothing was sent.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SetupError {
-    /// The base URL is unusable.
-    #[error(transparent)]
-    Endpoint(#[from] EndpointError),
-    /// The credentials are unusable (e.g. a malformed key).
-    #[error(transparent)]
-    Auth(#[from] AuthError),
-    /// The private key file cannot be read.
-    #[error("cannot read the private key file {}: {source}", path.display())]
-    KeyFile {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The transport cannot be built (e.g. a bad root certificate).
-    #[error(transparent)]
-    Transport(#[from] TransportError),
-}
-
-/// A T-Mobile environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TMobileEnvironment {
-    /// `https://naas.t-mobile.com/qod/v0`.
-    Production,
-    /// `https://naas-sandbox.t-mobile.com/qod/v0`.
-    Sandbox,
-}
 
 /// Builds a blocking [`Client`].
 ///
@@ -65,106 +29,20 @@ pub enum TMobileEnvironment {
 /// ```
 #[derive(Debug)]
 pub struct ClientBuilder {
-    endpoint: Endpoint,
-    authenticator: Authenticator,
-    retry: RetryPolicy,
+    core: ClientCore,
     transport: UreqTransportBuilder,
 }
 
 impl ClientBuilder {
-    /// A client of the API at `base_url` (version inferred from `/v0` or `/v1`;
-    /// plain http only to loopback), with no credentials yet.
-    pub fn new(base_url: &str) -> Result<Self, SetupError> {
-        Ok(Self::with_endpoint(Endpoint::new(base_url)?))
-    }
-
-    /// A client of `endpoint`.
-    pub fn with_endpoint(endpoint: Endpoint) -> Self {
-        ClientBuilder {
-            endpoint,
-            authenticator: Authenticator::new(Credentials::None),
-            retry: RetryPolicy::default(),
-            transport: UreqTransport::builder(),
-        }
-    }
-
-    /// T-Mobile with TAAP, the key given as PKCS#8 PEM bytes.
-    #[cfg(feature = "tmobile")]
-    pub fn tmobile(
-        environment: TMobileEnvironment,
-        client_id: &str,
-        client_secret: &str,
-        private_key_pem: &[u8],
-    ) -> Result<Self, SetupError> {
-        let endpoint = match environment {
-            TMobileEnvironment::Production => Endpoint::tmobile_production(),
-            TMobileEnvironment::Sandbox => Endpoint::tmobile_sandbox(),
-        };
-        let taap =
-            qod_core::auth::TaapCredentials::from_pem(client_id, client_secret, private_key_pem)?;
-        Ok(Self::with_endpoint(endpoint).credentials(Credentials::TMobile(taap)))
-    }
-
-    /// T-Mobile with TAAP, the key read from a PKCS#8 PEM file.
-    #[cfg(feature = "tmobile")]
-    pub fn tmobile_key_file(
-        environment: TMobileEnvironment,
-        client_id: &str,
-        client_secret: &str,
-        private_key_file: impl AsRef<Path>,
-    ) -> Result<Self, SetupError> {
-        let path = private_key_file.as_ref();
-        let pem = std::fs::read(path).map_err(|source| SetupError::KeyFile {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::tmobile(environment, client_id, client_secret, &pem)
-    }
-
-    /// Sets the credentials.
-    #[must_use]
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.authenticator = Authenticator::new(credentials);
-        self
-    }
-
-    /// Sets the authenticator, e.g. one with another refresh margin.
-    #[must_use]
-    pub fn authenticator(mut self, authenticator: Authenticator) -> Self {
-        self.authenticator = authenticator;
-        self
-    }
-
-    /// Sets the retry policy.
-    #[must_use]
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Sets the overall timeout of one HTTP exchange (default 30 s).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.timeout(timeout);
-        self
-    }
-
-    /// Changes the transport settings (connect timeout, body limit, proxy, TLS).
-    #[must_use]
-    pub fn transport(
-        mut self,
-        configure: impl FnOnce(UreqTransportBuilder) -> UreqTransportBuilder,
-    ) -> Self {
-        self.transport = configure(self.transport);
-        self
-    }
+    builder_methods!(UreqTransportBuilder, UreqTransport::builder());
 
     /// The client.
     pub fn build(self) -> Result<Client, SetupError> {
         let transport = self.transport.build()?;
-        let core = ClientCore::new(self.endpoint)
-            .authenticator(self.authenticator)
-            .retry_policy(self.retry);
-        Ok(qod_core::Client::new(transport, core, Arc::new(StdClock)))
+        Ok(qod_core::Client::new(
+            transport,
+            self.core,
+            Arc::new(StdClock),
+        ))
     }
 }

@@ -7,7 +7,9 @@
 //!
 //! - [`models`]: the wire types, with validated newtypes.
 //! - [`core`]: the sans-IO protocol core, for other runtimes and tests.
-//! - [`Client`] / [`ClientBuilder`] (feature `ureq`, on by default): the blocking client.
+//! - `Client` / `ClientBuilder` (feature `ureq`, on by default): the blocking client.
+//! - `AsyncClient` / `AsyncClientBuilder` (feature `reqwest`): the same client
+//!   for tokio, by the same names, its calls awaited.
 //!
 //! ```no_run
 //! use qod::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
@@ -29,21 +31,38 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "reqwest")]
+mod async_front_door;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod builder_methods;
 #[cfg(feature = "ureq")]
 mod front_door;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod setup;
 mod std_clock;
 
+#[cfg(feature = "reqwest")]
+pub use async_front_door::{AsyncClient, AsyncClientBuilder};
 #[cfg(feature = "ureq")]
-pub use front_door::{Client, ClientBuilder, SetupError, TMobileEnvironment};
+pub use front_door::{Client, ClientBuilder};
 pub use qod_core::{
-    ApiError, ApiVersion, CallOptions, Clock, Credentials, Delivery, Endpoint, Error, Flavor,
-    IdSource, Operation, RetryPolicy, Transport, TransportError, auth, notification, operations,
+    ApiError, ApiVersion, AsyncClock, AsyncTransport, Call, CallOptions, ClientCore, Clock,
+    Credentials, Delivery, Endpoint, EndpointError, Error, Flavor, IdSource, Operation,
+    RetryPolicy, SessionWait, Step, Transport, TransportError, UnexpectedResponse, WaitStep, auth,
+    notification, operations,
 };
 pub use qod_models as models;
+#[cfg(feature = "reqwest")]
+pub use qod_reqwest::TokioClock;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+pub use setup::{SetupError, TMobileEnvironment};
 pub use std_clock::StdClock;
 
 /// The sans-IO core, for callers that bring their own transport.
 pub use qod_core as core;
+/// The reqwest transport.
+#[cfg(feature = "reqwest")]
+pub use qod_reqwest as reqwest_transport;
 /// The ureq transport.
 #[cfg(feature = "ureq")]
 pub use qod_ureq as ureq_transport;

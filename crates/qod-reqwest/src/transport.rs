@@ -1,0 +1,340 @@
+//! The reqwest-backed [`AsyncTransport`].
+
+use std::time::Duration;
+
+use http::{Method, Request, Response};
+use qod_core::{AsyncTransport, Delivery, TransportError};
+use rustls_pki_types::CertificateDer;
+
+use crate::body_limit::LimitedBody;
+use crate::error_mapping::{body_over_limit, transport_error};
+use crate::tls::certificates_from_pem;
+
+/// The longest a connection (TCP and TLS handshake) may take, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a whole call may take, body included, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest response body read, by default: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The `user-agent` sent.
+pub const USER_AGENT: &str = concat!("qod/", env!("CARGO_PKG_VERSION"));
+
+/// Whether this build can speak TLS at all.
+const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+
+/// An async transport over a reqwest `Client`, for the tokio runtime. Cheap
+/// to clone: clones share the connection pool.
+///
+/// ```
+/// use qod_reqwest::ReqwestTransport;
+/// let transport = ReqwestTransport::new()?;
+/// assert_eq!(transport.body_limit(), 1024 * 1024);
+/// # Ok::<(), qod_core::TransportError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    body_limit: usize,
+}
+
+/// Settings for a [`ReqwestTransport`], by the same names as qod-ureq's.
+///
+/// ```
+/// use std::time::Duration;
+/// use qod_reqwest::ReqwestTransport;
+/// let transport = ReqwestTransport::builder()
+///     .connect_timeout(Duration::from_secs(2))
+///     .timeout(Duration::from_secs(10))
+///     .body_limit(64 * 1024)
+///     .max_idle_connections_per_host(2)
+///     .build()?;
+/// assert_eq!(transport.body_limit(), 64 * 1024);
+/// # Ok::<(), qod_core::TransportError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReqwestTransportBuilder {
+    connect_timeout: Duration,
+    timeout: Duration,
+    body_limit: usize,
+    proxy_from_env: bool,
+    root_certificates: Vec<CertificateDer<'static>>,
+    native_tls: bool,
+    max_idle_connections_per_host: usize,
+}
+
+impl Default for ReqwestTransportBuilder {
+    fn default() -> Self {
+        ReqwestTransportBuilder {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
+            proxy_from_env: false,
+            root_certificates: Vec::new(),
+            native_tls: false,
+            max_idle_connections_per_host: 8,
+        }
+    }
+}
+
+impl ReqwestTransportBuilder {
+    /// The longest a connection (TCP and TLS handshake) may take.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest a whole call may take, reading the body included.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted, in bytes.
+    #[must_use]
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Uses the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY`
+    /// (honouring `NO_PROXY`). Off by default.
+    #[must_use]
+    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
+        self.proxy_from_env = enabled;
+        self
+    }
+
+    /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
+    /// blocks) instead of the Mozilla roots, e.g. for a private CA.
+    ///
+    /// ```
+    /// let not_pem = b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
+    /// assert!(qod_reqwest::ReqwestTransport::builder().root_certificates_pem(not_pem).is_err());
+    /// ```
+    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
+        self.root_certificates.extend(certificates_from_pem(pem)?);
+        Ok(self)
+    }
+
+    /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
+    /// `native-tls` feature; a build with `native-tls` but not `rustls` uses
+    /// it either way, and a build with neither speaks plain http only
+    /// (an `https` request is refused as `Fatal`).
+    #[must_use]
+    pub fn native_tls(mut self, enabled: bool) -> Self {
+        self.native_tls = enabled;
+        self
+    }
+
+    /// How many idle connections per host stay open for reuse (default 8).
+    #[must_use]
+    pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
+        self.max_idle_connections_per_host = count;
+        self
+    }
+
+    /// The transport.
+    pub fn build(self) -> Result<ReqwestTransport, TransportError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            // The core decides every retry: reqwest replays nothing.
+            .retry(reqwest::retry::never())
+            .referer(false)
+            .user_agent(USER_AGENT)
+            // Explicit, so that another crate turning a feature on cannot
+            // make the body limit count compressed bytes.
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .no_zstd()
+            .pool_max_idle_per_host(self.max_idle_connections_per_host);
+        if !self.proxy_from_env {
+            builder = builder.no_proxy();
+        }
+        let builder = self.tls(builder)?;
+        let client = builder.build().map_err(|error| {
+            TransportError::with_source(Delivery::Fatal, "cannot set up the HTTP client", error)
+        })?;
+        Ok(ReqwestTransport {
+            client,
+            body_limit: self.body_limit,
+        })
+    }
+
+    /// Chooses the TLS: rustls unless native TLS is asked for or rustls is
+    /// not compiled in; none when neither feature is on (plain http only).
+    fn tls(
+        &self,
+        builder: reqwest::ClientBuilder,
+    ) -> Result<reqwest::ClientBuilder, TransportError> {
+        if self.native_tls || !cfg!(feature = "rustls") {
+            #[cfg(feature = "native-tls")]
+            {
+                return self.native(builder);
+            }
+            #[cfg(not(feature = "native-tls"))]
+            if self.native_tls {
+                return Err(TransportError::new(
+                    Delivery::Fatal,
+                    "native TLS needs qod-reqwest's `native-tls` feature",
+                ));
+            }
+        }
+        #[cfg(feature = "rustls")]
+        {
+            Ok(builder
+                .tls_backend_preconfigured(crate::tls::rustls_config(&self.root_certificates)?))
+        }
+        #[cfg(not(feature = "rustls"))]
+        {
+            if !self.root_certificates.is_empty() {
+                return Err(TransportError::new(
+                    Delivery::Fatal,
+                    "root certificates need qod-reqwest's `rustls` or `native-tls` feature",
+                ));
+            }
+            Ok(builder)
+        }
+    }
+
+    /// The platform's TLS, trusting only the given roots when there are some.
+    #[cfg(feature = "native-tls")]
+    fn native(
+        &self,
+        builder: reqwest::ClientBuilder,
+    ) -> Result<reqwest::ClientBuilder, TransportError> {
+        let builder = builder.tls_backend_native();
+        if self.root_certificates.is_empty() {
+            return Ok(builder);
+        }
+        let roots = self
+            .root_certificates
+            .iter()
+            .map(|der| reqwest::Certificate::from_der(der))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| {
+                TransportError::with_source(Delivery::Fatal, "unusable root certificate", error)
+            })?;
+        Ok(builder.tls_certs_only(roots))
+    }
+}
+
+impl ReqwestTransport {
+    /// A transport with the defaults.
+    pub fn new() -> Result<Self, TransportError> {
+        ReqwestTransportBuilder::default().build()
+    }
+
+    /// A builder to change the defaults.
+    pub fn builder() -> ReqwestTransportBuilder {
+        ReqwestTransportBuilder::default()
+    }
+
+    /// The body limit in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// `request` as reqwest's, or why it cannot be sent.
+    fn to_reqwest(request: Request<Vec<u8>>) -> Result<reqwest::Request, TransportError> {
+        let (parts, body) = request.into_parts();
+        if parts.uri.scheme_str() == Some("https") && !HAS_TLS {
+            return Err(TransportError::new(
+                Delivery::Fatal,
+                "https needs qod-reqwest's `rustls` or `native-tls` feature",
+            ));
+        }
+        let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|error| {
+            TransportError::with_source(Delivery::Fatal, "unusable request URL", error)
+        })?;
+        // No body at all, hence no content-length, on a GET or DELETE without one.
+        let carries_body = matches!(parts.method, Method::POST | Method::PUT | Method::PATCH);
+        let mut converted = reqwest::Request::new(parts.method, url);
+        *converted.headers_mut() = parts.headers;
+        if carries_body || !body.is_empty() {
+            // hyper leaves it out for an empty body; some servers answer 411 without it.
+            converted
+                .headers_mut()
+                .entry(http::header::CONTENT_LENGTH)
+                .or_insert_with(|| http::HeaderValue::from(body.len()));
+            *converted.body_mut() = Some(body.into());
+        }
+        Ok(converted)
+    }
+
+    /// Reads `response`'s body up to the limit, chunk by chunk.
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<Response<Vec<u8>>, TransportError> {
+        let limit = self.body_limit;
+        let mut body = LimitedBody::new(limit, response.content_length())
+            .map_err(|_| body_over_limit(limit))?;
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            body.push(&chunk).map_err(|_| body_over_limit(limit))?;
+        }
+        let mut read = Response::new(body.into_bytes());
+        *read.status_mut() = response.status();
+        *read.version_mut() = response.version();
+        *read.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(read)
+    }
+}
+
+impl AsyncTransport for ReqwestTransport {
+    async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let request = Self::to_reqwest(request)?;
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(transport_error)?;
+        self.read(response).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn https_is_refused_as_fatal_only_without_a_tls_feature() {
+        let request = Request::get("https://api.example.com/qod/v0/sessions/1")
+            .body(Vec::new())
+            .unwrap();
+        let converted = ReqwestTransport::to_reqwest(request);
+        assert_eq!(converted.is_ok(), HAS_TLS);
+        if let Err(error) = converted {
+            assert_eq!(error.delivery(), Delivery::Fatal);
+            assert!(error.to_string().contains("feature"), "{error}");
+        }
+    }
+
+    #[test]
+    fn only_methods_that_carry_a_body_get_one() {
+        for method in [Method::GET, Method::DELETE] {
+            let request = Request::builder()
+                .method(method.clone())
+                .uri("http://127.0.0.1:9/qod/v0/sessions/1")
+                .header("x-correlator", "c-1")
+                .body(Vec::new())
+                .unwrap();
+            let converted = ReqwestTransport::to_reqwest(request).unwrap();
+            assert!(converted.body().is_none(), "{method}");
+            assert!(!converted.headers().contains_key("content-length"));
+            assert_eq!(converted.headers()["x-correlator"], "c-1");
+        }
+        let post = Request::post("http://127.0.0.1:9/qod/v0/sessions")
+            .body(Vec::new())
+            .unwrap();
+        let converted = ReqwestTransport::to_reqwest(post).unwrap();
+        assert!(converted.body().is_some());
+        assert_eq!(converted.headers()["content-length"], "0");
+    }
+}

@@ -1,0 +1,54 @@
+//! The async client in a few lines, on tokio over the reqwest transport: the
+//! blocking front door's constructors and setters, by the same names.
+
+use std::sync::Arc;
+
+use qod_core::ClientCore;
+use qod_reqwest::{ReqwestTransport, ReqwestTransportBuilder, TokioClock};
+
+use crate::SetupError;
+use crate::builder_methods::builder_methods;
+
+/// The async QoD client over reqwest, for tokio. Its methods are those of
+/// [`Client`](qod_core::Client), awaited; share it between tasks behind an
+/// `Arc` (they share its connection pool and token cache).
+pub type AsyncClient = qod_core::AsyncClient<ReqwestTransport>;
+
+/// Builds an [`AsyncClient`].
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use qod::models::SessionId;
+///
+/// // Any CAMARA 1.x operator with OAuth 2.0 client credentials.
+/// let oauth = qod::auth::ClientCredentials::new("https://api.example.com/oauth/token", "id", "secret")?;
+/// let client = qod::AsyncClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
+///     .credentials(qod::Credentials::ClientCredentials(oauth))
+///     .timeout(std::time::Duration::from_secs(10))
+///     .build()?;
+/// let session_id: SessionId = "123e4567-e89b-12d3-a456-426614174000".parse()?;
+/// let session = client.get_session(session_id).await?;
+/// println!("{} is {}", session.session_id, session.qos_status);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct AsyncClientBuilder {
+    core: ClientCore,
+    transport: ReqwestTransportBuilder,
+}
+
+impl AsyncClientBuilder {
+    builder_methods!(ReqwestTransportBuilder, ReqwestTransport::builder());
+
+    /// The client. Its calls must run on a tokio runtime with I/O and time
+    /// enabled (`#[tokio::main]` enables both).
+    pub fn build(self) -> Result<AsyncClient, SetupError> {
+        let transport = self.transport.build()?;
+        Ok(qod_core::AsyncClient::new(
+            transport,
+            self.core,
+            Arc::new(TokioClock),
+        ))
+    }
+}
