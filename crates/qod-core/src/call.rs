@@ -49,6 +49,8 @@ enum State {
     AwaitingResponse {
         token: Option<AccessToken>,
         sent_at: SystemTime,
+        /// Method and path, kept only when the exchange will be logged.
+        logged: Option<(Method, String)>,
     },
     /// Sleep, then go on from the inner state.
     Backoff(Duration, Box<State>),
@@ -61,10 +63,10 @@ enum State {
 
 /// One call of `O`, from validation to result.
 ///
-/// Its order: the request is validated and built once, before any I/O;
-/// the token is a step of its own, retried under the same policy as a read
-/// (a token request is harmless to repeat); each attempt only re-authorizes
-/// and re-signs the built request; a 401 invalidates the token and replays
+/// Its order: the request is validated and built before any I/O (an invalid
+/// input ends the call before a token is fetched); the token is a step of
+/// its own, retried under the same policy as a read (a token request is
+/// harmless to repeat); each attempt only authorizes and signs, last; a 401 invalidates the token and replays
 /// once; failures are retried or not by [`crate::RetryPolicy`]; every error
 /// carries the call's correlator.
 ///
@@ -91,7 +93,7 @@ pub struct Call<'a, O: Operation> {
     operation: &'a O,
     correlator: XCorrelator,
     started: SystemTime,
-    /// The built request; each attempt sends a copy of it.
+    /// The request built at the start, until the first attempt sends it.
     request: Option<Request<Vec<u8>>>,
     state: State,
     outcome: Option<Result<O::Output, Error>>,
@@ -177,12 +179,15 @@ impl<'a, O: Operation> Call<'a, O> {
                         Err(error) => self.finish(Err(error.into())),
                     }
                 }
-                State::Ready(token) => match self.authorized_copy(token.as_ref(), now) {
+                State::Ready(token) => match self.authorized_request(token.as_ref(), now) {
                     Ok(request) => {
                         self.attempts += 1;
+                        let logged = log::log_enabled!(log::Level::Debug)
+                            .then(|| (request.method().clone(), request.uri().path().to_owned()));
                         self.state = State::AwaitingResponse {
                             token,
                             sent_at: now,
+                            logged,
                         };
                         return Step::Send(request);
                     }
@@ -222,11 +227,13 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.log_exchange(&Method::POST, "token endpoint", &result, sent_at, now);
                 self.on_token_response(result, permit, now);
             }
-            State::AwaitingResponse { token, sent_at } => {
-                if let Some(request) = &self.request {
-                    let (method, path) =
-                        (request.method().clone(), request.uri().path().to_owned());
-                    self.log_exchange(&method, &path, &result, sent_at, now);
+            State::AwaitingResponse {
+                token,
+                sent_at,
+                logged,
+            } => {
+                if let Some((method, path)) = &logged {
+                    self.log_exchange(method, path, &result, sent_at, now);
                 }
                 self.on_response(result, token, now);
             }
@@ -369,16 +376,24 @@ impl<'a, O: Operation> Call<'a, O> {
         }
     }
 
-    /// A copy of the built request, authorized and (for TAAP) signed last.
-    fn authorized_copy(
-        &self,
+    /// The request for the next attempt, authorized and (for TAAP) signed last.
+    ///
+    /// The first attempt sends the request built at the start. A retry,
+    /// which is rare, builds it again from the operation: `to_request` is a
+    /// pure function of the operation, the endpoint and the correlator, so
+    /// the bytes are the same, and no call pays for a copy it seldom needs
+    /// (a copy cost as much as the rest of the client's work on a GET).
+    fn authorized_request(
+        &mut self,
         token: Option<&AccessToken>,
         now: SystemTime,
     ) -> Result<Request<Vec<u8>>, Error> {
-        let Some(built) = &self.request else {
-            return Err(Error::Driver("no request was built"));
+        let mut request = match self.request.take() {
+            Some(built) => built,
+            None => self
+                .operation
+                .to_request(self.core.endpoint(), Some(&self.correlator))?,
         };
-        let mut request = copy_request(built)?;
         self.core
             .auth()
             .authorize(&mut request, token, now, self.core.jti())?;
@@ -420,17 +435,4 @@ impl<'a, O: Operation> Call<'a, O> {
 /// Statuses a retry can cure: rate limiting and gateway trouble.
 fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502..=504)
-}
-
-/// A copy of `request`: `http::Request` is not `Clone` because of its
-/// extensions, which qod's requests do not use.
-fn copy_request(request: &Request<Vec<u8>>) -> Result<Request<Vec<u8>>, Error> {
-    let mut builder = Request::builder()
-        .method(request.method().clone())
-        .uri(request.uri().clone())
-        .version(request.version());
-    if let Some(headers) = builder.headers_mut() {
-        headers.clone_from(request.headers());
-    }
-    Ok(builder.body(request.body().clone())?)
 }

@@ -125,10 +125,19 @@ impl BaseUrl {
 
     /// The URI of `suffix` (which starts with `/` and is already encoded) under this base.
     pub(crate) fn join(&self, suffix: &str) -> Result<Uri, http::Error> {
+        self.join_all(&[suffix])
+    }
+
+    /// The base URL with `parts` appended, in one allocation.
+    pub(crate) fn join_all(&self, parts: &[&str]) -> Result<Uri, http::Error> {
+        let length = self.path.len() + parts.iter().map(|part| part.len()).sum::<usize>();
+        let mut path = String::with_capacity(length);
+        path.push_str(&self.path);
+        parts.iter().for_each(|part| path.push_str(part));
         Uri::builder()
             .scheme(self.scheme.clone())
             .authority(self.authority.clone())
-            .path_and_query(format!("{}{}", self.path, suffix))
+            .path_and_query(path)
             .build()
     }
 

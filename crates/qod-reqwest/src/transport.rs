@@ -71,7 +71,7 @@ impl Default for ReqwestTransportBuilder {
             proxy_from_env: false,
             root_certificates: Vec::new(),
             native_tls: false,
-            max_idle_connections_per_host: 8,
+            max_idle_connections_per_host: 64,
         }
     }
 }
@@ -128,7 +128,9 @@ impl ReqwestTransportBuilder {
         self
     }
 
-    /// How many idle connections per host stay open for reuse (default 8).
+    /// How many idle connections per host stay open for reuse (default 64:
+    /// an async client often has many calls under way at once, and opening a
+    /// connection per call costs far more than keeping one idle).
     #[must_use]
     pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
         self.max_idle_connections_per_host = count;

@@ -20,12 +20,14 @@ pub use retrieve_sessions::RetrieveSessionsOp;
 use http::{Request, Response, Uri};
 use qod_models::{SessionId, XCorrelator};
 
-use crate::{Endpoint, Error, request};
+use crate::{Endpoint, Error};
 
 /// The URI of one session, with `suffix` (e.g. `/extend`) after its id.
 pub(crate) fn session_uri(endpoint: &Endpoint, id: SessionId, suffix: &str) -> Result<Uri, Error> {
-    let path = format!("/sessions/{}{suffix}", request::segment(&id.to_string()));
-    Ok(endpoint.sessions().join(&path)?)
+    // A hyphenated UUID is [0-9a-f-]: it needs no percent-encoding.
+    let mut buffer = uuid::Uuid::encode_buffer();
+    let id = id.uuid().hyphenated().encode_lower(&mut buffer);
+    Ok(endpoint.sessions().join_all(&["/sessions/", id, suffix])?)
 }
 
 /// A QoD operation as pure data: `to_request` and `parse` do no I/O, so any

@@ -1,0 +1,614 @@
+//! One suite, two drivers: every rule of a call is checked against the
+//! blocking `qod::Client` (ureq) and the async `qod::AsyncClient` (reqwest)
+//! over real loopback HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use qod::auth::{ClientCredentials, TaapCredentials};
+use qod::models::{CreateSession, SessionId, SessionInfo, XCorrelator};
+use qod::{CallOptions, Credentials, Delivery, Endpoint, Error, RetryPolicy};
+use support::{Action, Seen, TestServer, closed_port};
+
+const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
+const KEY_PEM: &[u8] = include_bytes!("../crates/qod-core/tests/fixtures/test-rsa-2048.pem");
+/// No call of this suite may take longer: past it, a driver hangs.
+const HANG_BOUND: Duration = Duration::from_secs(30);
+
+fn session_json() -> String {
+    format!(r#"{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE"}}"#)
+}
+
+fn id() -> SessionId {
+    ID.parse().unwrap()
+}
+
+fn create_body() -> CreateSession {
+    support::phone_session("+14255550100", 600)
+}
+
+fn camara_error(status: u16, code: &str) -> Action {
+    Action::json(
+        status,
+        &format!(r#"{{"status":{status},"code":"{code}","message":"scripted"}}"#),
+    )
+}
+
+fn token_json(token: &str) -> Action {
+    Action::json(
+        200,
+        &format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":3600}}"#),
+    )
+}
+
+/// Short backoffs, so that the suite runs in seconds.
+fn quick_policy() -> RetryPolicy {
+    RetryPolicy::new()
+        .with_initial_backoff(Duration::from_millis(5))
+        .with_max_backoff(Duration::from_millis(20))
+        .with_max_retry_after(Duration::from_secs(2))
+        .with_max_elapsed(Duration::from_secs(10))
+}
+
+/// The calls the suite makes, whichever driver makes them.
+trait Driver: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn create(&self, body: &CreateSession) -> Result<SessionInfo, Error>;
+    fn get(&self, id: SessionId) -> Result<SessionInfo, Error>;
+    fn get_with(&self, id: SessionId, options: &CallOptions) -> Result<SessionInfo, Error>;
+    fn delete(&self, id: SessionId) -> Result<(), Error>;
+    fn extend(&self, id: SessionId, seconds: u32) -> Result<SessionInfo, Error>;
+}
+
+struct Blocking(qod::Client);
+
+impl Driver for Blocking {
+    fn name(&self) -> &'static str {
+        "blocking"
+    }
+    fn create(&self, body: &CreateSession) -> Result<SessionInfo, Error> {
+        self.0.create_session(body)
+    }
+    fn get(&self, id: SessionId) -> Result<SessionInfo, Error> {
+        self.0.get_session(id)
+    }
+    fn get_with(&self, id: SessionId, options: &CallOptions) -> Result<SessionInfo, Error> {
+        self.0.get_session_with(id, options)
+    }
+    fn delete(&self, id: SessionId) -> Result<(), Error> {
+        self.0.delete_session(id)
+    }
+    fn extend(&self, id: SessionId, seconds: u32) -> Result<SessionInfo, Error> {
+        self.0.extend_session(id, seconds)
+    }
+}
+
+struct Async {
+    client: qod::AsyncClient,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Async {
+    fn run<T>(&self, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        self.runtime.block_on(async {
+            tokio::time::timeout(HANG_BOUND, call)
+                .await
+                .expect("the async call hung")
+        })
+    }
+}
+
+impl Driver for Async {
+    fn name(&self) -> &'static str {
+        "async"
+    }
+    fn create(&self, body: &CreateSession) -> Result<SessionInfo, Error> {
+        self.run(self.client.create_session(body))
+    }
+    fn get(&self, id: SessionId) -> Result<SessionInfo, Error> {
+        self.run(self.client.get_session(id))
+    }
+    fn get_with(&self, id: SessionId, options: &CallOptions) -> Result<SessionInfo, Error> {
+        self.run(self.client.get_session_with(id, options))
+    }
+    fn delete(&self, id: SessionId) -> Result<(), Error> {
+        self.run(self.client.delete_session(id))
+    }
+    fn extend(&self, id: SessionId, seconds: u32) -> Result<SessionInfo, Error> {
+        self.run(self.client.extend_session(id, seconds))
+    }
+}
+
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn multi_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Both drivers for `endpoint` with `credentials`, a quick retry policy and a short timeout.
+fn drivers(endpoint: &Endpoint, credentials: &Credentials) -> Vec<Box<dyn Driver>> {
+    let blocking = qod::ClientBuilder::with_endpoint(endpoint.clone())
+        .credentials(credentials.clone())
+        .retry_policy(quick_policy())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let asynchronous = qod::AsyncClientBuilder::with_endpoint(endpoint.clone())
+        .credentials(credentials.clone())
+        .retry_policy(quick_policy())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    vec![
+        Box::new(Blocking(blocking)),
+        Box::new(Async {
+            client: asynchronous,
+            runtime: current_thread_runtime(),
+        }),
+    ]
+}
+
+/// Runs `check` once per driver, each against a fresh server from `serve`.
+fn for_each_driver(
+    serve: impl Fn() -> TestServer,
+    credentials: impl Fn(&TestServer) -> Credentials,
+    check: impl Fn(&dyn Driver, &TestServer),
+) {
+    for index in 0..2 {
+        let server = serve();
+        let endpoint = Endpoint::new(&server.url("/quality-on-demand/v1")).unwrap();
+        let driver = drivers(&endpoint, &credentials(&server)).swap_remove(index);
+        check(&*driver, &server);
+    }
+}
+
+fn no_credentials(_: &TestServer) -> Credentials {
+    Credentials::None
+}
+
+fn oauth(server: &TestServer) -> Credentials {
+    Credentials::ClientCredentials(
+        ClientCredentials::new(&server.url("/token"), "client", "secret").unwrap(),
+    )
+}
+
+/// Answers `statuses` in turn, then 200 with a session.
+fn scripted(statuses: &[u16], retry_after: Option<&'static str>) -> TestServer {
+    let script = Mutex::new(statuses.to_vec());
+    TestServer::start(move |_| {
+        let mut script = script.lock().unwrap();
+        if script.is_empty() {
+            return Action::json(200, &session_json());
+        }
+        let status = script.remove(0);
+        let mut headers = vec![("content-type", "application/json".to_owned())];
+        if let Some(value) = retry_after {
+            headers.push(("retry-after", value.to_owned()));
+        }
+        let body = format!(r#"{{"status":{status},"code":"UNAVAILABLE","message":"later"}}"#);
+        Action::Respond {
+            status,
+            headers,
+            body: body.into_bytes(),
+        }
+    })
+}
+
+fn api_requests(server: &TestServer) -> Vec<Seen> {
+    server
+        .seen()
+        .into_iter()
+        .filter(|seen| !seen.path.starts_with("/token"))
+        .collect()
+}
+
+fn token_requests(server: &TestServer) -> usize {
+    server
+        .seen()
+        .iter()
+        .filter(|seen| seen.path.starts_with("/token"))
+        .count()
+}
+
+#[test]
+fn reads_retry_on_429_502_503_504_and_nothing_else() {
+    for status in [429, 502, 503, 504] {
+        for_each_driver(
+            || scripted(&[status, status], None),
+            no_credentials,
+            |driver, server| {
+                driver.get(id()).unwrap();
+                assert_eq!(server.seen().len(), 3, "{} {status}", driver.name());
+            },
+        );
+    }
+    for status in [400, 401, 403, 404, 409, 500, 501] {
+        for_each_driver(
+            || scripted(&[status], None),
+            no_credentials,
+            |driver, server| {
+                let error = driver.get(id()).unwrap_err();
+                assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+                assert_eq!(server.seen().len(), 1, "{} {status}", driver.name());
+            },
+        );
+    }
+}
+
+#[test]
+fn deletes_retry_like_reads() {
+    for_each_driver(
+        || {
+            let answered = AtomicUsize::new(0);
+            TestServer::start(move |_| {
+                if answered.fetch_add(1, Ordering::SeqCst) == 0 {
+                    camara_error(503, "UNAVAILABLE")
+                } else {
+                    Action::Respond {
+                        status: 204,
+                        headers: Vec::new(),
+                        body: Vec::new(),
+                    }
+                }
+            })
+        },
+        no_credentials,
+        |driver, server| {
+            driver.delete(id()).unwrap();
+            assert_eq!(server.seen().len(), 2, "{}", driver.name());
+        },
+    );
+}
+
+#[test]
+fn create_and_extend_are_not_replayed_once_they_may_have_reached_the_server() {
+    for status in [500, 502, 503, 504] {
+        for_each_driver(
+            || scripted(&[status, status], None),
+            no_credentials,
+            |driver, server| {
+                assert!(driver.create(&create_body()).is_err());
+                assert!(driver.extend(id(), 60).is_err());
+                assert_eq!(server.seen().len(), 2, "{} {status}", driver.name());
+            },
+        );
+    }
+    // A connection closed after the request was read: it may have been acted on.
+    for_each_driver(
+        || TestServer::start(|_| Action::Drop),
+        no_credentials,
+        |driver, server| {
+            let error = driver.create(&create_body()).unwrap_err();
+            assert!(
+                matches!(&error, Error::Transport { source, .. } if source.delivery() == Delivery::MaybeSent),
+                "{}: {error:?}",
+                driver.name()
+            );
+            let posts = server.seen().iter().filter(|s| s.method == "POST").count();
+            assert_eq!(posts, 1, "{}", driver.name());
+            // A read in the same situation is replayed.
+            let before = server.seen().len();
+            assert!(driver.get(id()).is_err());
+            assert!(server.seen().len() - before > 1, "{}", driver.name());
+        },
+    );
+}
+
+#[test]
+fn a_create_refused_with_429_goes_again_after_retry_after() {
+    for_each_driver(
+        || scripted(&[429], Some("1")),
+        no_credentials,
+        |driver, server| {
+            let started = Instant::now();
+            driver.create(&create_body()).unwrap();
+            assert!(
+                started.elapsed() >= Duration::from_secs(1),
+                "{}",
+                driver.name()
+            );
+            let seen = server.seen();
+            assert_eq!(seen.len(), 2, "{}", driver.name());
+            assert_eq!(seen[0].body, seen[1].body);
+            assert_eq!(
+                seen[0].header("x-correlator"),
+                seen[1].header("x-correlator")
+            );
+        },
+    );
+}
+
+#[test]
+fn a_retry_after_beyond_the_cap_ends_the_call() {
+    for_each_driver(
+        || scripted(&[503], Some("3600")),
+        no_credentials,
+        |driver, server| {
+            let started = Instant::now();
+            assert!(driver.get(id()).is_err());
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{}",
+                driver.name()
+            );
+            assert_eq!(server.seen().len(), 1);
+        },
+    );
+}
+
+/// Starts a server for one case.
+type ServerFactory = Box<dyn Fn() -> TestServer>;
+
+/// The endpoint and credentials for one auth mode against a test server.
+type AuthSetup = fn(&TestServer) -> (Endpoint, Credentials);
+
+/// A server with an OAuth2 token endpoint that refuses `refused_tokens`
+/// with 401 at the API and accepts any other.
+fn oauth_server(refused_tokens: &'static [&'static str]) -> TestServer {
+    let issued = AtomicUsize::new(0);
+    TestServer::start(move |seen| {
+        if seen.path.starts_with("/token") {
+            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+            return token_json(&format!("token-{n}"));
+        }
+        let bearer = seen.header("authorization").unwrap_or_default();
+        if refused_tokens
+            .iter()
+            .any(|refused| bearer == format!("Bearer {refused}"))
+        {
+            return camara_error(401, "UNAUTHENTICATED");
+        }
+        Action::json(200, &session_json())
+    })
+}
+
+#[test]
+fn one_token_per_lifetime_and_a_401_refreshes_and_replays_once() {
+    for_each_driver(
+        || oauth_server(&["token-1"]),
+        oauth,
+        |driver, server| {
+            driver.get(id()).unwrap();
+            assert_eq!(token_requests(server), 2, "{}", driver.name());
+            let api = api_requests(server);
+            assert_eq!(api.len(), 2);
+            assert_eq!(api[1].header("authorization"), Some("Bearer token-2"));
+            for _ in 0..20 {
+                driver.get(id()).unwrap();
+            }
+            assert_eq!(token_requests(server), 2, "{}", driver.name());
+        },
+    );
+    // A second 401 is the answer: the replay happens once.
+    for_each_driver(
+        || oauth_server(&["token-1", "token-2"]),
+        oauth,
+        |driver, server| {
+            let error = driver.get(id()).unwrap_err();
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+            assert_eq!(api_requests(server).len(), 2, "{}", driver.name());
+        },
+    );
+}
+
+#[test]
+fn a_503_from_the_token_endpoint_is_retried_like_a_read() {
+    for_each_driver(
+        || {
+            let token_calls = AtomicUsize::new(0);
+            TestServer::start(move |seen| {
+                if seen.path.starts_with("/token") {
+                    if token_calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                        return camara_error(503, "UNAVAILABLE");
+                    }
+                    return token_json("good");
+                }
+                Action::json(200, &session_json())
+            })
+        },
+        oauth,
+        |driver, server| {
+            driver.get(id()).unwrap();
+            assert_eq!(token_requests(server), 2, "{}", driver.name());
+        },
+    );
+}
+
+#[test]
+fn invalid_input_sends_nothing_not_even_a_token_request() {
+    for_each_driver(
+        || oauth_server(&[]),
+        oauth,
+        |driver, server| {
+            let error = driver
+                .create(&support::phone_session("+14255550100", 0))
+                .unwrap_err();
+            assert!(error.is_invalid_input(), "{}: {error:?}", driver.name());
+            assert!(server.seen().is_empty(), "{}", driver.name());
+        },
+    );
+}
+
+#[test]
+fn every_error_carries_the_correlator_the_server_saw() {
+    let cases: Vec<(&str, ServerFactory)> = vec![
+        ("camara", Box::new(|| scripted(&[404], None))),
+        (
+            "not camara",
+            Box::new(|| TestServer::start(|_| Action::json(418, "<html>teapot</html>"))),
+        ),
+        (
+            "undecodable",
+            Box::new(|| TestServer::start(|_| Action::json(200, "{\"nope\":true}"))),
+        ),
+    ];
+    for (case, serve) in &cases {
+        for_each_driver(serve, no_credentials, |driver, server| {
+            let error = driver.get(id()).unwrap_err();
+            let sent = server.seen()[0].header("x-correlator").unwrap().to_owned();
+            assert_eq!(
+                error.correlator(),
+                Some(sent.as_str()),
+                "{} {case}",
+                driver.name()
+            );
+        });
+    }
+    // A transport failure, and a correlator the caller chose.
+    let port = closed_port();
+    let endpoint = Endpoint::new(&format!("http://127.0.0.1:{port}/qod/v0")).unwrap();
+    for driver in drivers(&endpoint, &Credentials::None) {
+        let options = CallOptions::new().correlator(XCorrelator::parse("mine-42").unwrap());
+        let error = driver.get_with(id(), &options).unwrap_err();
+        assert!(
+            matches!(error, Error::Transport { .. }),
+            "{}",
+            driver.name()
+        );
+        assert_eq!(error.correlator(), Some("mine-42"), "{}", driver.name());
+    }
+}
+
+/// A server whose token endpoint answers after 200 ms, counting token requests.
+fn slow_token_server(token_path: &'static str) -> (TestServer, Arc<AtomicUsize>) {
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let counted = tokens.clone();
+    let server = TestServer::start(move |seen| {
+        if seen.path.starts_with(token_path) {
+            counted.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(200));
+            return token_json("shared");
+        }
+        assert_eq!(seen.header("authorization"), Some("Bearer shared"));
+        Action::json(200, &session_json())
+    });
+    (server, tokens)
+}
+
+fn oauth_endpoint_and_credentials(server: &TestServer) -> (Endpoint, Credentials) {
+    (
+        Endpoint::new(&server.url("/quality-on-demand/v1")).unwrap(),
+        oauth(server),
+    )
+}
+
+fn taap_endpoint_and_credentials(server: &TestServer) -> (Endpoint, Credentials) {
+    let endpoint = Endpoint::builder(&server.url("/qod/v0"))
+        .flavor(qod::Flavor::TMobile)
+        .build()
+        .unwrap();
+    let taap = TaapCredentials::from_pem("client", "secret", KEY_PEM).unwrap();
+    (endpoint, Credentials::TMobile(taap))
+}
+
+/// 64 tasks share one async client with a cold cache: one token request, no hang.
+fn sixty_four_tasks(runtime: tokio::runtime::Runtime, token_path: &'static str, setup: AuthSetup) {
+    let (server, tokens) = slow_token_server(token_path);
+    let (endpoint, credentials) = setup(&server);
+    let client = Arc::new(
+        qod::AsyncClientBuilder::with_endpoint(endpoint)
+            .credentials(credentials)
+            .build()
+            .unwrap(),
+    );
+    let succeeded = runtime.block_on(async {
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.get_session(id()).await })
+            })
+            .collect();
+        let mut succeeded = 0;
+        for task in tasks {
+            let result = tokio::time::timeout(HANG_BOUND, task)
+                .await
+                .expect("a task hung")
+                .unwrap();
+            succeeded += usize::from(result.is_ok());
+        }
+        succeeded
+    });
+    assert_eq!(succeeded, 64);
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    let api_calls = server
+        .seen()
+        .iter()
+        .filter(|s| !s.path.starts_with(token_path))
+        .count();
+    assert_eq!(api_calls, 64);
+}
+
+#[test]
+fn sixty_four_tasks_on_a_current_thread_runtime_share_one_oauth_token() {
+    sixty_four_tasks(
+        current_thread_runtime(),
+        "/token",
+        oauth_endpoint_and_credentials,
+    );
+}
+
+#[test]
+fn sixty_four_tasks_on_a_multi_thread_runtime_share_one_oauth_token() {
+    sixty_four_tasks(
+        multi_thread_runtime(),
+        "/token",
+        oauth_endpoint_and_credentials,
+    );
+}
+
+#[test]
+fn sixty_four_tasks_share_one_taap_token_on_both_runtimes() {
+    sixty_four_tasks(
+        current_thread_runtime(),
+        "/oauth2",
+        taap_endpoint_and_credentials,
+    );
+    sixty_four_tasks(
+        multi_thread_runtime(),
+        "/oauth2",
+        taap_endpoint_and_credentials,
+    );
+}
+
+#[test]
+fn eight_threads_share_one_token_on_the_blocking_client() {
+    let setups: [(&'static str, AuthSetup); 2] = [
+        ("/token", oauth_endpoint_and_credentials),
+        ("/oauth2", taap_endpoint_and_credentials),
+    ];
+    for (token_path, setup) in setups {
+        let (server, tokens) = slow_token_server(token_path);
+        let (endpoint, credentials) = setup(&server);
+        let client = Arc::new(
+            qod::ClientBuilder::with_endpoint(endpoint)
+                .credentials(credentials)
+                .build()
+                .unwrap(),
+        );
+        let (done, results) = mpsc::channel();
+        for _ in 0..8 {
+            let (client, done) = (client.clone(), done.clone());
+            std::thread::spawn(move || {
+                done.send(client.get_session(id()).is_ok()).unwrap();
+            });
+        }
+        for _ in 0..8 {
+            assert!(results.recv_timeout(HANG_BOUND).expect("a thread hung"));
+        }
+        assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    }
+}
