@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 mod address;
+mod authority;
 mod device;
 mod error_info;
 mod event;
@@ -35,6 +36,7 @@ mod validated_string;
 mod validation;
 
 pub use address::{Ipv4Network, Ipv6Network};
+pub use authority::check_authority;
 pub use device::{
     ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber,
 };
