@@ -214,7 +214,7 @@ impl<T: Transport> Client<T> {
                 .now()
                 .duration_since(started)
                 .unwrap_or(Duration::ZERO);
-            if waited + interval > timeout {
+            if waited.saturating_add(interval) > timeout {
                 return Err(Error::WaitTimedOut {
                     waited,
                     last: Box::new(info),
@@ -395,7 +395,8 @@ impl<T: Transport> Client<T> {
                 response.status().as_u16()
             ),
             Err(error) => log::debug!(
-                "{method} {path} -> {error} x-correlator={correlator} attempt={attempt} elapsed={elapsed:?}"
+                "{method} {path} -> {}: {error} x-correlator={correlator} attempt={attempt} elapsed={elapsed:?}",
+                error.delivery().describe()
             ),
         }
         result
