@@ -1,6 +1,7 @@
 //! The blocking client in a few lines: presets for T-Mobile and for any
 //! CAMARA 1.x operator, over the ureq transport.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,8 +25,9 @@ pub enum SetupError {
     /// The credentials are unusable (e.g. a malformed key).
     #[error(transparent)]
     Auth(#[from] AuthError),
-    /// The private key file cannot be read.
-    #[error("cannot read the private key file {}: {source}", path.display())]
+    /// The private key file cannot be read, or is larger than
+    /// [`MAX_PRIVATE_KEY_FILE`].
+    #[error("cannot read the private key file {}", path.display())]
     KeyFile {
         /// The file.
         path: PathBuf,
@@ -36,6 +38,40 @@ pub enum SetupError {
     /// The transport cannot be built (e.g. a bad root certificate).
     #[error(transparent)]
     Transport(#[from] TransportError),
+}
+
+/// The largest private key file read: 64 KiB, far above any PEM key
+/// (an RSA-4096 key is about 3 KiB), so that a wrong path such as a device
+/// or a huge file fails at once instead of filling memory.
+pub const MAX_PRIVATE_KEY_FILE: u64 = 64 * 1024;
+
+/// Reads a PEM private key file, refusing one larger than
+/// [`MAX_PRIVATE_KEY_FILE`].
+///
+/// ```
+/// let error = qod::read_private_key_file("/dev/zero").unwrap_err();
+/// assert!(std::error::Error::source(&error).unwrap().to_string().contains("64 KiB"));
+/// ```
+pub fn read_private_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupError> {
+    let path = path.as_ref();
+    let failed = |source| SetupError::KeyFile {
+        path: path.to_owned(),
+        source,
+    };
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PRIVATE_KEY_FILE + 1).read_to_end(&mut pem))
+        .map_err(failed)?;
+    if pem.len() as u64 > MAX_PRIVATE_KEY_FILE {
+        return Err(failed(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} KiB: not a PEM private key",
+                MAX_PRIVATE_KEY_FILE / 1024
+            ),
+        )));
+    }
+    Ok(pem)
 }
 
 /// A T-Mobile environment.
@@ -113,11 +149,7 @@ impl ClientBuilder {
         client_secret: &str,
         private_key_file: impl AsRef<Path>,
     ) -> Result<Self, SetupError> {
-        let path = private_key_file.as_ref();
-        let pem = std::fs::read(path).map_err(|source| SetupError::KeyFile {
-            path: path.to_owned(),
-            source,
-        })?;
+        let pem = read_private_key_file(private_key_file)?;
         Self::tmobile(environment, client_id, client_secret, &pem)
     }
 

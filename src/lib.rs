@@ -34,7 +34,10 @@ mod front_door;
 mod std_clock;
 
 #[cfg(feature = "ureq")]
-pub use front_door::{Client, ClientBuilder, SetupError, TMobileEnvironment};
+pub use front_door::{
+    Client, ClientBuilder, MAX_PRIVATE_KEY_FILE, SetupError, TMobileEnvironment,
+    read_private_key_file,
+};
 pub use qod_core::{
     ApiError, ApiVersion, CallOptions, Clock, Credentials, Delivery, Endpoint, Error, Flavor,
     IdSource, Operation, RetryPolicy, Transport, TransportError, auth, notification, operations,
