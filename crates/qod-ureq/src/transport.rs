@@ -176,7 +176,7 @@ impl UreqTransportBuilder {
             tls = tls.root_certs(RootCerts::new_with_certs(&self.root_certificates));
         }
         let tls = tls.build();
-        let agent = |idle_per_host: usize| {
+        let parts = |idle_per_host: usize| {
             let config: Config = Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
@@ -189,15 +189,15 @@ impl UreqTransportBuilder {
                     None
                 })
                 .tls_config(tls.clone())
-                .max_idle_connections(idle_per_host * 4)
+                .max_idle_connections(idle_per_host.saturating_mul(4))
                 .max_idle_connections_per_host(idle_per_host)
                 .build();
             (config, ConnectPhase(DefaultConnector::default()))
         };
         let resolver = CachingResolver::default();
-        let (config, connector) = agent(self.max_idle_connections_per_host);
+        let (config, connector) = parts(self.max_idle_connections_per_host);
         let pooled = Agent::with_parts(config, connector, resolver.clone());
-        let (config, connector) = agent(0);
+        let (config, connector) = parts(0);
         let fresh = Agent::with_parts(config, connector, resolver);
         Ok(UreqTransport {
             pooled,
