@@ -307,7 +307,7 @@ fn taap(quick: bool) {
         100.0 * pop / per_call
     );
     println!(
-        "  counts for {} calls: TCP connections opened {}, token requests {}   (goal 1 and 1)",
+        "  counts for {} calls: TCP connections opened {}, token requests {}   (goal 3 and 1: the token request and the create each on a connection of its own, every read on one)",
         calls + 1,
         after.connections,
         after.token_requests

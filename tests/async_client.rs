@@ -162,7 +162,7 @@ async fn the_builder_settings_reach_the_transport() {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::Fatal);
-    assert!(error.to_string().contains("16-byte limit"), "{error}");
+    assert!(source.to_string().contains("16-byte limit"), "{source}");
 }
 
 #[cfg(feature = "tmobile")]

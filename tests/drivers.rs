@@ -612,3 +612,77 @@ fn eight_threads_share_one_token_on_the_blocking_client() {
         assert_eq!(tokens.load(Ordering::SeqCst), 1);
     }
 }
+
+/// Answers every request, then drops the connection 3 ms later without
+/// reading what arrived meanwhile, as proxies that close idle connections do.
+fn dropping_server() -> TestServer {
+    TestServer::start(|seen| {
+        let (status, body) = if seen.path.starts_with("/token") {
+            (
+                200,
+                r#"{"access_token":"tok","token_type":"Bearer","expires_in":3600}"#.to_owned(),
+            )
+        } else if seen.method == "POST" {
+            (201, session_json())
+        } else {
+            (200, session_json())
+        };
+        Action::RespondThenClose {
+            status,
+            headers: vec![("content-type", "application/json".to_owned())],
+            body: body.into_bytes(),
+            after: Duration::from_millis(3),
+        }
+    })
+}
+
+#[test]
+fn creates_never_ride_a_connection_the_server_is_dropping() {
+    for_each_driver(dropping_server, oauth, |driver, server| {
+        let mut failures = Vec::new();
+        for _ in 0..20 {
+            // A read leaves a pooled connection idle, which the server then drops.
+            let _ = driver.get(id());
+            std::thread::sleep(Duration::from_millis(5));
+            if let Err(error) = driver.create(&create_body()) {
+                failures.push(error.to_string());
+            }
+        }
+        assert!(failures.is_empty(), "{}: {failures:?}", driver.name());
+        let posts = server
+            .seen()
+            .iter()
+            .filter(|s| s.method == "POST" && s.path.ends_with("/sessions"))
+            .count();
+        assert_eq!(posts, 20, "{}: each create arrived once", driver.name());
+    });
+}
+
+#[test]
+fn reads_keep_one_pooled_connection_while_creates_get_their_own() {
+    for_each_driver(
+        || {
+            TestServer::start(|seen| {
+                Action::json(
+                    if seen.method == "POST" { 201 } else { 200 },
+                    &session_json(),
+                )
+            })
+        },
+        no_credentials,
+        |driver, server| {
+            for _ in 0..3 {
+                for _ in 0..10 {
+                    driver.get(id()).unwrap();
+                }
+                driver.create(&create_body()).unwrap();
+            }
+            assert_eq!(
+                server.connections.load(Ordering::SeqCst),
+                4,
+                "{}: one pooled connection for 30 reads, one of its own for each create",
+                driver.name()
+            );
+        },
+    );
+}

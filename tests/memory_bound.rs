@@ -37,7 +37,10 @@ fn a_100_mib_response_is_refused_with_bounded_memory() {
         Delivery::Fatal,
         "a body over the limit is not retried"
     );
-    assert!(error.to_string().contains("1048576-byte limit"), "{error}");
+    assert!(
+        source.to_string().contains("1048576-byte limit"),
+        "{source}"
+    );
     assert_eq!(server.seen().len(), 1);
     if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
         let growth_mib = after.saturating_sub(before) / 1024;

@@ -106,14 +106,25 @@ fn calls_reuse_one_keep_alive_connection() {
         client.get_session(id()).unwrap();
     }
     client.delete_session(id()).unwrap();
-    client.extend_session(id(), 60).unwrap();
     assert_eq!(
         server.connections.load(Ordering::SeqCst),
         1,
-        "27 calls over one connection"
+        "26 calls over one connection"
+    );
+    client.extend_session(id(), 60).unwrap();
+    assert_eq!(
+        server.connections.load(Ordering::SeqCst),
+        2,
+        "an extension, never replayed, goes over a connection of its own"
+    );
+    client.get_session(id()).unwrap();
+    assert_eq!(
+        server.connections.load(Ordering::SeqCst),
+        2,
+        "and reads keep the pooled one"
     );
     let seen = server.seen();
-    assert_eq!(seen.len(), 27);
+    assert_eq!(seen.len(), 28);
     let get = &seen[0];
     assert_eq!(get.path, format!("/qod/v0/sessions/{ID}"));
     assert_eq!(

@@ -60,6 +60,16 @@ pub enum Action {
     Drop,
     /// Answer 200 with a body of `len` bytes, written in chunks as it goes.
     Stream { len: u64 },
+    /// Answer, wait `after` without reading, then close the connection
+    /// without having said so (no `connection: close`): a server or proxy
+    /// dropping a keep-alive connection it considers idle while the next
+    /// request is on its way.
+    RespondThenClose {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+        after: Duration,
+    },
 }
 
 impl Action {
@@ -181,21 +191,22 @@ fn serve(
     while let Some(seen) = read_request(&mut reader, connection) {
         requests.lock().unwrap().push(seen.clone());
         match handler(&seen) {
+            Action::RespondThenClose {
+                status,
+                headers,
+                body,
+                after,
+            } => {
+                let _ = write_response(&mut writer, status, headers, &body);
+                std::thread::sleep(after);
+                return;
+            }
             Action::Respond {
                 status,
                 headers,
                 body,
             } => {
-                let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\n", body.len());
-                for (name, value) in headers {
-                    head.push_str(&format!("{name}: {value}\r\n"));
-                }
-                head.push_str("\r\n");
-                if writer
-                    .write_all(head.as_bytes())
-                    .and_then(|()| writer.write_all(&body))
-                    .is_err()
-                {
+                if write_response(&mut writer, status, headers, &body).is_err() {
                     return;
                 }
             }
@@ -225,6 +236,21 @@ fn serve(
             }
         }
     }
+}
+
+fn write_response(
+    writer: &mut TcpStream,
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    writer.write_all(head.as_bytes())?;
+    writer.write_all(body)
 }
 
 /// A port on loopback where nothing listens.

@@ -2,8 +2,31 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The longest `--timeout`, in seconds: an hour.
+pub const MAX_TIMEOUT_SECS: u64 = 3600;
+/// The shortest `--interval` between polls, in seconds.
+pub const MIN_INTERVAL_SECS: f64 = 0.1;
+/// The longest `--interval` between polls, in seconds: an hour.
+pub const MAX_INTERVAL_SECS: f64 = 3600.0;
+/// The longest `--max-wait`, in seconds: a day, the longest 0.10 session.
+pub const MAX_WAIT_SECS: u64 = 86_400;
+
+/// `--interval`: a number of seconds, bounded so that a typo can neither
+/// poll the server in a tight loop nor overflow a clock.
+fn interval(text: &str) -> Result<Duration, String> {
+    let rule =
+        || format!("must be a number of seconds from {MIN_INTERVAL_SECS} to {MAX_INTERVAL_SECS}");
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if (MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&seconds) => {
+            Ok(Duration::from_secs_f64(seconds))
+        }
+        _ => Err(rule()),
+    }
+}
 
 /// Quality-on-Demand from the shell: create, watch, extend and delete QoS
 /// sessions, read QoS profiles, or run an offline sandbox.
@@ -66,8 +89,13 @@ pub struct GlobalOptions {
     /// x-correlator to send (a fresh UUID by default)
     #[arg(long, global = true)]
     pub correlator: Option<String>,
-    /// Timeout of each HTTP exchange, in seconds
-    #[arg(long, value_name = "SECS", global = true)]
+    /// Timeout of each HTTP exchange, in seconds (1 to 3600)
+    #[arg(
+        long,
+        value_name = "SECS",
+        global = true,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS)
+    )]
     pub timeout: Option<u64>,
     /// Allow plain http to hosts other than loopback (tokens cross the network in clear text)
     #[arg(long, global = true)]
@@ -158,11 +186,22 @@ pub enum SessionCommand {
     Wait {
         /// Session id
         id: String,
-        /// Seconds between polls
-        #[arg(long, default_value_t = 1.0)]
-        interval: f64,
-        /// Give up after this many seconds
-        #[arg(long, default_value_t = 120)]
+        /// Seconds between polls (0.1 to 3600)
+        #[arg(
+            long,
+            value_name = "SECS",
+            default_value = "1",
+            value_parser = interval,
+            allow_negative_numbers = true
+        )]
+        interval: Duration,
+        /// Give up after this many seconds (0 to 86400)
+        #[arg(
+            long,
+            value_name = "SECS",
+            default_value_t = 120,
+            value_parser = clap::value_parser!(u64).range(0..=MAX_WAIT_SECS)
+        )]
         max_wait: u64,
     },
 }
@@ -231,7 +270,27 @@ pub struct SandboxArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:9091")]
     pub addr: String,
-    /// Milliseconds a session stays REQUESTED
-    #[arg(long, default_value_t = 500)]
+    /// Milliseconds a session stays REQUESTED (0 to 3600000)
+    #[arg(
+        long,
+        default_value_t = 500,
+        value_parser = clap::value_parser!(u64).range(0..=3_600_000)
+    )]
     pub available_after_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_are_bounded() {
+        assert_eq!(interval("0.1"), Ok(Duration::from_millis(100)));
+        assert_eq!(interval("3600"), Ok(Duration::from_secs(3600)));
+        for bad in [
+            "1e30", "1e-300", "0", "-1", "NaN", "inf", "0.09", "3601", "x", "",
+        ] {
+            assert!(interval(bad).is_err(), "{bad}");
+        }
+    }
 }

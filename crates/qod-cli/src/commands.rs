@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant, SystemTime};
 
 use qod::models::{
-    ApplicationServer, CreateSession, NotificationToken, NotificationUrl, PortsSpec,
-    QosProfileFilter, QosProfileName, QosProfileStatus, QosStatus, SessionId, SinkCredential,
-    SinkUrl, Timestamp, ValidationError, Webhook, redact_secrets,
+    ApplicationServer, CreateSession, Ipv4Network, Ipv6Network, NotificationToken, NotificationUrl,
+    PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus, QosStatus, SessionId,
+    SinkCredential, SinkUrl, Timestamp, ValidationError, Webhook, redact_secrets,
 };
 use qod::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
@@ -18,6 +18,26 @@ use serde::Serialize;
 use crate::cli::{CreateArgs, GlobalOptions, OutputOptions, ProfileCommand, SessionCommand};
 use crate::failure::Failure;
 use crate::setup;
+
+/// `json` with the invisible direction and format marks a server may put
+/// in its strings written as `\uXXXX` escapes, so that they cannot reorder
+/// what a terminal shows (serde_json already escapes control characters).
+/// Outside strings JSON is ASCII, so the text stays valid JSON.
+fn escape_invisible_marks(json: String) -> String {
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+    if !json.contains(invisible) {
+        return json;
+    }
+    let mut escaped = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if invisible(c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
+}
 
 /// Writes `value` as JSON on stdout: pretty on a terminal, one line
 /// otherwise, and with the secrets a server echoed redacted unless asked.
@@ -35,7 +55,7 @@ fn print_json<T: Serialize>(value: &T, output: &OutputOptions) -> Result<(), Fai
         serde_json::to_string(&value)
     }
     .map_err(encode_failed)?;
-    writeln!(stdout.lock(), "{text}")
+    writeln!(stdout.lock(), "{}", escape_invisible_marks(text))
         .map_err(|e| Failure::Other(format!("cannot write the output: {e}")))
 }
 
@@ -74,12 +94,18 @@ fn create_body(args: &CreateArgs) -> Result<CreateSession, Failure> {
     let ipv4 = flag(
         args.app_server_ipv4.as_deref(),
         "--app-server-ipv4",
-        str::parse,
+        |text| {
+            let network: Ipv4Network = text.parse()?;
+            network.validate().map(|()| network)
+        },
     )?;
     let ipv6 = flag(
         args.app_server_ipv6.as_deref(),
         "--app-server-ipv6",
-        str::parse,
+        |text| {
+            let network: Ipv6Network = text.parse()?;
+            network.validate().map(|()| network)
+        },
     )?;
     if ipv4.is_some() || ipv6.is_some() {
         body.application_server = Some(ApplicationServer {
@@ -100,6 +126,7 @@ fn create_body(args: &CreateArgs) -> Result<CreateSession, Failure> {
     if let Some(url) = &args.webhook_url {
         body.webhook = Some(Webhook {
             notification_url: NotificationUrl::parse(url.as_str())
+                .and_then(|url| url.validate().map(|()| url))
                 .map_err(|e| e.renamed("--webhook-url"))?,
             notification_auth_token: flag(args.webhook_token.as_deref(), "--webhook-token", |t| {
                 NotificationToken::parse(t)
@@ -107,7 +134,9 @@ fn create_body(args: &CreateArgs) -> Result<CreateSession, Failure> {
         });
     }
     if let Some(sink) = &args.sink {
-        let sink = SinkUrl::parse(sink.as_str()).map_err(|e| e.renamed("--sink"))?;
+        let sink = SinkUrl::parse(sink.as_str())
+            .and_then(|sink| sink.validate().map(|()| sink))
+            .map_err(|e| e.renamed("--sink"))?;
         // The token must outlive the session, or notifications stop: a day past its end.
         let lifetime = u64::from(args.duration.unwrap_or(86_400)) + 86_400;
         let credential = match &args.sink_token {
@@ -150,9 +179,11 @@ impl Progress {
         if self.enabled {
             const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
             self.ticks += 1;
+            // The status is the server's text: escaped, as every error is.
             eprint!(
-                "\r{} {status} ({}s)   ",
+                "\r{} {} ({}s)   ",
                 FRAMES[self.ticks % FRAMES.len()],
+                qod::core::printable(&status.to_string()),
                 self.started.elapsed().as_secs()
             );
         }
@@ -211,21 +242,12 @@ pub fn session(
             max_wait,
         } => {
             let id = session_id(id)?;
-            if !interval.is_finite() || *interval <= 0.0 {
-                return Err(Failure::Input(
-                    "--interval must be a positive number of seconds".to_owned(),
-                ));
-            }
             let client = setup::client(options)?;
             let mut progress = Progress::new();
-            let result = client.wait_for_session(
-                id,
-                Duration::from_secs_f64(*interval),
-                Duration::from_secs(*max_wait),
-                |info| {
+            let result =
+                client.wait_for_session(id, *interval, Duration::from_secs(*max_wait), |info| {
                     progress.show(&info.qos_status);
-                },
-            );
+                });
             progress.finish();
             print_json(&result?, output)
         }
@@ -266,5 +288,21 @@ pub fn profile(
                 output,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_marks_in_json_are_escaped_and_it_stays_json() {
+        let value = serde_json::json!({"status": "A\u{202e}B\u{1b}"});
+        let text = escape_invisible_marks(serde_json::to_string(&value).unwrap());
+        assert_eq!(text, r#"{"status":"A\u202eB\u001b"}"#);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
+        );
     }
 }

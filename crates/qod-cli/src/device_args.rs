@@ -49,11 +49,13 @@ impl DeviceArgs {
                 let public_address = address.parse().map_err(|_| {
                     ValidationError::new("--ipv4", format!("{address:?} is not an IPv4 address"))
                 })?;
-                Some(DeviceIpv4Address {
+                let identity = DeviceIpv4Address {
                     public_address,
                     private_address: private,
                     public_port: port,
-                })
+                };
+                identity.validate().map_err(|e| e.renamed("--ipv4"))?;
+                Some(identity)
             }
         };
         Ok(Device {
@@ -85,6 +87,13 @@ mod tests {
             ..DeviceArgs::default()
         };
         assert_eq!(bad.to_device().unwrap_err().field(), "--ipv4");
+        let port_zero = DeviceArgs {
+            ipv4: Some("203.0.113.7:0".into()),
+            ..DeviceArgs::default()
+        };
+        let error = port_zero.to_device().unwrap_err();
+        assert_eq!(error.field(), "--ipv4");
+        assert!(error.rule().contains("1..=65535"), "{error}");
         let orphan = DeviceArgs {
             ipv4_private: Some("10.0.0.1".parse().unwrap()),
             ..DeviceArgs::default()

@@ -1,6 +1,7 @@
 //! Why a command failed, and its exit status: 2 when nothing was sent
 //! because the input was invalid, 1 for every other failure.
 
+use std::error::Error;
 use std::fmt;
 
 /// A failed command.
@@ -23,9 +24,7 @@ impl Failure {
             Failure::Call(_) | Failure::Other(_) => 1,
         }
     }
-}
 
-impl Failure {
     /// The session a create made although the command failed.
     pub fn created_session(&self) -> Option<qod::models::SessionId> {
         match self {
@@ -35,28 +34,36 @@ impl Failure {
     }
 }
 
+/// `error` and its causes, each told once: a cause whose text its parent
+/// already printed (an error that both shows and exposes its source) is
+/// not repeated.
+pub fn chain(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let told = cause.to_string();
+        if !told.is_empty() && !text.contains(&told) {
+            text.push_str(": ");
+            text.push_str(&told);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Input(message) | Failure::Other(message) => f.write_str(message),
             Failure::Call(error) => {
-                write!(f, "{error}")?;
-                // Api errors name their correlator already; the others get it here.
-                if !matches!(
-                    error,
-                    qod::Error::Api(_)
-                        | qod::Error::UnexpectedResponse(_)
-                        | qod::Error::Transport { .. }
-                ) && let Some(correlator) = error.correlator()
+                let mut text = chain(error);
+                // Give the correlator where the error did not already.
+                if let Some(correlator) = error.correlator()
+                    && !text.contains(correlator)
                 {
-                    write!(f, " (x-correlator {correlator})")?;
+                    text.push_str(&format!(" (x-correlator {correlator})"));
                 }
-                let mut source = std::error::Error::source(error);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
+                f.write_str(&text)
             }
         }
     }
@@ -76,18 +83,49 @@ impl From<qod::models::ValidationError> for Failure {
 
 impl From<qod::SetupError> for Failure {
     fn from(error: qod::SetupError) -> Self {
-        Failure::Input(error.to_string())
-    }
-}
-
-impl From<qod::core::EndpointError> for Failure {
-    fn from(error: qod::core::EndpointError) -> Self {
-        Failure::Input(error.to_string())
+        Failure::Input(chain(&error))
     }
 }
 
 impl From<qod::auth::AuthError> for Failure {
     fn from(error: qod::auth::AuthError) -> Self {
-        Failure::Input(error.to_string())
+        Failure::Input(chain(&error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Shows(std::io::Error);
+    impl fmt::Display for Shows {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "reading failed: {}", self.0)
+        }
+    }
+    impl Error for Shows {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn each_cause_once() {
+        let shown = Shows(std::io::Error::other("disk on fire"));
+        assert_eq!(chain(&shown), "reading failed: disk on fire");
+        let source = qod::TransportError::with_source(
+            qod::Delivery::NotSent,
+            "cannot connect",
+            std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        );
+        let failure = Failure::Call(qod::Error::Transport {
+            source,
+            correlator: Some("c-1".to_owned()),
+        });
+        assert_eq!(
+            failure.to_string(),
+            "request not sent (x-correlator c-1): cannot connect: connection refused"
+        );
     }
 }

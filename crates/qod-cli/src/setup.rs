@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use qod::auth::{ClientCredentials, TaapCredentials};
+use qod::core::EndpointError;
 use qod::models::XCorrelator;
 use qod::{ApiVersion, CallOptions, ClientBuilder, Credentials, Endpoint, Flavor};
 
 use crate::cli::{AuthMode, FlavorArg, GlobalOptions};
-use crate::failure::Failure;
+use crate::failure::{Failure, chain};
 
 fn required<'a>(value: &'a Option<String>, flag: &str, mode: &str) -> Result<&'a str, Failure> {
     value
@@ -21,16 +22,29 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
         .base_url
         .as_deref()
         .ok_or_else(|| Failure::Input("--base-url (or QOD_BASE_URL) is required".to_owned()))?;
+    let invalid = |flag: &str, error: EndpointError| {
+        Failure::Input(format!("invalid `{flag}`: {}", error.reason()))
+    };
     let mut builder = Endpoint::builder(base_url).allow_plain_http(options.allow_plain_http);
     if let Some(version) = &options.api_version {
-        builder = builder.api_version(version.parse::<ApiVersion>()?);
+        let version = version
+            .parse::<ApiVersion>()
+            .map_err(|e| invalid("--api-version", e))?;
+        builder = builder.api_version(version);
     }
-    let version = builder.clone().build()?.api_version();
+    let version = builder
+        .clone()
+        .build()
+        .map_err(|e| invalid("--base-url", e))?
+        .api_version();
     let flavor = match (options.flavor, version) {
         (Some(FlavorArg::Tmobile), _) | (None, ApiVersion::V0_10) => Flavor::TMobile,
         _ => Flavor::Camara,
     };
-    Ok(builder.flavor(flavor).build()?)
+    builder
+        .flavor(flavor)
+        .build()
+        .map_err(|e| invalid("--base-url", e))
 }
 
 fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
@@ -46,12 +60,8 @@ fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
             let path = options.private_key.as_ref().ok_or_else(|| {
                 Failure::Input("--private-key is required with --auth tmobile".to_owned())
             })?;
-            let pem = std::fs::read(path).map_err(|e| {
-                Failure::Input(format!(
-                    "cannot read the private key {}: {e}",
-                    path.display()
-                ))
-            })?;
+            let pem = qod::read_private_key_file(path)
+                .map_err(|e| Failure::Input(format!("--private-key: {}", chain(&e))))?;
             let mut taap = TaapCredentials::from_pem(
                 required(&options.client_id, "--client-id", "tmobile")?,
                 required(&options.client_secret, "--client-secret", "tmobile")?,
@@ -78,7 +88,9 @@ pub fn client(options: &GlobalOptions) -> Result<qod::Client, Failure> {
 /// The per-call options (the correlator).
 pub fn call_options(options: &GlobalOptions) -> Result<CallOptions, Failure> {
     Ok(match &options.correlator {
-        Some(text) => CallOptions::with_correlator(XCorrelator::parse(text.as_str())?),
+        Some(text) => CallOptions::with_correlator(
+            XCorrelator::parse(text.as_str()).map_err(|e| e.renamed("--correlator"))?,
+        ),
         None => CallOptions::default(),
     })
 }

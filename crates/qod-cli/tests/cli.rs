@@ -79,7 +79,7 @@ fn full_lifecycle_in_0_10() {
             "wait",
             &id,
             "--interval",
-            "0.05",
+            "0.1",
         ],
         &[],
     ));

@@ -426,7 +426,8 @@ impl<'a, O: Operation> Call<'a, O> {
                 response.status().as_u16()
             ),
             Err(error) => log::debug!(
-                "{method} {path} -> {error} x-correlator={correlator} attempt={attempt} elapsed={elapsed:?}"
+                "{method} {path} -> {}: {error} x-correlator={correlator} attempt={attempt} elapsed={elapsed:?}",
+                error.delivery().describe()
             ),
         }
     }

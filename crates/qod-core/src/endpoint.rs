@@ -4,7 +4,7 @@ use std::fmt;
 
 use http::Uri;
 use http::uri::{Authority, Scheme};
-use qod_models::is_loopback_host;
+use qod_models::{check_authority, is_loopback_host};
 
 /// The QoD wire version a server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,6 +98,8 @@ impl BaseUrl {
         if authority.host().is_empty() {
             return Err(EndpointError::new(format!("{text:?} has no host")));
         }
+        check_authority(authority.as_str())
+            .map_err(|rule| EndpointError::new(format!("{text:?}: {rule}")))?;
         if uri.query().is_some() {
             return Err(EndpointError::new(format!(
                 "{text:?} has a query string; a base URL cannot"
@@ -361,6 +363,11 @@ mod tests {
             "http://example.com/qod/v0",
             "http://10.0.0.1/qod/v0",
             "https://example.com/qod",
+            "http://127.0.0.1:99999/qod/v0",
+            "http://127.0.0.1:65536/qod/v0",
+            "https://example.com:70000/qod/v0",
+            "https://example.com:0/qod/v0",
+            "https://[::1]:65536/qod/v0",
         ] {
             assert!(Endpoint::new(bad).is_err(), "{bad}");
         }

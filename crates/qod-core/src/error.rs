@@ -5,7 +5,7 @@ use std::fmt;
 use http::StatusCode;
 use qod_models::{ErrorCode, SessionId, ValidationError, redact_secrets_in_text};
 
-use crate::ApiVersion;
+use crate::{ApiVersion, printable};
 
 /// How much of an unexpected body an error message quotes.
 const SNIPPET_LEN: usize = 200;
@@ -56,8 +56,10 @@ pub enum Error {
     /// Authentication failed before the call could be made.
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
-    /// The request could not be delivered or its answer not received.
-    #[error("{source}{}", correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
+    /// The request could not be delivered or its answer not received. The
+    /// message says how far the request got; the transport's error, the
+    /// source, says why.
+    #[error("{}{}", source.delivery().describe(), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
     Transport {
         /// What the transport said.
         #[source]
@@ -183,12 +185,14 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The code and message are the server's words: escaped, they cannot
+        // drive the terminal they are printed on.
         write!(
             f,
             "HTTP {} {}: {}",
             self.status.as_u16(),
-            self.code,
-            self.message
+            printable(&self.code.to_string()),
+            printable(&self.message)
         )?;
         if let Some(correlator) = &self.correlator {
             write!(f, " (x-correlator {correlator})")?;

@@ -40,6 +40,7 @@ mod error;
 pub mod notification;
 mod operation_methods;
 pub mod operations;
+mod printable;
 mod request;
 mod response;
 pub mod retry;
@@ -56,10 +57,14 @@ pub use clock::{AsyncClock, Clock, IdSource, RandomIds};
 pub use endpoint::{ApiVersion, Endpoint, EndpointBuilder, EndpointError, Flavor};
 pub use error::{ApiError, Error, UnexpectedResponse};
 pub use operations::Operation;
+pub use printable::printable;
 pub use response::error_body;
 pub use retry::RetryPolicy;
 pub use session_wait::{SessionWait, WaitStep};
-pub use transport::{AsyncTransport, Delivery, Transport, TransportError};
+pub use transport::{
+    AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, Transport, TransportError, check_timeout,
+    may_use_pooled_connection,
+};
 
 pub use http;
 pub use qod_models as models;

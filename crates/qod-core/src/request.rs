@@ -6,8 +6,8 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use qod_models::XCorrelator;
 use serde::Serialize;
 
-use crate::Error;
 use crate::response::X_CORRELATOR;
+use crate::{Error, Idempotent};
 
 /// The media type of request and response bodies.
 pub(crate) const JSON: &str = "application/json";
@@ -69,4 +69,11 @@ pub(crate) fn build<B: Serialize>(
         headers.insert(X_CORRELATOR, value);
     }
     Ok(request)
+}
+
+/// `request` marked as safe to replay although its method is `POST`: a
+/// read such as `retrieve-sessions`. See [`Idempotent`].
+pub(crate) fn read_only(mut request: Request<Vec<u8>>) -> Request<Vec<u8>> {
+    request.extensions_mut().insert(Idempotent);
+    request
 }

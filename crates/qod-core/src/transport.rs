@@ -2,25 +2,136 @@
 
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use http::{Request, Response};
 
 /// How far a failed request got, which decides whether it may be replayed.
+///
+/// # How every transport classifies a failure
+///
+/// These rules are the contract of [`Transport`]; each transport (the ureq
+/// one now, an async one later) maps its errors by them, so that the
+/// retry rules mean the same over any of them:
+///
+/// - [`NotSent`](Delivery::NotSent): the failure happened before any byte
+///   of the request could reach the server. Name resolution; the TCP
+///   connect (refused, unreachable, timed out); a proxy's `CONNECT`; the TLS
+///   handshake (a peer that does not speak TLS, a handshake the peer
+///   aborts, a handshake timeout). A TLS handshake sends no byte of the
+///   HTTP request, so a failed one means "not sent" whatever the error
+///   type says; a transport tells it by where the failure happened (while
+///   connecting), not by the kind of I/O error.
+/// - [`Fatal`](Delivery::Fatal): trying again cannot help. The server's
+///   certificate was refused (untrusted, expired, wrong name: it will not
+///   heal in seconds, so it is never retried, and nothing was sent); a URL
+///   the transport cannot use; a response body over the size limit (the
+///   request was sent and answered); a TLS configuration that cannot work.
+/// - [`MaybeSent`](Delivery::MaybeSent): anything that failed once
+///   the request may have started to leave: a reset, an end of stream or a
+///   timeout while sending or waiting for the answer, an invalid response.
+///   When in doubt, this.
+///
+/// A transport also never writes a request that must not be replayed (by
+/// its method, see [`Idempotent`]) on an idle pooled connection: a server
+/// may close such a connection just as the request goes out, and the
+/// request then fails as [`MaybeSent`](Delivery::MaybeSent) although it
+/// never arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Delivery {
-    /// The request provably did not leave (connection refused, DNS failure,
-    /// TLS handshake failure): any request may be replayed.
+    /// The request provably did not leave (name resolution, connect, TLS
+    /// handshake): any request may be replayed.
     NotSent,
     /// The request may have reached the server (timeout or reset after
     /// sending began): only idempotent requests may be replayed.
     MaybeSent,
-    /// Trying again cannot help (bad URL, body over the size limit, bad TLS
-    /// configuration).
+    /// Trying again cannot help (certificate refused, bad URL, body over the
+    /// size limit, bad TLS configuration).
     Fatal,
 }
 
+impl Delivery {
+    /// What this says about the request, for messages: `request not sent`,
+    /// `request may have been sent` or `request cannot succeed`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Delivery::NotSent => "request not sent",
+            Delivery::MaybeSent => "request may have been sent",
+            Delivery::Fatal => "request cannot succeed",
+        }
+    }
+}
+
+/// Marks, in a request's extensions, a request that may be sent again
+/// after it may have reached the server although its method does not say
+/// so: a read-only `POST` such as `retrieve-qos-profiles`.
+///
+/// Transports send a request whose method is not idempotent (`POST`,
+/// `PATCH`) over a connection of its own unless it carries this mark; a
+/// marked request, like a `GET`, may use an idle pooled connection. The
+/// core marks the read-only operations it builds; creating or extending a
+/// session is never marked.
+///
+/// ```
+/// use qod_core::{Endpoint, Idempotent, Operation, operations::ListQosProfilesOp};
+/// let endpoint = Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap();
+/// let request = ListQosProfilesOp::default().to_request(&endpoint, None).unwrap();
+/// assert_eq!(request.method(), "POST");
+/// assert!(request.extensions().get::<Idempotent>().is_some());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Idempotent;
+
+/// Whether `request` may go over an idle pooled connection: its method is
+/// idempotent, or it carries [`Idempotent`].
+pub fn may_use_pooled_connection<B>(request: &Request<B>) -> bool {
+    use http::Method;
+    matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    ) || request.extensions().get::<Idempotent>().is_some()
+}
+
+/// The longest timeout a transport accepts: a day. Longer ones are refused,
+/// as HTTP clients overflow their clocks computing a deadline that far away.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Checks a transport's `timeout` (called `name` in the message): more than
+/// zero and at most [`MAX_TIMEOUT`]. Both of qod's transports apply it.
+///
+/// ```
+/// use std::time::Duration;
+/// assert!(qod_core::check_timeout("timeout", Duration::from_secs(30)).is_ok());
+/// assert!(qod_core::check_timeout("timeout", Duration::ZERO).is_err());
+/// assert!(qod_core::check_timeout("timeout", Duration::MAX).is_err());
+/// ```
+pub fn check_timeout(name: &str, timeout: Duration) -> Result<(), TransportError> {
+    if timeout.is_zero() || timeout > MAX_TIMEOUT {
+        return Err(TransportError::new(
+            Delivery::Fatal,
+            format!(
+                "the {name} must be more than zero and at most {} s, got {timeout:?}",
+                MAX_TIMEOUT.as_secs()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A transport failure, with how far the request got.
+///
+/// Its message says what failed at the transport's level; the underlying
+/// error, when there is one, is its [`source`](std::error::Error::source)
+/// and is not repeated in the message.
+///
+/// ```
+/// use qod_core::{Delivery, TransportError};
+/// let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+/// let error = TransportError::with_source(Delivery::NotSent, "cannot connect", io);
+/// assert_eq!(error.to_string(), "cannot connect");
+/// assert!(std::error::Error::source(&error).is_some());
+/// ```
 #[derive(Debug)]
 pub struct TransportError {
     delivery: Delivery,
@@ -64,16 +175,7 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let how = match self.delivery {
-            Delivery::NotSent => "request not sent",
-            Delivery::MaybeSent => "request may have been sent",
-            Delivery::Fatal => "request cannot succeed",
-        };
-        write!(f, "{how}: {}", self.message)?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
+        f.write_str(&self.message)
     }
 }
 

@@ -98,6 +98,12 @@ pub fn create_session(body: &CreateSession, endpoint: &Endpoint) -> Result<(), V
     duration(body.duration, endpoint)?;
     match version {
         ApiVersion::V0_10 => {
+            if let Some(webhook) = &body.webhook {
+                webhook
+                    .notification_url
+                    .validate()
+                    .map_err(|e| e.under("webhook"))?;
+            }
             if body.sink.is_some() {
                 return Err(ValidationError::new(
                     "sink",
@@ -117,6 +123,9 @@ pub fn create_session(body: &CreateSession, endpoint: &Endpoint) -> Result<(), V
                     "webhook",
                     "is not part of QoD 1.x; use sink and sinkCredential",
                 ));
+            }
+            if let Some(sink) = &body.sink {
+                sink.validate()?;
             }
             if let Some(credential) = &body.sink_credential {
                 if body.sink.is_none() {

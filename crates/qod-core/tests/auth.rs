@@ -83,6 +83,22 @@ fn client_credentials_post_request() {
 }
 
 #[test]
+fn token_urls_with_credentials_or_a_port_out_of_range_are_refused() {
+    for (url, rule) in [
+        ("https://user:pw@auth.example.com/token", "credentials"),
+        ("http://user@127.0.0.1:8080/token", "credentials"),
+        ("http://127.0.0.1:99999/token", "1..=65535"),
+        ("https://auth.example.com:65536/token", "1..=65535"),
+        ("https://auth.example.com:0/token", "1..=65535"),
+    ] {
+        let error = ClientCredentials::new(url, "id", "secret").unwrap_err();
+        assert!(error.to_string().contains(rule), "{url}: {error}");
+        assert!(error.to_string().contains("token URL"), "{error}");
+    }
+    assert!(ClientCredentials::new("https://auth.example.com:8443/token", "id", "s").is_ok());
+}
+
+#[test]
 fn client_credentials_responses() {
     let credentials =
         ClientCredentials::new("https://auth.example.com/token", "id", "secret").unwrap();

@@ -296,3 +296,45 @@ fn base_paths_with_prefixes_are_kept() {
         &*format!("https://api.example.com/camara/v2.1/quality-on-demand/v1/sessions/{ID}")
     );
 }
+
+#[test]
+fn only_requests_safe_to_replay_may_use_a_pooled_connection() {
+    let create = CreateSession::new(
+        Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
+        QosProfileName::parse("QOS_E").unwrap(),
+    )
+    .with_application_server(ApplicationServer::ipv4("198.51.100.1".parse().unwrap()))
+    .with_duration(600);
+    let endpoint = v1();
+    let may_pool = |request: Request<Vec<u8>>| qod_core::may_use_pooled_connection(&request);
+    // Reads, the read-only POSTs of 1.x included.
+    assert!(may_pool(
+        GetSessionOp::new(id()).to_request(&endpoint, None).unwrap()
+    ));
+    assert!(may_pool(
+        DeleteSessionOp::new(id())
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    assert!(may_pool(
+        RetrieveSessionsOp::new(None)
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    assert!(may_pool(
+        ListQosProfilesOp::default()
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    // Creating and extending never.
+    assert!(!may_pool(
+        CreateSessionOp::new(create)
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    assert!(!may_pool(
+        ExtendSessionOp::new(id(), 60)
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+}

@@ -282,6 +282,70 @@ fn create_session_rules() {
 }
 
 #[test]
+fn rules_for_what_is_sent_beyond_what_parses() {
+    // A webhook to a plain-http host: https, as for a sink.
+    let webhook = |url: &str| Webhook {
+        notification_url: NotificationUrl::parse(url).unwrap(),
+        notification_auth_token: None,
+    };
+    refused(
+        good_body().with_webhook(webhook("http://app.example.com/cb")),
+        &v0(),
+        "webhook.notificationUrl",
+        "https",
+    );
+    assert!(
+        CreateSessionOp::new(good_body().with_webhook(webhook("http://127.0.0.1:9000/cb")))
+            .to_request(&v0(), None)
+            .is_ok(),
+        "loopback listeners keep working"
+    );
+    // User credentials or a port out of range in notification URLs.
+    refused(
+        good_body().with_webhook(webhook("https://u:p@app.example.com/cb")),
+        &v0(),
+        "webhook.notificationUrl",
+        "credentials",
+    );
+    refused(
+        good_body().with_webhook(webhook("https://app.example.com:99999/cb")),
+        &v0(),
+        "webhook.notificationUrl",
+        "1..=65535",
+    );
+    refused(
+        good_body().with_sink(SinkUrl::parse("https://u:p@a.example").unwrap(), None),
+        &v1(),
+        "sink",
+        "credentials",
+    );
+    // An application-server network with host bits set.
+    refused(
+        good_body()
+            .with_application_server(ApplicationServer::ipv4("198.51.100.7/24".parse().unwrap())),
+        &v1(),
+        "applicationServer.ipv4Address",
+        "198.51.100.0/24",
+    );
+    refused(
+        good_body().with_application_server(ApplicationServer {
+            ipv4_address: None,
+            ipv6_address: Some("2001:db8::1/64".parse().unwrap()),
+        }),
+        &v1(),
+        "applicationServer.ipv6Address",
+        "2001:db8::/64",
+    );
+    // A device's public port 0.
+    let mut body = good_body();
+    body.device = Some(Device::with_ipv4(DeviceIpv4Address::with_port(
+        "203.0.113.1".parse().unwrap(),
+        0,
+    )));
+    refused(body, &v1(), "device.ipv4Address.publicPort", "1..=65535");
+}
+
+#[test]
 fn other_operation_rules() {
     let id: SessionId = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
     // 45-47 extension length
@@ -319,6 +383,8 @@ fn endpoint_rules() {
         ("https://api.example.com/qod", "API version"),
         ("https://u:p@api.example.com/qod/v0", "credentials"),
         ("gopher://api.example.com/qod/v0", "not supported"),
+        ("http://127.0.0.1:99999/qod/v0", "1..=65535"),
+        ("https://api.example.com:65536/qod/v0", "1..=65535"),
     ] {
         let error = Endpoint::new(url).unwrap_err();
         assert!(error.reason().contains(reason), "{url}: {error}");

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::ValidationError;
 
 macro_rules! address_with_mask {
-    ($(#[$meta:meta])* $name:ident, $addr:ty, $max:literal, $field:literal, $what:literal) => {
+    ($(#[$meta:meta])* $name:ident, $addr:ty, $bits:ty, $max:literal, $field:literal, $what:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name {
@@ -42,6 +42,35 @@ macro_rules! address_with_mask {
             /// The mask width, when one was given.
             pub fn prefix(&self) -> Option<u8> {
                 self.prefix
+            }
+
+            /// The network this address lies in: the address with every bit
+            /// past the mask cleared (the address itself without a mask).
+            pub fn network(&self) -> Self {
+                let Some(prefix) = self.prefix else { return *self };
+                let mask = <$bits>::MAX
+                    .checked_shl(u32::from($max - prefix))
+                    .unwrap_or(0);
+                $name {
+                    address: <$addr>::from(<$bits>::from(self.address) & mask),
+                    prefix: self.prefix,
+                }
+            }
+
+            /// Checks the rule for a network qod sends: no bits set past
+            /// the mask, so that the network meant is not a guess. Parsing
+            /// accepts such a value, as a server may echo one.
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                let network = self.network();
+                if network.address != self.address {
+                    return Err(ValidationError::new(
+                        $field,
+                        format!(
+                            "{self} has bits set past its mask: use the network address {network}"
+                        ),
+                    ));
+                }
+                Ok(())
             }
         }
 
@@ -105,7 +134,7 @@ address_with_mask!(
     /// assert_eq!(net.prefix(), Some(24));
     /// assert!("198.51.100.0/33".parse::<Ipv4Network>().is_err());
     /// ```
-    Ipv4Network, Ipv4Addr, 32, "ipv4Address", "an IPv4 address"
+    Ipv4Network, Ipv4Addr, u32, 32, "ipv4Address", "an IPv4 address"
 );
 
 address_with_mask!(
@@ -116,7 +145,7 @@ address_with_mask!(
     /// assert!("2001:db8:85a3:8d3::/64".parse::<Ipv6Network>().is_ok());
     /// assert!("2001:db8::/129".parse::<Ipv6Network>().is_err());
     /// ```
-    Ipv6Network, Ipv6Addr, 128, "ipv6Address", "an IPv6 address"
+    Ipv6Network, Ipv6Addr, u128, 128, "ipv6Address", "an IPv6 address"
 );
 
 #[cfg(test)]
@@ -139,5 +168,47 @@ mod tests {
             "1.2.3.4/24".parse::<Ipv4Network>().map(|n| n.to_string()),
             Ok("1.2.3.4/24".to_owned())
         );
+    }
+
+    #[test]
+    fn host_bits_past_the_mask() {
+        for good in [
+            "1.2.3.0/24",
+            "1.2.3.4",
+            "1.2.3.4/32",
+            "0.0.0.0/0",
+            "10.0.0.0/8",
+        ] {
+            assert!(
+                good.parse::<Ipv4Network>().unwrap().validate().is_ok(),
+                "{good}"
+            );
+        }
+        let error = "1.2.3.4/24"
+            .parse::<Ipv4Network>()
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert_eq!(error.field(), "ipv4Address");
+        assert!(error.rule().contains("1.2.3.0/24"), "{error}");
+        assert!(
+            "1.2.3.4/0"
+                .parse::<Ipv4Network>()
+                .unwrap()
+                .validate()
+                .is_err()
+        );
+        for good in ["2001:db8::/64", "::1/128", "::/0", "2001:db8::1"] {
+            assert!(
+                good.parse::<Ipv6Network>().unwrap().validate().is_ok(),
+                "{good}"
+            );
+        }
+        let error = "2001:db8::1/64"
+            .parse::<Ipv6Network>()
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(error.rule().contains("2001:db8::/64"), "{error}");
     }
 }

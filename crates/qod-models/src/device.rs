@@ -103,12 +103,19 @@ impl DeviceIpv4Address {
         }
     }
 
-    /// Checks that `privateAddress` or `publicPort` accompanies `publicAddress`.
+    /// Checks that `privateAddress` or `publicPort` accompanies
+    /// `publicAddress`, and that a public port is a real one (not 0).
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.private_address.is_none() && self.public_port.is_none() {
             return Err(ValidationError::new(
                 "",
                 "publicAddress must come with privateAddress or publicPort",
+            ));
+        }
+        if self.public_port.is_some_and(|port| port.get() == 0) {
+            return Err(ValidationError::new(
+                "publicPort",
+                "must be 1..=65535: port 0 is not a port a device is seen on",
             ));
         }
         Ok(())
@@ -220,13 +227,20 @@ impl ApplicationServer {
         }
     }
 
-    /// Checks that at least one address is given.
+    /// Checks that at least one address is given, and that a network has
+    /// no bits set past its mask.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.ipv4_address.is_none() && self.ipv6_address.is_none() {
             return Err(ValidationError::new(
                 "",
                 "must contain ipv4Address or ipv6Address",
             ));
+        }
+        if let Some(network) = &self.ipv4_address {
+            network.validate()?;
+        }
+        if let Some(network) = &self.ipv6_address {
+            network.validate()?;
         }
         Ok(())
     }
@@ -257,7 +271,19 @@ mod tests {
             public_port: None,
         });
         assert_eq!(lonely.validate().unwrap_err().field(), "ipv4Address");
+        let port_zero = Device::with_ipv4(DeviceIpv4Address::with_port(
+            Ipv4Addr::new(203, 0, 113, 1),
+            0,
+        ));
+        assert_eq!(
+            port_zero.validate().unwrap_err().field(),
+            "ipv4Address.publicPort"
+        );
         assert!(ApplicationServer::default().validate().is_err());
+        let host_bits = ApplicationServer::ipv4("198.51.100.7/24".parse().unwrap());
+        let error = host_bits.validate().unwrap_err();
+        assert_eq!(error.field(), "ipv4Address");
+        assert!(error.rule().contains("198.51.100.0/24"), "{error}");
         assert!(NetworkAccessIdentifier::parse("a@b@c").is_err());
         assert!(NetworkAccessIdentifier::parse("a b@c").is_err());
     }

@@ -78,6 +78,11 @@ impl<'de> Deserialize<'de> for SessionId {
 
 fn check_correlator(value: &str) -> Result<(), String> {
     const ALLOWED: &str = "-_:;./<>{}";
+    // The spec's pattern allows an empty value, but an empty header
+    // correlates nothing: leave the correlator out to get a fresh one.
+    if value.is_empty() {
+        return Err("must not be empty (leave it out and a fresh UUID is sent)".to_owned());
+    }
     if value.len() > 256 {
         return Err(format!(
             "must match ^[a-zA-Z0-9-_:;.\\/<>{{}}]{{0,256}}$ (at most 256 characters, got {})",
@@ -96,12 +101,14 @@ fn check_correlator(value: &str) -> Result<(), String> {
 }
 
 validated_string! {
-    /// The `x-correlator` header value: `^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$`.
+    /// The `x-correlator` header value qod sends:
+    /// `^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$`, and not empty.
     ///
     /// ```
     /// use qod_models::XCorrelator;
     /// assert!(XCorrelator::parse("b4333c46-49c0-4f62-80d7-f0ef930f1c46").is_ok());
     /// assert!(XCorrelator::parse("has space").is_err());
+    /// assert!(XCorrelator::parse("").is_err());
     /// ```
     pub struct XCorrelator;
     field = "x-correlator";
@@ -151,7 +158,7 @@ mod tests {
 
     #[test]
     fn correlator_rules() {
-        assert!(XCorrelator::parse("").is_ok());
+        assert!(XCorrelator::parse("").unwrap_err().rule().contains("empty"));
         assert!(XCorrelator::parse("a-b_c:d;e.f/g<h>{i}").is_ok());
         assert!(XCorrelator::parse("x".repeat(256)).is_ok());
         let long = XCorrelator::parse("x".repeat(257)).unwrap_err();

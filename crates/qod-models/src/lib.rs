@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 mod address;
+mod authority;
 mod device;
 mod echoed;
 mod echoed_forms;
@@ -42,6 +43,7 @@ mod validated_string;
 mod validation;
 
 pub use address::{Ipv4Network, Ipv6Network};
+pub use authority::check_authority;
 pub use device::{
     ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber,
 };

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::authority::{authority_of, check_authority};
 use crate::open_enum;
 use crate::validated_string::{check_length, validated_string};
 use crate::{SecretString, Timestamp, ValidationError};
@@ -102,6 +103,14 @@ fn check_url(value: &str, https_only: bool) -> Result<(), String> {
     }
 }
 
+/// The rules for a notification URL qod sends, stricter than what it reads
+/// back from a server: https (plain http only to a loopback host), no user
+/// credentials, a port in range.
+fn check_url_to_send(value: &str) -> Result<(), String> {
+    check_url(value, true)?;
+    check_authority(authority_of(value))
+}
+
 fn check_sink(value: &str) -> Result<(), String> {
     check_url(value, true)
 }
@@ -125,6 +134,21 @@ validated_string! {
     check = check_sink;
 }
 
+impl SinkUrl {
+    /// Checks the rules for a sink qod sends, beyond those [`SinkUrl::parse`]
+    /// applies to any sink (including one a server echoes): no user
+    /// credentials and a port in `1..=65535`.
+    ///
+    /// ```
+    /// use qod_models::SinkUrl;
+    /// assert!(SinkUrl::parse("https://app.example.com:8443/n").unwrap().validate().is_ok());
+    /// assert!(SinkUrl::parse("https://u:p@app.example.com/n").unwrap().validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        check_url_to_send(self.as_str()).map_err(|rule| ValidationError::new("sink", rule))
+    }
+}
+
 validated_string! {
     /// The 0.10.1 `webhook.notificationUrl`: an absolute `http` or `https` URL.
     ///
@@ -136,6 +160,25 @@ validated_string! {
     pub struct NotificationUrl;
     field = "notificationUrl";
     check = check_notification_url;
+}
+
+impl NotificationUrl {
+    /// Checks the rules for a notification URL qod sends, stricter than
+    /// [`NotificationUrl::parse`], which also reads what a server echoes:
+    /// https (plain http only to a loopback host, as for a sink: the
+    /// notification token would cross the network in clear text), no user
+    /// credentials, a port in `1..=65535`.
+    ///
+    /// ```
+    /// use qod_models::NotificationUrl;
+    /// assert!(NotificationUrl::parse("https://app.example.com/n").unwrap().validate().is_ok());
+    /// assert!(NotificationUrl::parse("http://127.0.0.1:9000/n").unwrap().validate().is_ok());
+    /// assert!(NotificationUrl::parse("http://app.example.com/n").unwrap().validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        check_url_to_send(self.as_str())
+            .map_err(|rule| ValidationError::new("notificationUrl", rule))
+    }
 }
 
 /// The 0.10.1 notification target.
@@ -260,6 +303,39 @@ mod tests {
         assert!(SinkUrl::parse("https://a b").is_err());
         assert!(NotificationUrl::parse("http://example.com").is_ok());
         assert!(NotificationUrl::parse("example.com").is_err());
+    }
+
+    #[test]
+    fn urls_to_send() {
+        for good in [
+            "https://app.example.com/cb",
+            "https://app.example.com:8443/cb",
+            "http://localhost:8080/cb",
+            "http://[::1]:9000/cb",
+        ] {
+            assert!(
+                NotificationUrl::parse(good).unwrap().validate().is_ok(),
+                "{good}"
+            );
+            assert!(SinkUrl::parse(good).unwrap().validate().is_ok(), "{good}");
+        }
+        for bad in [
+            "https://user:pw@app.example.com/cb",
+            "https://user@app.example.com/cb",
+            "https://app.example.com:99999/cb",
+            "https://app.example.com:0/cb",
+            "http://[::1]:65536/cb",
+        ] {
+            let error = NotificationUrl::parse(bad).unwrap().validate().unwrap_err();
+            assert_eq!(error.field(), "notificationUrl", "{bad}");
+            assert_eq!(
+                SinkUrl::parse(bad).unwrap().validate().unwrap_err().field(),
+                "sink"
+            );
+        }
+        // A server may echo a plain-http webhook: it still parses.
+        let echoed = NotificationUrl::parse("http://app.example.com/cb").unwrap();
+        assert!(echoed.validate().unwrap_err().rule().contains("https"));
     }
 
     #[test]

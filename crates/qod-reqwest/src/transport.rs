@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use http::{Method, Request, Response};
-use qod_core::{AsyncTransport, Delivery, TransportError};
+use qod_core::{
+    AsyncTransport, Delivery, TransportError, check_timeout, may_use_pooled_connection,
+};
 use rustls_pki_types::CertificateDer;
 
 use crate::body_limit::LimitedBody;
@@ -31,9 +33,20 @@ const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 /// assert_eq!(transport.body_limit(), 1024 * 1024);
 /// # Ok::<(), qod_core::TransportError>(())
 /// ```
+///
+/// As qod-ureq does, requests safe to replay (`GET`, `DELETE`, the read-only
+/// `POST`s marked [`qod_core::Idempotent`]) reuse idle keep-alive
+/// connections, and a request that must not be replayed (creating or
+/// extending a session, a token request) goes over a connection of its own:
+/// a server or proxy may drop an idle connection just as such a request is
+/// written on it, and the request would then fail as "may have been sent"
+/// although it never arrived.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
-    client: reqwest::Client,
+    /// For requests that may be replayed: pooled connections.
+    pooled: reqwest::Client,
+    /// For requests that must not be: a fresh connection each, never pooled.
+    fresh: reqwest::Client,
     body_limit: usize,
 }
 
@@ -137,8 +150,21 @@ impl ReqwestTransportBuilder {
         self
     }
 
-    /// The transport.
+    /// The transport; refused when a timeout is zero or over
+    /// [`qod_core::MAX_TIMEOUT`].
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
+        check_timeout("timeout", self.timeout)?;
+        check_timeout("connect timeout", self.connect_timeout)?;
+        Ok(ReqwestTransport {
+            pooled: self.client(self.max_idle_connections_per_host)?,
+            fresh: self.client(0)?,
+            body_limit: self.body_limit,
+        })
+    }
+
+    /// A reqwest client with these settings, keeping `max_idle` idle
+    /// connections per host.
+    fn client(&self, max_idle: usize) -> Result<reqwest::Client, TransportError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
@@ -153,17 +179,12 @@ impl ReqwestTransportBuilder {
             .no_brotli()
             .no_deflate()
             .no_zstd()
-            .pool_max_idle_per_host(self.max_idle_connections_per_host);
+            .pool_max_idle_per_host(max_idle);
         if !self.proxy_from_env {
             builder = builder.no_proxy();
         }
-        let builder = self.tls(builder)?;
-        let client = builder.build().map_err(|error| {
+        self.tls(builder)?.build().map_err(|error| {
             TransportError::with_source(Delivery::Fatal, "cannot set up the HTTP client", error)
-        })?;
-        Ok(ReqwestTransport {
-            client,
-            body_limit: self.body_limit,
         })
     }
 
@@ -289,12 +310,13 @@ impl ReqwestTransport {
 
 impl AsyncTransport for ReqwestTransport {
     async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let client = if may_use_pooled_connection(&request) {
+            &self.pooled
+        } else {
+            &self.fresh
+        };
         let request = Self::to_reqwest(request)?;
-        let response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(transport_error)?;
+        let response = client.execute(request).await.map_err(transport_error)?;
         self.read(response).await
     }
 }

@@ -56,7 +56,7 @@ async fn every_status_comes_back_as_a_response() {
 }
 
 #[tokio::test]
-async fn requests_go_out_as_built_over_one_kept_alive_connection() {
+async fn requests_go_out_as_built_and_only_replayable_ones_share_a_connection() {
     let server = TestServer::start(|_| Reply::status(204));
     let transport = ReqwestTransport::new().unwrap();
     for _ in 0..5 {
@@ -75,17 +75,18 @@ async fn requests_go_out_as_built_over_one_kept_alive_connection() {
         .body(body.clone())
         .unwrap();
     send(&transport, post).await.unwrap();
-    let empty_post = Request::post(server.url("/retrieve-sessions"))
+    let mut empty_post = Request::post(server.url("/retrieve-sessions"))
         .body(Vec::new())
         .unwrap();
+    empty_post.extensions_mut().insert(qod_core::Idempotent);
     send(&transport, empty_post).await.unwrap();
 
     let seen = server.seen();
     assert_eq!(seen.len(), 8);
     assert_eq!(
         server.connections.load(Ordering::SeqCst),
-        1,
-        "one connection"
+        2,
+        "one kept-alive connection for the reads and the read-only POST, one of its own for extend"
     );
     let get = &seen[0];
     assert_eq!(

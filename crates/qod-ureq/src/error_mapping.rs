@@ -1,9 +1,12 @@
-//! How far a request got when ureq failed.
+//! How far a request got when ureq failed, by the rules of
+//! [`qod_core::Delivery`].
 
 use std::io::ErrorKind;
 
 use qod_core::{Delivery, TransportError};
 use ureq::{Error, Timeout};
+
+use crate::connect_phase::ConnectFailed;
 
 /// Whether an I/O error happened before any request byte could leave.
 fn io_not_sent(error: &std::io::Error) -> bool {
@@ -16,7 +19,44 @@ fn io_not_sent(error: &std::io::Error) -> bool {
     ) || error.to_string().contains("failed to lookup address")
 }
 
-/// Maps a ureq error to how far the request got.
+/// The rustls error inside `error`, if any: ureq hands handshake failures
+/// over as I/O errors that wrap it.
+#[cfg(feature = "rustls")]
+fn rustls_error(error: &Error) -> Option<&rustls::Error> {
+    match error {
+        Error::Rustls(tls) => Some(tls),
+        Error::Io(io) => io.get_ref()?.downcast_ref::<rustls::Error>(),
+        _ => None,
+    }
+}
+
+/// Whether the server's certificate was refused: that will not heal by
+/// trying again.
+fn is_certificate_refused(error: &Error) -> bool {
+    #[cfg(feature = "rustls")]
+    if let Some(tls) = rustls_error(error) {
+        return matches!(
+            tls,
+            rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::UnsupportedNameType
+                | rustls::Error::InvalidCertRevocationList(_)
+        );
+    }
+    let _ = error;
+    false
+}
+
+/// Whether TLS failed (rather than TCP).
+fn is_tls_failure(error: &Error) -> bool {
+    #[cfg(feature = "rustls")]
+    if rustls_error(error).is_some() {
+        return true;
+    }
+    matches!(error, Error::Tls(_))
+}
+
+/// How far the request got, for a failure outside the connect phase.
 pub(crate) fn delivery(error: &Error) -> Delivery {
     match error {
         Error::HostNotFound | Error::ConnectionFailed | Error::ConnectProxyFailed(_) => {
@@ -31,27 +71,67 @@ pub(crate) fn delivery(error: &Error) -> Delivery {
         | Error::RequireHttpsOnly(_)
         | Error::BodyExceedsLimit(_)
         | Error::Pem(_)
-        | Error::Tls(_) => Delivery::Fatal,
+        | Error::Tls(_)
+        | Error::TlsRequired => Delivery::Fatal,
         _ => Delivery::MaybeSent,
     }
 }
 
-/// A [`TransportError`] for a ureq failure.
-pub(crate) fn transport_error(error: Error, body_limit: u64) -> TransportError {
-    let delivery = delivery(&error);
-    let message = match &error {
-        Error::BodyExceedsLimit(_) => {
-            format!("the response body is larger than the {body_limit}-byte limit")
-        }
-        Error::Timeout(which) => format!("timed out ({which:?})"),
-        _ => "HTTP transport failed".to_owned(),
+/// A failure while connecting: not sent, and fatal when retrying cannot help.
+fn connect_error(error: Error) -> TransportError {
+    if is_certificate_refused(&error) {
+        return TransportError::with_source(
+            Delivery::Fatal,
+            "the server's TLS certificate was refused; the request was not sent",
+            error,
+        );
+    }
+    let delivery = match delivery(&error) {
+        Delivery::Fatal => Delivery::Fatal,
+        _ => Delivery::NotSent,
     };
-    TransportError::with_source(delivery, message, error)
+    match error {
+        Error::Timeout(which) => {
+            TransportError::new(delivery, format!("timed out while connecting ({which})"))
+        }
+        Error::HostNotFound => TransportError::new(delivery, "host not found"),
+        other if is_tls_failure(&other) => {
+            TransportError::with_source(delivery, "TLS handshake failed", other)
+        }
+        other => TransportError::with_source(delivery, "cannot connect", other),
+    }
+}
+
+/// A [`TransportError`] for a ureq failure: what failed in the message, the
+/// ureq error as the source when it adds anything.
+pub(crate) fn transport_error(error: Error, body_limit: u64) -> TransportError {
+    let error = match error {
+        Error::Other(other) => match other.downcast::<ConnectFailed>() {
+            Ok(connect) => return connect_error(connect.0),
+            Err(other) => Error::Other(other),
+        },
+        error => error,
+    };
+    let delivery = delivery(&error);
+    match error {
+        // ureq's own message names the limit plus the one byte asked for.
+        Error::BodyExceedsLimit(_) => TransportError::new(
+            delivery,
+            format!("the response body is larger than the {body_limit}-byte limit"),
+        ),
+        Error::Timeout(which) => TransportError::new(delivery, format!("timed out ({which})")),
+        Error::HostNotFound => TransportError::new(delivery, "host not found"),
+        other => TransportError::with_source(delivery, "HTTP exchange failed", other),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn connect_failure(error: Error) -> TransportError {
+        transport_error(Error::Other(Box::new(ConnectFailed(error))), 10)
+    }
 
     #[test]
     fn classification() {
@@ -74,6 +154,53 @@ mod tests {
         assert_eq!(delivery(&Error::BodyExceedsLimit(10)), Delivery::Fatal);
         assert_eq!(delivery(&Error::BadUri("x".into())), Delivery::Fatal);
         let message = transport_error(Error::BodyExceedsLimit(11), 10).to_string();
-        assert!(message.contains("10-byte limit"), "{message}");
+        assert_eq!(
+            message,
+            "the response body is larger than the 10-byte limit"
+        );
+    }
+
+    #[test]
+    fn anything_while_connecting_was_not_sent() {
+        // A reset or an end of stream during the TLS handshake: ambiguous by
+        // kind, but no byte of the request was written yet.
+        for kind in [
+            ErrorKind::ConnectionReset,
+            ErrorKind::UnexpectedEof,
+            ErrorKind::InvalidData,
+        ] {
+            let error = connect_failure(Error::Io(std::io::Error::from(kind)));
+            assert_eq!(error.delivery(), Delivery::NotSent, "{kind:?}");
+        }
+        let timeout = connect_failure(Error::Timeout(Timeout::Global));
+        assert_eq!(timeout.delivery(), Delivery::NotSent);
+        assert_eq!(timeout.to_string(), "timed out while connecting (global)");
+        assert_eq!(
+            connect_failure(Error::Tls("bad name")).delivery(),
+            Delivery::Fatal
+        );
+    }
+
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn a_refused_certificate_is_fatal_and_a_failed_handshake_is_not_sent() {
+        let certificate =
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(ErrorKind::InvalidData, certificate);
+        let error = connect_failure(Error::Io(io));
+        assert_eq!(error.delivery(), Delivery::Fatal);
+        assert!(error.to_string().contains("not sent"), "{error}");
+        let corrupt = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let io = std::io::Error::new(ErrorKind::InvalidData, corrupt);
+        let error = connect_failure(Error::Io(io));
+        assert_eq!(error.delivery(), Delivery::NotSent);
+        assert_eq!(error.to_string(), "TLS handshake failed");
+        // The same rustls error after the handshake may follow a sent request.
+        let corrupt = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let io = std::io::Error::new(ErrorKind::InvalidData, corrupt);
+        assert_eq!(
+            transport_error(Error::Io(io), 10).delivery(),
+            Delivery::MaybeSent
+        );
     }
 }

@@ -3,7 +3,13 @@
 //! Safe defaults: every status comes back as a response, redirects are not
 //! followed, a connect timeout of 5 s and an overall timeout of 30 s,
 //! response bodies read to the end (so connections are reused) up to 1 MiB,
-//! no proxy unless asked, rustls with the Mozilla roots.
+//! no proxy unless asked, rustls with the Mozilla roots. A request that
+//! must not be replayed never goes over an idle pooled connection, and
+//! failures are classified by the rules of [`qod_core::Delivery`].
+//!
+//! ureq logs every byte it sends and receives, secrets included, under
+//! [`RAW_TRAFFIC_LOG_TARGETS`] at `DEBUG` and `TRACE`; wrap the program's
+//! logger in [`WithoutRawTraffic`] to keep them out whatever `RUST_LOG` says.
 //!
 //! ```no_run
 //! use qod_core::Transport;
@@ -19,12 +25,15 @@
 
 #![forbid(unsafe_code)]
 
+mod connect_phase;
 mod error_mapping;
+mod raw_traffic_log;
 mod resolver;
 mod transport;
 
+pub use raw_traffic_log::{RAW_TRAFFIC_LOG_TARGETS, WithoutRawTraffic};
 pub use transport::{
-    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT, UreqTransport,
-    UreqTransportBuilder,
+    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, USER_AGENT,
+    UreqTransport, UreqTransportBuilder,
 };
 pub use ureq;

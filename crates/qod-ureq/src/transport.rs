@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 use http::{Method, Request, Response};
-use qod_core::{Delivery, Transport, TransportError};
+use qod_core::{Delivery, Transport, TransportError, check_timeout, may_use_pooled_connection};
 use ureq::Agent;
+use ureq::config::Config;
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
 use ureq::unversioned::transport::DefaultConnector;
 
+use crate::connect_phase::ConnectPhase;
 use crate::error_mapping::transport_error;
 use crate::resolver::CachingResolver;
 
@@ -16,16 +18,31 @@ use crate::resolver::CachingResolver;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest a whole call may take, body included, by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest timeout accepted: a day. Longer ones are refused, as ureq
+/// would overflow its clock computing a deadline that far away.
+pub const MAX_TIMEOUT: Duration = qod_core::MAX_TIMEOUT;
 /// The largest response body read, by default: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// The `user-agent` sent.
 pub const USER_AGENT: &str = concat!("qod/", env!("CARGO_PKG_VERSION"));
 
-/// A blocking transport over a ureq `Agent`. Cheap to clone: clones share
-/// the connection pool.
+/// A blocking transport over ureq. Cheap to clone: clones share the
+/// connection pool.
+///
+/// Requests safe to replay (`GET`, `DELETE`, the read-only `POST`s marked
+/// [`qod_core::Idempotent`]) reuse idle keep-alive connections. A request
+/// that must not be replayed (creating or extending a session, a token
+/// request) goes over a connection of its own, closed after the answer: a
+/// server or proxy may drop an idle connection just as such a request is
+/// written on it, and the request would then fail as "may have been sent"
+/// although it never arrived. Its cost is one connection set-up per
+/// create or extend.
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
-    agent: Agent,
+    /// For requests that may be replayed: pooled connections.
+    pooled: Agent,
+    /// For requests that must not be: a fresh connection each, never pooled.
+    fresh: Agent,
     body_limit: usize,
 }
 
@@ -56,14 +73,16 @@ impl Default for UreqTransportBuilder {
 }
 
 impl UreqTransportBuilder {
-    /// The longest a connection (TCP and TLS handshake) may take.
+    /// The longest a connection (TCP and TLS handshake) may take: more than
+    /// zero and at most [`MAX_TIMEOUT`], checked by [`build`](Self::build).
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// The longest a whole call may take, reading the body included.
+    /// The longest a whole call may take, reading the body included: more
+    /// than zero and at most [`MAX_TIMEOUT`], checked by [`build`](Self::build).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -127,8 +146,10 @@ impl UreqTransportBuilder {
         self
     }
 
-    /// The transport.
+    /// The transport; refused when a timeout is zero or over [`MAX_TIMEOUT`].
     pub fn build(self) -> Result<UreqTransport, TransportError> {
+        check_timeout("timeout", self.timeout)?;
+        check_timeout("connect timeout", self.connect_timeout)?;
         let mut tls = TlsConfig::builder();
         if self.native_tls {
             if !cfg!(feature = "native-tls") {
@@ -142,27 +163,33 @@ impl UreqTransportBuilder {
         if !self.root_certificates.is_empty() {
             tls = tls.root_certs(RootCerts::new_with_certs(&self.root_certificates));
         }
-        let config = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(self.connect_timeout))
-            .timeout_global(Some(self.timeout))
-            .user_agent(USER_AGENT)
-            .proxy(if self.proxy_from_env {
-                ureq::Proxy::try_from_env()
-            } else {
-                None
-            })
-            .tls_config(tls.build())
-            .max_idle_connections(self.max_idle_connections_per_host.max(1) * 4)
-            .max_idle_connections_per_host(self.max_idle_connections_per_host)
-            .build();
+        let tls = tls.build();
+        let parts = |idle_per_host: usize| {
+            let config: Config = Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_connect(Some(self.connect_timeout))
+                .timeout_global(Some(self.timeout))
+                .user_agent(USER_AGENT)
+                .proxy(if self.proxy_from_env {
+                    ureq::Proxy::try_from_env()
+                } else {
+                    None
+                })
+                .tls_config(tls.clone())
+                .max_idle_connections(idle_per_host.saturating_mul(4))
+                .max_idle_connections_per_host(idle_per_host)
+                .build();
+            (config, ConnectPhase(DefaultConnector::default()))
+        };
+        let resolver = CachingResolver::default();
+        let (config, connector) = parts(self.max_idle_connections_per_host);
+        let pooled = Agent::with_parts(config, connector, resolver.clone());
+        let (config, connector) = parts(0);
+        let fresh = Agent::with_parts(config, connector, resolver);
         Ok(UreqTransport {
-            agent: Agent::with_parts(
-                config,
-                DefaultConnector::default(),
-                CachingResolver::default(),
-            ),
+            pooled,
+            fresh,
             body_limit: self.body_limit,
         })
     }
@@ -192,11 +219,16 @@ impl Transport for UreqTransport {
             *request.method(),
             Method::POST | Method::PUT | Method::PATCH
         );
+        let agent = if may_use_pooled_connection(&request) {
+            &self.pooled
+        } else {
+            &self.fresh
+        };
         let result = if request.body().is_empty() && !carries_body {
             // A `()` body sends no content-length: a GET or DELETE has none.
-            self.agent.run(request.map(|_| ()))
+            agent.run(request.map(|_| ()))
         } else {
-            self.agent.run(request)
+            agent.run(request)
         };
         let response = result.map_err(|e| transport_error(e, limit))?;
         let (parts, mut body) = response.into_parts();

@@ -6,6 +6,7 @@ use http::StatusCode;
 
 use crate::auth::oauth2::OAuthErrorCode;
 use crate::error::snippet;
+use crate::printable;
 
 /// An authentication failure.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +30,7 @@ pub enum AuthError {
         body: Vec<u8>,
     },
     /// The token response is not valid JSON of the expected shape.
-    #[error("cannot decode the token response: {source}")]
+    #[error("cannot decode the token response")]
     TokenDecode {
         /// The raw body.
         body: Vec<u8>,
@@ -64,14 +65,15 @@ pub struct OAuthError {
 
 impl fmt::Display for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The code and description are the server's words, escaped.
         write!(
             f,
             "token request refused (HTTP {}): {}",
             self.status.as_u16(),
-            self.code
+            printable(&self.code.to_string())
         )?;
         if let Some(description) = &self.description {
-            write!(f, ": {description}")?;
+            write!(f, ": {}", printable(description))?;
         }
         Ok(())
     }

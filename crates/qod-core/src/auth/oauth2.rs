@@ -6,7 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, Response, Uri};
-use qod_models::{SecretString, is_loopback_host};
+use qod_models::{SecretString, check_authority, is_loopback_host};
 use serde::Deserialize;
 
 use crate::auth::{AccessToken, AuthError, OAuthError, TokenResponse};
@@ -148,11 +148,16 @@ impl ClientCredentials {
     }
 }
 
-/// Parses an absolute https token URL (or http to loopback).
+/// Parses an absolute https token URL (or http to loopback), with no user
+/// credentials and a port in range.
 pub(crate) fn parse_token_url(text: &str) -> Result<Uri, AuthError> {
     let uri: Uri = text
         .parse()
         .map_err(|e| AuthError::Config(format!("token URL {text:?}: {e}")))?;
+    if let Some(authority) = uri.authority() {
+        check_authority(authority.as_str())
+            .map_err(|rule| AuthError::Config(format!("token URL {text:?}: {rule}")))?;
+    }
     let host = uri.host().unwrap_or_default();
     match uri.scheme_str() {
         Some("https") if !host.is_empty() => Ok(uri),

@@ -50,6 +50,7 @@ impl Operation for ListQosProfilesOp {
             _ => {
                 let uri = endpoint.profiles().join("/retrieve-qos-profiles")?;
                 request::build(Method::POST, uri, Some(&self.filter), correlator)
+                    .map(request::read_only)
             }
         }
     }

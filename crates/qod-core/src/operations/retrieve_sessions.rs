@@ -34,7 +34,7 @@ impl Operation for RetrieveSessionsOp {
         let body = RetrieveSessionsInput {
             device: self.device.clone(),
         };
-        request::build(Method::POST, uri, Some(&body), correlator)
+        request::build(Method::POST, uri, Some(&body), correlator).map(request::read_only)
     }
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<Vec<SessionInfo>, Error> {
