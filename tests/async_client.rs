@@ -135,7 +135,10 @@ async fn the_builder_settings_reach_the_transport() {
     let started = Instant::now();
     let error = client.get_session(session_id()).await.unwrap_err();
     let elapsed = started.elapsed();
-    let Error::Transport { source, correlator } = &error else {
+    let Error::Transport {
+        source, correlator, ..
+    } = &error
+    else {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::MaybeSent);

@@ -350,6 +350,9 @@ fn a_retry_after_beyond_the_cap_ends_the_call() {
     );
 }
 
+/// Starts a server, as a plain function.
+type ServeFn = fn() -> TestServer;
+
 /// Starts a server for one case.
 type ServerFactory = Box<dyn Fn() -> TestServer>;
 
@@ -683,6 +686,70 @@ fn reads_keep_one_pooled_connection_while_creates_get_their_own() {
                 "{}: one pooled connection for 30 reads, one of its own for each create",
                 driver.name()
             );
+        },
+    );
+}
+
+#[test]
+fn a_create_whose_answer_cannot_be_read_whole_still_names_its_session() {
+    let over_limit = || {
+        TestServer::start(|_| {
+            let padding = "x".repeat(2 * 1024 * 1024);
+            Action::json(
+                201,
+                &format!(r#"{{"sessionId":"{ID}","padding":"{padding}"}}"#),
+            )
+        })
+    };
+    let cut_short = || {
+        TestServer::start(|_| Action::CutShort {
+            status: 201,
+            body: format!(r#"{{"sessionId":"{ID}","qosProfile":"QOS_E","#).into_bytes(),
+            announced: 4096,
+        })
+    };
+    let servers: [(&str, ServeFn); 2] = [("over the limit", over_limit), ("cut short", cut_short)];
+    for (case, serve) in servers {
+        for_each_driver(serve, no_credentials, |driver, server| {
+            let error = driver.create(&create_body()).unwrap_err();
+            assert!(
+                matches!(error, Error::Transport { .. }),
+                "{} {case}: {error:?}",
+                driver.name()
+            );
+            assert_eq!(
+                error.created_session_id(),
+                Some(id()),
+                "{} {case}",
+                driver.name()
+            );
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("session {ID} was created")),
+                "{error}"
+            );
+            assert_eq!(
+                server.seen().len(),
+                1,
+                "{} {case}: sent once",
+                driver.name()
+            );
+        });
+    }
+    // A read in the same state names nothing: it made nothing.
+    for_each_driver(
+        || {
+            TestServer::start(|_| Action::CutShort {
+                status: 200,
+                body: session_json().into_bytes(),
+                announced: 4096,
+            })
+        },
+        no_credentials,
+        |driver, _| {
+            let error = driver.get(id()).unwrap_err();
+            assert_eq!(error.created_session_id(), None, "{}", driver.name());
         },
     );
 }

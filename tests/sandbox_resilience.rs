@@ -152,7 +152,9 @@ fn two_hundred_calls_under_faults() {
                 assert!(error.correlator.is_some());
                 failures.push(format!("HTTP {status}"));
             }
-            Err(Error::Transport { source, correlator }) => {
+            Err(Error::Transport {
+                source, correlator, ..
+            }) => {
                 assert_eq!(source.delivery(), Delivery::MaybeSent, "call {i}: {source}");
                 assert!(correlator.is_some());
                 failures.push("dropped".to_owned());

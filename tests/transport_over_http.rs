@@ -334,7 +334,10 @@ fn a_stalled_server_is_timed_out_within_the_bound() {
     let started = Instant::now();
     let error = client.get_session(id()).unwrap_err();
     let elapsed = started.elapsed();
-    let Error::Transport { source, correlator } = &error else {
+    let Error::Transport {
+        source, correlator, ..
+    } = &error
+    else {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::MaybeSent);

@@ -70,6 +70,12 @@ pub enum Action {
         body: Vec<u8>,
         after: Duration,
     },
+    /// Announce a `content-length` of `announced`, send only `body`, close.
+    CutShort {
+        status: u16,
+        body: Vec<u8>,
+        announced: usize,
+    },
 }
 
 impl Action {
@@ -191,6 +197,20 @@ fn serve(
     while let Some(seen) = read_request(&mut reader, connection) {
         requests.lock().unwrap().push(seen.clone());
         match handler(&seen) {
+            Action::CutShort {
+                status,
+                body,
+                announced,
+            } => {
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {announced}\r\n\r\n"
+                );
+                let _ = writer
+                    .write_all(head.as_bytes())
+                    .and_then(|()| writer.write_all(&body))
+                    .and_then(|()| writer.flush());
+                return;
+            }
             Action::RespondThenClose {
                 status,
                 headers,

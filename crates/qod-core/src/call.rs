@@ -291,6 +291,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.finish(Err(Error::Transport {
                     source,
                     correlator: None,
+                    session_id: None,
                 }));
             }
         }
@@ -341,10 +342,18 @@ impl<'a, O: Operation> Call<'a, O> {
         }
         let finished = match result {
             Ok(response) => self.operation.parse(response),
-            Err(source) => Err(Error::Transport {
-                source,
-                correlator: None,
-            }),
+            Err(source) => {
+                // A 2xx create whose body could not be read whole still made a session.
+                let session_id = source.partial_response().and_then(|partial| {
+                    self.operation
+                        .created_session(partial.status, &partial.body)
+                });
+                Err(Error::Transport {
+                    source,
+                    correlator: None,
+                    session_id,
+                })
+            }
         };
         self.finish(finished);
     }

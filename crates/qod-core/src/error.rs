@@ -59,13 +59,20 @@ pub enum Error {
     /// The request could not be delivered or its answer not received. The
     /// message says how far the request got; the transport's error, the
     /// source, says why.
-    #[error("{}{}", source.delivery().describe(), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
+    ///
+    /// When a create's answer arrived with a 2xx status but its body could
+    /// not be read whole (over the limit, cut short), the session exists all
+    /// the same: `session_id` then holds its id when the part read names one.
+    #[error("{}{}{}", created(session_id), source.delivery().describe(), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
     Transport {
         /// What the transport said.
         #[source]
         source: crate::TransportError,
         /// The `x-correlator` sent with the call.
         correlator: Option<String>,
+        /// The id of the session a create made, when the part of the answer
+        /// that arrived names one.
+        session_id: Option<SessionId>,
     },
     /// A session was still `REQUESTED` when the wait ran out.
     #[error("session {} still {} after {waited:?}", last.session_id, last.qos_status)]
@@ -119,7 +126,8 @@ impl Error {
     }
 
     /// The id of a session that a create made although its answer could not
-    /// be decoded: it exists on the server, and only a delete ends it.
+    /// be decoded or read whole: it exists on the server, and only a delete
+    /// ends it.
     ///
     /// ```
     /// use qod_core::{Operation, operations::CreateSessionOp};
@@ -141,7 +149,7 @@ impl Error {
     /// ```
     pub fn created_session_id(&self) -> Option<SessionId> {
         match self {
-            Error::Decode { session_id, .. } => *session_id,
+            Error::Decode { session_id, .. } | Error::Transport { session_id, .. } => *session_id,
             _ => None,
         }
     }

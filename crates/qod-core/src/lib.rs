@@ -62,8 +62,8 @@ pub use response::error_body;
 pub use retry::RetryPolicy;
 pub use session_wait::{SessionWait, WaitStep};
 pub use transport::{
-    AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, Transport, TransportError, check_timeout,
-    may_use_pooled_connection,
+    AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, Transport, TransportError,
+    check_timeout, may_use_pooled_connection,
 };
 
 pub use http;

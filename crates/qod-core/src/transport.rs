@@ -137,6 +137,30 @@ pub struct TransportError {
     delivery: Delivery,
     message: String,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    partial: Option<Box<PartialResponse>>,
+}
+
+/// What had arrived of a response when its transport failed: the status and
+/// the start of the body (a body over the limit, or cut short).
+///
+/// A 2xx to a create means the server made the session even though the
+/// answer could not be read whole; the core looks for its id here.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PartialResponse {
+    /// The status the server sent.
+    pub status: http::StatusCode,
+    /// The body bytes read before the failure, at most the body limit.
+    pub body: Vec<u8>,
+}
+
+impl fmt::Debug for PartialResponse {
+    // The body may hold echoed secrets: its size only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PartialResponse")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 impl TransportError {
@@ -146,6 +170,7 @@ impl TransportError {
             delivery,
             message: message.into(),
             source: None,
+            partial: None,
         }
     }
 
@@ -159,7 +184,21 @@ impl TransportError {
             delivery,
             message: message.into(),
             source: Some(source.into()),
+            partial: None,
         }
+    }
+
+    /// The same failure, noting that the response's status had arrived with
+    /// the start of its body. Transports call it when reading a body fails.
+    #[must_use]
+    pub fn with_partial_response(mut self, status: http::StatusCode, body: Vec<u8>) -> Self {
+        self.partial = Some(Box::new(PartialResponse { status, body }));
+        self
+    }
+
+    /// What had arrived of the response, when its status had.
+    pub fn partial_response(&self) -> Option<&PartialResponse> {
+        self.partial.as_deref()
     }
 
     /// How far the request got.

@@ -295,13 +295,22 @@ impl ReqwestTransport {
         mut response: reqwest::Response,
     ) -> Result<Response<Vec<u8>>, TransportError> {
         let limit = self.body_limit;
-        let mut body = LimitedBody::new(limit, response.content_length())
-            .map_err(|_| body_over_limit(limit))?;
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            body.push(&chunk).map_err(|_| body_over_limit(limit))?;
+        let status = response.status();
+        let mut body = LimitedBody::new(limit, response.content_length());
+        loop {
+            // What arrived is kept on failure: after a create it may name the session made.
+            let failure = match response.chunk().await {
+                Ok(Some(chunk)) => match body.push(&chunk) {
+                    Ok(()) => continue,
+                    Err(_) => body_over_limit(limit),
+                },
+                Ok(None) => break,
+                Err(error) => transport_error(error),
+            };
+            return Err(failure.with_partial_response(status, body.into_bytes()));
         }
         let mut read = Response::new(body.into_bytes());
-        *read.status_mut() = response.status();
+        *read.status_mut() = status;
         *read.version_mut() = response.version();
         *read.headers_mut() = std::mem::take(response.headers_mut());
         Ok(read)

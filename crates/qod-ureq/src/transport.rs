@@ -1,5 +1,6 @@
 //! The ureq-backed [`Transport`].
 
+use std::io::Read;
 use std::time::Duration;
 
 use http::{Method, Request, Response};
@@ -231,13 +232,19 @@ impl Transport for UreqTransport {
             agent.run(request)
         };
         let response = result.map_err(|e| transport_error(e, limit))?;
-        let (parts, mut body) = response.into_parts();
-        // ureq refuses a body of exactly the limit, so ask for one byte more.
-        let bytes = body
-            .with_config()
+        let (parts, body) = response.into_parts();
+        // ureq refuses a body of exactly its limit, so give it one byte more.
+        let mut reader = body
+            .into_with_config()
             .limit(limit.saturating_add(1))
-            .read_to_vec()
-            .map_err(|e| transport_error(e, limit))?;
+            .reader();
+        let mut bytes = Vec::new();
+        if let Err(error) = reader.read_to_end(&mut bytes) {
+            // What arrived is kept: after a create it may name the session made.
+            bytes.truncate(self.body_limit);
+            return Err(transport_error(ureq::Error::from(error), limit)
+                .with_partial_response(parts.status, bytes));
+        }
         Ok(Response::from_parts(parts, bytes))
     }
 }

@@ -1,5 +1,5 @@
-use http::{Method, Request, Response};
-use qod_models::{CreateSession, SessionInfo, XCorrelator};
+use http::{Method, Request, Response, StatusCode};
+use qod_models::{CreateSession, SessionId, SessionInfo, XCorrelator};
 
 use crate::operations::Operation;
 use crate::{Endpoint, Error, created_session, request, response, validate};
@@ -39,5 +39,13 @@ impl Operation for CreateSessionOp {
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<SessionInfo, Error> {
         response::parse_json(response).map_err(created_session::with_session_id)
+    }
+
+    fn created_session(&self, status: StatusCode, body: &[u8]) -> Option<SessionId> {
+        if status.is_success() {
+            created_session::find_session_id(body)
+        } else {
+            None
+        }
     }
 }

@@ -17,7 +17,7 @@ pub use get_session::GetSessionOp;
 pub use list_qos_profiles::ListQosProfilesOp;
 pub use retrieve_sessions::RetrieveSessionsOp;
 
-use http::{Request, Response, Uri};
+use http::{Request, Response, StatusCode, Uri};
 use qod_models::{SessionId, XCorrelator};
 
 use crate::{Endpoint, Error};
@@ -65,4 +65,12 @@ pub trait Operation {
 
     /// Turns the response into the output or a typed error.
     fn parse(&self, response: Response<Vec<u8>>) -> Result<Self::Output, Error>;
+
+    /// The session this operation made on the server, as far as `body`, the
+    /// part of a `status` answer that arrived before its transport failed,
+    /// shows it. Only a create makes one, so the default is `None`.
+    fn created_session(&self, status: StatusCode, body: &[u8]) -> Option<SessionId> {
+        let _ = (status, body);
+        None
+    }
 }
