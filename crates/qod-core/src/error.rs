@@ -5,7 +5,7 @@ use std::fmt;
 use http::StatusCode;
 use qod_models::{ErrorCode, SessionId, ValidationError, redact_secrets_in_text};
 
-use crate::{ApiVersion, printable};
+use crate::{ApiVersion, RawBody, printable};
 
 /// How much of an unexpected body an error message quotes.
 const SNIPPET_LEN: usize = 200;
@@ -48,7 +48,7 @@ pub enum Error {
         /// The id of the session a create made, when the body names one.
         session_id: Option<SessionId>,
         /// The raw body.
-        body: Vec<u8>,
+        body: RawBody,
         /// What did not parse.
         #[source]
         source: serde_json::Error,
@@ -188,7 +188,7 @@ pub struct ApiError {
     /// The `x-correlator` echoed by the server, or the one sent.
     pub correlator: Option<String>,
     /// The raw body.
-    pub body: Vec<u8>,
+    pub body: RawBody,
 }
 
 impl fmt::Display for ApiError {
@@ -221,7 +221,7 @@ pub struct UnexpectedResponse {
     /// The `x-correlator` of the call, when known.
     pub correlator: Option<String>,
     /// The raw body.
-    pub body: Vec<u8>,
+    pub body: RawBody,
 }
 
 impl UnexpectedResponse {

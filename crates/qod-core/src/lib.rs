@@ -41,6 +41,7 @@ pub mod notification;
 mod operation_methods;
 pub mod operations;
 mod printable;
+mod raw_body;
 mod request;
 mod response;
 pub mod retry;
@@ -58,6 +59,7 @@ pub use endpoint::{ApiVersion, Endpoint, EndpointBuilder, EndpointError, Flavor}
 pub use error::{ApiError, Error, UnexpectedResponse};
 pub use operations::Operation;
 pub use printable::printable;
+pub use raw_body::RawBody;
 pub use response::error_body;
 pub use retry::RetryPolicy;
 pub use session_wait::{SessionWait, WaitStep};

@@ -48,13 +48,13 @@ fn gate(parts: &Parts, body: Vec<u8>) -> Result<Vec<u8>, Error> {
                 code: ErrorCode::from(info.code),
                 message,
                 correlator,
-                body,
+                body: body.into(),
             })))
         }
         Err(_) => Err(Error::UnexpectedResponse(Box::new(UnexpectedResponse {
             status: parts.status,
             correlator,
-            body,
+            body: body.into(),
         }))),
     }
 }
@@ -67,7 +67,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Re
         status: parts.status,
         correlator: response_correlator(&parts.headers),
         session_id: None,
-        body,
+        body: body.into(),
         source,
     })
 }

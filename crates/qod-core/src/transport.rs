@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use http::{Request, Response};
 
+use crate::RawBody;
+
 /// How far a failed request got, which decides whether it may be replayed.
 ///
 /// # How every transport classifies a failure
@@ -145,22 +147,12 @@ pub struct TransportError {
 ///
 /// A 2xx to a create means the server made the session even though the
 /// answer could not be read whole; the core looks for its id here.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartialResponse {
     /// The status the server sent.
     pub status: http::StatusCode,
     /// The body bytes read before the failure, at most the body limit.
-    pub body: Vec<u8>,
-}
-
-impl fmt::Debug for PartialResponse {
-    // The body may hold echoed secrets: its size only.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PartialResponse")
-            .field("status", &self.status)
-            .field("body_bytes", &self.body.len())
-            .finish()
-    }
+    pub body: RawBody,
 }
 
 impl TransportError {
@@ -192,7 +184,10 @@ impl TransportError {
     /// the start of its body. Transports call it when reading a body fails.
     #[must_use]
     pub fn with_partial_response(mut self, status: http::StatusCode, body: Vec<u8>) -> Self {
-        self.partial = Some(Box::new(PartialResponse { status, body }));
+        self.partial = Some(Box::new(PartialResponse {
+            status,
+            body: body.into(),
+        }));
         self
     }
 

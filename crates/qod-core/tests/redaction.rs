@@ -74,6 +74,13 @@ fn assert_clean(what: &str, text: &str, pop_tokens: &[String]) {
         &basic_oauth,
     ] {
         assert!(!text.contains(canary), "{what} printed a secret: {text}");
+        // Nor as a list of byte values, as `Debug` of a `Vec<u8>` would.
+        let as_bytes = format!("{:?}", canary.as_bytes());
+        let as_bytes = as_bytes.trim_start_matches('[').trim_end_matches(']');
+        assert!(
+            !text.contains(as_bytes),
+            "{what} printed a secret's bytes: {text}"
+        );
     }
     for pop in pop_tokens {
         assert!(!text.contains(pop.as_str()), "{what} printed a PoP token");
@@ -208,6 +215,7 @@ fn secrets_never_print() {
         ("SessionInfo with echoed secrets", formats(&echoed)),
         ("SessionInfo with unparsed echoes", formats(&unparsed)),
         ("Error::Decode of a create", undecodable.to_string()),
+        ("Error::Decode of a create (Debug)", formats(&undecodable)),
         (
             "token request",
             formats(

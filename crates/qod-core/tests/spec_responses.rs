@@ -340,6 +340,6 @@ fn undecodable_success_bodies_carry_the_body() {
         panic!("{error:?}")
     };
     assert_eq!(*status, 200);
-    assert_eq!(body, br#"{"sessionId": 5}"#);
+    assert_eq!(body.as_bytes(), br#"{"sessionId": 5}"#);
     assert!(error.to_string().contains(r#"{"sessionId": 5}"#));
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use http::StatusCode;
 
+use crate::RawBody;
 use crate::auth::oauth2::OAuthErrorCode;
 use crate::error::snippet;
 use crate::printable;
@@ -27,13 +28,13 @@ pub enum AuthError {
         /// The HTTP status.
         status: StatusCode,
         /// The raw body.
-        body: Vec<u8>,
+        body: RawBody,
     },
     /// The token response is not valid JSON of the expected shape.
     #[error("cannot decode the token response")]
     TokenDecode {
         /// The raw body.
-        body: Vec<u8>,
+        body: RawBody,
         /// What did not parse.
         #[source]
         source: serde_json::Error,

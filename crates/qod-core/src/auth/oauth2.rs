@@ -196,13 +196,18 @@ pub(crate) fn parse_token_response(
             })),
             Err(_) => AuthError::TokenEndpoint {
                 status: parts.status,
-                body,
+                body: body.into(),
             },
         });
     }
     let token: TokenResponse = match serde_json::from_slice(&body) {
         Ok(token) => token,
-        Err(source) => return Err(AuthError::TokenDecode { body, source }),
+        Err(source) => {
+            return Err(AuthError::TokenDecode {
+                body: body.into(),
+                source,
+            });
+        }
     };
     if require_bearer
         && let Some(kind) = &token.token_type
@@ -213,7 +218,7 @@ pub(crate) fn parse_token_response(
     if token.access_token.is_empty() {
         return Err(AuthError::TokenEndpoint {
             status: parts.status,
-            body,
+            body: body.into(),
         });
     }
     Ok(token.into_token(now))
