@@ -7,7 +7,9 @@
 //! response bodies read while streaming up to 1 MiB, never buffering more; no
 //! automatic decompression; no proxy unless asked; a `qod/<version>` user
 //! agent; no `content-length` on a GET or DELETE without a body; rustls with
-//! ring and the Mozilla roots, or only the roots you give.
+//! ring and the Mozilla roots, or only the roots you give; a request that must
+//! not be replayed (a create, an extend, a token request) on a connection of
+//! its own, never on an idle pooled one a server may be closing.
 //!
 //! HTTP/1.1 only: QoD calls are small JSON exchanges, which a pool of
 //! keep-alive connections serves well, and leaving HTTP/2 out keeps `h2` out
@@ -21,11 +23,11 @@
 //!
 //! | failure | delivery | why |
 //! |---|---|---|
-//! | response body over the limit (by `content-length` or while streaming) | `Fatal` | the same request gets the same body |
+//! | response body over the limit (read up to the limit, whatever `content-length` says, and its start kept as the error's [`PartialResponse`](qod_core::PartialResponse), where a create's session id may be found) | `Fatal` | the same request gets the same body |
 //! | unusable request: bad URL or scheme, bad header, `https` without a TLS feature | `Fatal` | it cannot be sent as it is |
 //! | the server's certificate was refused (untrusted issuer, expired, wrong name, revoked) | `Fatal` | never retried: retrying cannot fix trust, and should not hide an attack |
 //! | any other failure while connecting: DNS, refused, unreachable, connect timeout, proxy tunnel, TLS handshake | `NotSent` | no request byte left: even a create may be replayed |
-//! | anything after the connection was up: overall timeout, reset, closed early, broken body | `MaybeSent` | the server may have acted: only idempotent calls are replayed |
+//! | anything after the connection was up: overall timeout, reset, closed early, broken body (what arrived of it kept as above) | `MaybeSent` | the server may have acted: only idempotent calls are replayed |
 //!
 //! With rustls, a refused certificate is recognised by its type
 //! (`rustls::Error::InvalidCertificate`, `InvalidCertRevocationList`). With
