@@ -91,44 +91,61 @@ fn report(title: &str, qod: &[f64], plain: &[f64], plain_name: &str, goal: f64) 
     );
 }
 
+/// One plain ureq GET of `url` with the headers qod sends, parsed as qod parses it.
+fn plain_ureq_get(agent: &ureq::Agent, url: &str) {
+    let mut response = agent
+        .get(url)
+        .header("accept", "application/json")
+        .header("x-correlator", Uuid::new_v4().hyphenated().to_string())
+        .header("user-agent", "qod/0.1.0")
+        .call()
+        .unwrap();
+    let bytes = response.body_mut().read_to_vec().unwrap();
+    std::hint::black_box(serde_json::from_slice::<SessionInfo>(&bytes).unwrap());
+}
+
 fn blocking(url: &str, rounds: usize, calls: u32) {
     let client = qod::ClientBuilder::new(url).unwrap().build().unwrap();
     let id: SessionId = SESSION_ID.parse().unwrap();
-    // ureq's defaults (no overall timeout: with one, ureq 3 resolves on a
-    // new thread per call, which qod's own resolver avoids).
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    // ureq's defaults: no timeout at all, the fastest plain client there is.
+    let untimed: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .build()
         .into();
+    // The timeouts qod sets: ureq then resolves on a new thread per call.
+    let timed: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(Duration::from_secs(5)))
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
     let plain_url = format!("{url}/sessions/{SESSION_ID}");
-    let plain = || {
-        let mut response = agent
-            .get(&plain_url)
-            .header("accept", "application/json")
-            .header("x-correlator", Uuid::new_v4().hyphenated().to_string())
-            .header("user-agent", "qod/0.1.0")
-            .call()
-            .unwrap();
-        let bytes = response.body_mut().read_to_vec().unwrap();
-        std::hint::black_box(serde_json::from_slice::<SessionInfo>(&bytes).unwrap());
-    };
-    // Warm both pools.
+    // Warm the pools.
     client.get_session(id).unwrap();
-    plain();
-    let (mut qod_runs, mut plain_runs) = (Vec::new(), Vec::new());
+    plain_ureq_get(&untimed, &plain_url);
+    plain_ureq_get(&timed, &plain_url);
+    let (mut qod_runs, mut plain_runs, mut timed_runs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         qod_runs.push(per_call(calls, || {
             std::hint::black_box(client.get_session(id).unwrap());
         }));
-        plain_runs.push(per_call(calls, plain));
+        plain_runs.push(per_call(calls, || plain_ureq_get(&untimed, &plain_url)));
+        timed_runs.push(per_call(calls / 5, || plain_ureq_get(&timed, &plain_url)));
     }
     report(
-        "blocking client vs plain ureq + serde_json, sequential GETs",
+        "blocking client vs plain ureq + serde_json without timeouts, sequential GETs",
         &qod_runs,
         &plain_runs,
         "plain ureq",
         0.97,
+    );
+    let (qod, timed) = (median(qod_runs), median(timed_runs));
+    println!(
+        "  plain ureq with qod's timeouts {:>9.1} us/call: qod {:.2}x its throughput",
+        timed * 1e6,
+        timed / qod
     );
 }
 
