@@ -258,15 +258,29 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 /// blocking: the async twin of [`Transport`], with the same contract.
 ///
 /// Implemented for closures that return a future, so a test or another
-/// runtime needs no adapter:
+/// runtime needs no adapter; state the closure holds is cloned into each
+/// future:
 ///
 /// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
 /// use qod_core::{AsyncTransport, TransportError};
-/// let transport = |_request: http::Request<Vec<u8>>| async {
-///     Ok::<_, TransportError>(http::Response::builder().status(204).body(Vec::new()).unwrap())
+///
+/// let sent = Arc::new(AtomicUsize::new(0));
+/// let transport = move |_request: http::Request<Vec<u8>>| {
+///     let sent = sent.clone();
+///     async move {
+///         sent.fetch_add(1, Ordering::SeqCst);
+///         Ok::<_, TransportError>(http::Response::builder().status(204).body(Vec::new()).unwrap())
+///     }
 /// };
 /// let _response = transport.send(http::Request::new(Vec::new()));
 /// ```
+///
+/// Rust's `async |request| { .. }` closures qualify when they capture
+/// nothing; one that captures state implements `AsyncFn` but not `Fn`, and a
+/// bound on `AsyncFn` cannot yet require its future to be `Send`, which every
+/// future of [`crate::AsyncClient`] is. Write it as above.
 pub trait AsyncTransport: Send + Sync {
     /// Sends `request`. Every status is a response, not an error; redirects
     /// are not followed; the body is read in full (up to a limit).
