@@ -25,30 +25,6 @@ fn session_json() -> String {
     format!(r#"{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"REQUESTED"}}"#)
 }
 
-/// Answers every request, token or API call, then drops the connection
-/// 3 ms later without reading what arrived meanwhile.
-fn dropping_server() -> TestServer {
-    TestServer::start(|seen| {
-        let (status, body) = if seen.path.ends_with("/token") {
-            (
-                200,
-                r#"{"access_token":"tok-1234567890","token_type":"Bearer","expires_in":3600}"#
-                    .to_owned(),
-            )
-        } else if seen.method == "POST" {
-            (201, session_json())
-        } else {
-            (200, session_json())
-        };
-        Action::RespondThenClose {
-            status,
-            headers: vec![("content-type", "application/json".to_owned())],
-            body: body.into_bytes(),
-            after: Duration::from_millis(3),
-        }
-    })
-}
-
 fn oauth_client(server: &TestServer) -> qod::Client {
     let credentials =
         ClientCredentials::new(&server.url("/oauth/token"), "client-id", "client-secret").unwrap();
@@ -69,7 +45,7 @@ fn creates(server: &TestServer) -> usize {
 
 #[test]
 fn creates_never_go_over_a_connection_the_server_is_dropping() {
-    let server = dropping_server();
+    let server = support::dropping_server(session_json());
     let started = Instant::now();
     let mut failures = Vec::new();
     // A client per create, as the `qod` command runs: token, then create.

@@ -1,15 +1,17 @@
-//! The ureq transport and the client's retry rules over real loopback HTTP.
+//! The ureq transport over real loopback HTTP: keep-alive, timeouts, the body
+//! limit, refused connections, redirects. The call rules (retries, replays,
+//! tokens, correlators) are checked for both drivers in `tests/drivers.rs`.
 
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use qod::core::{Client, ClientCore};
-use qod::models::{CreateSession, Device, PhoneNumber, SessionId};
+use qod::models::{CreateSession, SessionId};
 use qod::ureq_transport::UreqTransport;
 use qod::{Delivery, Endpoint, Error, RetryPolicy};
 use support::{Action, TestServer, closed_port};
@@ -55,30 +57,6 @@ fn id() -> SessionId {
 
 fn create_body() -> CreateSession {
     support::phone_session("+14255550100", 600)
-}
-
-/// Answers `statuses` in turn (with `retry_after` when set), then 200 with a session.
-fn scripted(statuses: &[u16], retry_after: Option<&str>) -> TestServer {
-    let script = Mutex::new(statuses.to_vec());
-    let retry_after = retry_after.map(str::to_owned);
-    TestServer::start(move |_| {
-        let mut script = script.lock().unwrap();
-        if script.is_empty() {
-            return Action::json(200, &session_json());
-        }
-        let status = script.remove(0);
-        let mut headers = vec![("content-type", "application/json".to_owned())];
-        if let Some(value) = &retry_after {
-            headers.push(("retry-after", value.clone()));
-        }
-        let body = format!(r#"{{"status":{status},"code":"UNAVAILABLE","message":"try later"}}"#)
-            .into_bytes();
-        Action::Respond {
-            status,
-            headers,
-            body,
-        }
-    })
 }
 
 #[test]
@@ -142,183 +120,6 @@ fn calls_reuse_one_keep_alive_connection() {
     );
     assert_eq!(seen[26].header("content-length"), Some("34"));
     assert_eq!(seen[26].body, br#"{"requestedAdditionalDuration":60}"#);
-}
-
-#[test]
-fn idempotent_calls_retry_on_429_502_503_504() {
-    for status in [429, 502, 503, 504] {
-        let server = scripted(&[status, status], None);
-        let clock = Arc::new(RecordingClock::default());
-        let client = client(
-            &server.url("/qod/v0"),
-            clock.clone(),
-            UreqTransport::new().unwrap(),
-        );
-        client.get_session(id()).unwrap();
-        assert_eq!(server.seen().len(), 3, "GET after {status}");
-        assert_eq!(clock.sleeps.lock().unwrap().len(), 2);
-
-        let server = scripted(&[status], None);
-        let client = self::client(
-            &server.url("/qod/v0"),
-            clock.clone(),
-            UreqTransport::new().unwrap(),
-        );
-        client.delete_session(id()).unwrap_or(());
-        assert_eq!(server.seen().len(), 2, "DELETE after {status}");
-    }
-}
-
-#[test]
-fn read_only_posts_retry_like_gets() {
-    let server = scripted(&[503], None);
-    let clock = Arc::new(RecordingClock::default());
-    let client = client(
-        &server.url("/quality-on-demand/v1"),
-        clock,
-        UreqTransport::new().unwrap(),
-    );
-    let server_answer = client.retrieve_sessions(Some(Device::with_phone_number(
-        PhoneNumber::parse("+14255550100").unwrap(),
-    )));
-    // The scripted 200 is a single session, not a list: the retry happened, the decode then fails.
-    assert!(matches!(server_answer, Err(Error::Decode { .. })));
-    assert_eq!(server.seen().len(), 2);
-    assert_eq!(
-        server.seen()[1].path,
-        "/quality-on-demand/v1/retrieve-sessions"
-    );
-}
-
-#[test]
-fn create_and_extend_are_never_replayed_after_reaching_the_server() {
-    for status in [500, 502, 503, 504] {
-        let server = scripted(&[status], None);
-        let client = client(
-            &server.url("/qod/v0"),
-            Arc::new(RecordingClock::default()),
-            UreqTransport::new().unwrap(),
-        );
-        let error = client.create_session(&create_body()).unwrap_err();
-        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
-        assert_eq!(
-            server.seen().len(),
-            1,
-            "POST /sessions answered {status} must not be replayed"
-        );
-
-        let server = scripted(&[status], None);
-        let client = self::client(
-            &server.url("/qod/v0"),
-            Arc::new(RecordingClock::default()),
-            UreqTransport::new().unwrap(),
-        );
-        assert!(client.extend_session(id(), 60).is_err());
-        assert_eq!(
-            server.seen().len(),
-            1,
-            "extend answered {status} must not be replayed"
-        );
-    }
-}
-
-#[test]
-fn a_dropped_connection_replays_get_but_not_create() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = TestServer::start(move |_| {
-        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
-            Action::Drop
-        } else {
-            Action::json(201, &session_json())
-        }
-    });
-    let client_for = |url: &str| {
-        client(
-            url,
-            Arc::new(RecordingClock::default()),
-            UreqTransport::new().unwrap(),
-        )
-    };
-    client_for(&server.url("/qod/v0"))
-        .get_session(id())
-        .unwrap();
-    assert_eq!(server.seen().len(), 2);
-
-    calls.store(0, Ordering::SeqCst);
-    let error = client_for(&server.url("/qod/v0"))
-        .create_session(&create_body())
-        .unwrap_err();
-    let Error::Transport { source, .. } = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(source.delivery(), Delivery::MaybeSent);
-    assert_eq!(
-        server.seen().len(),
-        3,
-        "the create reached the server once and was not replayed"
-    );
-}
-
-#[test]
-fn create_is_retried_after_429_honouring_retry_after() {
-    let server = scripted(&[429], Some("2"));
-    let clock = Arc::new(RecordingClock::default());
-    let client = client(
-        &server.url("/qod/v0"),
-        clock.clone(),
-        UreqTransport::new().unwrap(),
-    );
-    client.create_session(&create_body()).unwrap();
-    assert_eq!(server.seen().len(), 2);
-    assert_eq!(*clock.sleeps.lock().unwrap(), vec![Duration::from_secs(2)]);
-
-    let date = httpdate_in(Duration::from_secs(5));
-    let server = scripted(&[503], Some(&date));
-    let clock = Arc::new(RecordingClock::default());
-    let client = self::client(
-        &server.url("/qod/v0"),
-        clock.clone(),
-        UreqTransport::new().unwrap(),
-    );
-    client.get_session(id()).unwrap();
-    let slept = clock.sleeps.lock().unwrap()[0];
-    assert!(
-        slept > Duration::from_secs(3) && slept <= Duration::from_secs(5),
-        "{slept:?}"
-    );
-
-    let server = scripted(&[429], Some("3600"));
-    let client = self::client(
-        &server.url("/qod/v0"),
-        Arc::new(RecordingClock::default()),
-        UreqTransport::new().unwrap(),
-    );
-    let error = client.get_session(id()).unwrap_err();
-    assert_eq!(
-        error.status().map(|s| s.as_u16()),
-        Some(429),
-        "a Retry-After past the cap ends the call"
-    );
-    assert_eq!(server.seen().len(), 1);
-}
-
-fn httpdate_in(after: Duration) -> String {
-    httpdate::fmt_http_date(SystemTime::now() + after)
-}
-
-#[test]
-fn other_statuses_are_not_retried() {
-    for status in [400, 404, 409, 500, 501] {
-        let server = scripted(&[status], None);
-        let client = client(
-            &server.url("/qod/v0"),
-            Arc::new(RecordingClock::default()),
-            UreqTransport::new().unwrap(),
-        );
-        assert!(client.get_session(id()).is_err());
-        assert_eq!(server.seen().len(), 1, "{status}");
-    }
 }
 
 #[test]

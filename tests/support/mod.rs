@@ -278,3 +278,29 @@ pub fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+
+/// Answers every request (a token for a path ending in `/token`, 201 with
+/// `session` to a POST, 200 with it otherwise), then drops the connection
+/// 3 ms later without reading what arrived meanwhile, as proxies that close
+/// idle keep-alive connections do.
+pub fn dropping_server(session: String) -> TestServer {
+    TestServer::start(move |seen| {
+        let (status, body) = if seen.path.ends_with("/token") {
+            (
+                200,
+                r#"{"access_token":"tok-1234567890","token_type":"Bearer","expires_in":3600}"#
+                    .to_owned(),
+            )
+        } else if seen.method == "POST" {
+            (201, session.clone())
+        } else {
+            (200, session.clone())
+        };
+        Action::RespondThenClose {
+            status,
+            headers: vec![("content-type", "application/json".to_owned())],
+            body: body.into_bytes(),
+            after: Duration::from_millis(3),
+        }
+    })
+}
