@@ -34,6 +34,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Examples
+//!
+//! The repository's `examples/` run offline against the embedded sandbox
+//! (`cargo run --example NAME`): `quickstart` (a session's whole life),
+//! `bearer_token`, `oauth2_client_credentials`, `tmobile_taap` (a key file
+//! made on the spot), `notifications` (a webhook that receives, verifies and
+//! prints status events) and `async_tokio` (`--features reqwest`).
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |

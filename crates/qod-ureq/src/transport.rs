@@ -301,7 +301,10 @@ mod tests {
         assert_eq!(built.is_ok(), cfg!(feature = "native-tls"));
         if let Err(error) = built {
             assert_eq!(error.delivery(), Delivery::Fatal);
-            assert!(error.to_string().contains("`native-tls` feature"), "{error}");
+            assert!(
+                error.to_string().contains("`native-tls` feature"),
+                "{error}"
+            );
         }
         // The default builds in every feature set, with TLS or without.
         UreqTransport::new().unwrap();
