@@ -82,6 +82,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs: mark what a feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "reqwest")]
 mod async_front_door;

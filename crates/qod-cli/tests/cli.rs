@@ -299,7 +299,7 @@ fn tmobile_auth_with_a_key_generated_here() {
         .status()
         .expect("openssl is installed (.ci/run installs it)");
     assert!(status.success());
-    let signer = qod_core::auth::PopSigner::from_pkcs8_pem(&std::fs::read(&key).unwrap()).unwrap();
+    let signer = qod::auth::PopSigner::from_pkcs8_pem(&std::fs::read(&key).unwrap()).unwrap();
     let sandbox = quick_sandbox(SandboxAuth::Taap {
         client_id: "cli-client".to_owned(),
         client_secret: "cli-secret".to_owned(),

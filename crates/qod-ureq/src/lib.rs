@@ -24,6 +24,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs: mark what a feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod connect_phase;
 mod error_mapping;
