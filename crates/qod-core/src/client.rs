@@ -92,7 +92,7 @@ impl<T: Transport> Client<T> {
             "# struct SystemClock;\n",
             "# impl qod_core::Clock for SystemClock {\n",
             "#     fn now(&self) -> SystemTime { SystemTime::now() }\n",
-            "#     fn sleep(&self, duration: Duration) { std::thread::sleep(duration) }\n",
+            "#     fn sleep(&self, _: Duration) { unimplemented!() }\n",
             "# }\n",
             "# let transport = |_: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, qod_core::TransportError> { unimplemented!() };\n",
             "# let endpoint = qod_core::Endpoint::new(\"https://api.example.com/quality-on-demand/v1\")?;\n",
