@@ -8,11 +8,39 @@ use qod_reqwest::{ReqwestTransport, ReqwestTransportBuilder, TokioClock};
 
 use crate::SetupError;
 use crate::builder_methods::builder_methods;
+use crate::front_door_client::front_door_client;
 
-/// The async QoD client over reqwest, for tokio. Its methods are those of
-/// [`Client`](qod_core::Client), awaited; share it between tasks behind an
-/// `Arc` (they share its connection pool and token cache).
-pub type AsyncClient = qod_core::AsyncClient<ReqwestTransport>;
+front_door_client! {
+    /// The async QoD client over reqwest, for tokio, made by an
+    /// [`AsyncClientBuilder`]: the blocking client's methods by the same
+    /// names, awaited. Its futures are `Send`; share it between tasks behind
+    /// an `Arc`: they share its connection pool and token cache, and a burst
+    /// of calls makes one token request while the others wait without
+    /// blocking a thread. Its calls must run on a tokio runtime with I/O and
+    /// time enabled (`#[tokio::main]` enables both).
+    ///
+    /// The examples of its methods use a `client` made like this one:
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qod::AsyncClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
+    ///     .credentials(qod::Credentials::bearer("my-access-token"))
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub struct AsyncClient(qod_core::AsyncClient<ReqwestTransport>) over ReqwestTransport;
+    async await;
+    operation: [+ Sync],
+    output: [Send],
+    on_poll: [+ Send],
+    prelude: concat!(
+        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
+        "# let client = qod::AsyncClientBuilder::new(\"https://api.example.com/quality-on-demand/v1\")?.build()?;\n",
+    ),
+    await: ".await",
+    epilogue: "# Ok(())\n# }\n",
+}
 
 /// Builds an [`AsyncClient`].
 ///
@@ -45,10 +73,10 @@ impl AsyncClientBuilder {
     /// enabled (`#[tokio::main]` enables both).
     pub fn build(self) -> Result<AsyncClient, SetupError> {
         let transport = self.transport.build()?;
-        Ok(qod_core::AsyncClient::new(
+        Ok(AsyncClient(qod_core::AsyncClient::new(
             transport,
             self.core,
             Arc::new(TokioClock),
-        ))
+        )))
     }
 }

@@ -7,9 +7,14 @@
 //!
 //! - [`models`]: the wire types, with validated newtypes.
 //! - [`core`]: the sans-IO protocol core, for other runtimes and tests.
-//! - `Client` / `ClientBuilder` (feature `ureq`, on by default): the blocking client.
-//! - `AsyncClient` / `AsyncClientBuilder` (feature `reqwest`): the same client
-//!   for tokio, by the same names, its calls awaited.
+//! - [`Client`](struct.Client.html) / [`ClientBuilder`](struct.ClientBuilder.html)
+//!   (feature `ureq`, on by default): the blocking client.
+//! - [`AsyncClient`](struct.AsyncClient.html) /
+//!   [`AsyncClientBuilder`](struct.AsyncClientBuilder.html) (feature
+//!   `reqwest`): the same client for tokio, by the same names, its calls
+//!   awaited.
+//! - [`notification::verify`]: checks a status notification your webhook or
+//!   sink received.
 //!
 //! ```no_run
 //! use qod::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
@@ -28,8 +33,57 @@
 //! client.delete_session(session.session_id)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Examples
+//!
+//! The repository's `examples/` run offline against the embedded sandbox
+//! (`cargo run --example NAME`): `quickstart` (a session's whole life),
+//! `bearer_token`, `oauth2_client_credentials`, `tmobile_taap` (a key file
+//! made on the spot), `notifications` (a webhook that receives, verifies and
+//! prints status events) and `async_tokio` (`--features reqwest`).
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `ureq` | yes | the blocking `Client` and `ClientBuilder` over ureq |
+//! | `tmobile` | yes | T-Mobile TAAP auth: RS256 proof-of-possession tokens (ring) |
+//! | `rustls` | yes | TLS by rustls with ring and the Mozilla roots |
+//! | `reqwest` | no | the async `AsyncClient` and `AsyncClientBuilder` over reqwest, for tokio |
+//! | `native-tls` | no | the platform's TLS (OpenSSL, Security.framework, SChannel) |
+//!
+//! Without default features, name a transport and a TLS: e.g.
+//! `default-features = false, features = ["ureq", "native-tls"]` builds
+//! neither rustls nor ring. With both TLS features, rustls is used unless a
+//! client asks for native TLS (`.transport(|t| t.native_tls(true))`); a
+//! transport with neither speaks plain http only. Without `ureq` or
+//! `reqwest`, qod is the sans-IO core for a transport of your own.
+//!
+//! # Logging
+//!
+//! qod logs through the [`log`](https://docs.rs/log) crate, so a logger such
+//! as `env_logger` shows it as `RUST_LOG` says. `RUST_LOG=qod_core=debug`
+//! gives one line per HTTP exchange: method, path, status, `x-correlator`,
+//! attempt and time taken; never a header or a body. Below `INFO`, ureq
+//! also dumps every byte it sends and receives, tokens included (targets
+//! `ureq_transport::RAW_TRAFFIC_LOG_TARGETS`): wrap your logger in
+//! `ureq_transport::WithoutRawTraffic` to keep those out whatever the
+//! filter says.
+//!
+//! ```
+//! # #[cfg(feature = "ureq")] {
+//! let logger = env_logger::Builder::from_default_env().build();
+//! let max_level = logger.filter();
+//! let logger = qod::ureq_transport::WithoutRawTraffic::new(logger);
+//! if log::set_boxed_logger(Box::new(logger)).is_ok() {
+//!     log::set_max_level(max_level);
+//! }
+//! # }
+//! ```
 
 #![forbid(unsafe_code)]
+// docs.rs: mark what a feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "reqwest")]
 mod async_front_door;
@@ -37,6 +91,8 @@ mod async_front_door;
 mod builder_methods;
 #[cfg(feature = "ureq")]
 mod front_door;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod front_door_client;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod setup;
 mod std_clock;

@@ -1,9 +1,11 @@
-//! The command line: global options (each also read from the environment) and subcommands.
+//! The command line: global options (each also read from the environment,
+//! shown under their own heading after a command's own) and subcommands.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The longest `--timeout`, in seconds: an hour.
@@ -28,10 +30,26 @@ fn interval(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A switch's environment variable: true/false, 1/0, yes/no or on/off.
+fn boolish() -> BoolishValueParser {
+    BoolishValueParser::new()
+}
+
+/// The heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// What `qod --help` ends with.
+const AFTER_HELP: &str = "\
+Every global option can also be set by its environment variable, shown beside it.
+RUST_LOG sets what is logged on stderr (e.g. RUST_LOG=debug); ureq's dumps of raw
+traffic, which would show tokens, stay off whatever it says.
+
+Exit status: 0 success, 2 invalid input (nothing was sent), 1 any other failure.";
+
 /// Quality-on-Demand from the shell: create, watch, extend and delete QoS
 /// sessions, read QoS profiles, or run an offline sandbox.
 #[derive(Debug, Parser)]
-#[command(name = "qod", version, about)]
+#[command(name = "qod", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
@@ -41,34 +59,63 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// What the JSON printed on stdout may show.
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// JSON as the API sends it.
+    Json,
+    /// One row per item, times in RFC 3339.
+    Table,
+}
+
+/// What is printed, and how.
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL)]
 pub struct OutputOptions {
+    /// json as the API sends it, or table: a row per item, times in RFC 3339
+    /// [default: table on a terminal, json otherwise]
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        env = "QOD_OUTPUT",
+        global = true,
+        hide_possible_values = true
+    )]
+    pub output: Option<OutputFormat>,
     /// Print the secrets a server echoes (a webhook's notificationAuthToken, a
-    /// sinkCredential's tokens) instead of [redacted]
-    #[arg(long, global = true)]
+    /// sinkCredential's tokens) instead of "[redacted]"
+    #[arg(long, env = "QOD_SHOW_SECRETS", global = true, value_parser = boolish())]
     pub show_secrets: bool,
+    /// Print one line per HTTP exchange on stderr: method, path, status,
+    /// x-correlator, time taken (never a header, token or body)
+    #[arg(short, long, env = "QOD_VERBOSE", global = true, value_parser = boolish())]
+    pub verbose: bool,
 }
 
 /// How to reach and authenticate to the API.
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL)]
 pub struct GlobalOptions {
-    /// API base URL, e.g. https://naas.t-mobile.com/qod/v0 or https://api.example.com/quality-on-demand/v1
-    #[arg(long, env = "QOD_BASE_URL", global = true)]
+    /// API base URL, ending in /v0 (QoD 0.10, e.g. T-Mobile's) or /v1 (QoD 1.x)
+    #[arg(long, value_name = "URL", env = "QOD_BASE_URL", global = true)]
     pub base_url: Option<String>,
     /// Wire version: 0.10 or 1 (inferred from the base path when absent)
-    #[arg(long, env = "QOD_API_VERSION", global = true)]
+    #[arg(long, value_name = "VERSION", env = "QOD_API_VERSION", global = true)]
     pub api_version: Option<String>,
-    /// Operator rules: tmobile (default for 0.10) or camara (default for 1)
-    #[arg(long, env = "QOD_FLAVOR", global = true)]
+    /// Operator rules: tmobile (optional applicationServer, duration at least
+    /// 60 s; default for 0.10) or camara (the spec as written; default for 1)
+    #[arg(long, env = "QOD_FLAVOR", global = true, hide_possible_values = true)]
     pub flavor: Option<FlavorArg>,
-    /// Authentication mode
+    /// none (a local sandbox), bearer (a token you have), oauth2 (client
+    /// credentials) or tmobile (TAAP: token plus proof of possession)
     #[arg(
         long,
+        value_name = "MODE",
         env = "QOD_AUTH",
         value_enum,
         default_value = "none",
-        global = true
+        global = true,
+        hide_possible_values = true
     )]
     pub auth: AuthMode,
     /// Bearer token (--auth bearer)
@@ -81,46 +128,48 @@ pub struct GlobalOptions {
     #[arg(long, env = "QOD_CLIENT_SECRET", hide_env_values = true, global = true)]
     pub client_secret: Option<String>,
     /// PKCS#8 PEM RSA key that signs PoP tokens (--auth tmobile)
-    #[arg(long, env = "QOD_PRIVATE_KEY_FILE", global = true)]
+    #[arg(long, value_name = "FILE", env = "QOD_PRIVATE_KEY_FILE", global = true)]
     pub private_key: Option<PathBuf>,
-    /// Token URL (--auth oauth2; for tmobile it defaults to {scheme}://{host}/oauth2/v2/tokens)
-    #[arg(long, env = "QOD_TOKEN_URL", global = true)]
+    /// Token URL (--auth oauth2; for tmobile it defaults to the base URL's
+    /// scheme and host with the path /oauth2/v2/tokens)
+    #[arg(long, value_name = "URL", env = "QOD_TOKEN_URL", global = true)]
     pub token_url: Option<String>,
     /// x-correlator to send (a fresh UUID by default)
-    #[arg(long, global = true)]
+    #[arg(long, env = "QOD_CORRELATOR", global = true)]
     pub correlator: Option<String>,
     /// Timeout of each HTTP exchange, in seconds (1 to 3600)
     #[arg(
         long,
         value_name = "SECS",
+        env = "QOD_TIMEOUT",
         global = true,
         value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS)
     )]
     pub timeout: Option<u64>,
     /// Allow plain http to hosts other than loopback (tokens cross the network in clear text)
-    #[arg(long, global = true)]
+    #[arg(long, env = "QOD_ALLOW_PLAIN_HTTP", global = true, value_parser = boolish())]
     pub allow_plain_http: bool,
 }
 
-/// Authentication modes.
+/// Authentication modes (explained in `--auth`'s help).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuthMode {
-    /// No authentication (a local sandbox)
+    /// No authentication.
     None,
-    /// A bearer token you already have
+    /// A bearer token.
     Bearer,
-    /// OAuth 2.0 client credentials
+    /// OAuth 2.0 client credentials.
     Oauth2,
-    /// T-Mobile TAAP: access token plus proof-of-possession
+    /// T-Mobile TAAP.
     Tmobile,
 }
 
-/// Operator flavors.
+/// Operator flavors (explained in `--flavor`'s help).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FlavorArg {
-    /// The CAMARA spec as written
+    /// The CAMARA spec as written.
     Camara,
-    /// T-Mobile: applicationServer optional, duration at least 60 s
+    /// T-Mobile's rules.
     Tmobile,
 }
 
@@ -135,6 +184,12 @@ pub enum Command {
     Profile(ProfileCommand),
     /// Run the offline sandbox in the foreground
     Sandbox(SandboxArgs),
+    /// Print the completion script of a shell, e.g. qod completions bash >
+    /// ~/.local/share/bash-completion/completions/qod
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Device identifiers.
@@ -281,7 +336,36 @@ pub struct SandboxArgs {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     use super::*;
+
+    #[test]
+    fn every_global_option_reads_the_environment_and_the_readme_lists_it() {
+        // The README sits beside the crate in the repository, inside it when packaged.
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = [manifest.join("README.md"), manifest.join("../../README.md")]
+            .into_iter()
+            .find_map(|path| std::fs::read_to_string(path).ok())
+            .expect("README.md");
+        let command = Cli::command();
+        let globals: Vec<_> = command
+            .get_arguments()
+            .filter(|arg| arg.is_global_set())
+            .collect();
+        assert!(globals.len() >= 15, "{}", globals.len());
+        for arg in globals {
+            let Some(var) = arg.get_env() else {
+                panic!("--{} reads no environment variable", arg.get_id());
+            };
+            let var = var.to_string_lossy();
+            assert!(var.starts_with("QOD_"), "{var}");
+            assert!(
+                readme.contains(&format!("`{var}`")),
+                "README does not list {var}"
+            );
+        }
+    }
 
     #[test]
     fn intervals_are_bounded() {

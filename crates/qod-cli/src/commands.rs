@@ -1,74 +1,39 @@
 //! The session and profile commands.
 
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use qod::models::{
     ApplicationServer, CreateSession, Ipv4Network, Ipv6Network, NotificationToken, NotificationUrl,
-    PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus, QosStatus, SessionId,
-    SinkCredential, SinkUrl, Timestamp, ValidationError, Webhook, redact_secrets,
+    PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus, SessionId, SinkCredential,
+    SinkUrl, Timestamp, ValidationError, Webhook,
 };
 use qod::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
     ListQosProfilesOp, RetrieveSessionsOp,
 };
-use qod::{CallOptions, Operation};
-use serde::Serialize;
+use qod::{ApiVersion, CallOptions, Operation};
 
-use crate::cli::{CreateArgs, GlobalOptions, OutputOptions, ProfileCommand, SessionCommand};
+use crate::cli::{CreateArgs, GlobalOptions, ProfileCommand, SessionCommand};
 use crate::failure::Failure;
+use crate::output::Output;
+use crate::progress::Progress;
 use crate::setup;
 
-/// `json` with the invisible direction and format marks a server may put
-/// in its strings written as `\uXXXX` escapes, so that they cannot reorder
-/// what a terminal shows (serde_json already escapes control characters).
-/// Outside strings JSON is ASCII, so the text stays valid JSON.
-fn escape_invisible_marks(json: String) -> String {
-    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
-    if !json.contains(invisible) {
-        return json;
-    }
-    let mut escaped = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if invisible(c) {
-            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            escaped.push(c);
-        }
-    }
-    escaped
-}
-
-/// Writes `value` as JSON on stdout: pretty on a terminal, one line
-/// otherwise, and with the secrets a server echoed redacted unless asked.
-fn print_json<T: Serialize>(value: &T, output: &OutputOptions) -> Result<(), Failure> {
-    let encode_failed =
-        |e: serde_json::Error| Failure::Other(format!("cannot encode the output: {e}"));
-    let mut value = serde_json::to_value(value).map_err(encode_failed)?;
-    if !output.show_secrets {
-        redact_secrets(&mut value);
-    }
-    let stdout = std::io::stdout();
-    let text = if stdout.is_terminal() {
-        serde_json::to_string_pretty(&value)
-    } else {
-        serde_json::to_string(&value)
-    }
-    .map_err(encode_failed)?;
-    writeln!(stdout.lock(), "{}", escape_invisible_marks(text))
-        .map_err(|e| Failure::Other(format!("cannot write the output: {e}")))
-}
+/// The device flags, for messages that ask for one.
+const DEVICE_FLAGS: &str = "--phone, --ipv4, --ipv6 or --nai";
 
 fn session_id(text: &str) -> Result<SessionId, Failure> {
     Ok(SessionId::parse(text)?)
 }
 
+/// Runs `operation` with a client the options describe. Called once its
+/// input is checked, so that nothing (no token request) is sent before.
 fn run<O: Operation>(
-    client: &qod::Client,
+    options: &GlobalOptions,
     operation: &O,
-    options: &CallOptions,
+    call: &CallOptions,
 ) -> Result<O::Output, Failure> {
-    Ok(client.execute(operation, options)?)
+    Ok(setup::client(options)?.execute(operation, call)?)
 }
 
 fn flag<T>(
@@ -159,82 +124,42 @@ fn create_body(args: &CreateArgs) -> Result<CreateSession, Failure> {
     Ok(body)
 }
 
-/// A spinner on stderr while `wait` polls, only on a terminal.
-struct Progress {
-    enabled: bool,
-    started: Instant,
-    ticks: usize,
-}
-
-impl Progress {
-    fn new() -> Self {
-        Progress {
-            enabled: std::io::stderr().is_terminal(),
-            started: Instant::now(),
-            ticks: 0,
-        }
-    }
-
-    fn show(&mut self, status: &QosStatus) {
-        if self.enabled {
-            const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
-            self.ticks += 1;
-            // The status is the server's text: escaped, as every error is.
-            eprint!(
-                "\r{} {} ({}s)   ",
-                FRAMES[self.ticks % FRAMES.len()],
-                qod::core::printable(&status.to_string()),
-                self.started.elapsed().as_secs()
-            );
-        }
-    }
-
-    fn finish(&self) {
-        if self.enabled {
-            eprintln!();
-        }
-    }
-}
-
 pub fn session(
     options: &GlobalOptions,
-    output: &OutputOptions,
+    output: &Output,
     command: &SessionCommand,
 ) -> Result<(), Failure> {
     let call = setup::call_options(options)?;
     // Inputs are checked before the client (and any token request) exists.
     match command {
         SessionCommand::Create(args) => {
-            let operation = CreateSessionOp::new(create_body(args)?);
-            let client = setup::client(options)?;
-            print_json(&run(&client, &operation, &call)?, output)
+            let body = create_body(args)?;
+            if body.device.is_none() && setup::endpoint(options)?.api_version() == ApiVersion::V0_10
+            {
+                return Err(Failure::Input(format!(
+                    "QoD 0.10 needs the device: give {DEVICE_FLAGS}"
+                )));
+            }
+            output.one(&run(options, &CreateSessionOp::new(body), &call)?)
         }
         SessionCommand::Get { id } => {
             let operation = GetSessionOp::new(session_id(id)?);
-            print_json(&run(&setup::client(options)?, &operation, &call)?, output)
+            output.one(&run(options, &operation, &call)?)
         }
         SessionCommand::Delete { id } => {
-            let operation = DeleteSessionOp::new(session_id(id)?);
-            run(&setup::client(options)?, &operation, &call)
+            let id = session_id(id)?;
+            run(options, &DeleteSessionOp::new(id), &call)?;
+            // On stderr: stdout stays what the API answered (nothing).
+            eprintln!("session {id} deleted");
+            Ok(())
         }
         SessionCommand::Extend { id, seconds } => {
             let operation = ExtendSessionOp::new(session_id(id)?, *seconds);
-            print_json(&run(&setup::client(options)?, &operation, &call)?, output)
+            output.one(&run(options, &operation, &call)?)
         }
         SessionCommand::List(device) => {
-            let device = if device.is_empty() {
-                None
-            } else {
-                Some(device.to_device()?)
-            };
-            print_json(
-                &run(
-                    &setup::client(options)?,
-                    &RetrieveSessionsOp::new(device),
-                    &call,
-                )?,
-                output,
-            )
+            let operation = RetrieveSessionsOp::new(device.given_device()?);
+            output.all(&run(options, &operation, &call)?)
         }
         SessionCommand::Wait {
             id,
@@ -246,24 +171,24 @@ pub fn session(
             let mut progress = Progress::new();
             let result =
                 client.wait_for_session(id, *interval, Duration::from_secs(*max_wait), |info| {
-                    progress.show(&info.qos_status);
+                    progress.show(info);
                 });
             progress.finish();
-            print_json(&result?, output)
+            output.one(&result?)
         }
     }
 }
 
 pub fn profile(
     options: &GlobalOptions,
-    output: &OutputOptions,
+    output: &Output,
     command: &ProfileCommand,
 ) -> Result<(), Failure> {
     let call = setup::call_options(options)?;
     match command {
         ProfileCommand::Get { name } => {
             let operation = GetQosProfileOp::new(QosProfileName::parse(name.as_str())?);
-            print_json(&run(&setup::client(options)?, &operation, &call)?, output)
+            output.one(&run(options, &operation, &call)?)
         }
         ProfileCommand::List {
             name,
@@ -271,38 +196,11 @@ pub fn profile(
             device,
         } => {
             let filter = QosProfileFilter {
-                device: if device.is_empty() {
-                    None
-                } else {
-                    Some(device.to_device()?)
-                },
+                device: device.given_device()?,
                 name: flag(name.as_deref(), "--name", |n| QosProfileName::parse(n))?,
                 status: status.as_deref().map(QosProfileStatus::from),
             };
-            print_json(
-                &run(
-                    &setup::client(options)?,
-                    &ListQosProfilesOp::new(filter),
-                    &call,
-                )?,
-                output,
-            )
+            output.all(&run(options, &ListQosProfilesOp::new(filter), &call)?)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn invisible_marks_in_json_are_escaped_and_it_stays_json() {
-        let value = serde_json::json!({"status": "A\u{202e}B\u{1b}"});
-        let text = escape_invisible_marks(serde_json::to_string(&value).unwrap());
-        assert_eq!(text, r#"{"status":"A\u202eB\u001b"}"#);
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
-            value
-        );
     }
 }

@@ -16,6 +16,14 @@ impl DeviceArgs {
             && self.nai.is_none()
     }
 
+    /// The device when any identifier was given, with each flag checked.
+    pub fn given_device(&self) -> Result<Option<Device>, ValidationError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        self.to_device().map(Some)
+    }
+
     /// The device, with each flag checked.
     pub fn to_device(&self) -> Result<Device, ValidationError> {
         let phone_number = self

@@ -4,6 +4,12 @@
 use std::error::Error;
 use std::fmt;
 
+use clap::ValueEnum;
+use qod::auth::AuthError;
+use qod::models::ErrorCode;
+
+use crate::cli::AuthMode;
+
 /// A failed command.
 #[derive(Debug)]
 pub enum Failure {
@@ -22,6 +28,52 @@ impl Failure {
             Failure::Input(_) => 2,
             Failure::Call(error) if error.is_invalid_input() => 2,
             Failure::Call(_) | Failure::Other(_) => 1,
+        }
+    }
+
+    /// What to do about it, when the command can tell: which flag to use.
+    /// `auth` is the `--auth` mode the command ran with.
+    pub fn hint(&self, auth: AuthMode) -> Option<String> {
+        let Failure::Call(error) = self else {
+            return None;
+        };
+        let mode = auth
+            .to_possible_value()
+            .map(|value| value.get_name().to_owned())
+            .unwrap_or_default();
+        match error {
+            qod::Error::Api(api) if api.status.as_u16() == 401 && auth == AuthMode::None => Some(
+                "the server wants credentials: use --auth bearer with --token, \
+                 --auth oauth2 with --token-url, --client-id and --client-secret, \
+                 or --auth tmobile with --client-id, --client-secret and --private-key"
+                    .to_owned(),
+            ),
+            qod::Error::Api(api) if api.status.as_u16() == 401 => Some(format!(
+                "the server refused the credentials of --auth {mode}: check them, \
+                 and that --auth names the scheme the operator uses"
+            )),
+            qod::Error::Auth(AuthError::TokenEndpoint { status, .. })
+                if matches!(status.as_u16(), 400 | 401) =>
+            {
+                Some(format!(
+                    "the token endpoint refused the client: check --client-id, \
+                     --client-secret{} and --token-url",
+                    if auth == AuthMode::Tmobile {
+                        ", --private-key"
+                    } else {
+                        ""
+                    }
+                ))
+            }
+            qod::Error::Auth(AuthError::OAuth(_)) => Some(
+                "the token endpoint refused the client: check --client-id, \
+                 --client-secret and --token-url"
+                    .to_owned(),
+            ),
+            qod::Error::Api(api) if api.code == ErrorCode::MissingIdentifier => {
+                Some("name the device with --phone, --ipv4, --ipv6 or --nai".to_owned())
+            }
+            _ => None,
         }
     }
 

@@ -9,36 +9,38 @@ mod cli;
 mod commands;
 mod device_args;
 mod failure;
+mod logging;
+mod output;
+mod progress;
 mod sandbox_command;
 mod setup;
+mod table;
+mod table_rows;
 
-use clap::Parser;
-use qod::ureq_transport::WithoutRawTraffic;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
-
-/// Logs as `RUST_LOG` says (warnings by default), except ureq's hex dumps
-/// of raw traffic, which would print tokens and credentials at trace level.
-fn init_logging() {
-    let logger =
-        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).build();
-    let max_level = logger.filter();
-    if log::set_boxed_logger(Box::new(WithoutRawTraffic::new(logger))).is_ok() {
-        log::set_max_level(max_level);
-    }
-}
+use crate::output::Output;
 
 fn main() {
-    init_logging();
     let cli = Cli::parse();
+    logging::init(cli.output.verbose);
+    let output = Output::new(&cli.output);
     let result = match &cli.command {
-        Command::Session(command) => commands::session(&cli.global, &cli.output, command),
-        Command::Profile(command) => commands::profile(&cli.global, &cli.output, command),
+        Command::Session(command) => commands::session(&cli.global, &output, command),
+        Command::Profile(command) => commands::profile(&cli.global, &output, command),
         Command::Sandbox(args) => sandbox_command::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "qod", &mut std::io::stdout());
+            Ok(())
+        }
     };
     if let Err(failure) = result {
         // Messages quote servers: control characters are escaped.
         eprintln!("error: {}", qod::core::printable(&failure.to_string()));
+        if let Some(hint) = failure.hint(cli.global.auth) {
+            eprintln!("hint: {hint}");
+        }
         if let Some(id) = failure.created_session() {
             // The server holds (and bills for) a session the caller has no other way to learn of.
             eprintln!("session {id} was created; delete it with: qod session delete {id}");

@@ -32,11 +32,17 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
             .map_err(|e| invalid("--api-version", e))?;
         builder = builder.api_version(version);
     }
-    let version = builder
-        .clone()
-        .build()
-        .map_err(|e| invalid("--base-url", e))?
-        .api_version();
+    let version = match builder.clone().build() {
+        Ok(endpoint) => endpoint.api_version(),
+        // A URL that passes once a version is given lacks only the version.
+        Err(_) if builder.clone().api_version(ApiVersion::V1).build().is_ok() => {
+            return Err(Failure::Input(format!(
+                "cannot tell the API version from --base-url {base_url:?}: its path ends in \
+                 neither /v0 nor /v1; give --api-version 0.10 or --api-version 1"
+            )));
+        }
+        Err(error) => return Err(invalid("--base-url", error)),
+    };
     let flavor = match (options.flavor, version) {
         (Some(FlavorArg::Tmobile), _) | (None, ApiVersion::V0_10) => Flavor::TMobile,
         _ => Flavor::Camara,

@@ -12,11 +12,13 @@ use serde_json::Value;
 
 fn qod(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qod"));
-    command
-        .args(args)
-        .env_remove("QOD_BASE_URL")
-        .env_remove("QOD_AUTH")
-        .env_remove("QOD_TOKEN");
+    command.args(args).env_remove("RUST_LOG");
+    // Every option reads a QOD_ variable: none of the caller's may leak in.
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("QOD_") {
+            command.env_remove(key);
+        }
+    }
     for (key, value) in env {
         command.env(key, value);
     }
@@ -299,7 +301,7 @@ fn tmobile_auth_with_a_key_generated_here() {
         .status()
         .expect("openssl is installed (.ci/run installs it)");
     assert!(status.success());
-    let signer = qod_core::auth::PopSigner::from_pkcs8_pem(&std::fs::read(&key).unwrap()).unwrap();
+    let signer = qod::auth::PopSigner::from_pkcs8_pem(&std::fs::read(&key).unwrap()).unwrap();
     let sandbox = quick_sandbox(SandboxAuth::Taap {
         client_id: "cli-client".to_owned(),
         client_secret: "cli-secret".to_owned(),
@@ -506,4 +508,329 @@ fn a_created_session_whose_answer_cannot_be_read_is_named_on_stderr() {
         "{text}"
     );
     assert!(text.contains("201"), "{text}");
+}
+
+// ---------------------------------------------------------------- for people at a terminal, and CI logs
+
+/// `qod` against `base` with `args` after the base URL.
+fn against(base: &str, args: &[&str]) -> Output {
+    let mut all = vec!["--base-url", base];
+    all.extend_from_slice(args);
+    qod(&all, &[])
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "qod failed: {}", stderr(output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Whether `text` is an RFC 3339 UTC time as the table prints it.
+fn is_rfc3339(text: &str) -> bool {
+    text.len() == 20
+        && text.as_bytes()[10] == b'T'
+        && text.ends_with('Z')
+        && text.chars().filter(|c| c.is_ascii_digit()).count() == 14
+}
+
+#[test]
+fn tables_have_one_row_per_item_and_rfc_3339_times_in_both_versions() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    for (base, phone) in [
+        (sandbox.v0_url(), "+14255550180"),
+        (sandbox.v1_url(), "+14255550181"),
+    ] {
+        let create = [
+            "session",
+            "create",
+            "--phone",
+            phone,
+            "--profile",
+            "QOS_E",
+            "--app-server-ipv4",
+            "198.51.100.10",
+            "--duration",
+            "600",
+        ];
+        // JSON stays the default when stdout is not a terminal.
+        let id = json(&against(&base, &create))["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // A session has start and end times once it is AVAILABLE.
+        let waited = against(&base, &["session", "wait", &id, "--interval", "0.1"]);
+        assert_eq!(json(&waited)["qosStatus"], "AVAILABLE");
+        let table = stdout(&against(
+            &base,
+            &["session", "get", &id, "--output", "table"],
+        ));
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 2, "a header and one row: {table}");
+        // Each value starts under its header.
+        let column = |name: &str| {
+            let start = lines[0].find(name).unwrap();
+            lines[1][start..].split_whitespace().next().unwrap()
+        };
+        assert_eq!(column("SESSION ID"), id);
+        assert_eq!(column("STATUS"), "AVAILABLE");
+        assert_eq!(column("PROFILE"), "QOS_E");
+        assert_eq!(column("DEVICE"), phone);
+        assert_eq!(column("DURATION"), "600");
+        for time in ["STARTED", "EXPIRES"] {
+            assert!(is_rfc3339(column(time)), "{base}: {time}: {table}");
+        }
+    }
+
+    let base = sandbox.v1_url();
+    let listed = stdout(&qod(
+        &["session", "list", "--phone", "+14255550181"],
+        &[("QOD_BASE_URL", &base), ("QOD_OUTPUT", "table")],
+    ));
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    let profiles = json(&against(&base, &["profile", "list"]));
+    let table = stdout(&against(&base, &["profile", "list", "--output", "table"]));
+    assert_eq!(
+        table.lines().count(),
+        profiles.as_array().unwrap().len() + 1,
+        "a header and a row per profile: {table}"
+    );
+    assert!(
+        table.lines().next().unwrap().starts_with("NAME "),
+        "{table}"
+    );
+    assert!(table.contains("\nQOS_L "), "{table}");
+}
+
+#[test]
+fn delete_confirms_on_stderr_and_wait_prints_each_status_change() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        available_after: Duration::from_millis(500),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    let base = sandbox.v0_url();
+    let created = json(&against(
+        &base,
+        &[
+            "session",
+            "create",
+            "--phone",
+            "+14255550182",
+            "--profile",
+            "QOS_VC",
+        ],
+    ));
+    let id = created["sessionId"].as_str().unwrap().to_owned();
+
+    // stderr is a pipe here, as in a CI log: lines, not a spinner.
+    let waited = against(&base, &["session", "wait", &id, "--interval", "0.1"]);
+    assert_eq!(json(&waited)["qosStatus"], "AVAILABLE");
+    let progress = stderr(&waited);
+    let lines: Vec<&str> = progress.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "one line per status, not per poll: {progress:?}"
+    );
+    assert!(
+        lines[0].starts_with(&format!("session {id} REQUESTED after ")),
+        "{progress}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("session {id} AVAILABLE after ")),
+        "{progress}"
+    );
+    assert!(!progress.contains('\r'), "{progress:?}");
+
+    let deleted = against(&base, &["session", "delete", &id]);
+    assert!(deleted.status.success(), "{}", stderr(&deleted));
+    assert!(deleted.stdout.is_empty());
+    assert_eq!(stderr(&deleted), format!("session {id} deleted\n"));
+}
+
+#[test]
+fn verbose_prints_one_line_per_exchange_and_no_secret() {
+    const SECRET: &str = "verbose-secret-0123456789";
+    let sandbox = quick_sandbox(SandboxAuth::ClientCredentials {
+        client_id: "verbose-client".to_owned(),
+        client_secret: SECRET.to_owned(),
+    });
+    let token_url = sandbox.oauth_token_url();
+    let base = sandbox.v1_url();
+    let args = [
+        "--auth",
+        "oauth2",
+        "--token-url",
+        token_url.as_str(),
+        "--client-id",
+        "verbose-client",
+        "--correlator",
+        "verbose-1",
+        "profile",
+        "get",
+        "QOS_E",
+    ];
+    for (flag, log) in [("-v", ""), ("--verbose", "trace")] {
+        let mut all = vec!["--base-url", base.as_str(), flag];
+        all.extend_from_slice(&args);
+        let output = qod(&all, &[("QOD_CLIENT_SECRET", SECRET), ("RUST_LOG", log)]);
+        let text = stderr(&output);
+        assert!(output.status.success(), "{text}");
+        assert!(!text.contains(SECRET), "the secret was printed: {text}");
+        let exchanges: Vec<&str> = text
+            .lines()
+            .filter(|line| line.contains(" -> ") && line.contains("x-correlator="))
+            .collect();
+        assert_eq!(exchanges.len(), 2, "the token and the call: {text}");
+        assert!(
+            exchanges[0].starts_with("POST token endpoint -> 200 "),
+            "{text}"
+        );
+        assert!(
+            exchanges[1].starts_with(
+                "GET /qos-profiles/v1/qos-profiles/QOS_E -> 200 x-correlator=verbose-1 "
+            ),
+            "{text}"
+        );
+        assert!(
+            exchanges.iter().all(|line| line.contains(" elapsed=")),
+            "{text}"
+        );
+        if log.is_empty() {
+            assert_eq!(text.lines().count(), 2, "nothing but the exchanges: {text}");
+        }
+    }
+    let quiet = qod(
+        &["--base-url", &base, "profile", "get", "QOS_S"],
+        &[("QOD_AUTH", "none")],
+    );
+    assert!(
+        !stderr(&quiet).contains(" -> "),
+        "no exchange lines without -v: {}",
+        stderr(&quiet)
+    );
+}
+
+#[test]
+fn errors_name_the_flag_to_use() {
+    let sandbox = quick_sandbox(SandboxAuth::Bearer(vec!["hint-token".to_owned()]));
+    let v0 = sandbox.v0_url();
+    let no_device = against(
+        &v0,
+        &[
+            "--auth",
+            "bearer",
+            "--token",
+            "hint-token",
+            "session",
+            "create",
+            "--profile",
+            "QOS_VC",
+        ],
+    );
+    assert_eq!(no_device.status.code(), Some(2), "{}", stderr(&no_device));
+    assert!(
+        stderr(&no_device).contains("--phone, --ipv4, --ipv6 or --nai"),
+        "{}",
+        stderr(&no_device)
+    );
+
+    let unversioned = format!("{}/qod", sandbox.base_url());
+    let no_version = against(
+        &unversioned,
+        &["session", "get", "123e4567-e89b-12d3-a456-426614174000"],
+    );
+    assert_eq!(no_version.status.code(), Some(2));
+    assert!(
+        stderr(&no_version).contains("--api-version"),
+        "{}",
+        stderr(&no_version)
+    );
+    assert_eq!(sandbox.stats().requests, 0, "nothing reached the server");
+
+    let anonymous = against(&v0, &["profile", "list"]);
+    assert_eq!(anonymous.status.code(), Some(1));
+    let text = stderr(&anonymous);
+    assert!(text.contains("401"), "{text}");
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("hint: ") && line.contains("--auth bearer")),
+        "{text}"
+    );
+    let wrong = against(
+        &v0,
+        &["--auth", "bearer", "--token", "wrong", "profile", "list"],
+    );
+    assert!(
+        stderr(&wrong)
+            .lines()
+            .any(|line| line.starts_with("hint: ") && line.contains("--auth bearer")),
+        "{}",
+        stderr(&wrong)
+    );
+}
+
+#[test]
+fn help_puts_a_commands_own_options_before_the_global_ones() {
+    let help = stdout(&qod(&["session", "create", "--help"], &[]));
+    let global = help
+        .find("\nGlobal options:\n")
+        .expect("a heading of their own");
+    let own = help.find("\nOptions:\n").unwrap();
+    assert!(own < global, "{help}");
+    for flag in ["--phone", "--profile", "--sink-token"] {
+        assert!(help.find(flag).unwrap() < global, "{flag}: {help}");
+    }
+    for flag in ["--base-url", "--auth", "--output", "--verbose", "--timeout"] {
+        assert!(help.find(flag).unwrap() > global, "{flag}: {help}");
+    }
+    assert!(help.lines().count() < 100, "{} lines", help.lines().count());
+    let top = stdout(&qod(&["--help"], &[]));
+    assert!(top.contains("RUST_LOG"), "{top}");
+}
+
+#[test]
+fn completions_come_from_the_command_definitions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = stdout(&qod(&["completions", shell], &[]));
+        assert!(script.contains("qod"), "{shell}");
+        assert!(
+            script.contains("session") && script.contains("base-url"),
+            "{shell}"
+        );
+    }
+    assert_eq!(qod(&["completions", "tcsh"], &[]).status.code(), Some(2));
+}
+
+#[test]
+fn the_options_added_last_read_the_environment() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v1_url();
+    let output = qod(
+        &["profile", "get", "QOS_E"],
+        &[
+            ("QOD_BASE_URL", &base),
+            ("QOD_OUTPUT", "table"),
+            ("QOD_VERBOSE", "1"),
+            ("QOD_CORRELATOR", "from-the-environment"),
+            ("QOD_TIMEOUT", "5"),
+            ("QOD_ALLOW_PLAIN_HTTP", "true"),
+            ("QOD_API_VERSION", "1"),
+            ("QOD_FLAVOR", "camara"),
+        ],
+    );
+    assert!(stdout(&output).starts_with("NAME "), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("x-correlator=from-the-environment"),
+        "{}",
+        stderr(&output)
+    );
+    let bad_timeout = qod(
+        &["profile", "get", "QOS_E"],
+        &[("QOD_BASE_URL", &base), ("QOD_TIMEOUT", "0")],
+    );
+    assert_eq!(
+        bad_timeout.status.code(),
+        Some(2),
+        "QOD_TIMEOUT is read and checked"
+    );
 }

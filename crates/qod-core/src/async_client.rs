@@ -5,16 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use qod_models::{
-    CreateSession, Device, QosProfile, QosProfileFilter, QosProfileName, SessionId, SessionInfo,
-};
+use qod_models::{SessionId, SessionInfo};
 
 use crate::auth::Authenticator;
-use crate::operation_methods::operation_methods;
-use crate::operations::{
-    CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp,
-};
 use crate::{
     AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, Operation, SessionWait,
     Step, WaitStep,
@@ -24,6 +17,9 @@ use crate::{
 /// futures are `Send`; share the client between tasks behind an `Arc`: they
 /// share its token cache, and a burst of calls makes one token request
 /// while the other tasks wait without blocking a thread.
+///
+/// The examples of its methods call a `client` made as below; the `qod`
+/// crate's `AsyncClient` has the same methods over reqwest on tokio.
 ///
 /// ```
 /// use std::future::Future;
@@ -96,7 +92,26 @@ impl<T: AsyncTransport> AsyncClient<T> {
         &self.core
     }
 
-    operation_methods!(async; await);
+    crate::operation_methods!(
+        async await;
+        crate: "qod_core",
+        prelude: concat!(
+            "# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
+            "# use std::future::Future;\n",
+            "# use std::pin::Pin;\n",
+            "# use std::time::{Duration, SystemTime};\n",
+            "# struct SystemClock;\n",
+            "# impl qod_core::AsyncClock for SystemClock {\n",
+            "#     fn now(&self) -> SystemTime { SystemTime::now() }\n",
+            "#     fn sleep(&self, _: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> { unimplemented!() }\n",
+            "# }\n",
+            "# let transport = |_: http::Request<Vec<u8>>| async { Err::<http::Response<Vec<u8>>, _>(qod_core::TransportError::new(qod_core::Delivery::NotSent, \"offline\")) };\n",
+            "# let endpoint = qod_core::Endpoint::new(\"https://api.example.com/quality-on-demand/v1\")?;\n",
+            "# let client = qod_core::AsyncClient::new(transport, qod_core::ClientCore::new(endpoint), std::sync::Arc::new(SystemClock));\n",
+        ),
+        await: ".await",
+        epilogue: "# Ok(())\n# }\n",
+    );
 
     /// Polls a session every `interval` until it is no longer `REQUESTED`
     /// (it became `AVAILABLE`, or `UNAVAILABLE`), or `timeout` passes.

@@ -4,16 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use qod_models::{
-    CreateSession, Device, QosProfile, QosProfileFilter, QosProfileName, SessionId, SessionInfo,
-};
+use qod_models::{SessionId, SessionInfo};
 
 use crate::auth::Authenticator;
-use crate::operation_methods::operation_methods;
-use crate::operations::{
-    CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp,
-};
 use crate::{
     CallOptions, ClientCore, Clock, Endpoint, Error, Operation, SessionWait, Step, Transport,
     WaitStep,
@@ -22,6 +15,9 @@ use crate::{
 /// A blocking QoD client over any [`Transport`]. It is `Send + Sync`: share
 /// it between threads behind an `Arc` or a reference; they share its token
 /// cache, and a burst of calls makes one token request.
+///
+/// The examples of its methods call a `client` made as below; the `qod`
+/// crate's `Client` has the same methods over a ready transport.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -88,7 +84,23 @@ impl<T: Transport> Client<T> {
         &self.core
     }
 
-    operation_methods!(;);
+    crate::operation_methods!(
+        ;
+        crate: "qod_core",
+        prelude: concat!(
+            "# use std::time::{Duration, SystemTime};\n",
+            "# struct SystemClock;\n",
+            "# impl qod_core::Clock for SystemClock {\n",
+            "#     fn now(&self) -> SystemTime { SystemTime::now() }\n",
+            "#     fn sleep(&self, _: Duration) { unimplemented!() }\n",
+            "# }\n",
+            "# let transport = |_: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, qod_core::TransportError> { unimplemented!() };\n",
+            "# let endpoint = qod_core::Endpoint::new(\"https://api.example.com/quality-on-demand/v1\")?;\n",
+            "# let client = qod_core::Client::new(transport, qod_core::ClientCore::new(endpoint), std::sync::Arc::new(SystemClock));\n",
+        ),
+        await: "",
+        epilogue: "# Ok::<(), Box<dyn std::error::Error>>(())\n",
+    );
 
     /// Polls a session every `interval` until it is no longer `REQUESTED`
     /// (it became `AVAILABLE`, or `UNAVAILABLE`), or `timeout` passes.

@@ -80,11 +80,24 @@ pub trait IdSource: Send + Sync {
 }
 
 /// Random version-4 UUIDs from the operating system's generator.
+///
+/// Panics if the operating system cannot give random bytes, as uuid's own
+/// `Uuid::new_v4` does: there is no fresh id to give then.
+///
+/// ```
+/// use qod_core::{IdSource, RandomIds};
+/// let (a, b) = (RandomIds.next_uuid(), RandomIds.next_uuid());
+/// assert_eq!(a.get_version_num(), 4);
+/// assert_ne!(a, b);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RandomIds;
 
 impl IdSource for RandomIds {
     fn next_uuid(&self) -> Uuid {
-        Uuid::new_v4()
+        let mut bytes = [0_u8; 16];
+        #[allow(clippy::expect_used)] // the OS's generator, not outside input
+        getrandom::getrandom(&mut bytes).expect("the operating system gave no random bytes");
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 }

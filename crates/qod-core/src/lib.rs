@@ -27,6 +27,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs: mark what a feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod async_client;
 pub mod auth;

@@ -52,6 +52,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs: mark what a feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body_limit;
 mod clock;

@@ -43,6 +43,11 @@ fn is_certificate_refused(error: &Error) -> bool {
                 | rustls::Error::InvalidCertRevocationList(_)
         );
     }
+    // Native TLS libraries say it only in words, as qod-reqwest reads them.
+    #[cfg(feature = "native-tls")]
+    if let Error::NativeTls(tls) = error {
+        return tls.to_string().to_lowercase().contains("certificate");
+    }
     let _ = error;
     false
 }
@@ -51,6 +56,10 @@ fn is_certificate_refused(error: &Error) -> bool {
 fn is_tls_failure(error: &Error) -> bool {
     #[cfg(feature = "rustls")]
     if rustls_error(error).is_some() {
+        return true;
+    }
+    #[cfg(feature = "native-tls")]
+    if matches!(error, Error::NativeTls(_)) {
         return true;
     }
     matches!(error, Error::Tls(_))
@@ -64,13 +73,19 @@ pub(crate) fn delivery(error: &Error) -> Delivery {
         }
         Error::Timeout(Timeout::Resolve | Timeout::Connect) => Delivery::NotSent,
         Error::Io(io) if io_not_sent(io) => Delivery::NotSent,
+        #[cfg(feature = "rustls")]
         Error::Rustls(_) => Delivery::NotSent,
+        #[cfg(feature = "native-tls")]
+        Error::NativeTls(_) => Delivery::NotSent,
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        Error::Pem(_) => Delivery::Fatal,
+        #[cfg(feature = "native-tls")]
+        Error::Der(_) => Delivery::Fatal,
         Error::BadUri(_)
         | Error::Http(_)
         | Error::InvalidProxyUrl
         | Error::RequireHttpsOnly(_)
         | Error::BodyExceedsLimit(_)
-        | Error::Pem(_)
         | Error::Tls(_)
         | Error::TlsRequired => Delivery::Fatal,
         _ => Delivery::MaybeSent,

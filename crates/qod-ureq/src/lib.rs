@@ -7,6 +7,11 @@
 //! must not be replayed never goes over an idle pooled connection, and
 //! failures are classified by the rules of [`qod_core::Delivery`].
 //!
+//! Features: `rustls` (default) for rustls with ring and the Mozilla roots;
+//! `native-tls` for the platform's TLS, the default when `rustls` is off
+//! and chosen with [`UreqTransportBuilder::native_tls`] when both are on;
+//! with neither, plain http only (an `https` request fails as `Fatal`).
+//!
 //! ureq logs every byte it sends and receives, secrets included, under
 //! [`RAW_TRAFFIC_LOG_TARGETS`] at `DEBUG` and `TRACE`; wrap the program's
 //! logger in [`WithoutRawTraffic`] to keep them out whatever `RUST_LOG` says.
@@ -24,6 +29,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs: mark what a feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod connect_phase;
 mod error_mapping;

@@ -7,8 +7,8 @@ use http::{Method, Request, Response};
 use qod_core::{Delivery, Transport, TransportError, check_timeout, may_use_pooled_connection};
 use ureq::Agent;
 use ureq::config::Config;
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
-
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::transport::DefaultConnector;
 
 use crate::connect_phase::ConnectPhase;
@@ -54,6 +54,7 @@ pub struct UreqTransportBuilder {
     timeout: Duration,
     body_limit: usize,
     proxy_from_env: bool,
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     root_certificates: Vec<Certificate<'static>>,
     native_tls: bool,
     max_idle_connections_per_host: usize,
@@ -66,6 +67,7 @@ impl Default for UreqTransportBuilder {
             timeout: DEFAULT_TIMEOUT,
             body_limit: DEFAULT_BODY_LIMIT,
             proxy_from_env: false,
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
             root_certificates: Vec::new(),
             native_tls: false,
             max_idle_connections_per_host: 8,
@@ -106,7 +108,30 @@ impl UreqTransportBuilder {
     }
 
     /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
-    /// blocks) instead of the Mozilla roots, e.g. for a private CA.
+    /// blocks) instead of the Mozilla roots, e.g. for a private CA. Needs
+    /// the `rustls` or the `native-tls` feature.
+    ///
+    /// ```
+    /// let not_pem = b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
+    /// assert!(qod_ureq::UreqTransport::builder().root_certificates_pem(not_pem).is_err());
+    /// ```
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    pub fn root_certificates_pem(self, _pem: &[u8]) -> Result<Self, TransportError> {
+        Err(TransportError::new(
+            Delivery::Fatal,
+            "root certificates need qod-ureq's `rustls` or `native-tls` feature",
+        ))
+    }
+
+    /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
+    /// blocks) instead of the Mozilla roots, e.g. for a private CA. Needs
+    /// the `rustls` or the `native-tls` feature.
+    ///
+    /// ```
+    /// let not_pem = b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
+    /// assert!(qod_ureq::UreqTransport::builder().root_certificates_pem(not_pem).is_err());
+    /// ```
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
         for item in ureq::tls::parse_pem(pem) {
             match item {
@@ -133,7 +158,9 @@ impl UreqTransportBuilder {
     }
 
     /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
-    /// `native-tls` feature.
+    /// `native-tls` feature; a build with `native-tls` but not `rustls` uses
+    /// it either way, and a build with neither speaks plain http only (an
+    /// `https` request is refused as `Fatal`).
     #[must_use]
     pub fn native_tls(mut self, enabled: bool) -> Self {
         self.native_tls = enabled;
@@ -151,22 +178,17 @@ impl UreqTransportBuilder {
     pub fn build(self) -> Result<UreqTransport, TransportError> {
         check_timeout("timeout", self.timeout)?;
         check_timeout("connect timeout", self.connect_timeout)?;
-        let mut tls = TlsConfig::builder();
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        let tls = self.tls()?;
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
         if self.native_tls {
-            if !cfg!(feature = "native-tls") {
-                return Err(TransportError::new(
-                    Delivery::Fatal,
-                    "native TLS needs qod-ureq's `native-tls` feature",
-                ));
-            }
-            tls = tls.provider(TlsProvider::NativeTls);
+            return Err(TransportError::new(
+                Delivery::Fatal,
+                "native TLS needs qod-ureq's `native-tls` feature",
+            ));
         }
-        if !self.root_certificates.is_empty() {
-            tls = tls.root_certs(RootCerts::new_with_certs(&self.root_certificates));
-        }
-        let tls = tls.build();
         let parts = |idle_per_host: usize| {
-            let config: Config = Agent::config_builder()
+            let config = Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
                 .timeout_connect(Some(self.connect_timeout))
@@ -177,10 +199,11 @@ impl UreqTransportBuilder {
                 } else {
                     None
                 })
-                .tls_config(tls.clone())
                 .max_idle_connections(idle_per_host.saturating_mul(4))
-                .max_idle_connections_per_host(idle_per_host)
-                .build();
+                .max_idle_connections_per_host(idle_per_host);
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            let config = config.tls_config(tls.clone());
+            let config: Config = config.build();
             (config, ConnectPhase(DefaultConnector::default()))
         };
         let resolver = CachingResolver::default();
@@ -193,6 +216,28 @@ impl UreqTransportBuilder {
             fresh,
             body_limit: self.body_limit,
         })
+    }
+
+    /// Chooses the TLS: rustls unless native TLS is asked for or rustls is
+    /// not compiled in.
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    fn tls(&self) -> Result<TlsConfig, TransportError> {
+        let mut tls = TlsConfig::builder();
+        if self.native_tls || !cfg!(feature = "rustls") {
+            #[cfg(not(feature = "native-tls"))]
+            return Err(TransportError::new(
+                Delivery::Fatal,
+                "native TLS needs qod-ureq's `native-tls` feature",
+            ));
+            #[cfg(feature = "native-tls")]
+            {
+                tls = tls.provider(ureq::tls::TlsProvider::NativeTls);
+            }
+        }
+        if !self.root_certificates.is_empty() {
+            tls = tls.root_certs(RootCerts::new_with_certs(&self.root_certificates));
+        }
+        Ok(tls.build())
     }
 }
 
@@ -246,5 +291,50 @@ impl Transport for UreqTransport {
                 .with_partial_response(parts.status, bytes));
         }
         Ok(Response::from_parts(parts, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+
+    #[test]
+    fn native_tls_is_refused_only_without_its_feature() {
+        let built = UreqTransport::builder().native_tls(true).build();
+        assert_eq!(built.is_ok(), cfg!(feature = "native-tls"));
+        if let Err(error) = built {
+            assert_eq!(error.delivery(), Delivery::Fatal);
+            assert!(
+                error.to_string().contains("`native-tls` feature"),
+                "{error}"
+            );
+        }
+        // The default builds in every feature set, with TLS or without.
+        UreqTransport::new().unwrap();
+    }
+
+    #[test]
+    fn https_is_refused_as_fatal_only_without_a_tls_feature() {
+        // A listener that accepts and says nothing: with TLS the handshake
+        // times out (not sent); without TLS the request cannot go at all.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}/qod/v0/sessions", listener.local_addr().unwrap());
+        let transport = UreqTransport::builder()
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let error = transport
+            .send(Request::get(url).body(Vec::new()).unwrap())
+            .unwrap_err();
+        let expected = if HAS_TLS {
+            Delivery::NotSent
+        } else {
+            Delivery::Fatal
+        };
+        assert_eq!(error.delivery(), expected, "{error}");
     }
 }
