@@ -218,11 +218,11 @@ fn drivers(endpoint: &Endpoint, credentials: &Credentials) -> Vec<Box<dyn Driver
         .unwrap();
     vec![
         Box::new(Blocking {
-            client: qod::Client::new(ureq, core.clone(), blocking_clock.clone()),
+            client: qod::core::Client::new(ureq, core.clone(), blocking_clock.clone()).into(),
             clock: blocking_clock,
         }),
         Box::new(Async {
-            client: qod::AsyncClient::new(reqwest, core, async_clock.clone()),
+            client: qod::core::AsyncClient::new(reqwest, core, async_clock.clone()).into(),
             clock: async_clock,
             runtime: current_thread_runtime(),
         }),
