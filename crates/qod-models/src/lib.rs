@@ -39,6 +39,7 @@ mod redact;
 mod secret;
 mod session;
 mod timestamp;
+mod uuid_identifier;
 mod validated_string;
 mod validation;
 
@@ -51,7 +52,7 @@ pub use echoed::Echoed;
 pub use echoed_forms::{ApplicationServerInfo, DeviceInfo, WebhookInfo};
 pub use error_info::{ErrorCode, ErrorInfo};
 pub use event::{CLOUDEVENTS_CONTENT_TYPE, EventType, QosStatusChangedData, QosStatusChangedEvent};
-pub use identifiers::{QosProfileName, SessionId, XCorrelator};
+pub use identifiers::{AssignmentId, QosProfileName, SessionId, XCorrelator};
 pub use notification::{
     CredentialType, NotificationToken, NotificationUrl, SinkCredential, SinkUrl, Webhook,
     is_loopback_host,

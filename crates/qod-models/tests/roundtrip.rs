@@ -368,5 +368,6 @@ proptest! {
         let _ = text.parse::<Ipv6Network>();
         let _ = text.parse::<PortsSpec>();
         let _ = SessionId::parse(&text);
+        let _ = AssignmentId::parse(&text);
     }
 }
