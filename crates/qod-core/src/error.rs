@@ -96,6 +96,14 @@ pub enum Error {
         /// The last reading.
         last: Box<qod_models::SessionInfo>,
     },
+    /// A QoS assignment was still `REQUESTED` when the wait ran out.
+    #[error("QoS assignment {} still {} after {waited:?}", last.assignment_id, last.status)]
+    AssignmentWaitTimedOut {
+        /// How long it waited.
+        waited: std::time::Duration,
+        /// The last reading.
+        last: Box<qod_models::AssignmentInfo>,
+    },
     /// A request body could not be serialised (e.g. a timestamp outside RFC 3339's years).
     #[error("cannot serialise the request body: {0}")]
     Encode(#[source] serde_json::Error),

@@ -46,7 +46,7 @@ mod raw_body;
 mod request;
 mod response;
 pub mod retry;
-mod session_wait;
+mod status_wait;
 mod transport;
 pub mod validate;
 
@@ -64,7 +64,7 @@ pub use printable::printable;
 pub use raw_body::RawBody;
 pub use response::error_body;
 pub use retry::RetryPolicy;
-pub use session_wait::{SessionWait, WaitStep};
+pub use status_wait::{Pollable, SessionWait, StatusWait, WaitStep};
 pub use transport::{
     AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, Transport, TransportError,
     check_timeout, may_use_pooled_connection,
