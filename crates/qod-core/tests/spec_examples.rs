@@ -63,7 +63,7 @@ fn check_session(info: &SessionInfo, body: &Value, what: &str) {
     );
     assert_eq!(info.qos_status.as_str(), body["qosStatus"], "{what}");
     assert!(!info.qos_status.is_unknown(), "{what}");
-    for (name, parsed) in [
+    let echoes = [
         ("device", info.device.as_ref().map(|e| e.parse_error())),
         (
             "applicationServer",
@@ -81,12 +81,25 @@ fn check_session(info: &SessionInfo, body: &Value, what: &str) {
         ),
         ("webhook", info.webhook.as_ref().map(|e| e.parse_error())),
         ("sink", info.sink.as_ref().map(|e| e.parse_error())),
-    ] {
+    ];
+    check_echoes_written_back(info, &echoes, body, what);
+}
+
+/// Each echo (its name, and its parse error when present) is present when
+/// the example has it and typed, and the record is written back as the
+/// example has it.
+fn check_echoes_written_back(
+    record: &impl serde::Serialize,
+    echoes: &[(&str, Option<Option<&str>>)],
+    body: &Value,
+    what: &str,
+) {
+    for (name, parsed) in echoes {
         assert_eq!(parsed.is_some(), body.get(name).is_some(), "{what}: {name}");
         assert_eq!(parsed.flatten(), None, "{what}: {name} is typed");
     }
     assert_eq!(
-        serde_json::to_value(info).unwrap(),
+        serde_json::to_value(record).unwrap(),
         *body,
         "{what}: written back"
     );
@@ -104,22 +117,15 @@ fn check_assignment(info: &AssignmentInfo, body: &Value, what: &str) {
         !info.status_info.as_ref().is_some_and(|i| i.is_unknown()),
         "{what}"
     );
-    for (name, parsed) in [
+    let echoes = [
         ("device", info.device.as_ref().map(|e| e.parse_error())),
         ("sink", info.sink.as_ref().map(|e| e.parse_error())),
         (
             "sinkCredential",
             info.sink_credential.as_ref().map(|e| e.parse_error()),
         ),
-    ] {
-        assert_eq!(parsed.is_some(), body.get(name).is_some(), "{what}: {name}");
-        assert_eq!(parsed.flatten(), None, "{what}: {name} is typed");
-    }
-    assert_eq!(
-        serde_json::to_value(info).unwrap(),
-        *body,
-        "{what}: written back"
-    );
+    ];
+    check_echoes_written_back(info, &echoes, body, what);
 }
 
 /// Runs a QoS Provisioning operation; `false` when `operation` is not one.
