@@ -12,6 +12,17 @@ macro_rules! builder_methods {
             Ok(Self::with_endpoint(qod_core::Endpoint::new(base_url)?))
         }
 
+        /// A client of a CAMARA operator from its API root (e.g.
+        /// `https://api.example.com`): QoD sessions at
+        /// `{root}/quality-on-demand/v1`, QoS profiles at
+        /// `{root}/qos-profiles/v1` and QoS Provisioning at
+        /// `{root}/qos-provisioning/v0.3`; with no credentials yet.
+        pub fn from_api_root(api_root: &str) -> Result<Self, $crate::SetupError> {
+            Ok(Self::with_endpoint(qod_core::Endpoint::from_api_root(
+                api_root,
+            )?))
+        }
+
         /// A client of `endpoint`.
         pub fn with_endpoint(endpoint: qod_core::Endpoint) -> Self {
             Self {

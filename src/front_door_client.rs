@@ -100,6 +100,35 @@ macro_rules! front_door_client {
                 self.0.wait_for_session(session_id, interval, timeout, on_poll) $(.$await_kw)?
             }
 
+            /// Polls a QoS assignment every `interval` until it is no longer
+            /// `REQUESTED` (it became `AVAILABLE`, or `UNAVAILABLE`), or
+            /// `timeout` passes. `on_poll` sees each reading.
+            ///
+            #[doc = concat!(
+                "```no_run\n", $prelude,
+                "use std::time::Duration;\n",
+                "use qod::models::AssignmentId;\n",
+                "\n",
+                "let id: AssignmentId = \"123e4567-e89b-12d3-a456-426614174000\".parse()?;\n",
+                "let assignment = client.wait_for_assignment(\n",
+                "    id,\n",
+                "    Duration::from_secs(1),\n",
+                "    Duration::from_secs(60),\n",
+                "    |reading| println!(\"{}\", reading.status),\n",
+                ")", $await, "?;\n",
+                "println!(\"{} is {}\", assignment.assignment_id, assignment.status);\n",
+                $epilogue, "```",
+            )]
+            pub $($async_kw)? fn wait_for_assignment(
+                &self,
+                assignment_id: qod_core::models::AssignmentId,
+                interval: std::time::Duration,
+                timeout: std::time::Duration,
+                on_poll: impl FnMut(&qod_core::models::AssignmentInfo) $($on_poll_bound)*,
+            ) -> Result<qod_core::models::AssignmentInfo, qod_core::Error> {
+                self.0.wait_for_assignment(assignment_id, interval, timeout, on_poll) $(.$await_kw)?
+            }
+
             /// Runs any operation with per-call options: authentication,
             /// retries and the correlator, which every error of the call
             /// carries.

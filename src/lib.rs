@@ -2,8 +2,10 @@
 //!
 //! Ask a mobile network for stable latency or prioritised throughput for one
 //! device's traffic, for a while: create a QoS session, watch its status,
-//! extend it, delete it. One client serves T-Mobile (QoD 0.10.1 with TAAP
-//! proof-of-possession auth) and every operator serving CAMARA QoD 1.x.
+//! extend it, delete it. Or, where the operator offers QoS Provisioning,
+//! assign a QoS profile to a device until you revoke it. One client serves
+//! T-Mobile (QoD 0.10.1 with TAAP proof-of-possession auth) and every
+//! operator serving CAMARA QoD 1.x.
 //!
 //! - [`models`]: the wire types, with validated newtypes.
 //! - [`core`]: the sans-IO protocol core, for other runtimes and tests.
@@ -103,9 +105,9 @@ pub use async_front_door::{AsyncClient, AsyncClientBuilder};
 pub use front_door::{Client, ClientBuilder};
 pub use qod_core::{
     ApiError, ApiVersion, AsyncClock, AsyncTransport, Call, CallOptions, ClientCore, Clock,
-    Credentials, Delivery, Endpoint, EndpointError, Error, Flavor, IdSource, Operation,
-    RetryPolicy, SessionWait, Step, Transport, TransportError, UnexpectedResponse, WaitStep, auth,
-    notification, operations,
+    CreatedResource, Credentials, Delivery, Endpoint, EndpointError, Error, Flavor, IdSource,
+    Operation, Pollable, RetryPolicy, Revocation, SessionWait, StatusWait, Step, Transport,
+    TransportError, UnexpectedResponse, WaitStep, auth, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]

@@ -57,6 +57,14 @@ fn the_client_and_its_futures_are_send() {
     // Built but never polled: nothing is sent.
     assert_send(&client.get_session(session_id()));
     assert_send(&client.create_session(&phone_session("+14255550100", 60)));
+    let assignment = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse().unwrap();
+    assert_send(&client.get_assignment(assignment));
+    assert_send(&client.wait_for_assignment(
+        assignment,
+        Duration::from_secs(1),
+        Duration::from_secs(5),
+        |_| {},
+    ));
 }
 
 #[tokio::test]

@@ -14,7 +14,10 @@ use std::pin::Pin;
 use std::time::SystemTime;
 
 use qod::auth::{ClientCredentials, TaapCredentials};
-use qod::models::{CreateSession, Device, PhoneNumber, SessionId, SessionInfo, XCorrelator};
+use qod::models::{
+    AssignmentInfo, CreateAssignment, CreateSession, Device, PhoneNumber, QosProfileName,
+    SessionId, SessionInfo, XCorrelator,
+};
 use qod::reqwest_transport::ReqwestTransport;
 use qod::ureq_transport::UreqTransport;
 use qod::{CallOptions, ClientCore, Credentials, Delivery, Endpoint, Error, RetryPolicy};
@@ -25,8 +28,12 @@ const KEY_PEM: &[u8] = include_bytes!("../crates/qod-core/tests/fixtures/test-rs
 /// No call of this suite may take longer: past it, a driver hangs.
 const HANG_BOUND: Duration = Duration::from_secs(30);
 
+/// A body that reads as a session and as a QoS assignment (each ignores the
+/// other's fields), so that one scripted server answers both.
 fn session_json() -> String {
-    format!(r#"{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE"}}"#)
+    format!(
+        r#"{{"sessionId":"{ID}","assignmentId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE","status":"AVAILABLE"}}"#
+    )
 }
 
 fn id() -> SessionId {
@@ -35,6 +42,13 @@ fn id() -> SessionId {
 
 fn create_body() -> CreateSession {
     support::phone_session("+14255550100", 600)
+}
+
+fn assignment_body() -> CreateAssignment {
+    CreateAssignment::new(
+        support::phone("+14255550100"),
+        QosProfileName::parse("QOS_E").unwrap(),
+    )
 }
 
 fn camara_error(status: u16, code: &str) -> Action {
@@ -106,6 +120,8 @@ trait Driver: Send + Sync {
     fn get_with(&self, id: SessionId, options: &CallOptions) -> Result<SessionInfo, Error>;
     fn delete(&self, id: SessionId) -> Result<(), Error>;
     fn extend(&self, id: SessionId, seconds: u32) -> Result<SessionInfo, Error>;
+    fn create_assignment(&self, body: &CreateAssignment) -> Result<AssignmentInfo, Error>;
+    fn retrieve_assignment(&self, device: Option<Device>) -> Result<AssignmentInfo, Error>;
 }
 
 struct Blocking {
@@ -137,6 +153,12 @@ impl Driver for Blocking {
     }
     fn extend(&self, id: SessionId, seconds: u32) -> Result<SessionInfo, Error> {
         self.client.extend_session(id, seconds)
+    }
+    fn create_assignment(&self, body: &CreateAssignment) -> Result<AssignmentInfo, Error> {
+        self.client.create_assignment(body)
+    }
+    fn retrieve_assignment(&self, device: Option<Device>) -> Result<AssignmentInfo, Error> {
+        self.client.retrieve_assignment(device)
     }
 }
 
@@ -180,6 +202,12 @@ impl Driver for Async {
     }
     fn extend(&self, id: SessionId, seconds: u32) -> Result<SessionInfo, Error> {
         self.run(self.client.extend_session(id, seconds))
+    }
+    fn create_assignment(&self, body: &CreateAssignment) -> Result<AssignmentInfo, Error> {
+        self.run(self.client.create_assignment(body))
+    }
+    fn retrieve_assignment(&self, device: Option<Device>) -> Result<AssignmentInfo, Error> {
+        self.run(self.client.retrieve_assignment(device))
     }
 }
 
@@ -291,39 +319,48 @@ fn token_requests(server: &TestServer) -> usize {
         .count()
 }
 
+/// A read through a driver, its output dropped.
+type Read = fn(&dyn Driver) -> Result<(), Error>;
+
+/// The by-device POST of QoS Provisioning is a read, and retried like one.
 #[test]
 fn reads_retry_on_429_502_503_504_and_nothing_else() {
-    for status in [429, 502, 503, 504] {
-        for_each_driver(
-            || scripted(&[status, status], None),
-            no_credentials,
-            |driver, server| {
-                driver.get(id()).unwrap();
-                assert_eq!(server.seen().len(), 3, "{} {status}", driver.name());
-                let sleeps = driver.sleeps();
-                assert_eq!(
-                    sleeps.len(),
-                    2,
-                    "{} {status}: a backoff before each retry",
-                    driver.name()
-                );
-                assert!(
-                    sleeps.iter().all(|d| *d <= Duration::from_millis(20)),
-                    "{sleeps:?}"
-                );
-            },
-        );
-    }
-    for status in [400, 401, 403, 404, 409, 500, 501] {
-        for_each_driver(
-            || scripted(&[status], None),
-            no_credentials,
-            |driver, server| {
-                let error = driver.get(id()).unwrap_err();
-                assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
-                assert_eq!(server.seen().len(), 1, "{} {status}", driver.name());
-            },
-        );
+    let reads: [(&str, Read); 2] = [
+        ("get", |driver| driver.get(id()).map(drop)),
+        ("by device", |driver| {
+            driver.retrieve_assignment(None).map(drop)
+        }),
+    ];
+    for (read_name, read) in reads {
+        for status in [429, 502, 503, 504] {
+            for_each_driver(
+                || scripted(&[status, status], None),
+                no_credentials,
+                |driver, server| {
+                    read(driver).unwrap();
+                    let what = format!("{} {read_name} {status}", driver.name());
+                    assert_eq!(server.seen().len(), 3, "{what}");
+                    let sleeps = driver.sleeps();
+                    assert_eq!(sleeps.len(), 2, "{what}: a backoff before each retry");
+                    assert!(
+                        sleeps.iter().all(|d| *d <= Duration::from_millis(20)),
+                        "{what}: {sleeps:?}"
+                    );
+                },
+            );
+        }
+        for status in [400, 401, 403, 404, 409, 500, 501] {
+            for_each_driver(
+                || scripted(&[status], None),
+                no_credentials,
+                |driver, server| {
+                    let error = read(driver).unwrap_err();
+                    let what = format!("{} {read_name} {status}", driver.name());
+                    assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{what}");
+                    assert_eq!(server.seen().len(), 1, "{what}");
+                },
+            );
+        }
     }
 }
 
@@ -353,15 +390,16 @@ fn deletes_retry_like_reads() {
 }
 
 #[test]
-fn create_and_extend_are_not_replayed_once_they_may_have_reached_the_server() {
+fn creates_and_extend_are_not_replayed_once_they_may_have_reached_the_server() {
     for status in [500, 502, 503, 504] {
         for_each_driver(
-            || scripted(&[status, status], None),
+            || scripted(&[status, status, status], None),
             no_credentials,
             |driver, server| {
                 assert!(driver.create(&create_body()).is_err());
                 assert!(driver.extend(id(), 60).is_err());
-                assert_eq!(server.seen().len(), 2, "{} {status}", driver.name());
+                assert!(driver.create_assignment(&assignment_body()).is_err());
+                assert_eq!(server.seen().len(), 3, "{} {status}", driver.name());
             },
         );
     }
@@ -376,11 +414,20 @@ fn create_and_extend_are_not_replayed_once_they_may_have_reached_the_server() {
                 "{}: {error:?}",
                 driver.name()
             );
+            let error = driver.create_assignment(&assignment_body()).unwrap_err();
+            assert!(
+                matches!(&error, Error::Transport { source, .. } if source.delivery() == Delivery::MaybeSent),
+                "{}: {error:?}",
+                driver.name()
+            );
             let posts = server.seen().iter().filter(|s| s.method == "POST").count();
-            assert_eq!(posts, 1, "{}", driver.name());
-            // A read in the same situation is replayed.
+            assert_eq!(posts, 2, "{}: each create sent once", driver.name());
+            // A read in the same situation is replayed, the by-device POST too.
             let before = server.seen().len();
             assert!(driver.get(id()).is_err());
+            assert!(server.seen().len() - before > 1, "{}", driver.name());
+            let before = server.seen().len();
+            assert!(driver.retrieve_assignment(None).is_err());
             assert!(server.seen().len() - before > 1, "{}", driver.name());
         },
     );
@@ -777,12 +824,14 @@ fn reads_keep_one_pooled_connection_while_creates_get_their_own() {
                 for _ in 0..10 {
                     driver.get(id()).unwrap();
                 }
+                driver.retrieve_assignment(None).unwrap();
                 driver.create(&create_body()).unwrap();
+                driver.create_assignment(&assignment_body()).unwrap();
             }
             assert_eq!(
                 server.connections.load(Ordering::SeqCst),
-                4,
-                "{}: one pooled connection for 30 reads, one of its own for each create",
+                7,
+                "{}: one pooled connection for 33 reads, one of its own for each of 6 creates",
                 driver.name()
             );
         },
@@ -790,20 +839,21 @@ fn reads_keep_one_pooled_connection_while_creates_get_their_own() {
 }
 
 #[test]
-fn a_create_whose_answer_cannot_be_read_whole_still_names_its_session() {
+fn a_create_whose_answer_cannot_be_read_whole_still_names_what_it_made() {
     let over_limit = || {
         TestServer::start(|_| {
             let padding = "x".repeat(2 * 1024 * 1024);
             Action::json(
                 201,
-                &format!(r#"{{"sessionId":"{ID}","padding":"{padding}"}}"#),
+                &format!(r#"{{"sessionId":"{ID}","assignmentId":"{ID}","padding":"{padding}"}}"#),
             )
         })
     };
     let cut_short = || {
         TestServer::start(|_| Action::CutShort {
             status: 201,
-            body: format!(r#"{{"sessionId":"{ID}","qosProfile":"QOS_E","#).into_bytes(),
+            body: format!(r#"{{"sessionId":"{ID}","assignmentId":"{ID}","qosProfile":"QOS_E","#)
+                .into_bytes(),
             announced: 4096,
         })
     };
@@ -828,10 +878,23 @@ fn a_create_whose_answer_cannot_be_read_whole_still_names_its_session() {
                     .starts_with(&format!("session {ID} was created")),
                 "{error}"
             );
+            let error = driver.create_assignment(&assignment_body()).unwrap_err();
+            assert!(
+                matches!(&error, Error::CreatedButUnread { error, .. } if matches!(**error, Error::Transport { .. })),
+                "{} {case}: {error:?}",
+                driver.name()
+            );
+            assert_eq!(error.created_assignment_id(), Some(ID.parse().unwrap()));
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("QoS assignment {ID} was created")),
+                "{error}"
+            );
             assert_eq!(
                 server.seen().len(),
-                1,
-                "{} {case}: sent once",
+                2,
+                "{} {case}: each sent once",
                 driver.name()
             );
         });

@@ -14,12 +14,13 @@ use http::{HeaderValue, Request, Response};
 use qod_core::Operation;
 use qod_core::auth::{ClientCredentials, TaapCredentials};
 use qod_core::operations::{
-    CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp,
+    CreateQosAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp,
+    GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp,
+    ListQosProfilesOp, RetrieveSessionsOp, RevokeQosAssignmentOp,
 };
 use qod_models::{
-    CreateSession, Device, ErrorInfo, QosProfile, QosProfileName, QosStatusChangedEvent, SessionId,
-    SessionInfo,
+    AssignmentId, AssignmentInfo, AssignmentStatusChangedEvent, CreateAssignment, CreateSession,
+    Device, ErrorInfo, QosProfile, QosProfileName, QosStatusChangedEvent, SessionId, SessionInfo,
 };
 
 /// A test-only key for the TAAP parser (it parses without using the key).
@@ -69,8 +70,16 @@ pub fn parse_operation_responses(status: u16, header: &[u8], body: &[u8]) {
     let _ = DeleteSessionOp::new(id).parse(response(status, header, body));
     let _ = ExtendSessionOp::new(id, 60).parse(response(status, header, body));
     let _ = RetrieveSessionsOp::default().parse(response(status, header, body));
-    let _ = GetQosProfileOp::new(name).parse(response(status, header, body));
+    let _ = GetQosProfileOp::new(name.clone()).parse(response(status, header, body));
     let _ = ListQosProfilesOp::default().parse(response(status, header, body));
+    let assignment = AssignmentId::new(qod_models::uuid::Uuid::nil());
+    let create = CreateQosAssignmentOp::new(CreateAssignment::for_token_subject(name));
+    if let Err(error) = create.parse(response(status, header, body)) {
+        let _ = (error.to_string(), error.created_resource());
+    }
+    let _ = GetQosAssignmentByIdOp::new(assignment).parse(response(status, header, body));
+    let _ = GetQosAssignmentByDeviceOp::default().parse(response(status, header, body));
+    let _ = RevokeQosAssignmentOp::new(assignment).parse(response(status, header, body));
     let _ = qod_core::retry::parse_retry_after(
         response(status, header, body).headers(),
         SystemTime::now(),
@@ -96,6 +105,7 @@ pub fn parse_notification(authorization: &[u8], content_type: &[u8], body: &[u8]
     }
     let _ = qod_core::notification::verify(&request, Some("expected-token-of-twenty"));
     let _ = qod_core::notification::verify(&request, None);
+    let _ = qod_core::notification::verify_event::<AssignmentStatusChangedEvent>(&request, None);
 }
 
 /// Fuzz entry: notifications (the header value is used as Authorization and content type).
@@ -143,6 +153,13 @@ pub fn models(data: &[u8]) {
         let _ = serde_json::to_vec(&profile);
     }
     if let Ok(event) = serde_json::from_slice::<QosStatusChangedEvent>(data) {
+        let _ = serde_json::to_vec(&event);
+    }
+    if let Ok(info) = serde_json::from_slice::<AssignmentInfo>(data) {
+        let _ = serde_json::to_vec(&info);
+        let _ = format!("{info:?}");
+    }
+    if let Ok(event) = serde_json::from_slice::<AssignmentStatusChangedEvent>(data) {
         let _ = serde_json::to_vec(&event);
     }
     if let Ok(body) = serde_json::from_slice::<CreateSession>(data) {

@@ -48,8 +48,10 @@ fn seed_corpus_runs_clean() {
 fn json_like() -> impl Strategy<Value = Vec<u8>> {
     let key = prop_oneof![
         Just("sessionId"),
+        Just("assignmentId"),
         Just("id"),
         Just("qosStatus"),
+        Just("statusInfo"),
         Just("qosProfile"),
         Just("duration"),
         Just("startedAt"),

@@ -3,14 +3,10 @@
 //! of its own and never blocks its runtime.
 
 use std::sync::Arc;
-use std::time::Duration;
-
-use qod_models::{SessionId, SessionInfo};
 
 use crate::auth::Authenticator;
 use crate::{
-    AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, Operation, SessionWait,
-    Step, WaitStep,
+    AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, Operation, Step,
 };
 
 /// An async QoD client over any [`AsyncTransport`], on any runtime. Its
@@ -113,26 +109,7 @@ impl<T: AsyncTransport> AsyncClient<T> {
         epilogue: "# Ok(())\n# }\n",
     );
 
-    /// Polls a session every `interval` until it is no longer `REQUESTED`
-    /// (it became `AVAILABLE`, or `UNAVAILABLE`), or `timeout` passes.
-    /// `on_poll` sees each reading, e.g. to show progress.
-    pub async fn wait_for_session(
-        &self,
-        session_id: SessionId,
-        interval: Duration,
-        timeout: Duration,
-        mut on_poll: impl FnMut(&SessionInfo) + Send,
-    ) -> Result<SessionInfo, Error> {
-        let wait = SessionWait::new(self.clock.now(), interval, timeout);
-        loop {
-            let info = self.get_session(session_id).await?;
-            on_poll(&info);
-            match wait.after_reading(info, self.clock.now()) {
-                WaitStep::Done(result) => return result,
-                WaitStep::PollAgainAfter(delay) => self.clock.sleep(delay).await,
-            }
-        }
-    }
+    crate::wait_methods::wait_methods!(async; await; Send);
 
     /// Runs any operation with per-call options: authentication, retries and
     /// the correlator, which every error of the call carries.

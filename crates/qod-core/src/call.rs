@@ -10,7 +10,7 @@ use qod_models::XCorrelator;
 
 use crate::auth::{AccessToken, FetchPermit, TokenStep, TokenWait};
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
-use crate::{ClientCore, Error, Operation, TransportError};
+use crate::{ClientCore, Error, Operation, TransportError, created_resource};
 
 /// What a driver must do next for a [`Call`].
 ///
@@ -343,16 +343,17 @@ impl<'a, O: Operation> Call<'a, O> {
         let finished = match result {
             Ok(response) => self.operation.parse(response),
             Err(source) => {
-                // A 2xx create whose body could not be read whole still made a session.
-                let session_id = source.partial_response().and_then(|partial| {
+                // A 2xx create whose body could not be read whole still made what it asked for.
+                let created = source.partial_response().and_then(|partial| {
                     self.operation
-                        .created_session(partial.status, &partial.body)
+                        .created_resource(partial.status, &partial.body)
                 });
-                Err(Error::Transport {
+                let error = Error::Transport {
                     source,
                     correlator: None,
-                    session_id,
-                })
+                    session_id: None,
+                };
+                Err(created_resource::naming(error, created))
             }
         };
         self.finish(finished);

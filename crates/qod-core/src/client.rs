@@ -2,15 +2,9 @@
 //! through what it is given and holds no call logic of its own.
 
 use std::sync::Arc;
-use std::time::Duration;
-
-use qod_models::{SessionId, SessionInfo};
 
 use crate::auth::Authenticator;
-use crate::{
-    CallOptions, ClientCore, Clock, Endpoint, Error, Operation, SessionWait, Step, Transport,
-    WaitStep,
-};
+use crate::{CallOptions, ClientCore, Clock, Endpoint, Error, Operation, Step, Transport};
 
 /// A blocking QoD client over any [`Transport`]. It is `Send + Sync`: share
 /// it between threads behind an `Arc` or a reference; they share its token
@@ -102,26 +96,7 @@ impl<T: Transport> Client<T> {
         epilogue: "# Ok::<(), Box<dyn std::error::Error>>(())\n",
     );
 
-    /// Polls a session every `interval` until it is no longer `REQUESTED`
-    /// (it became `AVAILABLE`, or `UNAVAILABLE`), or `timeout` passes.
-    /// `on_poll` sees each reading, e.g. to show progress.
-    pub fn wait_for_session(
-        &self,
-        session_id: SessionId,
-        interval: Duration,
-        timeout: Duration,
-        mut on_poll: impl FnMut(&SessionInfo),
-    ) -> Result<SessionInfo, Error> {
-        let wait = SessionWait::new(self.clock.now(), interval, timeout);
-        loop {
-            let info = self.get_session(session_id)?;
-            on_poll(&info);
-            match wait.after_reading(info, self.clock.now()) {
-                WaitStep::Done(result) => return result,
-                WaitStep::PollAgainAfter(delay) => self.clock.sleep(delay),
-            }
-        }
-    }
+    crate::wait_methods::wait_methods!(;;);
 
     /// Runs any operation with per-call options: authentication, retries and
     /// the correlator, which every error of the call carries.

@@ -146,19 +146,47 @@ impl BaseUrl {
     fn to_url(&self) -> String {
         format!("{}://{}{}", self.scheme, self.authority, self.path)
     }
+
+    /// Another API of the family beside this one: `/x/quality-on-demand/v1`
+    /// gives `/x/{api}`; any other path gets `/{api}` beside its last two
+    /// segments.
+    fn sibling(&self, api: &str) -> BaseUrl {
+        let mut segments: Vec<&str> = self.path.split('/').collect();
+        if segments.len() >= 3 {
+            segments.truncate(segments.len() - 2);
+        }
+        let parent = segments.join("/");
+        BaseUrl {
+            path: format!("{}/{api}", parent.trim_end_matches('/')),
+            ..self.clone()
+        }
+    }
 }
 
-/// A QoD API endpoint: its base URL, the QoS-profiles base URL, the wire
-/// version and the operator's flavor.
+/// Where each API of the family sits under an operator's API root.
+const SESSIONS_API: &str = "quality-on-demand/v1";
+const PROFILES_API: &str = "qos-profiles/v1";
+const PROVISIONING_API: &str = "qos-provisioning/v0.3";
+
+/// A QoD API endpoint: the base URLs of the three APIs of CAMARA's QoD
+/// family (quality-on-demand sessions, qos-profiles, and qos-provisioning
+/// when the operator offers it), the sessions wire version and the
+/// operator's flavor.
 ///
 /// ```
 /// use qod_core::{ApiVersion, Endpoint};
 /// let tmobile = Endpoint::tmobile_production();
 /// assert_eq!(tmobile.api_version(), ApiVersion::V0_10);
+/// assert_eq!(tmobile.qos_provisioning_url(), None);
 ///
 /// let camara = Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap();
 /// assert_eq!(camara.api_version(), ApiVersion::V1);
 /// assert_eq!(camara.qos_profiles_url(), "https://api.example.com/qos-profiles/v1");
+/// assert_eq!(
+///     camara.qos_provisioning_url().as_deref(),
+///     Some("https://api.example.com/qos-provisioning/v0.3")
+/// );
+/// assert_eq!(Endpoint::from_api_root("https://api.example.com").unwrap(), camara);
 ///
 /// assert!(Endpoint::new("http://api.example.com/qod/v0").is_err());
 /// assert!(Endpoint::new("http://127.0.0.1:9091/qod/v0").is_ok());
@@ -167,6 +195,8 @@ impl BaseUrl {
 pub struct Endpoint {
     sessions: BaseUrl,
     profiles: BaseUrl,
+    /// `None` where the operator offers no QoS Provisioning (T-Mobile).
+    provisioning: Option<BaseUrl>,
     version: ApiVersion,
     flavor: Flavor,
 }
@@ -191,6 +221,7 @@ impl Endpoint {
         Endpoint {
             sessions: base.clone(),
             profiles: base,
+            provisioning: None,
             version: ApiVersion::V0_10,
             flavor: Flavor::TMobile,
         }
@@ -206,6 +237,34 @@ impl Endpoint {
     /// A builder for the settings [`Endpoint::new`] infers.
     pub fn builder(base_url: &str) -> EndpointBuilder {
         EndpointBuilder::new(base_url)
+    }
+
+    /// The endpoint of a CAMARA operator from its API root (the `apiRoot`
+    /// of the specs' server URLs, e.g. `https://api.example.com` or
+    /// `https://api.example.com/camara`): sessions at
+    /// `{apiRoot}/quality-on-demand/v1`, profiles at `{apiRoot}/qos-profiles/v1`
+    /// and provisioning at `{apiRoot}/qos-provisioning/v0.3`.
+    ///
+    /// ```
+    /// use qod_core::Endpoint;
+    /// let endpoint = Endpoint::from_api_root("https://api.example.com/camara/")?;
+    /// assert_eq!(endpoint.base_url(), "https://api.example.com/camara/quality-on-demand/v1");
+    /// assert_eq!(endpoint.qos_profiles_url(), "https://api.example.com/camara/qos-profiles/v1");
+    /// assert_eq!(
+    ///     endpoint.qos_provisioning_url().as_deref(),
+    ///     Some("https://api.example.com/camara/qos-provisioning/v0.3")
+    /// );
+    /// # Ok::<(), qod_core::EndpointError>(())
+    /// ```
+    pub fn from_api_root(api_root: &str) -> Result<Self, EndpointError> {
+        Self::builder_from_api_root(api_root).build()
+    }
+
+    /// A builder for [`Endpoint::from_api_root`]'s endpoint, e.g. to allow
+    /// plain http or to place one of the APIs elsewhere.
+    pub fn builder_from_api_root(api_root: &str) -> EndpointBuilder {
+        let sessions = format!("{}/{SESSIONS_API}", api_root.trim_end_matches('/'));
+        EndpointBuilder::new(&sessions).api_version(ApiVersion::V1)
     }
 
     /// The wire version.
@@ -228,6 +287,12 @@ impl Endpoint {
         self.profiles.to_url()
     }
 
+    /// The QoS-provisioning base URL; `None` when the operator offers no
+    /// QoS Provisioning (T-Mobile, and any 0.10 endpoint not given one).
+    pub fn qos_provisioning_url(&self) -> Option<String> {
+        self.provisioning.as_ref().map(BaseUrl::to_url)
+    }
+
     /// The host and port of the sessions API, e.g. for a TAAP token URL.
     pub fn authority(&self) -> &str {
         self.sessions.authority.as_str()
@@ -245,6 +310,10 @@ impl Endpoint {
     pub(crate) fn profiles(&self) -> &BaseUrl {
         &self.profiles
     }
+
+    pub(crate) fn provisioning(&self) -> Option<&BaseUrl> {
+        self.provisioning.as_ref()
+    }
 }
 
 /// Builds an [`Endpoint`] with settings beyond the base URL.
@@ -252,6 +321,7 @@ impl Endpoint {
 pub struct EndpointBuilder {
     base_url: String,
     profiles_url: Option<String>,
+    provisioning_url: Option<String>,
     version: Option<ApiVersion>,
     flavor: Flavor,
     allow_plain_http: bool,
@@ -262,6 +332,7 @@ impl EndpointBuilder {
         EndpointBuilder {
             base_url: base_url.to_owned(),
             profiles_url: None,
+            provisioning_url: None,
             version: None,
             flavor: Flavor::Camara,
             allow_plain_http: false,
@@ -290,6 +361,15 @@ impl EndpointBuilder {
         self
     }
 
+    /// Sets the QoS-provisioning base URL. By default: for 1.x
+    /// `.../quality-on-demand/v1` becomes `.../qos-provisioning/v0.3`; a 0.10
+    /// endpoint has none unless given one here.
+    #[must_use]
+    pub fn qos_provisioning_url(mut self, url: &str) -> Self {
+        self.provisioning_url = Some(url.to_owned());
+        self
+    }
+
     /// Allows plain `http://` to hosts that are not loopback. Only for networks
     /// you trust: tokens would cross them in clear text.
     #[must_use]
@@ -314,15 +394,21 @@ impl EndpointBuilder {
             Some(url) => BaseUrl::parse(url, self.allow_plain_http)?,
             None => match version {
                 ApiVersion::V0_10 => sessions.clone(),
-                ApiVersion::V1 => BaseUrl {
-                    path: derive_profiles_path(&sessions.path),
-                    ..sessions.clone()
-                },
+                ApiVersion::V1 => sessions.sibling(PROFILES_API),
+            },
+        };
+        // T-Mobile's QoD 0.10 comes with no QoS Provisioning: only an explicit URL gives one.
+        let provisioning = match &self.provisioning_url {
+            Some(url) => Some(BaseUrl::parse(url, self.allow_plain_http)?),
+            None => match version {
+                ApiVersion::V0_10 => None,
+                ApiVersion::V1 => Some(sessions.sibling(PROVISIONING_API)),
             },
         };
         Ok(Endpoint {
             sessions,
             profiles,
+            provisioning,
             version,
             flavor: self.flavor,
         })
@@ -335,17 +421,6 @@ fn infer_version(path: &str) -> Option<ApiVersion> {
         "v1" => Some(ApiVersion::V1),
         _ => None,
     }
-}
-
-/// `/x/quality-on-demand/v1` gives `/x/qos-profiles/v1`; any other path gets
-/// `/qos-profiles/v1` beside its last two segments.
-fn derive_profiles_path(path: &str) -> String {
-    let mut segments: Vec<&str> = path.split('/').collect();
-    if segments.len() >= 3 {
-        segments.truncate(segments.len() - 2);
-    }
-    let parent = segments.join("/");
-    format!("{}/qos-profiles/v1", parent.trim_end_matches('/'))
 }
 
 #[cfg(test)]
@@ -409,6 +484,84 @@ mod tests {
         assert_eq!(
             Endpoint::tmobile_sandbox().base_url(),
             "https://naas-sandbox.t-mobile.com/qod/v0"
+        );
+    }
+
+    #[test]
+    fn derives_the_provisioning_url_for_1x_only() {
+        let endpoint =
+            Endpoint::new("https://api.example.com/camara/quality-on-demand/v1/").unwrap();
+        assert_eq!(
+            endpoint.qos_provisioning_url().as_deref(),
+            Some("https://api.example.com/camara/qos-provisioning/v0.3")
+        );
+        // Whatever the path, provisioning sits where profiles do.
+        let short = Endpoint::builder("https://a.example/qod")
+            .api_version(ApiVersion::V1)
+            .build()
+            .unwrap();
+        assert_eq!(
+            short.qos_provisioning_url(),
+            Some(
+                short
+                    .qos_profiles_url()
+                    .replace("qos-profiles/v1", "qos-provisioning/v0.3")
+            )
+        );
+        for none in [
+            Endpoint::tmobile_production(),
+            Endpoint::tmobile_sandbox(),
+            Endpoint::new("https://api.example.com/qod/v0").unwrap(),
+        ] {
+            assert_eq!(none.qos_provisioning_url(), None, "{}", none.base_url());
+        }
+        let given = Endpoint::builder("https://api.example.com/qod/v0")
+            .qos_provisioning_url("https://p.example.com/qos-provisioning/v0.3")
+            .build()
+            .unwrap();
+        assert_eq!(
+            given.qos_provisioning_url().as_deref(),
+            Some("https://p.example.com/qos-provisioning/v0.3")
+        );
+        let refused = Endpoint::builder("https://api.example.com/quality-on-demand/v1")
+            .qos_provisioning_url("http://p.example.com/qos-provisioning/v0.3")
+            .build();
+        assert!(refused.unwrap_err().reason().contains("plain http"));
+    }
+
+    #[test]
+    fn an_api_root_gives_all_three_apis() {
+        let endpoint = Endpoint::from_api_root("http://127.0.0.1:9091").unwrap();
+        assert_eq!(endpoint.api_version(), ApiVersion::V1);
+        assert_eq!(endpoint.flavor(), Flavor::Camara);
+        assert_eq!(
+            endpoint.base_url(),
+            "http://127.0.0.1:9091/quality-on-demand/v1"
+        );
+        assert_eq!(
+            endpoint.qos_profiles_url(),
+            "http://127.0.0.1:9091/qos-profiles/v1"
+        );
+        assert_eq!(
+            endpoint.qos_provisioning_url().as_deref(),
+            Some("http://127.0.0.1:9091/qos-provisioning/v0.3")
+        );
+        for bad in [
+            "",
+            "api.example.com",
+            "http://api.example.com",
+            "https://api.example.com?x=1",
+            "https://user:pw@api.example.com",
+        ] {
+            assert!(Endpoint::from_api_root(bad).is_err(), "{bad}");
+        }
+        let lan = Endpoint::builder_from_api_root("http://sandbox.lan/camara")
+            .allow_plain_http(true)
+            .build()
+            .unwrap();
+        assert_eq!(
+            lan.qos_provisioning_url().as_deref(),
+            Some("http://sandbox.lan/camara/qos-provisioning/v0.3")
         );
     }
 }

@@ -3,9 +3,9 @@
 use std::fmt;
 
 use http::StatusCode;
-use qod_models::{ErrorCode, SessionId, ValidationError, redact_secrets_in_text};
+use qod_models::{AssignmentId, ErrorCode, SessionId, ValidationError, redact_secrets_in_text};
 
-use crate::{ApiVersion, RawBody, printable};
+use crate::{ApiVersion, CreatedResource, RawBody, printable};
 
 /// How much of an unexpected body an error message quotes.
 const SNIPPET_LEN: usize = 200;
@@ -74,6 +74,20 @@ pub enum Error {
         /// that arrived names one.
         session_id: Option<SessionId>,
     },
+    /// A create that made something other than a session (a QoS
+    /// assignment) answered with a success that could not be decoded or
+    /// read whole: `error`, an [`Error::Decode`] or [`Error::Transport`],
+    /// says what went wrong, and `created` what exists on the server all the
+    /// same. (A session a create made is named in those errors' own
+    /// `session_id`.) [`Error::created_resource`] reads both.
+    #[error("{created} was created, but {error}")]
+    CreatedButUnread {
+        /// What the create made.
+        created: CreatedResource,
+        /// Why its answer could not be read.
+        #[source]
+        error: Box<Error>,
+    },
     /// A session was still `REQUESTED` when the wait ran out.
     #[error("session {} still {} after {waited:?}", last.session_id, last.qos_status)]
     WaitTimedOut {
@@ -81,6 +95,14 @@ pub enum Error {
         waited: std::time::Duration,
         /// The last reading.
         last: Box<qod_models::SessionInfo>,
+    },
+    /// A QoS assignment was still `REQUESTED` when the wait ran out.
+    #[error("QoS assignment {} still {} after {waited:?}", last.assignment_id, last.status)]
+    AssignmentWaitTimedOut {
+        /// How long it waited.
+        waited: std::time::Duration,
+        /// The last reading.
+        last: Box<qod_models::AssignmentInfo>,
     },
     /// A request body could not be serialised (e.g. a timestamp outside RFC 3339's years).
     #[error("cannot serialise the request body: {0}")]
@@ -101,6 +123,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::UnexpectedResponse(unexpected) => Some(unexpected.status),
             Error::Decode { status, .. } => Some(*status),
+            Error::CreatedButUnread { error, .. } => error.status(),
             _ => None,
         }
     }
@@ -109,6 +132,7 @@ impl Error {
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(api) => Some(&api.code),
+            Error::CreatedButUnread { error, .. } => error.code(),
             _ => None,
         }
     }
@@ -121,6 +145,7 @@ impl Error {
             Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => {
                 correlator.as_deref()
             }
+            Error::CreatedButUnread { error, .. } => error.correlator(),
             _ => None,
         }
     }
@@ -148,8 +173,47 @@ impl Error {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn created_session_id(&self) -> Option<SessionId> {
+        self.created_resource()
+            .as_ref()
+            .and_then(CreatedResource::session_id)
+    }
+
+    /// The id of a QoS assignment that a create made although its answer
+    /// could not be decoded or read whole: it exists on the server, and only
+    /// a revoke ends it.
+    pub fn created_assignment_id(&self) -> Option<AssignmentId> {
+        self.created_resource()
+            .as_ref()
+            .and_then(CreatedResource::assignment_id)
+    }
+
+    /// What a create made although its answer could not be decoded or read
+    /// whole, whatever it is: a session or a QoS assignment.
+    ///
+    /// ```
+    /// use qod_core::{CreatedResource, Operation, operations::CreateQosAssignmentOp};
+    /// use qod_models::{CreateAssignment, Device, PhoneNumber, QosProfileName};
+    /// let create = CreateQosAssignmentOp::new(CreateAssignment::new(
+    ///     Device::with_phone_number(PhoneNumber::parse("+14250000000")?),
+    ///     QosProfileName::parse("QOS_L")?,
+    /// ));
+    /// let answer = http::Response::builder()
+    ///     .status(201)
+    ///     .body(br#"{"assignmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "stat"#.to_vec())?;
+    /// let error = create.parse(answer).unwrap_err();
+    /// assert_eq!(
+    ///     error.created_resource(),
+    ///     Some(CreatedResource::Assignment("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?))
+    /// );
+    /// assert!(error.to_string().starts_with("QoS assignment 3fa85f64-5717-4562-b3fc-2c963f66afa6 was created, but"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn created_resource(&self) -> Option<CreatedResource> {
         match self {
-            Error::Decode { session_id, .. } | Error::Transport { session_id, .. } => *session_id,
+            Error::Decode { session_id, .. } | Error::Transport { session_id, .. } => {
+                session_id.map(CreatedResource::Session)
+            }
+            Error::CreatedButUnread { created, .. } => Some(*created),
             _ => None,
         }
     }
@@ -162,6 +226,10 @@ impl Error {
     /// Sets the correlator where the response did not carry one.
     pub(crate) fn with_correlator(mut self, sent: Option<&str>) -> Self {
         let Some(sent) = sent else { return self };
+        if let Error::CreatedButUnread { created, error } = self {
+            let error = Box::new((*error).with_correlator(Some(sent)));
+            return Error::CreatedButUnread { created, error };
+        }
         let slot = match &mut self {
             Error::Api(api) => &mut api.correlator,
             Error::UnexpectedResponse(unexpected) => &mut unexpected.correlator,
@@ -249,7 +317,7 @@ impl std::error::Error for UnexpectedResponse {}
 /// The start of a decode error's message when a create made a session.
 fn created(session_id: &Option<SessionId>) -> String {
     session_id
-        .map(|id| format!("session {id} was created, but "))
+        .map(|id| format!("{} was created, but ", CreatedResource::Session(id)))
         .unwrap_or_default()
 }
 

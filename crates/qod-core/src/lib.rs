@@ -1,4 +1,5 @@
-//! The sans-IO protocol core of qod, a client for the CAMARA Quality-on-Demand API.
+//! The sans-IO protocol core of qod, a client for the CAMARA Quality-on-Demand API
+//! family: QoS sessions, QoS profiles and QoS Provisioning's assignments.
 //!
 //! It builds `http::Request<Vec<u8>>` values and parses `http::Response<Vec<u8>>`
 //! values. The whole life of one call (validation, token, authorization and
@@ -36,7 +37,7 @@ mod call;
 mod client;
 mod client_core;
 mod clock;
-mod created_session;
+mod created_resource;
 mod endpoint;
 mod error;
 pub mod notification;
@@ -47,9 +48,10 @@ mod raw_body;
 mod request;
 mod response;
 pub mod retry;
-mod session_wait;
+mod status_wait;
 mod transport;
 pub mod validate;
+mod wait_methods;
 
 pub use async_client::AsyncClient;
 pub use auth::Credentials;
@@ -57,14 +59,15 @@ pub use call::{Call, Step};
 pub use client::Client;
 pub use client_core::{CallOptions, ClientCore};
 pub use clock::{AsyncClock, Clock, IdSource, RandomIds};
+pub use created_resource::CreatedResource;
 pub use endpoint::{ApiVersion, Endpoint, EndpointBuilder, EndpointError, Flavor};
 pub use error::{ApiError, Error, UnexpectedResponse};
-pub use operations::Operation;
+pub use operations::{Operation, Revocation};
 pub use printable::printable;
 pub use raw_body::RawBody;
 pub use response::error_body;
 pub use retry::RetryPolicy;
-pub use session_wait::{SessionWait, WaitStep};
+pub use status_wait::{Pollable, SessionWait, StatusWait, WaitStep};
 pub use transport::{
     AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, Transport, TransportError,
     check_timeout, may_use_pooled_connection,

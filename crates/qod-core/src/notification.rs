@@ -1,8 +1,10 @@
-//! Checking and reading the notifications a server POSTs to your webhook or sink.
+//! Checking and reading the notifications a server POSTs to your webhook or
+//! sink: a session's ([`verify`]) or a QoS assignment's ([`verify_event`]).
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, Request};
 use qod_models::{CLOUDEVENTS_CONTENT_TYPE, QosStatusChangedEvent};
+use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 /// Why an incoming notification was refused. Answer 401 for the
@@ -25,8 +27,8 @@ pub enum NotificationError {
     /// The body is not `application/cloudevents+json` or `application/json`.
     #[error("unsupported content type {0:?}: expected application/cloudevents+json")]
     ContentType(String),
-    /// The body is not a QoS status-changed CloudEvent.
-    #[error("the body is not a QoS status-changed event: {0}")]
+    /// The body is not the status-changed CloudEvent expected.
+    #[error("the body is not the status-changed event expected: {0}")]
     Body(#[source] serde_json::Error),
 }
 
@@ -42,7 +44,8 @@ impl NotificationError {
     }
 }
 
-/// Checks an incoming notification and parses its event.
+/// Checks an incoming notification of a QoS session and parses its event:
+/// [`verify_event`] for a [`QosStatusChangedEvent`].
 ///
 /// With `expected_token`, the request must carry `Authorization: Bearer
 /// <token>`, compared in constant time. Pass `None` only for a sink you
@@ -66,6 +69,31 @@ pub fn verify(
     request: &Request<Vec<u8>>,
     expected_token: Option<&str>,
 ) -> Result<QosStatusChangedEvent, NotificationError> {
+    verify_event(request, expected_token)
+}
+
+/// Checks an incoming notification as [`verify`] does and parses its event
+/// as `E`: a [`QosStatusChangedEvent`] or, for QoS Provisioning, an
+/// [`AssignmentStatusChangedEvent`](qod_models::AssignmentStatusChangedEvent).
+///
+/// ```
+/// use qod_core::notification::verify_event;
+/// use qod_core::models::{AssignmentStatusChangedEvent, QosStatus};
+/// let body = br#"{"id":"1","source":"https://api.example.com/qos-provisioning/v0.3/qos-assignments/123e4567-e89b-12d3-a456-426614174000",
+///   "specversion":"1.0","type":"org.camaraproject.qos-provisioning.v0.status-changed","time":"2021-12-12T00:00:00Z",
+///   "data":{"assignmentId":"123e4567-e89b-12d3-a456-426614174000","status":"AVAILABLE"}}"#;
+/// let request = http::Request::post("/notify")
+///     .header("content-type", "application/cloudevents+json")
+///     .header("authorization", "Bearer sink-access-token")
+///     .body(body.to_vec())
+///     .unwrap();
+/// let event: AssignmentStatusChangedEvent = verify_event(&request, Some("sink-access-token")).unwrap();
+/// assert_eq!(event.data.status, QosStatus::Available);
+/// ```
+pub fn verify_event<E: DeserializeOwned>(
+    request: &Request<Vec<u8>>,
+    expected_token: Option<&str>,
+) -> Result<E, NotificationError> {
     if request.method() != Method::POST {
         return Err(NotificationError::Method(request.method().clone()));
     }

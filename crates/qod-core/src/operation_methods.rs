@@ -161,6 +161,86 @@ macro_rules! operation_methods {
             ],
             call_with: ["let profiles = client.list_qos_profiles_with(&active, &options)", $await, "?;\n",],
         }
+
+        $crate::operation_method_pair! {
+            [$($async_kw $await_kw)?] [$krate, $prelude, $epilogue]
+            /// Assigns a QoS profile to a device until the assignment is
+            /// revoked (QoS Provisioning). Never replayed once it may have
+            /// reached the server; if the answer cannot be read, the error
+            /// still carries the id of the assignment it made
+            /// (`Error::created_assignment_id`), so that it can be revoked.
+            fn create_assignment / create_assignment_with(body: &$crate::models::CreateAssignment)
+                -> $crate::models::AssignmentInfo
+                = $crate::operations::CreateQosAssignmentOp::new(body.clone());
+            setup: [
+                "use ", $krate, "::models::{CreateAssignment, Device, PhoneNumber, QosProfileName};\n",
+                "\n",
+                "let body = CreateAssignment::new(\n",
+                "    Device::with_phone_number(PhoneNumber::parse(\"+14255550100\")?),\n",
+                "    QosProfileName::parse(\"QOS_L\")?,\n",
+                ");\n",
+            ],
+            call: [
+                "let assignment = client.create_assignment(&body)", $await, "?;\n",
+                "println!(\"{} is {}\", assignment.assignment_id, assignment.status);\n",
+            ],
+            call_with: ["let assignment = client.create_assignment_with(&body, &options)", $await, "?;\n",],
+        }
+
+        $crate::operation_method_pair! {
+            [$($async_kw $await_kw)?] [$krate, $prelude, $epilogue]
+            /// Reads a QoS assignment.
+            fn get_assignment / get_assignment_with(assignment_id: $crate::models::AssignmentId)
+                -> $crate::models::AssignmentInfo
+                = $crate::operations::GetQosAssignmentByIdOp::new(assignment_id);
+            setup: [
+                "use ", $krate, "::models::AssignmentId;\n",
+                "\n",
+                "let id: AssignmentId = \"123e4567-e89b-12d3-a456-426614174000\".parse()?;\n",
+            ],
+            call: [
+                "let assignment = client.get_assignment(id)", $await, "?;\n",
+                "println!(\"{}\", assignment.status);\n",
+            ],
+            call_with: ["let assignment = client.get_assignment_with(id, &options)", $await, "?;\n",],
+        }
+
+        $crate::operation_method_pair! {
+            [$($async_kw $await_kw)?] [$krate, $prelude, $epilogue]
+            /// The QoS assignment of a device (`None`: the device a
+            /// three-legged token names); a 404 `NOT_FOUND` error when it has none.
+            fn retrieve_assignment / retrieve_assignment_with(device: Option<$crate::models::Device>)
+                -> $crate::models::AssignmentInfo
+                = $crate::operations::GetQosAssignmentByDeviceOp::new(device);
+            setup: [
+                "use ", $krate, "::models::{Device, PhoneNumber};\n",
+                "\n",
+                "let device = Device::with_phone_number(PhoneNumber::parse(\"+14255550100\")?);\n",
+            ],
+            call: [
+                "let assignment = client.retrieve_assignment(Some(device))", $await, "?;\n",
+                "println!(\"{} is {}\", assignment.assignment_id, assignment.status);\n",
+            ],
+            call_with: ["let assignment = client.retrieve_assignment_with(Some(device), &options)", $await, "?;\n",],
+        }
+
+        $crate::operation_method_pair! {
+            [$($async_kw $await_kw)?] [$krate, $prelude, $epilogue]
+            /// Revokes a QoS assignment: done at once, or accepted to finish later.
+            fn revoke_assignment / revoke_assignment_with(assignment_id: $crate::models::AssignmentId)
+                -> $crate::Revocation
+                = $crate::operations::RevokeQosAssignmentOp::new(assignment_id);
+            setup: [
+                "use ", $krate, "::models::AssignmentId;\n",
+                "\n",
+                "let id: AssignmentId = \"123e4567-e89b-12d3-a456-426614174000\".parse()?;\n",
+            ],
+            call: [
+                "let revocation = client.revoke_assignment(id)", $await, "?;\n",
+                "println!(\"{revocation:?}\");\n",
+            ],
+            call_with: ["let revocation = client.revoke_assignment_with(id, &options)", $await, "?;\n",],
+        }
     };
 }
 

@@ -2,7 +2,8 @@
 //! checked before a request exists.
 
 use qod_models::{
-    ApplicationServer, CreateSession, Device, PortsSpec, QosProfileFilter, ValidationError,
+    ApplicationServer, CreateAssignment, CreateSession, Device, PortsSpec, QosProfileFilter,
+    SinkCredential, SinkUrl, ValidationError,
 };
 
 use crate::{ApiVersion, Endpoint, Error, Flavor};
@@ -17,15 +18,47 @@ pub const MIN_DURATION_TMOBILE: u32 = 60;
 const MAX_INT32: u32 = i32::MAX as u32;
 
 fn device(device: &Device, version: ApiVersion) -> Result<(), ValidationError> {
+    if version == ApiVersion::V1 {
+        strict_device(device, "QoD 1.x")
+    } else {
+        device.validate()
+    }
+}
+
+/// The device rules of the APIs whose phone numbers must be strict E.164
+/// (`api` names the one checked, for the message).
+fn strict_device(device: &Device, api: &str) -> Result<(), ValidationError> {
     device.validate()?;
-    if version == ApiVersion::V1
-        && let Some(phone) = &device.phone_number
+    if let Some(phone) = &device.phone_number
         && !phone.is_strict_e164()
     {
         return Err(ValidationError::new(
             "phoneNumber",
-            "must match ^\\+[1-9][0-9]{4,14}$ in QoD 1.x (E.164 with a leading '+')",
+            format!("must match ^\\+[1-9][0-9]{{4,14}}$ in {api} (E.164 with a leading '+')"),
         ));
+    }
+    Ok(())
+}
+
+/// A sink must be one qod may send, and a credential needs a sink and must
+/// be of the one kind the specs allow.
+fn sink(
+    sink: Option<&SinkUrl>,
+    credential: Option<&SinkCredential>,
+) -> Result<(), ValidationError> {
+    if let Some(sink) = sink {
+        sink.validate()?;
+    }
+    if let Some(credential) = credential {
+        if sink.is_none() {
+            return Err(ValidationError::new(
+                "sinkCredential",
+                "is only meaningful with a sink",
+            ));
+        }
+        credential
+            .validate()
+            .map_err(|e| e.under("sinkCredential"))?;
     }
     Ok(())
 }
@@ -124,20 +157,7 @@ pub fn create_session(body: &CreateSession, endpoint: &Endpoint) -> Result<(), V
                     "is not part of QoD 1.x; use sink and sinkCredential",
                 ));
             }
-            if let Some(sink) = &body.sink {
-                sink.validate()?;
-            }
-            if let Some(credential) = &body.sink_credential {
-                if body.sink.is_none() {
-                    return Err(ValidationError::new(
-                        "sinkCredential",
-                        "is only meaningful with a sink",
-                    ));
-                }
-                credential
-                    .validate()
-                    .map_err(|e| e.under("sinkCredential"))?;
-            }
+            sink(body.sink.as_ref(), body.sink_credential.as_ref())?;
         }
     }
     Ok(())
@@ -184,5 +204,38 @@ pub fn qos_profile_filter(
         )),
         (Some(d), version) => device(d, version).map_err(|e| e.under("device")),
         (None, _) => Ok(()),
+    }
+}
+
+/// The name QoS Provisioning's rules go by in messages.
+const PROVISIONING: &str = "QoS Provisioning";
+
+/// Checks a `CreateAssignment` by QoS Provisioning 0.3.0's rules: the
+/// device, when given (a three-legged token names it instead), has at least
+/// one identifier, a complete IPv4 identity and a strict E.164 phone number;
+/// a sink is one qod may send; a credential comes with a sink and is an
+/// `ACCESSTOKEN` of type `bearer`.
+///
+/// ```
+/// use qod_core::validate;
+/// use qod_models::{CreateAssignment, Device, PhoneNumber, QosProfileName};
+/// let body = CreateAssignment::new(
+///     Device::with_phone_number(PhoneNumber::parse("14250000000").unwrap()),
+///     QosProfileName::parse("QOS_L").unwrap(),
+/// );
+/// let err = validate::create_assignment(&body).unwrap_err();
+/// assert_eq!(err.field(), "device.phoneNumber");
+/// ```
+pub fn create_assignment(body: &CreateAssignment) -> Result<(), ValidationError> {
+    assignment_device(body.device.as_ref())?;
+    sink(body.sink.as_ref(), body.sink_credential.as_ref())
+}
+
+/// Checks the device of a QoS Provisioning request, when given, as
+/// [`create_assignment`] does.
+pub fn assignment_device(device: Option<&Device>) -> Result<(), ValidationError> {
+    match device {
+        Some(d) => strict_device(d, PROVISIONING).map_err(|e| e.under("device")),
+        None => Ok(()),
     }
 }

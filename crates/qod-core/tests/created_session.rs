@@ -1,5 +1,6 @@
-//! A create that made a session is never lost: echoes that do not parse keep
-//! the session, and an answer that cannot be decoded still names it.
+//! A create that made a session (or a QoS assignment) is never lost: echoes
+//! that do not parse keep it, and an answer that cannot be decoded or read
+//! whole still names it.
 
 #![allow(clippy::unwrap_used)]
 
@@ -8,10 +9,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use http::{Request, Response};
-use qod_core::operations::{CreateSessionOp, GetSessionOp};
-use qod_core::{Client, ClientCore, Clock, Endpoint, Error, Operation, TransportError};
+use qod_core::operations::{
+    CreateQosAssignmentOp, CreateSessionOp, GetQosAssignmentByIdOp, GetSessionOp,
+};
+use qod_core::{
+    Client, ClientCore, Clock, CreatedResource, Delivery, Endpoint, Error, Operation,
+    TransportError,
+};
 use qod_models::{
-    ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, QosStatus, SessionId,
+    ApplicationServer, AssignmentId, CreateAssignment, CreateSession, Device, PhoneNumber,
+    QosProfileName, QosStatus, SessionId,
 };
 
 const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -160,6 +167,128 @@ fn the_client_returns_the_id_and_does_not_create_again() {
     assert_eq!(
         error.correlator(),
         Some(sent_correlator.lock().unwrap().as_str())
+    );
+    assert_eq!(
+        posts.load(Ordering::SeqCst),
+        1,
+        "a create is never replayed"
+    );
+}
+
+fn assignment_id() -> AssignmentId {
+    ID.parse().unwrap()
+}
+
+fn create_assignment() -> CreateQosAssignmentOp {
+    CreateQosAssignmentOp::new(CreateAssignment::new(
+        Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
+        QosProfileName::parse("QOS_L").unwrap(),
+    ))
+}
+
+#[test]
+fn an_assignment_answer_that_does_not_decode_still_names_it() {
+    for body in [
+        format!(r#"<html>made {{"assignmentId": "{ID}"}}</html>"#),
+        format!(r#"{{"assignmentId": "{ID}", "qosProfile": "QOS_L"}}"#),
+        format!(r#"{{"assignmentId": "{ID}", "qosProfile": "QOS_L", "stat"#),
+    ] {
+        let error = create_assignment().parse(created(&body)).unwrap_err();
+        assert_eq!(
+            error.created_assignment_id(),
+            Some(assignment_id()),
+            "{body}"
+        );
+        assert_eq!(error.created_session_id(), None, "{body}");
+        let Error::CreatedButUnread {
+            created: made,
+            error: inner,
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*made, CreatedResource::Assignment(assignment_id()));
+        assert!(
+            matches!(
+                **inner,
+                Error::Decode {
+                    session_id: None,
+                    ..
+                }
+            ),
+            "{inner:?}"
+        );
+        // What the inner error knows, the outer one tells.
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(201));
+        assert_eq!(error.correlator(), Some("corr-201"));
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "QoS assignment {ID} was created, but cannot decode"
+            )),
+            "{message}"
+        );
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(message.ends_with(&source.to_string()), "{message}");
+    }
+    for body in [
+        "",
+        "{}",
+        r#"{"assignmentId": "nope"}"#,
+        &format!(r#"{{"sessionId": "{ID}"}}"#),
+    ] {
+        let error = create_assignment().parse(created(body)).unwrap_err();
+        assert!(matches!(error, Error::Decode { .. }), "{body}");
+        assert_eq!(error.created_resource(), None, "{body}");
+    }
+    // Only a create makes an assignment.
+    let read = GetQosAssignmentByIdOp::new(assignment_id())
+        .parse(created(&format!(r#"{{"assignmentId": "{ID}"}}"#)))
+        .unwrap_err();
+    assert_eq!(read.created_resource(), None);
+}
+
+#[test]
+fn the_client_names_an_assignment_whose_answer_was_cut_short_and_does_not_create_again() {
+    let posts = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&posts);
+    let transport = move |_: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        counted.fetch_add(1, Ordering::SeqCst);
+        let partial = format!(r#"{{"assignmentId": "{ID}", "status": "REQ"#);
+        Err(TransportError::new(Delivery::MaybeSent, "connection reset")
+            .with_partial_response(http::StatusCode::CREATED, partial.into_bytes()))
+    };
+    let client = Client::new(
+        transport,
+        ClientCore::new(Endpoint::from_api_root("http://127.0.0.1:9").unwrap()),
+        Arc::new(StillClock),
+    );
+    let error = client
+        .create_assignment(&create_assignment().body)
+        .unwrap_err();
+    assert_eq!(error.created_assignment_id(), Some(assignment_id()));
+    let Error::CreatedButUnread { error: inner, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        matches!(
+            **inner,
+            Error::Transport {
+                session_id: None,
+                ..
+            }
+        ),
+        "{inner:?}"
+    );
+    assert!(
+        error.correlator().is_some(),
+        "the call's correlator reaches the inner error"
+    );
+    assert!(
+        error.to_string().starts_with(&format!(
+            "QoS assignment {ID} was created, but request may have been sent"
+        )),
+        "{error}"
     );
     assert_eq!(
         posts.load(Ordering::SeqCst),

@@ -4,14 +4,15 @@
 
 use http::Request;
 use qod_core::operations::{
-    CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp,
+    CreateQosAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp,
+    GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp,
+    ListQosProfilesOp, RetrieveSessionsOp, RevokeQosAssignmentOp,
 };
 use qod_core::{ApiVersion, Endpoint, Error, Operation};
 use qod_models::{
-    ApplicationServer, CreateSession, Device, DeviceIpv4Address, NotificationToken,
-    NotificationUrl, PhoneNumber, PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus,
-    SessionId, SinkCredential, SinkUrl, Timestamp, Webhook, XCorrelator,
+    ApplicationServer, AssignmentId, CreateAssignment, CreateSession, Device, DeviceIpv4Address,
+    NotificationToken, NotificationUrl, PhoneNumber, PortsSpec, QosProfileFilter, QosProfileName,
+    QosProfileStatus, SessionId, SinkCredential, SinkUrl, Timestamp, Webhook, XCorrelator,
 };
 use serde_json::{Value, json};
 
@@ -297,6 +298,148 @@ fn base_paths_with_prefixes_are_kept() {
     );
 }
 
+fn assignment_id() -> AssignmentId {
+    ID.parse().unwrap()
+}
+
+fn create_assignment_body() -> CreateAssignment {
+    CreateAssignment::new(device(), QosProfileName::parse("QOS_L").unwrap())
+}
+
+#[test]
+fn create_assignment_with_device_and_sink() {
+    let expires = Timestamp::parse_rfc3339("2024-12-01T12:00:00Z").unwrap();
+    let body = create_assignment_body().with_sink(
+        SinkUrl::parse("https://application-server.com/callback").unwrap(),
+        Some(SinkCredential::access_token("sink-token", expires)),
+    );
+    let correlator = XCorrelator::parse("corr-7").unwrap();
+    let endpoint = Endpoint::from_api_root("https://api.example.com/camara").unwrap();
+    let request = CreateQosAssignmentOp::new(body)
+        .to_request(&endpoint, Some(&correlator))
+        .unwrap();
+    assert_shape(
+        &request,
+        "POST",
+        "https://api.example.com/camara/qos-provisioning/v0.3/qos-assignments",
+        true,
+    );
+    assert_eq!(header(&request, "x-correlator"), Some("corr-7"));
+    assert_eq!(
+        body_json(&request),
+        json!({
+            "device": {"phoneNumber": "+14250000000",
+                       "ipv4Address": {"publicAddress": "203.0.113.7", "publicPort": 59765}},
+            "qosProfile": "QOS_L",
+            "sink": "https://application-server.com/callback",
+            "sinkCredential": {"credentialType": "ACCESSTOKEN", "accessToken": "sink-token",
+                               "accessTokenExpiresUtc": "2024-12-01T12:00:00Z",
+                               "accessTokenType": "bearer"}
+        })
+    );
+}
+
+#[test]
+fn create_assignment_for_the_token_subject_sends_no_device() {
+    let body = CreateAssignment::for_token_subject(QosProfileName::parse("QOS_M").unwrap());
+    let request = CreateQosAssignmentOp::new(body)
+        .to_request(&v1(), None)
+        .unwrap();
+    assert_shape(
+        &request,
+        "POST",
+        "https://api.example.com/qos-provisioning/v0.3/qos-assignments",
+        true,
+    );
+    assert_eq!(body_json(&request), json!({"qosProfile": "QOS_M"}));
+}
+
+#[test]
+fn get_revoke_and_retrieve_assignments() {
+    let base = "https://api.example.com/qos-provisioning/v0.3";
+    let get = GetQosAssignmentByIdOp::new(assignment_id())
+        .to_request(&v1(), None)
+        .unwrap();
+    assert_shape(&get, "GET", &format!("{base}/qos-assignments/{ID}"), false);
+    let revoke = RevokeQosAssignmentOp::new(assignment_id())
+        .to_request(&v1(), None)
+        .unwrap();
+    assert_shape(
+        &revoke,
+        "DELETE",
+        &format!("{base}/qos-assignments/{ID}"),
+        false,
+    );
+    let by_device = GetQosAssignmentByDeviceOp::new(Some(Device::with_phone_number(
+        PhoneNumber::parse("+123456789").unwrap(),
+    )))
+    .to_request(&v1(), None)
+    .unwrap();
+    assert_shape(
+        &by_device,
+        "POST",
+        &format!("{base}/retrieve-qos-assignment"),
+        true,
+    );
+    assert_eq!(
+        body_json(&by_device),
+        json!({"device": {"phoneNumber": "+123456789"}})
+    );
+    let three_legged = GetQosAssignmentByDeviceOp::default()
+        .to_request(&v1(), None)
+        .unwrap();
+    assert_eq!(body_json(&three_legged), json!({}));
+}
+
+#[test]
+fn assignments_go_where_the_endpoint_puts_provisioning() {
+    let endpoint = Endpoint::builder("https://api.example.com/qod/v0")
+        .qos_provisioning_url("https://provisioning.example.com/qos-provisioning/v0.3/")
+        .build()
+        .unwrap();
+    let request = GetQosAssignmentByIdOp::new(assignment_id())
+        .to_request(&endpoint, None)
+        .unwrap();
+    assert_eq!(
+        request.uri(),
+        &*format!("https://provisioning.example.com/qos-provisioning/v0.3/qos-assignments/{ID}")
+    );
+}
+
+#[test]
+fn tmobile_offers_no_provisioning_and_nothing_is_built() {
+    let tmobile = Endpoint::tmobile_production();
+    let results = [
+        CreateQosAssignmentOp::new(create_assignment_body())
+            .to_request(&tmobile, None)
+            .map(drop),
+        GetQosAssignmentByIdOp::new(assignment_id())
+            .to_request(&tmobile, None)
+            .map(drop),
+        RevokeQosAssignmentOp::new(assignment_id())
+            .to_request(&tmobile, None)
+            .map(drop),
+        GetQosAssignmentByDeviceOp::default()
+            .to_request(&tmobile, None)
+            .map(drop),
+    ];
+    let names = [
+        "createQosAssignment",
+        "getQosAssignmentById",
+        "revokeQosAssignment",
+        "getQosAssignmentByDevice",
+    ];
+    for (result, name) in results.into_iter().zip(names) {
+        let error = result.unwrap_err();
+        assert!(
+            matches!(&error, Error::Unsupported { operation, version: ApiVersion::V0_10 } if *operation == name),
+            "{error:?}"
+        );
+        assert!(error.is_invalid_input());
+        assert_eq!(error.to_string(), format!("{name} is not part of QoD 0.10"));
+    }
+}
+
 #[test]
 fn only_requests_safe_to_replay_may_use_a_pooled_connection() {
     let create = CreateSession::new(
@@ -326,7 +469,27 @@ fn only_requests_safe_to_replay_may_use_a_pooled_connection() {
             .to_request(&endpoint, None)
             .unwrap()
     ));
-    // Creating and extending never.
+    assert!(may_pool(
+        GetQosAssignmentByIdOp::new(assignment_id())
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    assert!(may_pool(
+        RevokeQosAssignmentOp::new(assignment_id())
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    assert!(may_pool(
+        GetQosAssignmentByDeviceOp::default()
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    assert!(!may_pool(
+        CreateQosAssignmentOp::new(create_assignment_body())
+            .to_request(&endpoint, None)
+            .unwrap()
+    ));
+    // Creating (a session or an assignment) and extending never.
     assert!(!may_pool(
         CreateSessionOp::new(create)
             .to_request(&endpoint, None)

@@ -1,7 +1,7 @@
 //! Every response the spec's schemas allow parses, through the operation a
 //! caller uses, and keeps what the server sent: thousands of cases per
-//! response type and wire version, generated from the schemas (tests/schemas)
-//! and not from qod's own types.
+//! response type and wire version (QoS assignments included), generated
+//! from the schemas (tests/schemas) and not from qod's own types.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,13 +10,14 @@ mod schemas;
 use http::Response;
 use proptest::prelude::*;
 use qod_core::operations::{
-    CreateSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp, ListQosProfilesOp,
-    RetrieveSessionsOp,
+    CreateQosAssignmentOp, CreateSessionOp, ExtendSessionOp, GetQosAssignmentByDeviceOp,
+    GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp, ListQosProfilesOp, RetrieveSessionsOp,
+    RevokeQosAssignmentOp,
 };
-use qod_core::{Error, Operation};
+use qod_core::{Error, Operation, Revocation};
 use qod_models::{
-    CreateSession, Device, ErrorCode, ErrorInfo, PhoneNumber, QosProfile, QosProfileName,
-    SessionId, SessionInfo,
+    AssignmentId, AssignmentInfo, CreateAssignment, CreateSession, Device, ErrorCode, ErrorInfo,
+    PhoneNumber, QosProfile, QosProfileName, SessionId, SessionInfo,
 };
 use serde_json::Value;
 
@@ -40,6 +41,27 @@ fn create() -> CreateSessionOp {
         Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
         QosProfileName::parse("QOS_VC").unwrap(),
     ))
+}
+
+/// An echo the schema allows is typed, and kept exactly as sent.
+macro_rules! echoed {
+    ($info:ident, $sent:ident, $field:ident, $key:literal) => {
+        match (&$info.$field, $sent.get($key)) {
+            (Some(echo), Some(value)) => {
+                prop_assert!(
+                    echo.parsed().is_some(),
+                    "{}: {:?}",
+                    $key,
+                    echo.parse_error()
+                );
+                prop_assert_eq!(echo.raw(), value, "{}", $key);
+            }
+            (None, None) => {}
+            (kept, sent) => {
+                prop_assert!(false, "{}: kept {:?}, sent {:?}", $key, kept, sent)
+            }
+        }
+    };
 }
 
 /// What every SessionInfo must keep of what the server sent.
@@ -71,36 +93,76 @@ fn check_session(info: &SessionInfo, sent: &Value) -> Result<(), TestCaseError> 
         info.messages.as_ref().map(Vec::len),
         sent.get("messages").and_then(Value::as_array).map(Vec::len)
     );
-    // Echoes the schema allows are typed, and kept exactly as sent.
-    macro_rules! echoed {
-        ($field:ident, $key:literal) => {
-            match (&info.$field, sent.get($key)) {
-                (Some(echo), Some(value)) => {
-                    prop_assert!(
-                        echo.parsed().is_some(),
-                        "{}: {:?}",
-                        $key,
-                        echo.parse_error()
-                    );
-                    prop_assert_eq!(echo.raw(), value, "{}", $key);
-                }
-                (None, None) => {}
-                (kept, sent) => {
-                    prop_assert!(false, "{}: kept {:?}, sent {:?}", $key, kept, sent)
-                }
-            }
-        };
-    }
-    echoed!(device, "device");
-    echoed!(application_server, "applicationServer");
-    echoed!(device_ports, "devicePorts");
-    echoed!(application_server_ports, "applicationServerPorts");
-    echoed!(webhook, "webhook");
-    echoed!(sink, "sink");
-    echoed!(sink_credential, "sinkCredential");
+    echoed!(info, sent, device, "device");
+    echoed!(info, sent, application_server, "applicationServer");
+    echoed!(info, sent, device_ports, "devicePorts");
+    echoed!(
+        info,
+        sent,
+        application_server_ports,
+        "applicationServerPorts"
+    );
+    echoed!(info, sent, webhook, "webhook");
+    echoed!(info, sent, sink, "sink");
+    echoed!(info, sent, sink_credential, "sinkCredential");
     // Written back, it reads the same.
     let again: SessionInfo = serde_json::from_value(serde_json::to_value(info).unwrap()).unwrap();
     prop_assert_eq!(&again, info);
+    Ok(())
+}
+
+fn assignment_id(body: &Value) -> AssignmentId {
+    AssignmentId::parse(body["assignmentId"].as_str().unwrap()).unwrap()
+}
+
+fn create_assignment() -> CreateQosAssignmentOp {
+    CreateQosAssignmentOp::new(CreateAssignment::new(
+        Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
+        QosProfileName::parse("QOS_L").unwrap(),
+    ))
+}
+
+/// What every AssignmentInfo must keep of what the server sent.
+fn check_assignment(info: &AssignmentInfo, sent: &Value) -> Result<(), TestCaseError> {
+    prop_assert_eq!(info.assignment_id, assignment_id(sent));
+    prop_assert_eq!(
+        info.qos_profile.as_str(),
+        sent["qosProfile"].as_str().unwrap()
+    );
+    prop_assert_eq!(info.status.as_str(), sent["status"].as_str().unwrap());
+    prop_assert_eq!(
+        info.status_info.as_ref().map(|s| s.as_str()),
+        sent.get("statusInfo").and_then(Value::as_str)
+    );
+    prop_assert_eq!(info.started_at.is_some(), sent.get("startedAt").is_some());
+    echoed!(info, sent, device, "device");
+    echoed!(info, sent, sink, "sink");
+    echoed!(info, sent, sink_credential, "sinkCredential");
+    let again: AssignmentInfo =
+        serde_json::from_value(serde_json::to_value(info).unwrap()).unwrap();
+    prop_assert_eq!(&again, info);
+    Ok(())
+}
+
+/// A CAMARA error body the schema allows, answered with `status`, is an
+/// `Error::Api` that keeps it whole and names nothing created.
+fn check_api_error<T: std::fmt::Debug>(
+    result: Result<T, Error>,
+    status: u16,
+    sent: &Value,
+) -> Result<(), TestCaseError> {
+    let error = match result {
+        Err(error) => error,
+        Ok(output) => return Err(TestCaseError::fail(format!("parsed: {output:?}"))),
+    };
+    let Error::Api(api) = &error else {
+        return Err(TestCaseError::fail(format!("{error:?}")));
+    };
+    prop_assert_eq!(api.status.as_u16(), status);
+    prop_assert_eq!(&api.code, &ErrorCode::from(sent["code"].as_str().unwrap()));
+    prop_assert_eq!(api.message.as_str(), sent["message"].as_str().unwrap());
+    prop_assert_eq!(&api.body, &serde_json::to_vec(sent).unwrap());
+    prop_assert_eq!(error.created_resource(), None);
     Ok(())
 }
 
@@ -186,14 +248,31 @@ proptest! {
         let info = serde_json::from_value::<ErrorInfo>(sent.clone());
         prop_assert!(info.is_ok(), "{:?}", info.err());
         prop_assert_eq!(Some(info.unwrap().status), sent["status"].as_i64());
-        let error = create().parse(answer(status, &sent)).unwrap_err();
-        let Error::Api(api) = &error else {
-            return Err(TestCaseError::fail(format!("{error:?}")));
+        check_api_error(create().parse(answer(status, &sent)), status, &sent)?;
+    }
+
+    #[test]
+    fn assignment_info_parses(sent in schemas::assignment_info()) {
+        let created = create_assignment().parse(answer(201, &sent));
+        prop_assert!(created.is_ok(), "{:?}", created.err());
+        check_assignment(&created.unwrap(), &sent)?;
+        let id = assignment_id(&sent);
+        let read = GetQosAssignmentByIdOp::new(id).parse(answer(200, &sent)).unwrap();
+        check_assignment(&read, &sent)?;
+        let by_device = GetQosAssignmentByDeviceOp::default().parse(answer(200, &sent)).unwrap();
+        check_assignment(&by_device, &sent)?;
+        let Revocation::Accepted(accepted) = RevokeQosAssignmentOp::new(id).parse(answer(202, &sent)).unwrap() else {
+            return Err(TestCaseError::fail("a 202 revoke is accepted"));
         };
-        prop_assert_eq!(api.status.as_u16(), status);
-        prop_assert_eq!(&api.code, &ErrorCode::from(sent["code"].as_str().unwrap()));
-        prop_assert_eq!(api.message.as_str(), sent["message"].as_str().unwrap());
-        prop_assert_eq!(&api.body, &serde_json::to_vec(&sent).unwrap());
-        prop_assert_eq!(error.created_session_id(), None);
+        check_assignment(&accepted, &sent)?;
+    }
+
+    #[test]
+    fn error_info_parses_through_the_assignment_operations(sent in schemas::error_info(), status in 400_u16..600) {
+        let id = AssignmentId::new(qod_models::uuid::Uuid::nil());
+        check_api_error(create_assignment().parse(answer(status, &sent)), status, &sent)?;
+        check_api_error(GetQosAssignmentByIdOp::new(id).parse(answer(status, &sent)), status, &sent)?;
+        check_api_error(GetQosAssignmentByDeviceOp::default().parse(answer(status, &sent)), status, &sent)?;
+        check_api_error(RevokeQosAssignmentOp::new(id).parse(answer(status, &sent)), status, &sent)?;
     }
 }

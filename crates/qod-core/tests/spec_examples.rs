@@ -1,4 +1,4 @@
-//! Every example the three spec files embed (response bodies of these
+//! Every example the four spec files embed (response bodies of these
 //! operations, and the notification callbacks) parses with the operation and
 //! status the spec gives it. The examples are the project's own translation
 //! of the YAML into JSON, in tests/fixtures/spec-examples.
@@ -6,14 +6,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use http::{Request, Response, StatusCode};
-use qod_core::notification::verify;
+use qod_core::notification::{verify, verify_event};
 use qod_core::operations::{
-    CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp,
+    CreateQosAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp,
+    GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp,
+    ListQosProfilesOp, RetrieveSessionsOp, RevokeQosAssignmentOp,
 };
-use qod_core::{Error, Operation};
+use qod_core::{Error, Operation, Revocation};
 use qod_models::{
-    CreateSession, Device, PhoneNumber, QosProfile, QosProfileName, SessionId, SessionInfo,
+    AssignmentId, AssignmentInfo, AssignmentStatusChangedEvent, CreateAssignment, CreateSession,
+    Device, PhoneNumber, QosProfile, QosProfileName, SessionId, SessionInfo,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -61,7 +63,7 @@ fn check_session(info: &SessionInfo, body: &Value, what: &str) {
     );
     assert_eq!(info.qos_status.as_str(), body["qosStatus"], "{what}");
     assert!(!info.qos_status.is_unknown(), "{what}");
-    for (name, parsed) in [
+    let echoes = [
         ("device", info.device.as_ref().map(|e| e.parse_error())),
         (
             "applicationServer",
@@ -79,15 +81,91 @@ fn check_session(info: &SessionInfo, body: &Value, what: &str) {
         ),
         ("webhook", info.webhook.as_ref().map(|e| e.parse_error())),
         ("sink", info.sink.as_ref().map(|e| e.parse_error())),
-    ] {
+    ];
+    check_echoes_written_back(info, &echoes, body, what);
+}
+
+/// Each echo (its name, and its parse error when present) is present when
+/// the example has it and typed, and the record is written back as the
+/// example has it.
+fn check_echoes_written_back(
+    record: &impl serde::Serialize,
+    echoes: &[(&str, Option<Option<&str>>)],
+    body: &Value,
+    what: &str,
+) {
+    for (name, parsed) in echoes {
         assert_eq!(parsed.is_some(), body.get(name).is_some(), "{what}: {name}");
         assert_eq!(parsed.flatten(), None, "{what}: {name} is typed");
     }
     assert_eq!(
-        serde_json::to_value(info).unwrap(),
+        serde_json::to_value(record).unwrap(),
         *body,
         "{what}: written back"
     );
+}
+
+fn check_assignment(info: &AssignmentInfo, body: &Value, what: &str) {
+    assert_eq!(
+        info.assignment_id.to_string(),
+        body["assignmentId"].as_str().unwrap(),
+        "{what}"
+    );
+    assert_eq!(info.status.as_str(), body["status"], "{what}");
+    assert!(!info.status.is_unknown(), "{what}");
+    assert!(
+        !info.status_info.as_ref().is_some_and(|i| i.is_unknown()),
+        "{what}"
+    );
+    let echoes = [
+        ("device", info.device.as_ref().map(|e| e.parse_error())),
+        ("sink", info.sink.as_ref().map(|e| e.parse_error())),
+        (
+            "sinkCredential",
+            info.sink_credential.as_ref().map(|e| e.parse_error()),
+        ),
+    ];
+    check_echoes_written_back(info, &echoes, body, what);
+}
+
+/// Runs a QoS Provisioning operation; `false` when `operation` is not one.
+fn run_assignment_response(operation: &str, status: u16, body: &Value, what: &str) -> bool {
+    let id: AssignmentId = body
+        .get("assignmentId")
+        .and_then(Value::as_str)
+        .unwrap_or(ID)
+        .parse()
+        .unwrap();
+    let response = || answer(status, body);
+    let success = StatusCode::from_u16(status).unwrap().is_success();
+    let result = match operation {
+        "createQosAssignment" => CreateQosAssignmentOp::new(CreateAssignment::new(
+            Device::with_phone_number(PhoneNumber::parse("+123456789").unwrap()),
+            QosProfileName::parse("QOS_L").unwrap(),
+        ))
+        .parse(response()),
+        "getQosAssignmentById" => GetQosAssignmentByIdOp::new(id).parse(response()),
+        "getQosAssignmentByDevice" => GetQosAssignmentByDeviceOp::default().parse(response()),
+        "revokeQosAssignment" => {
+            let revoked = RevokeQosAssignmentOp::new(id).parse(response());
+            if success {
+                let Revocation::Accepted(info) = revoked.expect(what) else {
+                    panic!("{what}: a 202 with a body is accepted, not done")
+                };
+                check_assignment(&info, body, what);
+            } else {
+                check_error(revoked, status, body, what);
+            }
+            return true;
+        }
+        _ => return false,
+    };
+    if success {
+        check_assignment(&result.expect(what), body, what);
+    } else {
+        check_error(result, status, body, what);
+    }
+    true
 }
 
 fn check_profile(profile: &QosProfile, body: &Value, what: &str) {
@@ -125,6 +203,9 @@ fn check_error<T: std::fmt::Debug>(
 }
 
 fn run_response(operation: &str, status: u16, body: &Value, what: &str) {
+    if run_assignment_response(operation, status, body, what) {
+        return;
+    }
     let id: SessionId = body
         .get("sessionId")
         .and_then(Value::as_str)
@@ -206,11 +287,25 @@ fn run_response(operation: &str, status: u16, body: &Value, what: &str) {
     }
 }
 
-fn run_notification(content_type: &str, body: &Value, what: &str) {
+fn run_notification(callback: &str, content_type: &str, body: &Value, what: &str) {
     let request = Request::post("/notify")
         .header("content-type", content_type)
         .body(serde_json::to_vec(body).unwrap())
         .unwrap();
+    if callback == "postQosAssignmentNotification" {
+        let event: AssignmentStatusChangedEvent = verify_event(&request, None).expect(what);
+        assert_eq!(
+            event.data.assignment_id.to_string(),
+            body["data"]["assignmentId"].as_str().unwrap(),
+            "{what}"
+        );
+        assert_eq!(event.data.status.as_str(), body["data"]["status"], "{what}");
+        assert!(!event.event_type.is_unknown(), "{what}");
+        assert!(!event.data.status.is_unknown(), "{what}");
+        assert_eq!(serde_json::to_value(&event).unwrap(), *body, "{what}");
+        return;
+    }
+    assert_eq!(callback, "postNotification", "{what}");
     let event = verify(&request, None).expect(what);
     assert_eq!(
         event.data.session_id.to_string(),
@@ -228,8 +323,8 @@ fn run_all(file: &Examples) -> usize {
         let what = format!("{} {}", file.spec, example.example);
         match (&example.request, example.status) {
             (Some(callback), None) => {
-                assert_eq!(callback, "postNotification", "{what}");
                 run_notification(
+                    callback,
                     example.content_type.as_deref().unwrap(),
                     &example.body,
                     &what,
@@ -277,4 +372,13 @@ fn qos_profiles_1_1_0_examples() {
     ));
     assert_eq!(file.examples.len(), 14);
     assert_eq!(run_all(&file), 20);
+}
+
+#[test]
+fn qos_provisioning_0_3_0_examples() {
+    let file = examples(include_str!(
+        "fixtures/spec-examples/qos-provisioning-0.3.0.json"
+    ));
+    assert_eq!(file.examples.len(), 31);
+    assert_eq!(run_all(&file), 53);
 }

@@ -2,13 +2,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use qod_core::operations::{CreateSessionOp, ExtendSessionOp, ListQosProfilesOp};
+use qod_core::operations::{
+    CreateQosAssignmentOp, CreateSessionOp, ExtendSessionOp, GetQosAssignmentByDeviceOp,
+    ListQosProfilesOp,
+};
 use qod_core::{Endpoint, EndpointBuilder, Error, Operation};
 use qod_models::{
-    ApplicationServer, CreateSession, CredentialType, Device, DeviceIpv4Address, Ipv4Network,
-    Ipv6Network, NetworkAccessIdentifier, NotificationToken, NotificationUrl, PhoneNumber, Port,
-    PortRange, PortsSpec, QosProfileFilter, QosProfileName, SessionId, SinkCredential, SinkUrl,
-    Timestamp, ValidationError, Webhook, XCorrelator,
+    ApplicationServer, CreateAssignment, CreateSession, CredentialType, Device, DeviceIpv4Address,
+    Ipv4Network, Ipv6Network, NetworkAccessIdentifier, NotificationToken, NotificationUrl,
+    PhoneNumber, Port, PortRange, PortsSpec, QosProfileFilter, QosProfileName, SessionId,
+    SinkCredential, SinkUrl, Timestamp, ValidationError, Webhook, XCorrelator,
 };
 
 fn v0() -> Endpoint {
@@ -371,6 +374,96 @@ fn other_operation_rules() {
     };
     match ListQosProfilesOp::new(filter).to_request(&v0(), None) {
         Err(Error::Invalid(e)) => assert_eq!(e.field(), "device"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn create_assignment_rules() {
+    let profile = || QosProfileName::parse("QOS_L").unwrap();
+    let phone = |number: &str| Device::with_phone_number(PhoneNumber::parse(number).unwrap());
+    let expires = Timestamp::parse_rfc3339("2030-01-01T00:00:00Z").unwrap();
+    let sink = || SinkUrl::parse("https://app.example.com/cb").unwrap();
+    let endpoint = Endpoint::from_api_root("https://api.example.com").unwrap();
+    let check = |body: CreateAssignment| {
+        CreateQosAssignmentOp::new(body)
+            .to_request(&endpoint, None)
+            .map(drop)
+    };
+    for good in [
+        CreateAssignment::new(phone("+14250000000"), profile()),
+        CreateAssignment::for_token_subject(profile()),
+        CreateAssignment::new(phone("+14250000000"), profile())
+            .with_sink(sink(), Some(SinkCredential::access_token("t", expires))),
+        CreateAssignment::new(
+            Device::with_ipv4(DeviceIpv4Address::with_private(
+                "203.0.113.1".parse().unwrap(),
+                "10.0.0.1".parse().unwrap(),
+            )),
+            profile(),
+        )
+        .with_sink(sink(), None),
+    ] {
+        assert!(check(good.clone()).is_ok(), "{good:?}");
+    }
+    let mut plain = SinkCredential::access_token("t", expires);
+    plain.credential_type = CredentialType::Plain;
+    let mut no_sink = CreateAssignment::new(phone("+14250000000"), profile());
+    no_sink.sink_credential = Some(SinkCredential::access_token("t", expires));
+    for (body, field, rule) in [
+        (
+            CreateAssignment::new(phone("14250000000"), profile()),
+            "device.phoneNumber",
+            "QoS Provisioning",
+        ),
+        (
+            CreateAssignment::new(phone("+04250000000"), profile()),
+            "device.phoneNumber",
+            "^\\+[1-9]",
+        ),
+        (
+            CreateAssignment::new(Device::default(), profile()),
+            "device",
+            "at least one",
+        ),
+        (
+            CreateAssignment::new(
+                Device::with_ipv4(DeviceIpv4Address {
+                    public_address: "203.0.113.1".parse().unwrap(),
+                    private_address: None,
+                    public_port: None,
+                }),
+                profile(),
+            ),
+            "device.ipv4Address",
+            "privateAddress or publicPort",
+        ),
+        (
+            CreateAssignment::for_token_subject(profile()).with_sink(
+                SinkUrl::parse("https://u:p@app.example.com/cb").unwrap(),
+                None,
+            ),
+            "sink",
+            "credentials",
+        ),
+        (
+            CreateAssignment::for_token_subject(profile()).with_sink(sink(), Some(plain)),
+            "sinkCredential.credentialType",
+            "ACCESSTOKEN",
+        ),
+        (no_sink, "sinkCredential", "with a sink"),
+    ] {
+        match check(body) {
+            Err(Error::Invalid(error)) => {
+                assert_eq!(error.field(), field, "{error}");
+                assert!(error.rule().contains(rule), "{error}: {rule}");
+            }
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    // Finding a device's assignment checks the device by the same rules.
+    match GetQosAssignmentByDeviceOp::new(Some(phone("14250000000"))).to_request(&endpoint, None) {
+        Err(Error::Invalid(error)) => assert_eq!(error.field(), "device.phoneNumber"),
         other => panic!("{other:?}"),
     }
 }

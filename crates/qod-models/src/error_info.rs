@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::open_enum;
 
 open_enum! {
-    /// The `code` of a CAMARA error, across 0.10.1, 1.1.0 and QoS Profiles 1.1.0.
+    /// The `code` of a CAMARA error, across QoD 0.10.1 and 1.1.0, QoS Profiles
+    /// 1.1.0 and QoS Provisioning 0.3.0.
     pub enum ErrorCode {
         /// 400: the request does not follow the schema.
         InvalidArgument = "INVALID_ARGUMENT",
@@ -29,7 +30,8 @@ open_enum! {
         NotFound = "NOT_FOUND",
         /// 404: the device identifier is not known (1.x).
         IdentifierNotFound = "IDENTIFIER_NOT_FOUND",
-        /// 409: conflicts with an existing session.
+        /// 409: conflicts with an existing session, or an existing QoS
+        /// assignment for the same device (QoS Provisioning).
         Conflict = "CONFLICT",
         /// 409: the session cannot be extended in its current state (1.x).
         SessionExtensionNotAllowed = "QUALITY_ON_DEMAND.SESSION_EXTENSION_NOT_ALLOWED",
@@ -45,6 +47,9 @@ open_enum! {
         UnnecessaryIdentifier = "UNNECESSARY_IDENTIFIER",
         /// 422: the profile exists but cannot be used now (1.x).
         QosProfileNotApplicable = "QUALITY_ON_DEMAND.QOS_PROFILE_NOT_APPLICABLE",
+        /// 422: the profile exists but cannot be assigned to a device now:
+        /// `INACTIVE`, `DEPRECATED` or unfit for it (QoS Provisioning).
+        ProvisioningQosProfileNotApplicable = "QOS_PROVISIONING.QOS_PROFILE_NOT_APPLICABLE",
         /// 429: a business quota is exhausted.
         QuotaExceeded = "QUOTA_EXCEEDED",
         /// 429: rate limited.

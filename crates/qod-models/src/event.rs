@@ -1,12 +1,9 @@
-//! The QoS status-changed notification, a CloudEvents 1.0 event.
+//! The QoS session status-changed notification, a CloudEvents 1.0 event.
 
 use serde::{Deserialize, Serialize};
 
 use crate::open_enum;
-use crate::{QosStatus, SessionId, StatusInfo, Timestamp};
-
-/// The media type of notification bodies.
-pub const CLOUDEVENTS_CONTENT_TYPE: &str = "application/cloudevents+json";
+use crate::{CloudEvent, QosStatus, SessionId, StatusInfo};
 
 open_enum! {
     /// The CloudEvent `type` of a status change, per API version.
@@ -33,7 +30,8 @@ pub struct QosStatusChangedData {
     pub status_info: Option<StatusInfo>,
 }
 
-/// A QoS status-changed notification as a server POSTs it to your webhook or sink.
+/// A QoS session status-changed notification as a server POSTs it to your
+/// webhook or sink.
 ///
 /// ```
 /// use qod_models::{EventType, QosStatusChangedEvent, StatusInfo};
@@ -49,22 +47,4 @@ pub struct QosStatusChangedData {
 /// assert_eq!(event.event_type, EventType::QodV0StatusChanged);
 /// assert_eq!(event.data.status_info, Some(StatusInfo::DurationExpired));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QosStatusChangedEvent {
-    /// Unique id of the event within its source.
-    pub id: String,
-    /// Where it happened (a URI reference).
-    pub source: String,
-    /// The CloudEvents version, `1.0`.
-    pub specversion: String,
-    /// The event type.
-    #[serde(rename = "type")]
-    pub event_type: EventType,
-    /// When it happened (RFC 3339).
-    pub time: Timestamp,
-    /// The payload's media type, `application/json` when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub datacontenttype: Option<String>,
-    /// The payload.
-    pub data: QosStatusChangedData,
-}
+pub type QosStatusChangedEvent = CloudEvent<EventType, QosStatusChangedData>;

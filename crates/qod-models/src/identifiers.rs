@@ -1,79 +1,34 @@
-//! Identifiers: session ids, correlators, QoS profile names.
+//! Identifiers: session and assignment ids, correlators, QoS profile names.
 
-use std::fmt;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
-use crate::ValidationError;
+use crate::uuid_identifier::uuid_identifier;
 use crate::validated_string::{check_length, validated_string};
 
-/// A QoS session id: a UUID.
-///
-/// ```
-/// use qod_models::SessionId;
-/// let id: SessionId = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-/// assert_eq!(id.to_string(), "123e4567-e89b-12d3-a456-426614174000");
-/// assert!("not-a-uuid".parse::<SessionId>().is_err());
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionId(Uuid);
-
-impl SessionId {
-    /// Wraps a UUID.
-    pub fn new(id: Uuid) -> Self {
-        SessionId(id)
-    }
-
-    /// Parses the textual form of a UUID.
-    pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        Uuid::parse_str(value)
-            .map(SessionId)
-            .map_err(|_| ValidationError::new("sessionId", "must be a UUID"))
-    }
-
-    /// The UUID.
-    pub fn uuid(&self) -> Uuid {
-        self.0
-    }
+uuid_identifier! {
+    /// A QoS session id: a UUID.
+    ///
+    /// ```
+    /// use qod_models::SessionId;
+    /// let id: SessionId = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
+    /// assert_eq!(id.to_string(), "123e4567-e89b-12d3-a456-426614174000");
+    /// assert!("not-a-uuid".parse::<SessionId>().is_err());
+    /// ```
+    pub struct SessionId;
+    field = "sessionId";
 }
 
-impl fmt::Debug for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SessionId({})", self.0)
-    }
-}
-
-impl fmt::Display for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0.hyphenated(), f)
-    }
-}
-
-impl std::str::FromStr for SessionId {
-    type Err = ValidationError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        SessionId::parse(value)
-    }
-}
-
-impl From<Uuid> for SessionId {
-    fn from(id: Uuid) -> Self {
-        SessionId(id)
-    }
-}
-
-impl Serialize for SessionId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0.hyphenated())
-    }
-}
-
-impl<'de> Deserialize<'de> for SessionId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        SessionId::parse(&text).map_err(serde::de::Error::custom)
-    }
+uuid_identifier! {
+    /// A QoS assignment id (QoS Provisioning's `assignmentId`): a UUID.
+    ///
+    /// ```
+    /// use qod_models::AssignmentId;
+    /// let id: AssignmentId = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse().unwrap();
+    /// assert_eq!(id.to_string(), "3fa85f64-5717-4562-b3fc-2c963f66afa6");
+    /// assert_eq!(AssignmentId::parse("3fa85f64").unwrap_err().field(), "assignmentId");
+    /// ```
+    pub struct AssignmentId;
+    field = "assignmentId";
 }
 
 fn check_correlator(value: &str) -> Result<(), String> {
@@ -191,5 +146,25 @@ mod tests {
             "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""
         );
         assert!(serde_json::from_str::<SessionId>("\"3fa85f64\"").is_err());
+        assert_eq!(
+            format!("{id:?}"),
+            "SessionId(3fa85f64-5717-4562-b3fc-2c963f66afa6)"
+        );
+    }
+
+    #[test]
+    fn assignment_id_serde() {
+        let id: AssignmentId =
+            serde_json::from_str("\"3FA85F64-5717-4562-B3FC-2C963F66AFA6\"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&id).unwrap(),
+            "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""
+        );
+        assert_eq!(
+            format!("{id:?}"),
+            "AssignmentId(3fa85f64-5717-4562-b3fc-2c963f66afa6)"
+        );
+        let error = serde_json::from_str::<AssignmentId>("5").unwrap_err();
+        assert!(error.to_string().contains("string"), "{error}");
     }
 }

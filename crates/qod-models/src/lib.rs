@@ -1,13 +1,14 @@
-//! Wire and domain types of the CAMARA Quality-on-Demand (QoD) API.
+//! Wire and domain types of the CAMARA Quality-on-Demand (QoD) API family.
 //!
 //! One set of types serves both wire versions: QoD 0.10.1 (T-Mobile:
 //! `webhook`, `messages`, Unix-second timestamps) and QoD 1.1.0 (`sink`,
 //! `sinkCredential`, `statusInfo`, RFC 3339 timestamps), plus QoS Profiles
-//! 1.1.0. What a caller sends is strict: values the spec constrains are
+//! 1.1.0 and QoS Provisioning 0.3.0 (assignments: [`CreateAssignment`],
+//! [`AssignmentInfo`]). What a caller sends is strict: values the spec constrains are
 //! validated newtypes that say which rule a bad value broke. What a server
 //! sends is read by the spec's response schemas and never more strictly:
 //! unknown fields are ignored, unknown enum values kept, and the request
-//! data a session echoes is kept as received ([`Echoed`]) whether or not it
+//! data a session or an assignment echoes is kept as received ([`Echoed`]) whether or not it
 //! parses.
 //!
 //! ```
@@ -24,7 +25,9 @@
 #![forbid(unsafe_code)]
 
 mod address;
+mod assignment;
 mod authority;
+mod cloud_event;
 mod device;
 mod echoed;
 mod echoed_forms;
@@ -35,23 +38,29 @@ mod notification;
 mod open_enum;
 mod ports;
 mod profile;
+mod provisioning_event;
 mod redact;
 mod secret;
 mod session;
 mod timestamp;
+mod uuid_identifier;
 mod validated_string;
 mod validation;
 
 pub use address::{Ipv4Network, Ipv6Network};
+pub use assignment::{
+    AssignmentInfo, AssignmentStatusInfo, CreateAssignment, RetrieveAssignmentByDevice,
+};
 pub use authority::check_authority;
+pub use cloud_event::{CLOUDEVENTS_CONTENT_TYPE, CloudEvent};
 pub use device::{
     ApplicationServer, Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber,
 };
 pub use echoed::Echoed;
 pub use echoed_forms::{ApplicationServerInfo, DeviceInfo, WebhookInfo};
 pub use error_info::{ErrorCode, ErrorInfo};
-pub use event::{CLOUDEVENTS_CONTENT_TYPE, EventType, QosStatusChangedData, QosStatusChangedEvent};
-pub use identifiers::{QosProfileName, SessionId, XCorrelator};
+pub use event::{EventType, QosStatusChangedData, QosStatusChangedEvent};
+pub use identifiers::{AssignmentId, QosProfileName, SessionId, XCorrelator};
 pub use notification::{
     CredentialType, NotificationToken, NotificationUrl, SinkCredential, SinkUrl, Webhook,
     is_loopback_host,
@@ -60,6 +69,9 @@ pub use ports::{Port, PortRange, PortsSpec};
 pub use profile::{
     CountryAvailability, DurationSpec, L4sQueueType, QosProfile, QosProfileFilter,
     QosProfileStatus, Rate, RateUnit, ServiceClass, TimeUnit,
+};
+pub use provisioning_event::{
+    AssignmentEventType, AssignmentStatusChangedData, AssignmentStatusChangedEvent,
 };
 pub use redact::{REDACTED, is_secret_key, redact_secrets, redact_secrets_in_text};
 pub use secret::SecretString;

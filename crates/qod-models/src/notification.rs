@@ -239,7 +239,8 @@ pub struct SinkCredential {
 impl SinkCredential {
     /// An `ACCESSTOKEN` credential of type `bearer`, the only kind 1.1.0 allows.
     ///
-    /// `expires` should be after the session ends, or notifications stop.
+    /// `expires` should be after the session or assignment ends, or
+    /// notifications stop.
     pub fn access_token(token: impl Into<SecretString>, expires: Timestamp) -> Self {
         SinkCredential {
             credential_type: CredentialType::AccessToken,
@@ -253,14 +254,15 @@ impl SinkCredential {
         }
     }
 
-    /// Checks the 1.1.0 rules for a credential that is sent: `ACCESSTOKEN`,
-    /// with a token, its expiry and type `bearer`.
+    /// Checks the rules of QoD 1.1.0 and QoS Provisioning 0.3.0 for a
+    /// credential that is sent: `ACCESSTOKEN`, with a token, its expiry and
+    /// type `bearer`.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.credential_type != CredentialType::AccessToken {
             return Err(ValidationError::new(
                 "credentialType",
                 format!(
-                    "must be ACCESSTOKEN in QoD 1.1.0, got {}",
+                    "must be ACCESSTOKEN, the only kind QoD 1.1.0 and QoS Provisioning 0.3.0 allow, got {}",
                     self.credential_type
                 ),
             ));

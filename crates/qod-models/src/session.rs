@@ -9,13 +9,15 @@ use crate::{
 };
 
 open_enum! {
-    /// The status of a QoS session.
+    /// The status of a QoS session (`qosStatus`) or of a QoS assignment
+    /// (QoS Provisioning's `status`): both specs define the same three values.
     pub enum QosStatus {
         /// Requested; the network has not provided it yet.
         Requested = "REQUESTED",
         /// The network provides the requested QoS.
         Available = "AVAILABLE",
-        /// The QoS is not (or no longer) provided; see [`StatusInfo`].
+        /// The QoS is not (or no longer) provided; see [`StatusInfo`] or
+        /// [`AssignmentStatusInfo`](crate::AssignmentStatusInfo).
         Unavailable = "UNAVAILABLE",
     }
 }

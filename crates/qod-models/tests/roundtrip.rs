@@ -309,6 +309,75 @@ fn event() -> impl Strategy<Value = QosStatusChangedEvent> {
         )
 }
 
+fn assignment_info() -> impl Strategy<Value = AssignmentInfo> {
+    (
+        (any::<u128>(), option::of(device()), profile_name()),
+        (
+            option::of("https://[a-z]{1,10}\\.example/s"),
+            option::of(sink_credential()),
+        ),
+        (
+            option::of(timestamp()),
+            open_value(QosStatus::KNOWN),
+            option::of(open_value(AssignmentStatusInfo::KNOWN)),
+        ),
+    )
+        .prop_map(
+            |((id, device, profile), (sink, credential), (started, status, info))| AssignmentInfo {
+                assignment_id: AssignmentId::new(uuid::Uuid::from_u128(id)),
+                device: device.map(|d| Echoed::new(DeviceInfo::from(d)).unwrap()),
+                qos_profile: profile,
+                sink: sink.map(|s| Echoed::new(s).unwrap()),
+                sink_credential: credential.map(|c| Echoed::new(c).unwrap()),
+                started_at: started,
+                status,
+                status_info: info,
+            },
+        )
+}
+
+fn create_assignment() -> impl Strategy<Value = CreateAssignment> {
+    (
+        option::of(device()),
+        profile_name(),
+        option::of(sink_credential()),
+    )
+        .prop_map(|(device, profile, credential)| CreateAssignment {
+            device,
+            qos_profile: profile,
+            sink: credential
+                .as_ref()
+                .map(|_| SinkUrl::parse("https://sink.example/n").unwrap()),
+            sink_credential: credential,
+        })
+}
+
+fn assignment_event() -> impl Strategy<Value = AssignmentStatusChangedEvent> {
+    (
+        "[a-z0-9-]{1,36}",
+        any::<u128>(),
+        open_value(AssignmentEventType::KNOWN),
+        timestamp(),
+        open_value(QosStatus::KNOWN),
+        option::of(open_value(AssignmentStatusInfo::KNOWN)),
+    )
+        .prop_map(|(id, assignment, event_type, time, status, info)| {
+            AssignmentStatusChangedEvent {
+                id,
+                source: "https://api.example.com/qos-provisioning/v0.3/qos-assignments".to_owned(),
+                specversion: "1.0".to_owned(),
+                event_type,
+                time: time.with_format(TimestampFormat::Rfc3339),
+                datacontenttype: None,
+                data: AssignmentStatusChangedData {
+                    assignment_id: AssignmentId::new(uuid::Uuid::from_u128(assignment)),
+                    status,
+                    status_info: info,
+                },
+            }
+        })
+}
+
 fn round_trip<T>(value: &T) -> T
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
@@ -341,6 +410,21 @@ proptest! {
     }
 
     #[test]
+    fn assignment_info_round_trips(info in assignment_info()) {
+        prop_assert_eq!(round_trip(&info), info);
+    }
+
+    #[test]
+    fn create_assignment_round_trips(body in create_assignment()) {
+        prop_assert_eq!(round_trip(&body), body);
+    }
+
+    #[test]
+    fn assignment_event_round_trips(event in assignment_event()) {
+        prop_assert_eq!(round_trip(&event), event);
+    }
+
+    #[test]
     fn error_info_round_trips(status in any::<i64>(), code in open_value(ErrorCode::KNOWN), message in ".{0,40}") {
         let info = ErrorInfo::new(status, code, message);
         prop_assert_eq!(round_trip(&info), info);
@@ -368,5 +452,6 @@ proptest! {
         let _ = text.parse::<Ipv6Network>();
         let _ = text.parse::<PortsSpec>();
         let _ = SessionId::parse(&text);
+        let _ = AssignmentId::parse(&text);
     }
 }

@@ -2,7 +2,7 @@ use http::{Method, Request, Response, StatusCode};
 use qod_models::{CreateSession, SessionId, SessionInfo, XCorrelator};
 
 use crate::operations::Operation;
-use crate::{Endpoint, Error, created_session, request, response, validate};
+use crate::{CreatedResource, Endpoint, Error, created_resource, request, response, validate};
 
 /// `POST /sessions`: creates a QoS session. Never replayed once it may have
 /// reached the server.
@@ -38,12 +38,13 @@ impl Operation for CreateSessionOp {
     }
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<SessionInfo, Error> {
-        response::parse_json(response).map_err(created_session::with_session_id)
+        response::parse_json(response)
+            .map_err(|error| created_resource::decode_naming(error, CreatedResource::session_in))
     }
 
     fn created_session(&self, status: StatusCode, body: &[u8]) -> Option<SessionId> {
         if status.is_success() {
-            created_session::find_session_id(body)
+            CreatedResource::session_in(body).and_then(|made| made.session_id())
         } else {
             None
         }

@@ -1,33 +1,75 @@
-//! One plain-data struct per QoD operation: it builds its request and parses
-//! its response, and knows whether replaying it is safe.
+//! One plain-data struct per operation of the QoD family (sessions, QoS
+//! profiles, QoS assignments): it builds its request and parses its
+//! response, and knows whether replaying it is safe.
 
+mod create_qos_assignment;
 mod create_session;
 mod delete_session;
 mod extend_session;
+mod get_qos_assignment_by_device;
+mod get_qos_assignment_by_id;
 mod get_qos_profile;
 mod get_session;
 mod list_qos_profiles;
 mod retrieve_sessions;
+mod revoke_qos_assignment;
 
+pub use create_qos_assignment::CreateQosAssignmentOp;
 pub use create_session::CreateSessionOp;
 pub use delete_session::DeleteSessionOp;
 pub use extend_session::ExtendSessionOp;
+pub use get_qos_assignment_by_device::GetQosAssignmentByDeviceOp;
+pub use get_qos_assignment_by_id::GetQosAssignmentByIdOp;
 pub use get_qos_profile::GetQosProfileOp;
 pub use get_session::GetSessionOp;
 pub use list_qos_profiles::ListQosProfilesOp;
 pub use retrieve_sessions::RetrieveSessionsOp;
+pub use revoke_qos_assignment::{Revocation, RevokeQosAssignmentOp};
 
 use http::{Request, Response, StatusCode, Uri};
-use qod_models::{SessionId, XCorrelator};
+use qod_models::{AssignmentId, SessionId, XCorrelator};
+use uuid::Uuid;
 
-use crate::{Endpoint, Error};
+use crate::endpoint::BaseUrl;
+use crate::{CreatedResource, Endpoint, Error};
 
 /// The URI of one session, with `suffix` (e.g. `/extend`) after its id.
 pub(crate) fn session_uri(endpoint: &Endpoint, id: SessionId, suffix: &str) -> Result<Uri, Error> {
+    resource_uri(endpoint.sessions(), "/sessions/", id.uuid(), suffix)
+}
+
+/// The QoS Provisioning base URL; an operation on an endpoint with none
+/// (T-Mobile) is unsupported, and nothing is sent.
+pub(crate) fn provisioning<'a>(
+    endpoint: &'a Endpoint,
+    operation: &'static str,
+) -> Result<&'a BaseUrl, Error> {
+    endpoint.provisioning().ok_or(Error::Unsupported {
+        operation,
+        version: endpoint.api_version(),
+    })
+}
+
+/// The URI of one QoS assignment.
+pub(crate) fn assignment_uri(
+    endpoint: &Endpoint,
+    id: AssignmentId,
+    operation: &'static str,
+) -> Result<Uri, Error> {
+    resource_uri(
+        provisioning(endpoint, operation)?,
+        "/qos-assignments/",
+        id.uuid(),
+        "",
+    )
+}
+
+/// `base` + `collection` + `id` + `suffix`.
+fn resource_uri(base: &BaseUrl, collection: &str, id: Uuid, suffix: &str) -> Result<Uri, Error> {
     // A hyphenated UUID is [0-9a-f-]: it needs no percent-encoding.
-    let mut buffer = uuid::Uuid::encode_buffer();
-    let id = id.uuid().hyphenated().encode_lower(&mut buffer);
-    Ok(endpoint.sessions().join_all(&["/sessions/", id, suffix])?)
+    let mut buffer = Uuid::encode_buffer();
+    let id = id.hyphenated().encode_lower(&mut buffer);
+    Ok(base.join_all(&[collection, id, suffix])?)
 }
 
 /// A QoD operation as pure data: `to_request` and `parse` do no I/O, so any
@@ -49,8 +91,8 @@ pub trait Operation {
     type Output;
 
     /// Whether the operation may be replayed after it may have reached the
-    /// server. Creating and extending sessions may not: a replay can create a
-    /// second session or extend twice.
+    /// server. Creating and extending sessions and creating QoS assignments
+    /// may not: a replay can create a second one or extend twice.
     const IDEMPOTENT: bool;
 
     /// A short name for logs and errors, e.g. `createSession`.
@@ -72,5 +114,15 @@ pub trait Operation {
     fn created_session(&self, status: StatusCode, body: &[u8]) -> Option<SessionId> {
         let _ = (status, body);
         None
+    }
+
+    /// What this operation made on the server, a session or anything else,
+    /// as far as `body`, the part of a `status` answer that arrived before
+    /// its transport failed, shows it. The default is the session
+    /// [`Operation::created_session`] finds; a create of anything else
+    /// overrides this.
+    fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
+        self.created_session(status, body)
+            .map(CreatedResource::Session)
     }
 }

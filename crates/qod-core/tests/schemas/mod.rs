@@ -1,5 +1,5 @@
-//! The response schemas of QoD 0.10.1, quality-on-demand 1.1.0 and
-//! qos-profiles 1.1.0, written out by hand as proptest strategies that build
+//! The response schemas of QoD 0.10.1, quality-on-demand 1.1.0,
+//! qos-profiles 1.1.0 and qos-provisioning 0.3.0, written out by hand as proptest strategies that build
 //! JSON the schemas allow: any string where a schema says `string`, any
 //! `int64` where it says `int64`, `int32` within the schema's bounds, any
 //! subset of the optional properties, and properties the schema does not
@@ -255,6 +255,8 @@ pub fn application_server() -> Json {
 
 pub const QOS_STATUS: &[&str] = &["REQUESTED", "AVAILABLE", "UNAVAILABLE"];
 pub const STATUS_INFO: &[&str] = &["DURATION_EXPIRED", "NETWORK_TERMINATED", "DELETE_REQUESTED"];
+/// qos-provisioning 0.3.0 `StatusInfo`.
+pub const ASSIGNMENT_STATUS_INFO: &[&str] = &["NETWORK_TERMINATED", "DELETE_REQUESTED"];
 
 /// qod-api 0.10.1 `Device`: at least one identifier.
 pub fn v0_device() -> Json {
@@ -296,7 +298,9 @@ pub fn v0_session_info() -> Json {
     ]))
 }
 
-/// quality-on-demand 1.1.0 `DeviceResponse`: exactly one identifier.
+/// quality-on-demand 1.1.0 `DeviceResponse`: exactly one identifier. The
+/// `device` of qos-provisioning 0.3.0's `AssignmentInfo` (its `Device` and
+/// `DeviceResponse` together) is the same.
 pub fn v1_device_response() -> Json {
     prop_oneof![
         pattern("\\+[1-9][0-9]{4,14}").prop_map(|v| ("phoneNumber", v)),
@@ -308,7 +312,8 @@ pub fn v1_device_response() -> Json {
     .boxed()
 }
 
-/// quality-on-demand 1.1.0 `SinkCredential`, by its discriminator.
+/// quality-on-demand 1.1.0 `SinkCredential`, by its discriminator;
+/// qos-provisioning 0.3.0's is the same schema.
 pub fn v1_sink_credential() -> Json {
     prop_oneof![
         to_json(object(vec![
@@ -370,6 +375,21 @@ pub fn v1_session_info() -> Json {
         ("expiresAt", date_time(), Optional),
         ("qosStatus", open_enum(QOS_STATUS), Required),
         ("statusInfo", open_enum(STATUS_INFO), Optional),
+    ]))
+}
+
+/// qos-provisioning 0.3.0 `AssignmentInfo` (`BaseAssignmentInfo` and its own
+/// properties; `Status` is an enum with no `type`, the same three values).
+pub fn assignment_info() -> Json {
+    to_json(object(vec![
+        ("device", v1_device_response(), Optional),
+        ("qosProfile", qos_profile_name(), Required),
+        ("sink", pattern("https://.{1,40}"), Optional),
+        ("sinkCredential", v1_sink_credential(), Optional),
+        ("assignmentId", uuid(), Required),
+        ("startedAt", date_time(), Optional),
+        ("status", open_enum(QOS_STATUS), Required),
+        ("statusInfo", open_enum(ASSIGNMENT_STATUS_INFO), Optional),
     ]))
 }
 
@@ -479,7 +499,7 @@ pub fn v1_qos_profile() -> Json {
     to_json(object(properties))
 }
 
-/// `ErrorInfo` (all three specs): `status` is a plain integer.
+/// `ErrorInfo` (all four specs): `status` is a plain integer.
 pub fn error_info() -> Json {
     to_json(object(vec![
         ("status", int64(), Required),

@@ -1,0 +1,71 @@
+use http::{Method, Request, Response, StatusCode};
+use qod_models::{AssignmentInfo, CreateAssignment, XCorrelator};
+
+use crate::operations::{Operation, provisioning};
+use crate::{CreatedResource, Endpoint, Error, created_resource, request, response, validate};
+
+/// `POST /qos-assignments` (QoS Provisioning): assigns a QoS profile to a
+/// device until revoked. Never replayed once it may have reached the
+/// server: the second would meet the first (409 `CONFLICT`).
+///
+/// A 2xx whose body cannot be decoded still made an assignment: the error
+/// then carries its id when the body names one
+/// ([`Error::created_assignment_id`]).
+///
+/// ```
+/// use qod_core::{Endpoint, Error, Operation, operations::CreateQosAssignmentOp};
+/// use qod_models::{CreateAssignment, Device, PhoneNumber, QosProfileName};
+/// let op = CreateQosAssignmentOp::new(CreateAssignment::new(
+///     Device::with_phone_number(PhoneNumber::parse("+14250000000")?),
+///     QosProfileName::parse("QOS_L")?,
+/// ));
+/// let camara = Endpoint::from_api_root("https://api.example.com")?;
+/// let request = op.to_request(&camara, None)?;
+/// assert_eq!(request.uri(), "https://api.example.com/qos-provisioning/v0.3/qos-assignments");
+/// // T-Mobile offers no QoS Provisioning: refused before anything is sent.
+/// let refused = op.to_request(&Endpoint::tmobile_production(), None).unwrap_err();
+/// assert!(matches!(refused, Error::Unsupported { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateQosAssignmentOp {
+    /// The request body.
+    pub body: CreateAssignment,
+}
+
+impl CreateQosAssignmentOp {
+    /// The operation for `body`.
+    pub fn new(body: CreateAssignment) -> Self {
+        CreateQosAssignmentOp { body }
+    }
+}
+
+impl Operation for CreateQosAssignmentOp {
+    type Output = AssignmentInfo;
+    const IDEMPOTENT: bool = false;
+    const NAME: &'static str = "createQosAssignment";
+
+    fn to_request(
+        &self,
+        endpoint: &Endpoint,
+        correlator: Option<&XCorrelator>,
+    ) -> Result<Request<Vec<u8>>, Error> {
+        let base = provisioning(endpoint, Self::NAME)?;
+        validate::create_assignment(&self.body)?;
+        let uri = base.join("/qos-assignments")?;
+        request::build(Method::POST, uri, Some(&self.body), correlator)
+    }
+
+    fn parse(&self, response: Response<Vec<u8>>) -> Result<AssignmentInfo, Error> {
+        response::parse_json(response)
+            .map_err(|error| created_resource::decode_naming(error, CreatedResource::assignment_in))
+    }
+
+    fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
+        if status.is_success() {
+            CreatedResource::assignment_in(body)
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,45 @@
+use http::{Method, Request, Response};
+use qod_models::{AssignmentInfo, Device, RetrieveAssignmentByDevice, XCorrelator};
+
+use crate::operations::{Operation, provisioning};
+use crate::{Endpoint, Error, request, response, validate};
+
+/// `POST /retrieve-qos-assignment` (QoS Provisioning): the assignment of a
+/// device (404 `NOT_FOUND` when it has none). Read-only, so it is retried
+/// like a read although it is a POST.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetQosAssignmentByDeviceOp {
+    /// The device; leave it out with a three-legged token.
+    pub device: Option<Device>,
+}
+
+impl GetQosAssignmentByDeviceOp {
+    /// The operation for `device`.
+    pub fn new(device: Option<Device>) -> Self {
+        GetQosAssignmentByDeviceOp { device }
+    }
+}
+
+impl Operation for GetQosAssignmentByDeviceOp {
+    type Output = AssignmentInfo;
+    const IDEMPOTENT: bool = true;
+    const NAME: &'static str = "getQosAssignmentByDevice";
+
+    fn to_request(
+        &self,
+        endpoint: &Endpoint,
+        correlator: Option<&XCorrelator>,
+    ) -> Result<Request<Vec<u8>>, Error> {
+        let base = provisioning(endpoint, Self::NAME)?;
+        validate::assignment_device(self.device.as_ref())?;
+        let uri = base.join("/retrieve-qos-assignment")?;
+        let body = RetrieveAssignmentByDevice {
+            device: self.device.clone(),
+        };
+        request::build(Method::POST, uri, Some(&body), correlator).map(request::read_only)
+    }
+
+    fn parse(&self, response: Response<Vec<u8>>) -> Result<AssignmentInfo, Error> {
+        response::parse_json(response)
+    }
+}
