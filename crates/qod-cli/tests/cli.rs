@@ -39,6 +39,8 @@ fn stderr(output: &Output) -> String {
 fn quick_sandbox(auth: SandboxAuth) -> Sandbox {
     Sandbox::start(SandboxConfig {
         available_after: Duration::from_millis(100),
+        // 0.10 sessions start REQUESTED too, so that `session wait` waits.
+        v0_requested_phase: true,
         auth,
         ..SandboxConfig::default()
     })
@@ -379,7 +381,8 @@ fn sandbox_command_prints_urls_serves_and_stops_on_sigterm() {
         ],
         &[],
     ));
-    assert_eq!(created["qosStatus"], "REQUESTED");
+    // T-Mobile's flavour: AVAILABLE in the create's answer.
+    assert_eq!(created["qosStatus"], "AVAILABLE");
 
     let pid = child.id().to_string();
     assert!(
