@@ -34,7 +34,7 @@ fn main() {
     let result = match &cli.command {
         Command::Session(command) => commands::session(&cli.global, &cli.output, command),
         Command::Profile(command) => commands::profile(&cli.global, &cli.output, command),
-        Command::Sandbox(args) => sandbox_command::run(args),
+        Command::Sandbox(args) => sandbox_command::run(&cli.global, args),
     };
     if let Err(failure) = result {
         // Messages quote servers: control characters are escaped.
