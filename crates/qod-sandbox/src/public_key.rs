@@ -90,7 +90,7 @@ impl<'a> Der<'a> {
         Ok((*tag, content))
     }
 
-    fn expect(&mut self, tag: u8, what: &'static str) -> Result<&'a [u8], PublicKeyError> {
+    fn element(&mut self, tag: u8, what: &'static str) -> Result<&'a [u8], PublicKeyError> {
         match self.next()? {
             (found, content) if found == tag => Ok(content),
             _ => Err(PublicKeyError::Der(what)),
@@ -106,12 +106,12 @@ const OID: u8 = 0x06;
 /// Checks PKCS#1 `RSAPublicKey` and returns the modulus size in bits.
 fn rsa_public_key(der: &[u8]) -> Result<usize, PublicKeyError> {
     let mut outer = Der(der);
-    let mut fields = Der(outer.expect(SEQUENCE, "expected a SEQUENCE")?);
+    let mut fields = Der(outer.element(SEQUENCE, "expected a SEQUENCE")?);
     if !outer.0.is_empty() {
         return Err(PublicKeyError::Der("bytes after the key"));
     }
-    let modulus = fields.expect(INTEGER, "expected the modulus")?;
-    let exponent = fields.expect(INTEGER, "expected the exponent")?;
+    let modulus = fields.element(INTEGER, "expected the modulus")?;
+    let exponent = fields.element(INTEGER, "expected the exponent")?;
     if !fields.0.is_empty() {
         return Err(PublicKeyError::Der("extra fields (a private key?)"));
     }
@@ -141,12 +141,12 @@ fn rsa_public_key(der: &[u8]) -> Result<usize, PublicKeyError> {
 /// The PKCS#1 key inside DER `SubjectPublicKeyInfo`.
 fn from_spki(der: &[u8]) -> Result<&[u8], PublicKeyError> {
     let mut outer = Der(der);
-    let mut info = Der(outer.expect(SEQUENCE, "expected a SEQUENCE")?);
-    let mut algorithm = Der(info.expect(SEQUENCE, "expected the algorithm")?);
-    if algorithm.expect(OID, "expected the algorithm's OID")? != RSA_ENCRYPTION {
+    let mut info = Der(outer.element(SEQUENCE, "expected a SEQUENCE")?);
+    let mut algorithm = Der(info.element(SEQUENCE, "expected the algorithm")?);
+    if algorithm.element(OID, "expected the algorithm's OID")? != RSA_ENCRYPTION {
         return Err(PublicKeyError::NotRsa);
     }
-    match info.expect(BIT_STRING, "expected the key's BIT STRING")? {
+    match info.element(BIT_STRING, "expected the key's BIT STRING")? {
         [0, key @ ..] => Ok(key),
         _ => Err(PublicKeyError::Der("the key's BIT STRING has unused bits")),
     }
@@ -174,7 +174,7 @@ impl ClientPublicKey {
     /// Reads a public key in PEM or DER, SPKI or PKCS#1.
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<ClientPublicKey, PublicKeyError> {
         let pkcs1 = match std::str::from_utf8(bytes) {
-            Ok(text) if text.trim_start().starts_with("-----BEGIN ") => {
+            Ok(text) if text.contains("-----BEGIN ") => {
                 let (label, der) = pem(text)?;
                 match label {
                     "PUBLIC KEY" => from_spki(&der)?.to_vec(),
@@ -185,7 +185,7 @@ impl ClientPublicKey {
                     other => return Err(PublicKeyError::OtherPem(other.to_owned())),
                 }
             }
-            _ => match Der(bytes).expect(SEQUENCE, "expected a SEQUENCE")?.first() {
+            _ => match Der(bytes).element(SEQUENCE, "expected a SEQUENCE")?.first() {
                 Some(&SEQUENCE) => from_spki(bytes)?.to_vec(),
                 _ => bytes.to_vec(),
             },
@@ -228,6 +228,13 @@ mod tests {
             .map(|bytes| ClientPublicKey::from_pem_or_der(bytes).unwrap())
             .collect();
         assert!(keys.iter().all(|k| *k == keys[0]));
+        // openssl may write attributes before the armour.
+        let mut labelled = b"Bag Attributes\n    friendlyName: client\n".to_vec();
+        labelled.extend_from_slice(SPKI_PEM);
+        assert_eq!(
+            ClientPublicKey::from_pem_or_der(&labelled).unwrap(),
+            keys[0]
+        );
         assert_eq!(keys[0].pkcs1_der(), PKCS1_DER);
         assert_eq!(keys[0].modulus_bits(), 2048);
         assert_eq!(
