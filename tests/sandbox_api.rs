@@ -1,6 +1,7 @@
 //! The sandbox's QoD API over real HTTP, both wire versions: the session
 //! lifecycle (driven by a manual clock), wire formats, error codes, QoS
-//! profiles and retrieve-sessions.
+//! profiles, retrieve-sessions and methods. CAMARA's own scenarios are in
+//! `conformance_*.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,6 +17,7 @@ use qod::models::{
 };
 use qod::ureq_transport::UreqTransport;
 use qod::{ApiError, CallOptions, Error, Transport};
+use qod_sandbox::test_assets::INACTIVE_PROFILE;
 use qod_sandbox::{ManualClock, Sandbox, SandboxClock, SandboxConfig};
 use serde_json::{Value, json};
 
@@ -37,13 +39,21 @@ struct Fixture {
 }
 
 impl Fixture {
+    /// Both versions with a REQUESTED phase, so that the phases can be followed.
     fn start() -> Fixture {
+        Fixture::with(SandboxConfig {
+            v0_requested_phase: true,
+            ..SandboxConfig::default()
+        })
+    }
+
+    fn with(config: SandboxConfig) -> Fixture {
         let clock = Arc::new(ManualClock::starting_now());
         let sandbox = Sandbox::start(SandboxConfig {
             available_after: AVAILABLE_AFTER,
             retain_ended_for: RETAIN,
             clock: clock.clone(),
-            ..SandboxConfig::default()
+            ..config
         })
         .unwrap();
         Fixture { sandbox, clock }
@@ -252,6 +262,44 @@ fn full_lifecycle_in_both_versions() {
         assert_eq!(stats.sessions_created, 1);
         assert_eq!(stats.server_errors, 0);
     }
+}
+
+#[test]
+fn t_mobile_answers_a_create_with_available_and_camara_1_with_requested() {
+    // The default: as T-Mobile documents (and its SDK requires), AVAILABLE at once.
+    let fx = Fixture::with(SandboxConfig::default());
+    let t0 = fx.now_unix();
+    let v0 = fx
+        .client(Wire::V0)
+        .create_session(&body(phone("+14255550105"), "QOS_VC", 600))
+        .unwrap();
+    assert_eq!(v0.qos_status, QosStatus::Available);
+    assert_eq!(v0.started_at.unwrap().unix_seconds(), t0);
+    assert_eq!(v0.expires_at.unwrap().unix_seconds(), t0 + 600);
+    let read = fx.client(Wire::V0).get_session(v0.session_id).unwrap();
+    assert_eq!(read.qos_status, QosStatus::Available);
+    fx.client(Wire::V0)
+        .extend_session(v0.session_id, 60)
+        .unwrap();
+
+    // CAMARA 1.x keeps its REQUESTED phase, even with no delay at all.
+    let sandbox = Sandbox::start(SandboxConfig {
+        available_after: Duration::ZERO,
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    let v1 = qod::ClientBuilder::new(&sandbox.v1_url())
+        .unwrap()
+        .build()
+        .unwrap();
+    let created = v1
+        .create_session(&body(phone("+14255550106"), "QOS_E", 600))
+        .unwrap();
+    assert_eq!(created.qos_status, QosStatus::Requested);
+    assert_eq!(
+        v1.get_session(created.session_id).unwrap().qos_status,
+        QosStatus::Available
+    );
 }
 
 #[test]
@@ -835,7 +883,7 @@ fn qos_profiles_one_by_one() {
 #[test]
 fn qos_profiles_listed() {
     let fx = Fixture::start();
-    let all_names = [
+    let active_names = [
         "QOS_VC",
         "QOS_XR",
         "QOS_RVM",
@@ -846,6 +894,8 @@ fn qos_profiles_listed() {
         "QOS_M",
         "QOS_L",
     ];
+    // The restricted test profile is listed for its device only.
+    let all_names: Vec<&str> = active_names.into_iter().chain([INACTIVE_PROFILE]).collect();
     for wire in BOTH {
         let client = fx.client(wire);
         let all = client
@@ -853,7 +903,7 @@ fn qos_profiles_listed() {
             .unwrap();
         let mut names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
         names.sort_unstable();
-        let mut expected = all_names.to_vec();
+        let mut expected = all_names.clone();
         expected.sort_unstable();
         assert_eq!(names, expected, "{wire:?}");
 
@@ -872,22 +922,31 @@ fn qos_profiles_listed() {
                 ..QosProfileFilter::default()
             })
             .unwrap();
-        assert_eq!(active.len(), all_names.len());
+        assert_eq!(active.len(), active_names.len());
 
-        let inactive = client.list_qos_profiles(&QosProfileFilter {
-            status: Some(QosProfileStatus::Inactive),
+        let inactive = client
+            .list_qos_profiles(&QosProfileFilter {
+                status: Some(QosProfileStatus::Inactive),
+                ..QosProfileFilter::default()
+            })
+            .unwrap();
+        assert_eq!(inactive.len(), 1);
+        assert_eq!(inactive[0].name.as_str(), INACTIVE_PROFILE);
+
+        let deprecated = client.list_qos_profiles(&QosProfileFilter {
+            status: Some(QosProfileStatus::Deprecated),
             ..QosProfileFilter::default()
         });
         match wire {
             // 0.10.1: 404 "No QoS Profiles found" when nothing matches.
             Wire::V0 => {
-                let error = api_error(inactive);
+                let error = api_error(deprecated);
                 assert_eq!(error.status.as_u16(), 404);
                 assert_eq!(error.code, ErrorCode::NotFound);
                 assert_eq!(error.message, "No QoS Profiles found");
             }
             // 1.x: an empty list.
-            Wire::V1 => assert!(inactive.unwrap().is_empty()),
+            Wire::V1 => assert!(deprecated.unwrap().is_empty()),
         }
     }
 
@@ -899,6 +958,14 @@ fn qos_profiles_listed() {
     );
     assert_eq!(listed.status, 200);
     assert_eq!(listed.json.as_array().unwrap().len(), 1);
+    // 0.10.1's `name` is any string: one no profile has is no error.
+    raw(
+        "GET",
+        &format!("{}/qos-profiles?name=ab&status=ACTIVE", fx.sandbox.v0_url()),
+        None,
+        &[],
+    )
+    .assert_error(404, "NOT_FOUND");
     let retrieved = raw(
         "POST",
         &format!("{}/retrieve-qos-profiles", fx.sandbox.profiles_url()),
@@ -1010,6 +1077,56 @@ fn unknown_paths_are_not_found() {
             );
             response.assert_error(404, "NOT_FOUND");
         }
+    }
+    assert_eq!(fx.sandbox.stats().server_errors, 0);
+}
+
+#[test]
+fn a_wrong_method_on_a_known_path_is_405_with_allow() {
+    let fx = Fixture::start();
+    let id = random_id();
+    for (method, path, allow) in [
+        ("PUT", format!("/qod/v0/sessions/{id}"), "GET, DELETE"),
+        (
+            "PATCH",
+            format!("/quality-on-demand/v1/sessions/{id}"),
+            "GET, DELETE",
+        ),
+        ("GET", "/quality-on-demand/v1/sessions".to_owned(), "POST"),
+        ("DELETE", "/qod/v0/sessions".to_owned(), "POST"),
+        (
+            "GET",
+            format!("/quality-on-demand/v1/sessions/{id}/extend"),
+            "POST",
+        ),
+        (
+            "GET",
+            "/quality-on-demand/v1/retrieve-sessions".to_owned(),
+            "POST",
+        ),
+        (
+            "POST",
+            "/qos-profiles/v1/qos-profiles/QOS_E".to_owned(),
+            "GET",
+        ),
+        (
+            "GET",
+            "/qos-profiles/v1/retrieve-qos-profiles".to_owned(),
+            "POST",
+        ),
+        ("POST", "/qod/v0/qos-profiles".to_owned(), "GET"),
+        ("GET", "/oauth/token".to_owned(), "POST"),
+        ("GET", "/oauth2/v2/tokens".to_owned(), "POST"),
+    ] {
+        let response = raw(
+            method,
+            &format!("{}{path}", fx.sandbox.base_url()),
+            (method != "GET").then_some("{}"),
+            &[("x-correlator", "wrong-method")],
+        );
+        response.assert_error(405, "METHOD_NOT_ALLOWED");
+        assert_eq!(response.headers["allow"], allow, "{method} {path}");
+        assert_eq!(response.headers["x-correlator"], "wrong-method");
     }
     assert_eq!(fx.sandbox.stats().server_errors, 0);
 }

@@ -22,7 +22,7 @@ use qod::models::{
 };
 use qod::ureq_transport::UreqTransport;
 use qod::{Credentials, Endpoint, Error, Flavor, Transport};
-use qod_sandbox::{ManualClock, Sandbox, SandboxAuth, SandboxConfig};
+use qod_sandbox::{ClientPublicKey, ManualClock, Sandbox, SandboxAuth, SandboxConfig};
 use serde_json::Value;
 
 const CLIENT_ID: &str = "qod-test-client";
@@ -155,7 +155,7 @@ fn client_credentials_with_basic_and_post() {
                 .list_qos_profiles(&QosProfileFilter::default())
                 .unwrap()
                 .len(),
-            9
+            10
         );
         calls += 1;
         let stats = sandbox.stats();
@@ -469,4 +469,105 @@ fn taap_replayed_pop_token_is_refused() {
     // The access token itself is still good with a fresh PoP token.
     let (status, _) = send(taap.signed_get(&token, &keys().0));
     assert_eq!(status, 200);
+}
+
+#[test]
+fn taap_accepts_a_delete_with_a_body_signed_as_without_one() {
+    // T-Mobile's own SDK sends `{}` with a DELETE but signs it as a request
+    // without a body: T-Mobile's gateway accepts it, so the sandbox must.
+    let taap = Taap::start();
+    let client = taap.client(CLIENT_SECRET, &keys().0);
+    let created = client
+        .create_session(&phone_session("+14255550350", 600))
+        .unwrap();
+    let token = taap.token();
+    let mut request = http::Request::delete(format!(
+        "{}/sessions/{}",
+        taap.endpoint.base_url(),
+        created.session_id
+    ))
+    .header("content-type", "application/json")
+    .body(Vec::new())
+    .unwrap();
+    Authenticator::new(Credentials::TMobile(
+        taap.credentials(CLIENT_SECRET, &keys().0),
+    ))
+    .authorize(
+        &mut request,
+        Some(&token),
+        SystemTime::now(),
+        Uuid::new_v4(),
+    )
+    .unwrap();
+    *request.body_mut() = b"{}".to_vec();
+    let (status, json) = send(request);
+    assert_eq!(status, 204, "{json}");
+    assert_eq!(
+        client.get_session(created.session_id).unwrap().qos_status,
+        QosStatus::Unavailable
+    );
+
+    // A body that means something (a POST's) still counts.
+    let mut extend = http::Request::post(format!(
+        "{}/sessions/{}/extend",
+        taap.endpoint.base_url(),
+        created.session_id
+    ))
+    .header("content-type", "application/json")
+    .body(br#"{"requestedAdditionalDuration":60}"#.to_vec())
+    .unwrap();
+    Authenticator::new(Credentials::TMobile(
+        taap.credentials(CLIENT_SECRET, &keys().0),
+    ))
+    .authorize(&mut extend, Some(&token), SystemTime::now(), Uuid::new_v4())
+    .unwrap();
+    *extend.body_mut() = br#"{"requestedAdditionalDuration":600}"#.to_vec();
+    let (status, json) = send(extend);
+    assert_eq!(status, 401, "{json}");
+    assert!(json["message"].as_str().unwrap().contains("edts"), "{json}");
+}
+
+#[test]
+fn taap_with_a_public_key_read_from_pem() {
+    // The public half as `openssl pkey -pubout` writes it.
+    let output = Command::new("openssl")
+        .args(["pkey", "-pubout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(&keys().0)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(output.stdout.starts_with(b"-----BEGIN PUBLIC KEY-----"));
+    let key = ClientPublicKey::from_pem_or_der(&output.stdout).unwrap();
+    let sandbox = start(SandboxAuth::taap(CLIENT_ID, CLIENT_SECRET, &key));
+    let endpoint = Endpoint::builder(&sandbox.v0_url())
+        .flavor(Flavor::TMobile)
+        .build()
+        .unwrap();
+    let credentials = TaapCredentials::from_pem(CLIENT_ID, CLIENT_SECRET, &keys().0)
+        .unwrap()
+        .with_token_url(&sandbox.token_url().unwrap())
+        .unwrap();
+    let client = qod::ClientBuilder::with_endpoint(endpoint)
+        .credentials(Credentials::TMobile(credentials))
+        .build()
+        .unwrap();
+    lifecycle(&client, "+14255550360", 600);
+
+    // A key that is no RSA public key is refused at the start.
+    let error = Sandbox::start(SandboxConfig {
+        auth: SandboxAuth::Taap {
+            client_id: CLIENT_ID.to_owned(),
+            client_secret: CLIENT_SECRET.to_owned(),
+            public_key_der: keys().0.clone(),
+        },
+        ..SandboxConfig::default()
+    })
+    .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("private key"), "{error}");
 }

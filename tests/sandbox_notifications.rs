@@ -184,10 +184,13 @@ fn closed_port() -> u16 {
 
 // ---------------------------------------------------------------- helpers
 
+/// A sandbox on a manual clock whose sessions of both versions start
+/// REQUESTED, so that the AVAILABLE notification waits for the clock.
 fn manual_sandbox() -> (Sandbox, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::starting_now());
     let sandbox = Sandbox::start(SandboxConfig {
         available_after: AVAILABLE_AFTER,
+        v0_requested_phase: true,
         clock: clock.clone(),
         ..SandboxConfig::default()
     })
@@ -312,6 +315,24 @@ fn v0_webhook_gets_available_then_delete_requested() {
     });
     assert_eq!(sandbox.stats().notifications_failed, 0);
     assert!(listener.nothing_pending());
+}
+
+#[test]
+fn v0_create_answered_available_notifies_at_once() {
+    // T-Mobile's flavour by default: AVAILABLE in the create's answer, and
+    // (0.10.1) the AVAILABLE event beside it.
+    let sandbox = Sandbox::start(SandboxConfig::default()).unwrap();
+    let listener = Listener::start();
+    let created = client(&sandbox.v0_url())
+        .create_session(
+            &phone_session("+14255550402", 600)
+                .with_webhook(webhook(&listener.url("/at-once"), Some(V0_TOKEN))),
+        )
+        .unwrap();
+    assert_eq!(created.qos_status, QosStatus::Available);
+    let event = checked(&listener.next(), "/at-once", Some(V0_TOKEN));
+    assert_eq!(event.data.session_id, created.session_id);
+    assert_eq!(event.data.qos_status, QosStatus::Available);
 }
 
 #[test]

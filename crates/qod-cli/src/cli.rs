@@ -319,19 +319,35 @@ pub enum ProfileCommand {
     },
 }
 
-/// `qod sandbox`.
+/// `qod sandbox`. It authenticates as the global `--auth` flags say (the
+/// client's flags and environment variables): `--auth bearer --token T`,
+/// `--auth oauth2 --client-id ID --client-secret S`, `--auth tmobile
+/// --client-id ID --client-secret S --client-public-key FILE`.
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:9091")]
     pub addr: String,
-    /// Milliseconds a session stays REQUESTED (0 to 3600000)
+    /// Milliseconds a session stays REQUESTED before it is AVAILABLE (0 to 3600000); under /qod/v0 only with --v0-requested-phase
     #[arg(
         long,
         default_value_t = 500,
         value_parser = clap::value_parser!(u64).range(0..=3_600_000)
     )]
     pub available_after_ms: u64,
+    /// Under /qod/v0, answer a create with REQUESTED and turn AVAILABLE later (by default AVAILABLE at once, as T-Mobile does)
+    #[arg(long)]
+    pub v0_requested_phase: bool,
+    /// The TAAP client's RSA public key: PEM or DER, SPKI or PKCS#1 (--auth tmobile)
+    #[arg(long, env = "QOD_CLIENT_PUBLIC_KEY_FILE", value_name = "FILE")]
+    pub client_public_key: Option<PathBuf>,
+    /// The most sessions held at once, ended ones included for 360 s (1 to 10000000); beyond, a create gets 429 QUOTA_EXCEEDED
+    #[arg(
+        long,
+        default_value_t = 100_000,
+        value_parser = clap::value_parser!(u64).range(1..=10_000_000)
+    )]
+    pub max_sessions: u64,
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ fn main() {
     let result = match &cli.command {
         Command::Session(command) => commands::session(&cli.global, &output, command),
         Command::Profile(command) => commands::profile(&cli.global, &output, command),
-        Command::Sandbox(args) => sandbox_command::run(args),
+        Command::Sandbox(args) => sandbox_command::run(&cli.global, args),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "qod", &mut std::io::stdout());
             Ok(())

@@ -1,41 +1,215 @@
-//! `qod sandbox`: the offline server in the foreground until Ctrl-C or SIGTERM.
+//! `qod sandbox`: the offline server in the foreground until Ctrl-C or
+//! SIGTERM, authenticating as the client's `--auth` flags say.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use qod_sandbox::{Sandbox, SandboxConfig};
+use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
 
-use crate::cli::SandboxArgs;
+use crate::cli::{AuthMode, GlobalOptions, SandboxArgs};
 use crate::failure::Failure;
 
-pub fn run(args: &SandboxArgs) -> Result<(), Failure> {
+/// The largest key file read: a public key is well under a kilobyte.
+const MAX_KEY_FILE: u64 = 64 * 1024;
+
+fn mode_name(mode: AuthMode) -> &'static str {
+    match mode {
+        AuthMode::None => "none",
+        AuthMode::Bearer => "bearer",
+        AuthMode::Oauth2 => "oauth2",
+        AuthMode::Tmobile => "tmobile",
+    }
+}
+
+/// A value the mode needs, not empty.
+fn required<'a>(value: &'a Option<String>, flag: &str, mode: AuthMode) -> Result<&'a str, Failure> {
+    match value.as_deref() {
+        Some("") => Err(Failure::Input(format!("{flag} must not be empty"))),
+        Some(value) => Ok(value),
+        None => Err(Failure::Input(format!(
+            "{flag} is required with qod sandbox --auth {}",
+            mode_name(mode)
+        ))),
+    }
+}
+
+/// Refuses a value the mode would ignore: whoever gave it (as a flag or
+/// through its environment variable) expects it to count.
+fn unused(given: bool, flag: &str, env: &str, mode: AuthMode) -> Result<(), Failure> {
+    if !given {
+        return Ok(());
+    }
+    Err(Failure::Input(match (flag, mode) {
+        ("--private-key", AuthMode::Tmobile) => {
+            "--private-key (QOD_PRIVATE_KEY_FILE) is the client's; \
+             the sandbox checks PoP tokens with the client's public key: --client-public-key FILE \
+             (openssl pkey -in KEY.pem -pubout -out KEY.pub.pem)"
+                .to_owned()
+        }
+        ("--token-url", _) => "--token-url (QOD_TOKEN_URL) is the client's; the sandbox serves \
+             its own token URL and prints it"
+            .to_owned(),
+        _ => format!(
+            "{flag} ({env}) is not used by qod sandbox --auth {}: give the --auth mode that uses it, or leave it out",
+            mode_name(mode)
+        ),
+    }))
+}
+
+fn read_key(path: &Path) -> Result<ClientPublicKey, Failure> {
+    let failed =
+        |why: String| Failure::Input(format!("--client-public-key {}: {why}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_KEY_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| failed(e.to_string()))?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        return Err(failed("larger than 64 KiB: not a public key".to_owned()));
+    }
+    ClientPublicKey::from_pem_or_der(&bytes).map_err(|e| failed(e.to_string()))
+}
+
+/// The sandbox's auth from the client's flags (and their environment variables).
+fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failure> {
+    let mode = global.auth;
+    unused(
+        global.token_url.is_some(),
+        "--token-url",
+        "QOD_TOKEN_URL",
+        mode,
+    )?;
+    let token = global.token.is_some();
+    let client = global.client_id.is_some() || global.client_secret.is_some();
+    let key = args.client_public_key.is_some();
+    let private_key = global.private_key.is_some();
+    let id_and_secret = || {
+        Ok::<_, Failure>((
+            required(&global.client_id, "--client-id", mode)?.to_owned(),
+            required(&global.client_secret, "--client-secret", mode)?.to_owned(),
+        ))
+    };
+    match mode {
+        AuthMode::None => {
+            unused(token, "--token", "QOD_TOKEN", mode)?;
+            unused(
+                client,
+                "--client-id/--client-secret",
+                "QOD_CLIENT_ID/QOD_CLIENT_SECRET",
+                mode,
+            )?;
+            unused(
+                key,
+                "--client-public-key",
+                "QOD_CLIENT_PUBLIC_KEY_FILE",
+                mode,
+            )?;
+            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
+            Ok(SandboxAuth::None)
+        }
+        AuthMode::Bearer => {
+            unused(
+                client,
+                "--client-id/--client-secret",
+                "QOD_CLIENT_ID/QOD_CLIENT_SECRET",
+                mode,
+            )?;
+            unused(
+                key,
+                "--client-public-key",
+                "QOD_CLIENT_PUBLIC_KEY_FILE",
+                mode,
+            )?;
+            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
+            let token = required(&global.token, "--token", mode)?;
+            Ok(SandboxAuth::Bearer(vec![token.to_owned()]))
+        }
+        AuthMode::Oauth2 => {
+            unused(token, "--token", "QOD_TOKEN", mode)?;
+            unused(
+                key,
+                "--client-public-key",
+                "QOD_CLIENT_PUBLIC_KEY_FILE",
+                mode,
+            )?;
+            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
+            let (client_id, client_secret) = id_and_secret()?;
+            Ok(SandboxAuth::ClientCredentials {
+                client_id,
+                client_secret,
+            })
+        }
+        AuthMode::Tmobile => {
+            unused(token, "--token", "QOD_TOKEN", mode)?;
+            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
+            let (client_id, client_secret) = id_and_secret()?;
+            let path = args.client_public_key.as_deref().ok_or_else(|| {
+                Failure::Input(
+                    "--client-public-key FILE is required with qod sandbox --auth tmobile"
+                        .to_owned(),
+                )
+            })?;
+            Ok(SandboxAuth::taap(
+                &client_id,
+                &client_secret,
+                &read_key(path)?,
+            ))
+        }
+    }
+}
+
+/// What the sandbox accepts, for the start-up line (no secrets).
+fn describe(auth: &SandboxAuth, mode: AuthMode) -> String {
+    match auth {
+        SandboxAuth::ClientCredentials { client_id, .. } | SandboxAuth::Taap { client_id, .. } => {
+            format!("auth {} for client {client_id}", mode_name(mode))
+        }
+        SandboxAuth::Bearer(_) => "auth bearer (the token given)".to_owned(),
+        _ => "no auth".to_owned(),
+    }
+}
+
+pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
+    let auth = auth(global, args)?;
+    let described = describe(&auth, global.auth);
+    let config = SandboxConfig {
+        address: args.addr.clone(),
+        available_after: Duration::from_millis(args.available_after_ms),
+        v0_requested_phase: args.v0_requested_phase,
+        max_sessions: usize::try_from(args.max_sessions).unwrap_or(usize::MAX),
+        auth,
+        ..SandboxConfig::default()
+    };
     let (stop, stopped) = mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop.send(());
     })
     .map_err(|e| Failure::Other(format!("cannot handle signals: {e}")))?;
-    let config = SandboxConfig {
-        address: args.addr.clone(),
-        available_after: Duration::from_millis(args.available_after_ms),
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config)
-        .map_err(|e| Failure::Other(format!("cannot listen on {}: {e}", args.addr)))?;
+    let sandbox = Sandbox::start(config).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => Failure::Input(e.to_string()),
+        _ => Failure::Other(format!("cannot listen on {}: {e}", args.addr)),
+    })?;
     {
         let mut stdout = std::io::stdout().lock();
-        let urls = format!(
+        let mut urls = format!(
             "{}\n{}\n{}\n",
             sandbox.v0_url(),
             sandbox.v1_url(),
             sandbox.profiles_url()
         );
+        if let Some(token_url) = sandbox.token_url() {
+            urls.push_str(&token_url);
+            urls.push('\n');
+        }
         stdout
             .write_all(urls.as_bytes())
             .and_then(|()| stdout.flush())
             .map_err(|e| Failure::Other(format!("cannot write the URLs: {e}")))?;
     }
-    eprintln!("qod sandbox: serving QoD 0.10.1, 1.1.0 and QoS Profiles 1.1.0; Ctrl-C to stop");
+    eprintln!(
+        "qod sandbox: serving QoD 0.10.1, 1.1.0 and QoS Profiles 1.1.0 with {described}; Ctrl-C to stop"
+    );
     let _ = stopped.recv();
     let stats = sandbox.stats();
     sandbox.stop();

@@ -41,6 +41,8 @@ fn stderr(output: &Output) -> String {
 fn quick_sandbox(auth: SandboxAuth) -> Sandbox {
     Sandbox::start(SandboxConfig {
         available_after: Duration::from_millis(100),
+        // 0.10 sessions start REQUESTED too, so that `session wait` waits.
+        v0_requested_phase: true,
         auth,
         ..SandboxConfig::default()
     })
@@ -381,7 +383,8 @@ fn sandbox_command_prints_urls_serves_and_stops_on_sigterm() {
         ],
         &[],
     ));
-    assert_eq!(created["qosStatus"], "REQUESTED");
+    // T-Mobile's flavour: AVAILABLE in the create's answer.
+    assert_eq!(created["qosStatus"], "AVAILABLE");
 
     let pid = child.id().to_string();
     assert!(
@@ -604,6 +607,8 @@ fn tables_have_one_row_per_item_and_rfc_3339_times_in_both_versions() {
 fn delete_confirms_on_stderr_and_wait_prints_each_status_change() {
     let sandbox = Sandbox::start(SandboxConfig {
         available_after: Duration::from_millis(500),
+        // T-Mobile's flavour answers create with AVAILABLE; keep a phase to wait through.
+        v0_requested_phase: true,
         ..SandboxConfig::default()
     })
     .unwrap();

@@ -1,24 +1,28 @@
-//! The QoD endpoints: sessions (0.10.1 and 1.1.0) and QoS profiles.
+//! The QoD operations: sessions (0.10.1 and 1.1.0) and QoS profiles, each
+//! checked by the sandbox's own reading of the spec ([`crate::rules`]).
 
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
-use qod_core::{ApiVersion, Endpoint, Flavor, validate};
-use qod_models::{
-    CreateSession, ErrorCode, ExtendSessionDuration, QosProfileFilter, QosProfileStatus,
-    RetrieveSessionsInput, SessionId, SinkUrl, ValidationError,
-};
-use serde_json::Value;
 
-use crate::catalogue::Catalogue;
+use crate::caller::Caller;
+use crate::catalogue::{Audience, Catalogue};
 use crate::config::SandboxConfig;
-use crate::lifecycle::{Session, Wire};
+use crate::events::Notification;
+use crate::lifecycle::{Echoes, Plan, Session, Status};
 use crate::render::session_info;
-use crate::reply::Reply;
+use crate::reply::{Reply, code};
+use crate::rules::device::{DeviceIds, device};
+use crate::rules::json::{object_body, present};
+use crate::rules::profiles::{profile_name, retrieve_query};
+use crate::rules::session::{self as session_rules, MAX_DURATION_V0};
+use crate::rules::session_id;
 use crate::stats::{Counters, bump};
-use crate::store::{Notification, Store};
+use crate::store::Store;
+use crate::test_assets::{KnownDevice, known_device};
+use crate::wire::Wire;
 
 pub(crate) struct Api {
     pub(crate) config: SandboxConfig,
@@ -26,117 +30,6 @@ pub(crate) struct Api {
     store: Mutex<Store>,
     catalogue: Catalogue,
     notifier: Mutex<Sender<Notification>>,
-    v0_rules: Endpoint,
-    v1_rules: Endpoint,
-}
-
-fn rules(url: &str, version: ApiVersion, flavor: Flavor) -> Endpoint {
-    Endpoint::builder(url)
-        .api_version(version)
-        .flavor(flavor)
-        .build()
-        .unwrap_or_else(|_| Endpoint::tmobile_sandbox())
-}
-
-/// The CAMARA code for a broken rule.
-fn code_for(error: &ValidationError) -> ErrorCode {
-    let field = error.field();
-    if field.to_ascii_lowercase().ends_with("duration")
-        || field.contains("Port")
-        || field.contains("ports")
-        || field.contains("ranges")
-    {
-        ErrorCode::OutOfRange
-    } else if field == "sink" {
-        ErrorCode::InvalidSink
-    } else if field.ends_with("credentialType") {
-        ErrorCode::InvalidCredential
-    } else if field.ends_with("accessTokenType") {
-        ErrorCode::InvalidToken
-    } else {
-        ErrorCode::InvalidArgument
-    }
-}
-
-fn invalid(error: &ValidationError) -> Reply {
-    Reply::error(
-        StatusCode::BAD_REQUEST,
-        code_for(error),
-        &format!(
-            "Schema validation failed at {}: {}",
-            error.field(),
-            error.rule()
-        ),
-    )
-}
-
-fn missing(field: &str) -> Reply {
-    Reply::bad_request(&format!("Expected property is missing: {field}"))
-}
-
-/// Checks port numbers before the body is typed, so that they get OUT_OF_RANGE.
-fn check_ports(body: &Value) -> Result<(), Reply> {
-    let out_of_range = |v: &Value| v.as_i64().is_none_or(|n| !(0..=65_535).contains(&n));
-    for field in ["devicePorts", "applicationServerPorts"] {
-        let Some(spec) = body.get(field) else {
-            continue;
-        };
-        let ports = spec
-            .get("ports")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        let ranges = spec
-            .get("ranges")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        let mut bad = false;
-        for port in ports {
-            bad |= out_of_range(port);
-        }
-        for range in ranges {
-            let (from, to) = (
-                range.get("from").unwrap_or(&Value::Null),
-                range.get("to").unwrap_or(&Value::Null),
-            );
-            bad |= out_of_range(from) || out_of_range(to) || from.as_i64() > to.as_i64();
-        }
-        if bad {
-            return Err(Reply::error(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::OutOfRange,
-                &format!("Invalid port ranges specified: {field}"),
-            ));
-        }
-    }
-    if let Some(port) = body.pointer("/device/ipv4Address/publicPort")
-        && out_of_range(port)
-    {
-        return Err(Reply::error(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::OutOfRange,
-            "Invalid port value specified: device.ipv4Address.publicPort",
-        ));
-    }
-    Ok(())
-}
-
-fn parse_object(body: &[u8]) -> Result<Value, Reply> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(_) => Err(Reply::bad_request(
-            "Schema validation failed: the body must be a JSON object",
-        )),
-        Err(e) => Err(Reply::bad_request(&format!(
-            "Schema validation failed: the body is not JSON ({e})"
-        ))),
-    }
-}
-
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Reply> {
-    serde_json::from_value(value)
-        .map_err(|e| Reply::bad_request(&format!("Schema validation failed: {e}")))
 }
 
 fn not_found(wire: Wire) -> Reply {
@@ -146,30 +39,48 @@ fn not_found(wire: Wire) -> Reply {
     })
 }
 
-fn parse_id(text: &str) -> Result<SessionId, Reply> {
-    SessionId::parse(text)
-        .map_err(|_| Reply::bad_request("Schema validation failed at sessionId: must be a UUID"))
+fn not_yours() -> Reply {
+    Reply::forbidden(
+        "Client does not have sufficient permissions to perform this action: the session was created by another client.",
+    )
+}
+
+/// A 1.x device, as the sandbox's test assets know it, or the 404/422 it gets.
+fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
+    if !device.has_supported_identifier(Wire::V1) {
+        return Err(Reply::unprocessable(
+            code::UNSUPPORTED_IDENTIFIER,
+            "The identifier provided is not supported.",
+        ));
+    }
+    match known_device(device.phone.as_deref()) {
+        KnownDevice::Unknown => Err(Reply::error(
+            StatusCode::NOT_FOUND,
+            code::IDENTIFIER_NOT_FOUND,
+            "Device identifier not found.",
+        )),
+        KnownDevice::NotApplicable => Err(Reply::unprocessable(
+            code::SERVICE_NOT_APPLICABLE,
+            "The service is not available for the provided identifier.",
+        )),
+        known => Ok(known),
+    }
+}
+
+fn missing_device() -> Reply {
+    Reply::unprocessable(code::MISSING_IDENTIFIER, "The device cannot be identified.")
 }
 
 impl Api {
     pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
         let notifier = crate::notifier::start(counters.clone());
+        let store = Store::new(base_url, config.retain_ended_for);
         Api {
             config,
             counters,
-            store: Mutex::new(Store::new(base_url)),
+            store: Mutex::new(store),
             catalogue: Catalogue::default(),
             notifier: Mutex::new(notifier),
-            v0_rules: rules(
-                "http://127.0.0.1/qod/v0",
-                ApiVersion::V0_10,
-                Flavor::TMobile,
-            ),
-            v1_rules: rules(
-                "http://127.0.0.1/quality-on-demand/v1",
-                ApiVersion::V1,
-                Flavor::Camara,
-            ),
         }
     }
 
@@ -177,13 +88,14 @@ impl Api {
         self.config.clock.now()
     }
 
-    /// Locks the store with every session brought up to now, sending what changed.
+    /// Locks the store with every session due brought up to now, sending
+    /// what changed.
     fn store(&self) -> MutexGuard<'_, Store> {
         let mut store = self
             .store
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = store.tick(self.now(), self.config.retain_ended_for);
+        let due = store.advance(self.now());
         self.notify(due);
         store
     }
@@ -200,7 +112,8 @@ impl Api {
         }
     }
 
-    /// Advances every session (called by the ticker, so that notifications go out on time).
+    /// Advances the sessions due (called by the ticker, so that
+    /// notifications go out on time).
     pub(crate) fn tick(&self) {
         drop(self.store());
     }
@@ -210,247 +123,295 @@ impl Api {
         self.store().len()
     }
 
-    pub(crate) fn create(&self, wire: Wire, body: &[u8]) -> Reply {
-        match self.try_create(wire, body) {
+    pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create(wire, caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create(&self, wire: Wire, body: &[u8]) -> Result<Reply, Reply> {
-        let value = parse_object(body)?;
-        let required: &[&str] = match wire {
-            Wire::V0 => &["device", "qosProfile"],
-            Wire::V1 => &["applicationServer", "qosProfile", "duration"],
+    fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let request = session_rules::create(wire, body)?;
+        let device = request.device.as_ref().ok_or_else(missing_device)?;
+        let known = match wire {
+            Wire::V1 => known_v1_device(device)?,
+            // 0.10.1 has no answer for an unknown or unsuitable device.
+            Wire::V0 => match known_device(device.phone.as_deref()) {
+                known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
+                _ => KnownDevice::Ordinary,
+            },
         };
-        if let Some(field) = required
-            .iter()
-            .find(|f| value.get(**f).is_none_or(Value::is_null))
-        {
-            return Err(missing(field));
-        }
-        check_ports(&value)?;
-        if let Some(sink) = value.get("sink").and_then(Value::as_str)
-            && let Err(e) = SinkUrl::parse(sink)
-        {
-            return Err(Reply::error(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidSink,
-                &format!("sink not valid: {}", e.rule()),
-            ));
-        }
-        let request: CreateSession = typed(value)?;
-        let Some(device) = request.device.clone() else {
-            return Err(Reply::error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::MissingIdentifier,
-                "The device cannot be identified.",
-            ));
+        let not_applicable = |message: &str| match wire {
+            Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, message),
+            Wire::V0 => Reply::invalid(message),
         };
-        let rules = match wire {
-            Wire::V0 => &self.v0_rules,
-            Wire::V1 => &self.v1_rules,
-        };
-        validate::create_session(&request, rules).map_err(|e| invalid(&e))?;
-        let profile = self
-            .catalogue
-            .get(request.qos_profile.as_str())
-            .ok_or_else(|| {
-                Reply::bad_request(&format!(
-                    "Schema validation failed at qosProfile: unknown QoS profile {}",
-                    request.qos_profile
-                ))
-            })?;
-        if profile.status != QosProfileStatus::Active {
-            return Err(Reply::error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::QosProfileNotApplicable,
-                "The requested QoS Profile is currently not available for session creation.",
-            ));
+        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
+            Reply::schema(
+                "qosProfile",
+                &format!("unknown QoS profile {}", request.qos_profile),
+            )
+        })?;
+        if profile.status.as_str() != "ACTIVE" {
+            let message = format!(
+                "The requested QoS Profile is currently not available for session creation ({}).",
+                profile.status.as_str()
+            );
+            return Err(match wire {
+                Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
+                Wire::V0 => Reply::invalid(&message),
+            });
         }
-        let duration = u64::from(request.duration.unwrap_or(86_400));
+        if !self.catalogue.available_to(&request.qos_profile, known) {
+            return Err(not_applicable(&format!(
+                "The QoS profile {} is not available for the provided device.",
+                request.qos_profile
+            )));
+        }
+        let duration = u64::from(request.duration.unwrap_or(MAX_DURATION_V0));
         let (min, max) = Catalogue::limits(profile);
         if duration < min || duration > max {
-            let code = match wire {
-                Wire::V0 => ErrorCode::OutOfRange,
-                Wire::V1 => ErrorCode::DurationOutOfRange,
-            };
-            return Err(Reply::error(
-                StatusCode::BAD_REQUEST,
-                code,
-                &format!(
-                    "The requested duration is out of the allowed range for the specific QoS profile ({min}..={max} s)"
+            let message = format!(
+                "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
+            );
+            return Err(match wire {
+                Wire::V0 => Reply::out_of_range(&message),
+                Wire::V1 => Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    code::DURATION_OUT_OF_RANGE,
+                    &message,
                 ),
-            ));
+            });
         }
+        let identity = device.identity(wire);
         let now = self.now();
         let mut store = self.store();
-        if store.conflict(&device).is_some() {
+        if store.conflict(&identity).is_some() {
             return Err(Reply::error(
                 StatusCode::CONFLICT,
-                ErrorCode::Conflict,
+                code::CONFLICT,
                 "Conflict with an existing session for the same device.",
             ));
         }
-        let session = Session::new(
-            SessionId::new(uuid::Uuid::new_v4()),
+        if store.len() >= self.config.max_sessions {
+            return Err(Reply::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                code::QUOTA_EXCEEDED,
+                &format!(
+                    "Out of resource quota: this sandbox holds at most {} sessions, ended ones included until {} s after they end.",
+                    self.config.max_sessions,
+                    self.config.retain_ended_for.as_secs()
+                ),
+            ));
+        }
+        // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
+        let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
+        let delay = if at_once {
+            Duration::ZERO
+        } else {
+            self.config.available_after
+        };
+        let mut session = Session::new(Plan {
+            id: uuid::Uuid::new_v4(),
             wire,
-            request,
+            owner: caller.client,
+            profile: request.qos_profile.into(),
+            identity,
+            echoes: Echoes {
+                device: Some(device.echo(wire).into()),
+                application_server: request.application_server.map(Into::into),
+                device_ports: request.device_ports.map(Into::into),
+                application_server_ports: request.application_server_ports.map(Into::into),
+                webhook: request.webhook.map(Into::into),
+                sink: request.sink.map(Into::into),
+            },
+            notify: request.notify,
             duration,
             now,
-            self.config.available_after,
-        );
+            available_at: now + delay,
+            refused: known == KnownDevice::NetworkTerminated,
+        });
+        let changes = if at_once {
+            session.advance(now)
+        } else {
+            Vec::new()
+        };
         let info = session_info(&session);
-        store.insert(session);
+        let notifications = store.insert(session, &changes, now);
+        drop(store);
+        self.notify(notifications);
         bump(&self.counters.sessions_created);
-        Ok(Reply::json(StatusCode::CREATED, &info))
+        Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
     }
 
-    pub(crate) fn get(&self, wire: Wire, id: &str) -> Reply {
-        let id = match parse_id(id) {
-            Ok(id) => id,
-            Err(reply) => return reply,
-        };
-        let store = self.store();
-        match store.get(&id).filter(|s| s.wire == wire) {
-            Some(session) => Reply::json(StatusCode::OK, &session_info(session)),
-            None => not_found(wire),
+    /// The session `id` of `caller` in `wire`, under the store's lock.
+    fn owned<'s>(
+        store: &'s Store,
+        wire: Wire,
+        caller: Caller,
+        id: &uuid::Uuid,
+    ) -> Result<&'s Session, Reply> {
+        let session = store
+            .get(id)
+            .filter(|s| s.wire == wire)
+            .ok_or_else(|| not_found(wire))?;
+        if session.owner != caller.client {
+            return Err(not_yours());
+        }
+        Ok(session)
+    }
+
+    pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+        let result = session_id(id).and_then(|id| {
+            let store = self.store();
+            Self::owned(&store, wire, caller, &id).map(session_info)
+        });
+        match result {
+            Ok(info) => Reply::raw_json(StatusCode::OK, info.into_bytes()),
+            Err(reply) => reply,
         }
     }
 
-    pub(crate) fn delete(&self, wire: Wire, id: &str) -> Reply {
-        let id = match parse_id(id) {
+    pub(crate) fn delete(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+        let id = match session_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
         };
         let now = self.now();
         let mut store = self.store();
-        if store.get(&id).is_none_or(|s| s.wire != wire) {
-            return not_found(wire);
+        if let Err(reply) = Self::owned(&store, wire, caller, &id) {
+            return reply;
         }
-        if let Some(notification) = store.delete(&id, now).flatten() {
-            self.notify([notification]);
-        }
+        let notification = store
+            .update(&id, now, |session| ((), session.delete(now)))
+            .and_then(|(_, notification)| notification);
+        drop(store);
+        self.notify(notification);
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
-    pub(crate) fn extend(&self, wire: Wire, id: &str, body: &[u8]) -> Reply {
-        match self.try_extend(wire, id, body) {
+    pub(crate) fn extend(&self, wire: Wire, caller: Caller, id: &str, body: &[u8]) -> Reply {
+        match self.try_extend(wire, caller, id, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_extend(&self, wire: Wire, id: &str, body: &[u8]) -> Result<Reply, Reply> {
-        let id = parse_id(id)?;
-        let value = parse_object(body)?;
-        if value
-            .get("requestedAdditionalDuration")
-            .is_none_or(Value::is_null)
-        {
-            return Err(missing("requestedAdditionalDuration"));
-        }
-        let extension: ExtendSessionDuration = typed(value)?;
-        let rules = match wire {
-            Wire::V0 => &self.v0_rules,
-            Wire::V1 => &self.v1_rules,
-        };
-        validate::extend_session(extension.requested_additional_duration, rules)
-            .map_err(|e| invalid(&e))?;
+    fn try_extend(
+        &self,
+        wire: Wire,
+        caller: Caller,
+        id: &str,
+        body: &[u8],
+    ) -> Result<Reply, Reply> {
+        let id = session_id(id)?;
+        let additional = session_rules::extend(wire, body)?;
         let now = self.now();
         let mut store = self.store();
-        let session = store
-            .get_mut(&id)
-            .filter(|s| s.wire == wire)
-            .ok_or_else(|| not_found(wire))?;
-        if session.status != qod_models::QosStatus::Available {
+        let session = Self::owned(&store, wire, caller, &id)?;
+        if session.status != Status::Available {
             return Err(match wire {
-                Wire::V0 => Reply::bad_request("The target session is inactive"),
+                Wire::V0 => Reply::invalid("The target session is inactive"),
                 Wire::V1 => Reply::error(
                     StatusCode::CONFLICT,
-                    ErrorCode::SessionExtensionNotAllowed,
+                    code::SESSION_EXTENSION_NOT_ALLOWED,
                     &format!(
                         "Extending the session duration is not allowed in the current state ({}). The session must be in the AVAILABLE state.",
-                        session.status
+                        session.status.as_str()
                     ),
                 ),
             });
         }
         let profile_max = self
             .catalogue
-            .get(session.request.qos_profile.as_str())
-            .map_or(86_400, |p| Catalogue::limits(p).1);
-        session.extend(
-            now,
-            u64::from(extension.requested_additional_duration),
-            profile_max,
-        );
-        Ok(Reply::json(StatusCode::OK, &session_info(session)))
+            .get(&session.profile)
+            .map_or(u64::from(MAX_DURATION_V0), |p| Catalogue::limits(p).1);
+        let info = store
+            .update(&id, now, |session| {
+                session.extend(now, u64::from(additional), profile_max);
+                (session_info(session), None)
+            })
+            .map(|(info, _)| info)
+            .ok_or_else(|| not_found(wire))?;
+        Ok(Reply::raw_json(StatusCode::OK, info.into_bytes()))
     }
 
-    pub(crate) fn retrieve(&self, body: &[u8]) -> Reply {
-        let input: RetrieveSessionsInput = match parse_object(body).and_then(typed) {
-            Ok(input) => input,
+    /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
+    pub(crate) fn retrieve_sessions(&self, caller: Caller, body: &[u8]) -> Reply {
+        let device = object_body(body).and_then(|map| {
+            present(&map, "device")
+                .map(|v| device(v, "device", Wire::V1))
+                .transpose()
+        });
+        let device = match device {
+            Ok(Some(device)) => device,
+            Ok(None) => return missing_device(),
             Err(reply) => return reply,
         };
-        let Some(device) = input.device else {
-            return Reply::error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::MissingIdentifier,
-                "The device cannot be identified.",
-            );
-        };
-        if let Err(e) = device.validate() {
-            return invalid(&e.under("device"));
+        if let Err(reply) = known_v1_device(&device) {
+            return reply;
         }
         let store = self.store();
-        let sessions: Vec<_> = store
-            .for_device(&device, Wire::V1)
-            .into_iter()
-            .map(session_info)
-            .collect();
-        Reply::json(StatusCode::OK, &sessions)
+        let sessions = store.for_device(&device.identity(Wire::V1), Wire::V1, caller.client);
+        let mut body = String::from("[");
+        for (n, session) in sessions.into_iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            body.push_str(&session_info(session));
+        }
+        body.push(']');
+        Reply::raw_json(StatusCode::OK, body.into_bytes())
     }
 
+    /// `GET .../qos-profiles/{name}`.
     pub(crate) fn profile(&self, name: &str) -> Reply {
+        if let Err(reply) = profile_name(name, "name") {
+            return reply;
+        }
         match self.catalogue.get(name) {
             Some(profile) => Reply::json(StatusCode::OK, profile),
             None => Reply::not_found("QosProfile Id does not exist"),
         }
     }
 
-    fn matching(&self, filter: &QosProfileFilter) -> Vec<&qod_models::QosProfile> {
-        self.catalogue
-            .all()
-            .iter()
-            .filter(|p| filter.name.as_ref().is_none_or(|n| &p.name == n))
-            .filter(|p| filter.status.as_ref().is_none_or(|s| &p.status == s))
-            .collect()
-    }
-
     /// 0.10.1 `GET /qos-profiles?name=&status=`: 404 when nothing matches.
+    /// Both parameters are plain strings there, so a value that matches no
+    /// profile is no error.
     pub(crate) fn list_profiles_v0(&self, query: Option<&str>) -> Reply {
-        let mut filter = QosProfileFilter::default();
+        let mut name = None;
+        let mut status = None;
         for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
             match key.as_ref() {
-                "name" => match qod_models::QosProfileName::parse(value.as_ref()) {
-                    Ok(name) => filter.name = Some(name),
-                    Err(e) => return invalid(&e),
-                },
-                "status" => filter.status = Some(QosProfileStatus::from(value.as_ref())),
+                "name" => name = Some(value.into_owned()),
+                "status" => status = Some(value.into_owned()),
                 _ => {}
             }
         }
-        let found = self.matching(&filter);
+        let found = self
+            .catalogue
+            .listed(Audience::Anyone, name.as_deref(), status.as_deref());
         if found.is_empty() {
             return Reply::not_found("No QoS Profiles found");
         }
         Reply::json(StatusCode::OK, &found)
     }
 
-    /// 1.x `POST /retrieve-qos-profiles`.
+    /// QoS Profiles 1.1.0 `POST /retrieve-qos-profiles`.
     pub(crate) fn retrieve_profiles(&self, body: &[u8]) -> Reply {
-        match parse_object(body).and_then(typed::<QosProfileFilter>) {
-            Ok(filter) => Reply::json(StatusCode::OK, &self.matching(&filter)),
-            Err(reply) => reply,
-        }
+        let query = match retrieve_query(body) {
+            Ok(query) => query,
+            Err(reply) => return reply,
+        };
+        let audience = match &query.device {
+            None => Audience::Anyone,
+            Some(device) => match known_v1_device(device) {
+                Ok(known) => Audience::Device(known),
+                Err(reply) => return reply,
+            },
+        };
+        Reply::json(
+            StatusCode::OK,
+            &self
+                .catalogue
+                .listed(audience, query.name.as_deref(), query.status),
+        )
     }
 }

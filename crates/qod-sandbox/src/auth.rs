@@ -1,4 +1,5 @@
-//! Token endpoints and the check every API call passes.
+//! Token endpoints and the check every API call passes: who calls, and
+//! whether its token has the scope the operation needs.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -11,15 +12,48 @@ use http::request::Parts;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
+use crate::caller::{Caller, ClientId, Scope, Scopes};
 use crate::config::SandboxAuth;
-use crate::pop_verify;
+use crate::pop_verify::{self, SeenTokens};
 use crate::reply::Reply;
+use crate::store::Timeline;
+
+/// The one client of the OAuth 2.0 and TAAP modes.
+const THE_CLIENT: ClientId = ClientId(1);
+
+#[derive(Debug, Clone, Copy)]
+struct IssuedToken {
+    expires: SystemTime,
+    scopes: Scopes,
+}
+
+/// Access tokens issued and not yet expired.
+#[derive(Debug, Default)]
+struct Issued {
+    tokens: HashMap<String, IssuedToken>,
+    expiry: Timeline<String>,
+}
+
+impl Issued {
+    fn insert(&mut self, token: String, issued: IssuedToken) {
+        self.expiry.schedule(issued.expires, token.clone());
+        self.tokens.insert(token, issued);
+    }
+
+    /// The token's grant while it is valid.
+    fn valid(&mut self, token: &str, now: SystemTime) -> Option<IssuedToken> {
+        while let Some((_, old)) = self.expiry.pop_due(now) {
+            self.tokens.remove(&old);
+        }
+        self.tokens.get(token).copied().filter(|t| t.expires > now)
+    }
+}
 
 pub(crate) struct AuthState {
     config: SandboxAuth,
     lifetime: std::time::Duration,
-    issued: Mutex<HashMap<String, SystemTime>>,
-    seen_jti: Mutex<HashMap<String, u64>>,
+    issued: Mutex<Issued>,
+    seen_pop: Mutex<SeenTokens>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -70,63 +104,97 @@ impl AuthState {
         AuthState {
             config,
             lifetime,
-            issued: Mutex::new(HashMap::new()),
-            seen_jti: Mutex::new(HashMap::new()),
+            issued: Mutex::new(Issued::default()),
+            seen_pop: Mutex::new(SeenTokens::default()),
         }
     }
 
-    fn issue(&self, now: SystemTime) -> Reply {
+    /// The token endpoint's path, when the mode has one.
+    pub(crate) fn token_path(&self) -> Option<&'static str> {
+        self.config.token_path()
+    }
+
+    fn issue(&self, now: SystemTime, scopes: Scopes, scope_text: Option<&str>) -> Reply {
         let token = format!("sandbox-{}", uuid::Uuid::new_v4().simple());
-        lock(&self.issued).insert(token.clone(), now + self.lifetime);
-        Reply::json(
-            StatusCode::OK,
-            &json!({"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime.as_secs(),
-                    "id_token": format!("sandbox-id-{}", uuid::Uuid::new_v4().simple())}),
-        )
+        lock(&self.issued).insert(
+            token.clone(),
+            IssuedToken {
+                expires: now + self.lifetime,
+                scopes,
+            },
+        );
+        let mut body = json!({"access_token": token, "token_type": "Bearer",
+            "expires_in": self.lifetime.as_secs(),
+            "id_token": format!("sandbox-id-{}", uuid::Uuid::new_v4().simple())});
+        if let Some(scope) = scope_text {
+            body["scope"] = json!(scope);
+        }
+        Reply::json(StatusCode::OK, &body)
     }
 
-    fn token_is_valid(&self, token: &str, now: SystemTime) -> bool {
-        let mut issued = lock(&self.issued);
-        issued.retain(|_, expires| *expires > now);
-        issued.contains_key(token)
+    /// The grant of an access token this sandbox issued, or the 401.
+    fn issued_token(&self, parts: &Parts, now: SystemTime) -> Result<IssuedToken, Reply> {
+        let Some(token) = bearer(parts) else {
+            return Err(Reply::unauthenticated(
+                "Request not authenticated: no access token (Authorization: Bearer ...)",
+            ));
+        };
+        lock(&self.issued).valid(token, now).ok_or_else(|| {
+            Reply::unauthenticated(
+                "Request not authenticated due to missing, invalid, or expired credentials.",
+            )
+        })
     }
 
-    /// Checks an API call. `Err` holds the 401 to answer.
+    /// Checks an API call that needs `scope`: the caller, or the 401 or
+    /// 403 to answer.
     pub(crate) fn check_call(
         &self,
         parts: &Parts,
         body: &[u8],
         now: SystemTime,
-    ) -> Result<(), Reply> {
-        match &self.config {
-            SandboxAuth::None => Ok(()),
-            SandboxAuth::Bearer(tokens) => match bearer(parts) {
-                Some(token) if tokens.iter().any(|t| equal(t, token)) => Ok(()),
-                _ => Err(Reply::unauthenticated(
-                    "Request not authenticated due to missing, invalid, or expired credentials.",
-                )),
-            },
-            SandboxAuth::ClientCredentials { .. } => match bearer(parts) {
-                Some(token) if self.token_is_valid(token, now) => Ok(()),
-                _ => Err(Reply::unauthenticated(
-                    "Request not authenticated due to missing, invalid, or expired credentials.",
-                )),
+        scope: Scope,
+    ) -> Result<Caller, Reply> {
+        let caller = match &self.config {
+            SandboxAuth::None => Caller::ANYONE,
+            SandboxAuth::Bearer(tokens) => {
+                let presented = bearer(parts).unwrap_or_default();
+                let index = tokens
+                    .iter()
+                    .position(|t| equal(t, presented))
+                    .ok_or_else(|| {
+                        Reply::unauthenticated(
+                            "Request not authenticated due to missing, invalid, or expired credentials.",
+                        )
+                    })?;
+                Caller {
+                    client: ClientId(u32::try_from(index).unwrap_or(u32::MAX - 1) + 1),
+                    scopes: Scopes::ALL,
+                }
+            }
+            SandboxAuth::ClientCredentials { .. } => Caller {
+                client: THE_CLIENT,
+                scopes: self.issued_token(parts, now)?.scopes,
             },
             SandboxAuth::Taap { public_key_der, .. } => {
-                match bearer(parts) {
-                    Some(token) if self.token_is_valid(token, now) => {}
-                    _ => {
-                        return Err(Reply::unauthenticated(
-                            "Authorization failed: invalid or expired access token",
-                        ));
-                    }
-                }
-                pop_verify::verify(parts, body, public_key_der, now, &mut lock(&self.seen_jti))
+                let grant = self.issued_token(parts, now)?;
+                pop_verify::verify(parts, body, public_key_der, now, &mut lock(&self.seen_pop))
                     .map_err(|reason| {
                         Reply::unauthenticated(&format!("Authorization failed: {reason}"))
-                    })
+                    })?;
+                Caller {
+                    client: THE_CLIENT,
+                    scopes: grant.scopes,
+                }
             }
+        };
+        if !caller.scopes.allows(scope) {
+            return Err(Reply::forbidden(&format!(
+                "Client does not have sufficient permissions to perform this action: the access token lacks scope {}",
+                scope.name()
+            )));
         }
+        Ok(caller)
     }
 
     /// `POST /oauth2/v2/tokens` (T-Mobile TAAP).
@@ -149,14 +217,14 @@ impl AuthState {
             }
         }
         if let Err(reason) =
-            pop_verify::verify(parts, body, public_key_der, now, &mut lock(&self.seen_jti))
+            pop_verify::verify(parts, body, public_key_der, now, &mut lock(&self.seen_pop))
         {
             return Reply::json(
                 StatusCode::UNAUTHORIZED,
                 &json!({"reasonCode": "401", "systemMessage": reason, "userMessage": "Unauthorized"}),
             );
         }
-        self.issue(now)
+        self.issue(now, Scopes::ALL, None)
     }
 
     /// `POST /oauth/token` (RFC 6749 client credentials).
@@ -195,14 +263,26 @@ impl AuthState {
                 ))
             });
         match presented {
-            Some((id, secret)) if equal(&id, client_id) && equal(&secret, client_secret) => {
-                self.issue(now)
+            Some((id, secret)) if equal(&id, client_id) && equal(&secret, client_secret) => {}
+            _ => {
+                return oauth_error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "Client authentication failed",
+                );
             }
-            _ => oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "Client authentication failed",
-            ),
+        }
+        // No scope asked for: every scope.
+        match form.get("scope") {
+            None => self.issue(now, Scopes::ALL, None),
+            Some(text) => match Scopes::parse(text) {
+                Ok(scopes) => self.issue(now, scopes, Some(text)),
+                Err(unknown) => oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    &format!("unknown scope {unknown}"),
+                ),
+            },
         }
     }
 }

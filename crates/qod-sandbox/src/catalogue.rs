@@ -7,6 +7,8 @@ use qod_models::{
     RateUnit, ServiceClass, TimeUnit,
 };
 
+use crate::test_assets::{INACTIVE_PROFILE, KnownDevice, RESTRICTED_PROFILE};
+
 struct Entry {
     name: &'static str,
     description: &'static str,
@@ -16,6 +18,9 @@ struct Entry {
     delay_ms: u32,
     priority: u32,
     class: ServiceClass,
+    status: &'static str,
+    /// Available to one test device only.
+    partner_only: bool,
 }
 
 const ENTRIES: &[Entry] = &[
@@ -28,6 +33,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 100,
         priority: 20,
         class: ServiceClass::RealTimeInteractive,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_XR",
@@ -38,6 +45,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 20,
         priority: 10,
         class: ServiceClass::RealTimeInteractive,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_RVM",
@@ -48,6 +57,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 150,
         priority: 30,
         class: ServiceClass::MultimediaStreaming,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_POSALE",
@@ -58,6 +69,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 100,
         priority: 25,
         class: ServiceClass::LowLatencyData,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_BROADCAST",
@@ -68,6 +81,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 200,
         priority: 15,
         class: ServiceClass::BroadcastVideo,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_E",
@@ -78,6 +93,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 50,
         priority: 10,
         class: ServiceClass::RealTimeInteractive,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_S",
@@ -88,6 +105,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 300,
         priority: 40,
         class: ServiceClass::Standard,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_M",
@@ -98,6 +117,8 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 300,
         priority: 40,
         class: ServiceClass::MultimediaStreaming,
+        status: "ACTIVE",
+        partner_only: false,
     },
     Entry {
         name: "QOS_L",
@@ -108,6 +129,32 @@ const ENTRIES: &[Entry] = &[
         delay_ms: 300,
         priority: 40,
         class: ServiceClass::HighThroughputData,
+        status: "ACTIVE",
+        partner_only: false,
+    },
+    Entry {
+        name: RESTRICTED_PROFILE,
+        description: "Sandbox test asset: for one partner device only",
+        min_seconds: 1,
+        max_seconds: 86_400,
+        downstream_mbps: 50,
+        delay_ms: 50,
+        priority: 5,
+        class: ServiceClass::RealTimeInteractive,
+        status: "ACTIVE",
+        partner_only: true,
+    },
+    Entry {
+        name: INACTIVE_PROFILE,
+        description: "Sandbox test asset: not available for new sessions",
+        min_seconds: 1,
+        max_seconds: 86_400,
+        downstream_mbps: 1,
+        delay_ms: 300,
+        priority: 50,
+        class: ServiceClass::Standard,
+        status: "INACTIVE",
+        partner_only: false,
     },
 ];
 
@@ -115,16 +162,18 @@ const ENTRIES: &[Entry] = &[
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     profiles: Vec<QosProfile>,
+    /// For each profile: whether only the partner test device may use it.
+    partner_only: Vec<bool>,
 }
 
 impl Default for Catalogue {
     fn default() -> Self {
-        let profiles = ENTRIES
+        let (profiles, partner_only) = ENTRIES
             .iter()
             .filter_map(|entry| {
                 let mut profile = QosProfile::new(
                     QosProfileName::parse(entry.name).ok()?,
-                    QosProfileStatus::Active,
+                    QosProfileStatus::from(entry.status),
                 );
                 profile.description = Some(entry.description.to_owned());
                 profile.country_availability = Some(vec![CountryAvailability {
@@ -141,11 +190,23 @@ impl Default for Catalogue {
                     Some(DurationSpec::new(entry.delay_ms, TimeUnit::Milliseconds));
                 profile.priority = Some(entry.priority);
                 profile.service_class = Some(entry.class.clone());
-                Some(profile)
+                Some((profile, entry.partner_only))
             })
-            .collect();
-        Catalogue { profiles }
+            .unzip();
+        Catalogue {
+            profiles,
+            partner_only,
+        }
     }
+}
+
+/// Which device a listing is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Audience {
+    /// No device given: restricted profiles are left out.
+    Anyone,
+    /// A device, as the test assets know it.
+    Device(KnownDevice),
 }
 
 impl Catalogue {
@@ -170,5 +231,70 @@ impl Catalogue {
             seconds(&profile.min_duration, 1),
             seconds(&profile.max_duration, 86_400),
         )
+    }
+
+    /// Whether `device` may use the profile called `name`.
+    pub(crate) fn available_to(&self, name: &str, device: KnownDevice) -> bool {
+        let partner_only = self
+            .profiles
+            .iter()
+            .zip(&self.partner_only)
+            .find(|(p, _)| p.name.as_str() == name)
+            .is_some_and(|(_, only)| *only);
+        match device {
+            KnownDevice::NoProfiles => false,
+            KnownDevice::Partner => true,
+            _ => !partner_only,
+        }
+    }
+
+    /// The profiles `audience` may see, filtered by name and status.
+    pub(crate) fn listed(
+        &self,
+        audience: Audience,
+        name: Option<&str>,
+        status: Option<&str>,
+    ) -> Vec<&QosProfile> {
+        self.profiles
+            .iter()
+            .zip(&self.partner_only)
+            .filter(|(p, partner_only)| match audience {
+                Audience::Anyone => !**partner_only,
+                Audience::Device(device) => self.available_to(p.name.as_str(), device),
+            })
+            .map(|(p, _)| p)
+            .filter(|p| name.is_none_or(|n| p.name.as_str() == n))
+            .filter(|p| status.is_none_or(|s| p.status.as_str() == s))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restricted_profiles_show_to_their_device_only() {
+        let catalogue = Catalogue::default();
+        let names = |audience| -> Vec<&str> {
+            catalogue
+                .listed(audience, None, None)
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect()
+        };
+        assert!(!names(Audience::Anyone).contains(&RESTRICTED_PROFILE));
+        assert!(names(Audience::Anyone).contains(&INACTIVE_PROFILE));
+        assert!(names(Audience::Device(KnownDevice::Partner)).contains(&RESTRICTED_PROFILE));
+        assert!(!names(Audience::Device(KnownDevice::Ordinary)).contains(&RESTRICTED_PROFILE));
+        assert!(names(Audience::Device(KnownDevice::NoProfiles)).is_empty());
+        assert_eq!(
+            catalogue
+                .listed(Audience::Anyone, None, Some("INACTIVE"))
+                .len(),
+            1
+        );
+        assert!(catalogue.available_to("QOS_E", KnownDevice::Ordinary));
+        assert!(!catalogue.available_to(RESTRICTED_PROFILE, KnownDevice::Ordinary));
     }
 }

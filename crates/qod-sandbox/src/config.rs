@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{SandboxClock, SystemClock};
+use crate::public_key::ClientPublicKey;
 
 /// Which callers the sandbox accepts.
 #[derive(Clone, Default)]
@@ -12,7 +13,8 @@ pub enum SandboxAuth {
     /// Any caller (the quickstart needs no setup).
     #[default]
     None,
-    /// Callers presenting one of these bearer tokens.
+    /// Callers presenting one of these bearer tokens. Each token is a
+    /// client of its own: a session belongs to the token that created it.
     Bearer(Vec<String>),
     /// RFC 6749 client credentials at `/oauth/token`; API calls need a token it issued.
     ClientCredentials {
@@ -28,9 +30,39 @@ pub enum SandboxAuth {
         client_id: String,
         /// The client secret.
         client_secret: String,
-        /// The client's RSA public key, DER `RSAPublicKey` (PKCS#1).
+        /// The client's RSA public key, DER `RSAPublicKey` (PKCS#1); see
+        /// [`ClientPublicKey`] to read one from a PEM or DER file.
         public_key_der: Vec<u8>,
     },
+}
+
+impl SandboxAuth {
+    /// T-Mobile TAAP for the client with this id, secret and public key.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let pem = include_bytes!("../tests/fixtures/test-rsa-2048.spki.pem");
+    /// let key = qod_sandbox::ClientPublicKey::from_pem_or_der(pem)?;
+    /// let auth = qod_sandbox::SandboxAuth::taap("client-id", "client-secret", &key);
+    /// assert_eq!(format!("{auth:?}"), "Taap([redacted])");
+    /// # Ok(()) }
+    /// ```
+    pub fn taap(client_id: &str, client_secret: &str, key: &ClientPublicKey) -> SandboxAuth {
+        SandboxAuth::Taap {
+            client_id: client_id.to_owned(),
+            client_secret: client_secret.to_owned(),
+            public_key_der: key.pkcs1_der().to_vec(),
+        }
+    }
+
+    /// The token endpoint's path, for the modes that have one.
+    pub(crate) fn token_path(&self) -> Option<&'static str> {
+        match self {
+            SandboxAuth::ClientCredentials { .. } => Some("/oauth/token"),
+            SandboxAuth::Taap { .. } => Some("/oauth2/v2/tokens"),
+            SandboxAuth::None | SandboxAuth::Bearer(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for SandboxAuth {
@@ -78,9 +110,20 @@ pub struct SandboxConfig {
     /// Where to listen; port 0 picks a free port.
     pub address: String,
     /// How long a session stays `REQUESTED` before it becomes `AVAILABLE`.
+    /// QoD 1.x sessions always start `REQUESTED`, even with zero; under
+    /// `/qod/v0` this applies only with [`v0_requested_phase`](Self::v0_requested_phase).
     pub available_after: Duration,
+    /// Whether 0.10.1 sessions (T-Mobile's flavour) start `REQUESTED` and
+    /// become `AVAILABLE` after [`available_after`](Self::available_after),
+    /// to exercise polling and notifications. By default (`false`) they are
+    /// `AVAILABLE` in the answer to the create, as T-Mobile documents.
+    pub v0_requested_phase: bool,
     /// How long an ended session stays readable before it is gone (404).
     pub retain_ended_for: Duration,
+    /// The most sessions stored at once, ended ones included until
+    /// [`retain_ended_for`](Self::retain_ended_for) has passed; a create
+    /// beyond it is answered 429 `QUOTA_EXCEEDED`.
+    pub max_sessions: usize,
     /// Who may call.
     pub auth: SandboxAuth,
     /// How long issued tokens live.
@@ -91,6 +134,14 @@ pub struct SandboxConfig {
     pub clock: Arc<dyn SandboxClock>,
     /// The largest request body accepted.
     pub max_body_bytes: usize,
+    /// How long a client may take to send a request's head, counted from
+    /// the accept or from the end of the previous answer (so it also closes
+    /// keep-alive connections left idle that long), and then its body.
+    pub header_read_timeout: Duration,
+    /// How long a connection may stay with no byte moving either way in
+    /// the middle of an exchange (a body that stops coming, an answer the
+    /// client stops reading) before it is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -98,12 +149,16 @@ impl Default for SandboxConfig {
         SandboxConfig {
             address: "127.0.0.1:0".to_owned(),
             available_after: Duration::from_millis(500),
+            v0_requested_phase: false,
             retain_ended_for: Duration::from_secs(360),
+            max_sessions: 100_000,
             auth: SandboxAuth::None,
             token_lifetime: Duration::from_secs(3600),
             faults: Faults::default(),
             clock: Arc::new(SystemClock),
             max_body_bytes: 64 * 1024,
+            header_read_timeout: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -113,11 +168,15 @@ impl std::fmt::Debug for SandboxConfig {
         f.debug_struct("SandboxConfig")
             .field("address", &self.address)
             .field("available_after", &self.available_after)
+            .field("v0_requested_phase", &self.v0_requested_phase)
             .field("retain_ended_for", &self.retain_ended_for)
+            .field("max_sessions", &self.max_sessions)
             .field("auth", &self.auth)
             .field("token_lifetime", &self.token_lifetime)
             .field("faults", &self.faults)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .finish_non_exhaustive()
     }
 }

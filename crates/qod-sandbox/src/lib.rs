@@ -4,6 +4,32 @@
 //! rules), QoD 1.1.0 under `/quality-on-demand/v1` and QoS Profiles 1.1.0
 //! under `/qos-profiles/v1`.
 //!
+//! - **Its own reading of the specs.** Requests are checked against the
+//!   schemas and answered with the CAMARA errors of each version (CAMARA's
+//!   r3.2 test definitions are its integration tests); the sandbox shares no
+//!   validation code with the client. Under `/qod/v0` T-Mobile's rules apply:
+//!   no `applicationServer` needed, sessions of 60 s at least, and a create
+//!   answered `AVAILABLE` (unless [`SandboxConfig::v0_requested_phase`]).
+//!   1.x sessions start `REQUESTED`. Plain-http sinks are let through to
+//!   loopback only, so that a test can listen without TLS.
+//! - **Every auth mode of the client** ([`SandboxAuth`]): bearer tokens,
+//!   OAuth 2.0 client credentials (with scopes: a token asked for with
+//!   `scope` gets 403 `PERMISSION_DENIED` outside it), and T-Mobile TAAP with
+//!   proof-of-possession tokens checked as T-Mobile's reference validator
+//!   does (each used once, as a gateway must; a GET or DELETE signed
+//!   without its meaningless `{}` body passes). A session belongs to the
+//!   client that created it.
+//! - **[Test assets](test_assets)**: devices and profiles with a known fate,
+//!   for the answers a network gives only to some subscribers.
+//! - **Cost independent of the sessions stored**: a time-ordered index of
+//!   what is due, a device index, ended sessions forgotten after
+//!   [`SandboxConfig::retain_ended_for`], at most
+//!   [`SandboxConfig::max_sessions`] stored.
+//! - **Connections that end**: a header-read timeout, an idle timeout, a
+//!   body limit, and accept errors (out of file descriptors) that back off
+//!   instead of spinning. A known path with another method gets 405 and
+//!   `Allow`.
+//!
 //! ```
 //! let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
 //! assert!(sandbox.v0_url().starts_with("http://127.0.0.1:"));
@@ -12,20 +38,29 @@
 
 #![forbid(unsafe_code)]
 
+mod activity;
 mod api;
 mod auth;
+mod caller;
 mod catalogue;
 mod clock;
 mod config;
+mod events;
 mod faults;
+mod identity;
 mod lifecycle;
 mod notifier;
 mod pop_verify;
+mod public_key;
 mod render;
 mod reply;
+mod routes;
+mod rules;
 mod server;
 mod stats;
 mod store;
+pub mod test_assets;
+mod wire;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
@@ -35,6 +70,7 @@ use std::thread::JoinHandle;
 pub use catalogue::Catalogue;
 pub use clock::{ManualClock, SandboxClock, SystemClock};
 pub use config::{Faults, SandboxAuth, SandboxConfig};
+pub use public_key::{ClientPublicKey, PublicKeyError};
 pub use stats::SandboxStats;
 
 use crate::api::Api;
@@ -58,8 +94,11 @@ impl std::fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// Binds `config.address` and serves in background threads.
+    /// Binds `config.address` and serves in background threads. A setting
+    /// it cannot serve with (no room for a session, a TAAP key that is no
+    /// RSA public key) is an [`std::io::ErrorKind::InvalidInput`] error.
     pub fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        check(&config)?;
         let listener = TcpListener::bind(&config.address)?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
@@ -131,13 +170,34 @@ impl Sandbox {
         format!("{}/oauth/token", self.base_url())
     }
 
+    /// The token URL of the configured auth mode: TAAP's or RFC 6749's,
+    /// `None` for the modes without one.
+    ///
+    /// ```
+    /// use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
+    /// let sandbox = Sandbox::start(SandboxConfig {
+    ///     auth: SandboxAuth::ClientCredentials {
+    ///         client_id: "id".to_owned(),
+    ///         client_secret: "secret".to_owned(),
+    ///     },
+    ///     ..SandboxConfig::default()
+    /// }).unwrap();
+    /// assert_eq!(sandbox.token_url(), Some(sandbox.oauth_token_url()));
+    /// ```
+    pub fn token_url(&self) -> Option<String> {
+        self.server
+            .auth
+            .token_path()
+            .map(|path| format!("{}{path}", self.base_url()))
+    }
+
     /// The counters so far.
     pub fn stats(&self) -> SandboxStats {
         self.server.api.counters.snapshot()
     }
 
     /// For each x-correlator, how many `POST /sessions` arrived that the
-    /// sandbox did not refuse with 429.
+    /// sandbox did not refuse with 429 (the most recent 65 536 correlators).
     pub fn create_receipts(&self) -> HashMap<String, u32> {
         self.server.api.counters.create_receipts()
     }
@@ -167,6 +227,29 @@ impl Sandbox {
             let _ = thread.join();
         }
     }
+}
+
+/// Refuses settings the sandbox cannot serve with.
+fn check(config: &SandboxConfig) -> std::io::Result<()> {
+    let invalid = |message: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, message);
+    if config.max_sessions == 0 {
+        return Err(invalid("max_sessions must be at least 1".to_owned()));
+    }
+    if config.header_read_timeout.is_zero() || config.idle_timeout.is_zero() {
+        return Err(invalid(
+            "the connection timeouts must not be zero".to_owned(),
+        ));
+    }
+    if let SandboxAuth::Taap { public_key_der, .. } = &config.auth {
+        ClientPublicKey::from_pem_or_der(public_key_der)
+            .map_err(|e| invalid(format!("the TAAP client key: {e}")))?;
+    }
+    if let SandboxAuth::Bearer(tokens) = &config.auth
+        && tokens.iter().any(String::is_empty)
+    {
+        return Err(invalid("bearer tokens must not be empty".to_owned()));
+    }
+    Ok(())
 }
 
 impl Drop for Sandbox {

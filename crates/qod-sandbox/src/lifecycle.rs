@@ -1,95 +1,186 @@
 //! One session's life: REQUESTED, AVAILABLE, then UNAVAILABLE with a reason,
-//! driven by the time it is asked about.
+//! driven by the time it is asked about; and when the store must look at
+//! it next.
 
 use std::time::{Duration, SystemTime};
 
-use qod_models::{CreateSession, QosStatus, SessionId, StatusInfo};
+use uuid::Uuid;
 
-/// The wire version a session was created with; it is rendered the same way.
+use crate::caller::ClientId;
+use crate::identity::Identity;
+use crate::rules::session::NotifyTarget;
+use crate::wire::Wire;
+
+/// `qosStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wire {
-    V0,
-    V1,
+pub(crate) enum Status {
+    Requested,
+    Available,
+    Unavailable,
+}
+
+impl Status {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Status::Requested => "REQUESTED",
+            Status::Available => "AVAILABLE",
+            Status::Unavailable => "UNAVAILABLE",
+        }
+    }
+}
+
+/// `statusInfo`: why a session is UNAVAILABLE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EndReason {
+    DurationExpired,
+    NetworkTerminated,
+    DeleteRequested,
+}
+
+impl EndReason {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            EndReason::DurationExpired => "DURATION_EXPIRED",
+            EndReason::NetworkTerminated => "NETWORK_TERMINATED",
+            EndReason::DeleteRequested => "DELETE_REQUESTED",
+        }
+    }
 }
 
 /// A status change to notify.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Transition {
-    pub(crate) status: QosStatus,
-    pub(crate) info: Option<StatusInfo>,
+    pub(crate) status: Status,
+    pub(crate) reason: Option<EndReason>,
+}
+
+/// The request data a session gives back, as the JSON that was sent.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Echoes {
+    pub(crate) device: Option<Box<str>>,
+    pub(crate) application_server: Option<Box<str>>,
+    pub(crate) device_ports: Option<Box<str>>,
+    pub(crate) application_server_ports: Option<Box<str>>,
+    pub(crate) webhook: Option<Box<str>>,
+    pub(crate) sink: Option<Box<str>>,
+}
+
+/// What a new session is made of.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) id: Uuid,
+    pub(crate) wire: Wire,
+    pub(crate) owner: ClientId,
+    pub(crate) profile: Box<str>,
+    pub(crate) identity: Identity,
+    pub(crate) echoes: Echoes,
+    pub(crate) notify: Option<NotifyTarget>,
+    /// Granted seconds.
+    pub(crate) duration: u64,
+    pub(crate) now: SystemTime,
+    /// When the network answers the request.
+    pub(crate) available_at: SystemTime,
+    /// Whether the network then refuses it (`NETWORK_TERMINATED`).
+    pub(crate) refused: bool,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Session {
-    pub(crate) id: SessionId,
+    pub(crate) id: Uuid,
     pub(crate) wire: Wire,
-    pub(crate) request: CreateSession,
-    /// The granted duration in seconds (the overall one once available).
+    pub(crate) owner: ClientId,
+    pub(crate) profile: Box<str>,
+    pub(crate) identity: Identity,
+    pub(crate) echoes: Echoes,
+    pub(crate) notify: Option<NotifyTarget>,
+    /// Seconds: granted while REQUESTED, overall once AVAILABLE, effective once ended.
     pub(crate) duration: u64,
     pub(crate) created_at: SystemTime,
-    pub(crate) available_at: SystemTime,
-    pub(crate) status: QosStatus,
-    pub(crate) status_info: Option<StatusInfo>,
+    available_at: SystemTime,
+    refused: bool,
+    pub(crate) status: Status,
+    pub(crate) reason: Option<EndReason>,
     pub(crate) started_at: Option<SystemTime>,
     pub(crate) expires_at: Option<SystemTime>,
     pub(crate) ended_at: Option<SystemTime>,
 }
 
 impl Session {
-    pub(crate) fn new(
-        id: SessionId,
-        wire: Wire,
-        request: CreateSession,
-        duration: u64,
-        now: SystemTime,
-        delay: Duration,
-    ) -> Self {
+    pub(crate) fn new(plan: Plan) -> Self {
         Session {
-            id,
-            wire,
-            request,
-            duration,
-            created_at: now,
-            available_at: now + delay,
-            status: QosStatus::Requested,
-            status_info: None,
+            id: plan.id,
+            wire: plan.wire,
+            owner: plan.owner,
+            profile: plan.profile,
+            identity: plan.identity,
+            echoes: plan.echoes,
+            notify: plan.notify,
+            duration: plan.duration,
+            created_at: plan.now,
+            available_at: plan.available_at,
+            refused: plan.refused,
+            status: Status::Requested,
+            reason: None,
             started_at: None,
             expires_at: None,
             ended_at: None,
         }
     }
 
-    /// Whether the session still holds (or waits for) network resources.
+    /// Whether the session holds (or waits for) network resources.
     pub(crate) fn is_active(&self) -> bool {
-        matches!(self.status, QosStatus::Requested | QosStatus::Available)
+        matches!(self.status, Status::Requested | Status::Available)
+    }
+
+    /// When something happens to it next: it becomes AVAILABLE (or is
+    /// refused), it expires, or, once ended and kept for `retain`, it is gone.
+    pub(crate) fn next_due(&self, retain: Duration) -> SystemTime {
+        match self.status {
+            Status::Requested => self.available_at,
+            Status::Available => self.expires_at.unwrap_or(self.available_at),
+            Status::Unavailable => self.ended_at.unwrap_or(self.created_at) + retain,
+        }
+    }
+
+    /// Whether an ended session has been kept long enough.
+    pub(crate) fn is_gone(&self, now: SystemTime, retain: Duration) -> bool {
+        self.ended_at.is_some_and(|ended| now >= ended + retain)
     }
 
     /// Brings the status up to `now`, returning the changes in order.
     pub(crate) fn advance(&mut self, now: SystemTime) -> Vec<Transition> {
         let mut changes = Vec::new();
-        if self.status == QosStatus::Requested && now >= self.available_at {
-            self.status = QosStatus::Available;
+        if self.status == Status::Requested && now >= self.available_at {
+            if self.refused {
+                self.end(self.available_at, EndReason::NetworkTerminated);
+                changes.push(Transition {
+                    status: Status::Unavailable,
+                    reason: Some(EndReason::NetworkTerminated),
+                });
+                return changes;
+            }
+            self.status = Status::Available;
             self.started_at = Some(self.available_at);
             self.expires_at = Some(self.available_at + Duration::from_secs(self.duration));
             changes.push(Transition {
-                status: QosStatus::Available,
-                info: None,
+                status: Status::Available,
+                reason: None,
             });
         }
-        if self.status == QosStatus::Available
+        if self.status == Status::Available
             && let Some(expires_at) = self.expires_at
             && now >= expires_at
         {
-            self.end(expires_at, StatusInfo::DurationExpired);
+            self.end(expires_at, EndReason::DurationExpired);
             changes.push(Transition {
-                status: QosStatus::Unavailable,
-                info: Some(StatusInfo::DurationExpired),
+                status: Status::Unavailable,
+                reason: Some(EndReason::DurationExpired),
             });
         }
         changes
     }
 
-    fn end(&mut self, at: SystemTime, reason: StatusInfo) {
+    fn end(&mut self, at: SystemTime, reason: EndReason) {
         if let Some(started) = self.started_at {
             self.duration = at
                 .duration_since(started)
@@ -97,30 +188,25 @@ impl Session {
                 .as_secs()
                 .max(1);
         }
-        self.status = QosStatus::Unavailable;
-        self.status_info = Some(reason);
+        self.status = Status::Unavailable;
+        self.reason = Some(reason);
         self.expires_at = Some(at);
         self.ended_at = Some(at);
     }
 
-    /// Ends the session on request. Notifies only when it was `AVAILABLE`.
+    /// Ends the session on request. Notifies only when it was AVAILABLE.
     pub(crate) fn delete(&mut self, now: SystemTime) -> Option<Transition> {
-        let was_available = self.status == QosStatus::Available;
+        let was_available = self.status == Status::Available;
         if self.is_active() {
-            self.end(now, StatusInfo::DeleteRequested);
+            self.end(now, EndReason::DeleteRequested);
         }
         was_available.then_some(Transition {
-            status: QosStatus::Unavailable,
-            info: Some(StatusInfo::DeleteRequested),
+            status: Status::Unavailable,
+            reason: Some(EndReason::DeleteRequested),
         })
     }
 
-    /// Whether an ended session has been kept long enough.
-    pub(crate) fn is_expired(&self, now: SystemTime, retain: Duration) -> bool {
-        self.ended_at.is_some_and(|ended| now >= ended + retain)
-    }
-
-    /// Extends an `AVAILABLE` session. 0.10.1 caps the remaining time at
+    /// Extends an AVAILABLE session. 0.10.1 caps the remaining time at
     /// 86 400 s; 1.x caps the overall duration at the profile's maximum.
     pub(crate) fn extend(&mut self, now: SystemTime, additional: u64, profile_max: u64) {
         let (Some(started), Some(expires)) = (self.started_at, self.expires_at) else {
@@ -132,7 +218,8 @@ impl Session {
                 now + (remaining + Duration::from_secs(additional)).min(Duration::from_secs(86_400))
             }
             Wire::V1 => {
-                started + Duration::from_secs((self.duration + additional).min(profile_max))
+                started
+                    + Duration::from_secs(self.duration.saturating_add(additional).min(profile_max))
             }
         };
         self.expires_at = Some(new_expiry);
@@ -144,43 +231,45 @@ impl Session {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use qod_models::{Device, PhoneNumber, QosProfileName};
+
+    pub(crate) fn plan(wire: Wire, now: SystemTime) -> Plan {
+        Plan {
+            id: Uuid::new_v4(),
+            wire,
+            owner: ClientId::ANYONE,
+            profile: "QOS_E".into(),
+            identity: Identity::default(),
+            echoes: Echoes::default(),
+            notify: None,
+            duration: 600,
+            now,
+            available_at: now + Duration::from_secs(2),
+            refused: false,
+        }
+    }
 
     fn session(wire: Wire) -> (Session, SystemTime) {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let request = CreateSession::new(
-            Device::with_phone_number(PhoneNumber::parse("+14255550100").unwrap()),
-            QosProfileName::parse("QOS_E").unwrap(),
-        );
-        (
-            Session::new(
-                SessionId::new(uuid::Uuid::nil()),
-                wire,
-                request,
-                600,
-                now,
-                Duration::from_secs(2),
-            ),
-            now,
-        )
+        (Session::new(plan(wire, now)), now)
     }
 
     #[test]
     fn requested_available_expired() {
+        let retain = Duration::from_secs(360);
         let (mut s, t0) = session(Wire::V1);
+        assert_eq!(s.next_due(retain), t0 + Duration::from_secs(2));
         assert!(s.advance(t0 + Duration::from_secs(1)).is_empty());
         let changes = s.advance(t0 + Duration::from_secs(2));
-        assert_eq!(changes[0].status, QosStatus::Available);
+        assert_eq!(changes[0].status, Status::Available);
+        assert_eq!(s.next_due(retain), t0 + Duration::from_secs(602));
         let changes = s.advance(t0 + Duration::from_secs(700));
-        assert_eq!(changes[0].info, Some(StatusInfo::DurationExpired));
+        assert_eq!(changes[0].reason, Some(EndReason::DurationExpired));
         assert_eq!(s.duration, 600);
-        assert!(!s.is_expired(t0 + Duration::from_secs(700), Duration::from_secs(360)));
-        assert!(s.is_expired(
-            t0 + Duration::from_secs(602 + 360),
-            Duration::from_secs(360)
-        ));
+        assert_eq!(s.next_due(retain), t0 + Duration::from_secs(602 + 360));
+        assert!(!s.is_gone(t0 + Duration::from_secs(700), retain));
+        assert!(s.is_gone(t0 + Duration::from_secs(602 + 360), retain));
     }
 
     #[test]
@@ -191,13 +280,33 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_session_never_starts() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut s = Session::new(Plan {
+            refused: true,
+            ..plan(Wire::V1, now)
+        });
+        let changes = s.advance(now + Duration::from_secs(5));
+        assert_eq!(
+            changes,
+            [Transition {
+                status: Status::Unavailable,
+                reason: Some(EndReason::NetworkTerminated)
+            }]
+        );
+        assert_eq!(s.started_at, None);
+        assert_eq!(s.ended_at, Some(now + Duration::from_secs(2)));
+        assert_eq!(s.duration, 600, "the granted duration, never started");
+    }
+
+    #[test]
     fn delete_and_extend() {
         let (mut s, t0) = session(Wire::V1);
         assert!(
             s.delete(t0).is_none(),
             "no notification for a session never available"
         );
-        assert_eq!(s.status_info, Some(StatusInfo::DeleteRequested));
+        assert_eq!(s.reason, Some(EndReason::DeleteRequested));
 
         let (mut s, t0) = session(Wire::V1);
         s.advance(t0 + Duration::from_secs(2));

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use qod_models::CLOUDEVENTS_CONTENT_TYPE;
 
+use crate::events::Notification;
 use crate::stats::{Counters, bump};
-use crate::store::Notification;
 
 /// Starts the delivery thread; it ends when every sender is dropped.
 pub(crate) fn start(counters: Arc<Counters>) -> Sender<Notification> {

@@ -1,93 +1,162 @@
-//! A stored session as each wire version describes it.
+//! A stored session as each version's `SessionInfo` describes it. Request
+//! data is echoed as the JSON that was sent.
 
 use std::time::{Duration, SystemTime};
 
-use qod_models::{
-    ApplicationServerInfo, Device, DeviceInfo, Echoed, SessionInfo, Timestamp, TimestampFormat,
-    WebhookInfo,
-};
-use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
-use crate::lifecycle::{Session, Wire};
+use crate::lifecycle::{Session, Status};
+use crate::wire::Wire;
 
-/// Whole seconds, in the version's format.
-fn timestamp(at: SystemTime, wire: Wire) -> Option<Timestamp> {
-    let seconds = at.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
-    let ts = Timestamp::from_unix(i64::try_from(seconds).ok()?)?;
-    Some(match wire {
-        Wire::V0 => ts,
-        Wire::V1 => ts.with_format(TimestampFormat::Rfc3339),
-    })
-}
+/// Writes a JSON object from trusted parts: keys are literals, raw values
+/// were produced by serde_json.
+struct Object(String);
 
-/// 1.x returns at most one identifier: the one the session applies to.
-fn single_identifier(device: &Device) -> Device {
-    if let Some(phone) = &device.phone_number {
-        Device::with_phone_number(phone.clone())
-    } else if let Some(nai) = &device.network_access_identifier {
-        Device {
-            network_access_identifier: Some(nai.clone()),
-            ..Device::default()
+impl Object {
+    fn new() -> Object {
+        Object(String::from("{"))
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
         }
-    } else if let Some(ipv4) = &device.ipv4_address {
-        Device::with_ipv4(ipv4.clone())
-    } else {
-        Device {
-            ipv6_address: device.ipv6_address,
-            ..Device::default()
+        self.0.push('"');
+        self.0.push_str(key);
+        self.0.push_str("\":");
+    }
+
+    fn raw(&mut self, key: &str, json: Option<&str>) {
+        if let Some(json) = json {
+            self.key(key);
+            self.0.push_str(json);
         }
+    }
+
+    fn string(&mut self, key: &str, text: &str) {
+        self.key(key);
+        // A string always serializes.
+        self.0
+            .push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+    }
+
+    fn number(&mut self, key: &str, n: i64) {
+        self.key(key);
+        self.0.push_str(&n.to_string());
+    }
+
+    fn finish(mut self) -> String {
+        self.0.push('}');
+        self.0
     }
 }
 
-/// The request's value as the response echoes it.
-fn echo<T: Serialize>(value: Option<T>) -> Option<Echoed<T>> {
-    value.and_then(|v| Echoed::new(v).ok())
+fn unix(at: SystemTime) -> i64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-pub(crate) fn session_info(session: &Session) -> SessionInfo {
-    let request = &session.request;
-    let (started_at, expires_at) = match session.wire {
-        // 0.10.1 requires both; while REQUESTED they describe the planned window.
-        Wire::V0 => (
-            Some(session.started_at.unwrap_or(session.created_at)),
-            Some(
-                session
-                    .expires_at
-                    .unwrap_or(session.created_at + Duration::from_secs(session.duration)),
-            ),
-        ),
-        Wire::V1 => (session.started_at, session.expires_at),
-    };
-    SessionInfo {
-        session_id: session.id,
-        device: echo(
-            match session.wire {
-                Wire::V0 => request.device.clone(),
-                Wire::V1 => request.device.as_ref().map(single_identifier),
+/// Whole seconds, RFC 3339 in UTC.
+fn rfc3339(at: SystemTime) -> String {
+    OffsetDateTime::from_unix_timestamp(unix(at))
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
+/// The session's `SessionInfo`, as JSON.
+pub(crate) fn session_info(session: &Session) -> String {
+    let echoes = &session.echoes;
+    let mut out = Object::new();
+    out.string("sessionId", &session.id.to_string());
+    out.raw("device", echoes.device.as_deref());
+    out.raw("applicationServer", echoes.application_server.as_deref());
+    out.raw("devicePorts", echoes.device_ports.as_deref());
+    out.raw(
+        "applicationServerPorts",
+        echoes.application_server_ports.as_deref(),
+    );
+    out.string("qosProfile", &session.profile);
+    let duration = i64::try_from(session.duration.min(i32::MAX as u64)).unwrap_or(i64::MAX);
+    match session.wire {
+        Wire::V0 => {
+            out.raw("webhook", echoes.webhook.as_deref());
+            out.number("duration", duration);
+            // 0.10.1 requires both; while REQUESTED they give the planned window.
+            let started = session.started_at.unwrap_or(session.created_at);
+            let expires = session
+                .expires_at
+                .unwrap_or(session.created_at + Duration::from_secs(session.duration));
+            out.number("startedAt", unix(started));
+            out.number("expiresAt", unix(expires));
+            out.string("qosStatus", session.status.as_str());
+        }
+        Wire::V1 => {
+            if let Some(sink) = echoes.sink.as_deref() {
+                out.string("sink", sink);
             }
-            .map(DeviceInfo::from),
-        ),
-        application_server: echo(
-            request
-                .application_server
-                .clone()
-                .map(ApplicationServerInfo::from),
-        ),
-        device_ports: echo(request.device_ports.clone()),
-        application_server_ports: echo(request.application_server_ports.clone()),
-        qos_profile: request.qos_profile.clone(),
-        webhook: echo(request.webhook.clone().map(WebhookInfo::from)),
-        sink: echo(request.sink.as_ref().map(|s| s.as_str().to_owned())),
-        // The sink credential is a secret of the caller's: it is not echoed.
-        sink_credential: None,
-        duration: u32::try_from(session.duration).unwrap_or(u32::MAX),
-        started_at: started_at.and_then(|at| timestamp(at, session.wire)),
-        expires_at: expires_at.and_then(|at| timestamp(at, session.wire)),
-        qos_status: session.status.clone(),
-        status_info: match session.wire {
-            Wire::V0 => None,
-            Wire::V1 => session.status_info.clone(),
-        },
-        messages: None,
+            // The sink credential is the caller's secret: never echoed.
+            out.number("duration", duration);
+            if let Some(started) = session.started_at {
+                out.string("startedAt", &rfc3339(started));
+            }
+            if session.status != Status::Requested
+                && let Some(expires) = session.expires_at
+            {
+                out.string("expiresAt", &rfc3339(expires));
+            }
+            out.string("qosStatus", session.status.as_str());
+            if let Some(reason) = session.reason {
+                out.string("statusInfo", reason.as_str());
+            }
+        }
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::tests::plan;
+    use crate::lifecycle::{Echoes, Plan};
+    use serde_json::{Value, json};
+
+    #[test]
+    fn both_versions() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let echoes = Echoes {
+            device: Some(r#"{"phoneNumber":"+14255550100"}"#.into()),
+            sink: Some("https://example.com/a\"b".into()),
+            ..Echoes::default()
+        };
+        let mut v1 = Session::new(Plan {
+            echoes: echoes.clone(),
+            ..plan(Wire::V1, t0)
+        });
+        let requested: Value = serde_json::from_str(&session_info(&v1)).unwrap();
+        assert_eq!(requested["qosStatus"], "REQUESTED");
+        assert!(requested.get("startedAt").is_none());
+        assert!(requested.get("expiresAt").is_none());
+        assert_eq!(requested["sink"], "https://example.com/a\"b");
+        assert_eq!(requested["device"], json!({"phoneNumber": "+14255550100"}));
+        v1.advance(t0 + Duration::from_secs(2));
+        let available: Value = serde_json::from_str(&session_info(&v1)).unwrap();
+        assert_eq!(available["startedAt"], "2023-11-14T22:13:22Z");
+        assert_eq!(available["expiresAt"], "2023-11-14T22:23:22Z");
+        v1.delete(t0 + Duration::from_secs(62));
+        let ended: Value = serde_json::from_str(&session_info(&v1)).unwrap();
+        assert_eq!(ended["statusInfo"], "DELETE_REQUESTED");
+        assert_eq!(ended["duration"], 60);
+
+        let v0 = Session::new(Plan {
+            echoes,
+            ..plan(Wire::V0, t0)
+        });
+        let v0: Value = serde_json::from_str(&session_info(&v0)).unwrap();
+        assert_eq!(v0["startedAt"], 1_700_000_000);
+        assert_eq!(v0["expiresAt"], 1_700_000_600);
+        assert!(v0.get("sink").is_none());
+        assert!(v0.get("statusInfo").is_none());
     }
 }

@@ -1,19 +1,24 @@
-//! HTTP serving with hyper: routing, correlators, authentication and faults.
+//! HTTP serving with hyper: connections (with their timeouts), routing,
+//! correlators, authentication and faults.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, Request, Response, StatusCode};
+use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use qod_models::{ErrorCode, XCorrelator};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::time::Instant;
 
+use crate::activity::{Activity, Tracked};
 use crate::api::Api;
 use crate::auth::AuthState;
+use crate::caller::Caller;
 use crate::faults::{Fault, draw};
-use crate::lifecycle::Wire;
-use crate::reply::Reply;
+use crate::reply::{Reply, code};
+use crate::routes::{Operation, Route, route};
+use crate::rules;
 use crate::stats::bump;
 
 /// The error that makes hyper close the connection without an answer.
@@ -33,63 +38,12 @@ pub(crate) struct Server {
     pub(crate) auth: AuthState,
 }
 
-enum Route<'a> {
-    TaapToken,
-    OAuthToken,
-    Api(ApiRoute<'a>),
-    Unknown,
-}
-
-enum ApiRoute<'a> {
-    Create(Wire),
-    Get(Wire, &'a str),
-    Delete(Wire, &'a str),
-    Extend(Wire, &'a str),
-    Retrieve,
-    Profile(&'a str),
-    ListProfilesV0,
-    RetrieveProfiles,
-}
-
-fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    let wire_of = |prefix: &[&str]| match prefix {
-        ["qod", "v0"] => Some(Wire::V0),
-        ["quality-on-demand", "v1"] => Some(Wire::V1),
-        _ => None,
-    };
-    match (method, segments.as_slice()) {
-        (&Method::POST, ["oauth2", "v2", "tokens"]) => Route::TaapToken,
-        (&Method::POST, ["oauth", "token"]) => Route::OAuthToken,
-        (&Method::GET, ["qos-profiles", "v1", "qos-profiles", name])
-        | (&Method::GET, ["qod", "v0", "qos-profiles", name]) => {
-            Route::Api(ApiRoute::Profile(name))
-        }
-        (&Method::GET, ["qod", "v0", "qos-profiles"]) => Route::Api(ApiRoute::ListProfilesV0),
-        (&Method::POST, ["qos-profiles", "v1", "retrieve-qos-profiles"]) => {
-            Route::Api(ApiRoute::RetrieveProfiles)
-        }
-        (&Method::POST, ["quality-on-demand", "v1", "retrieve-sessions"]) => {
-            Route::Api(ApiRoute::Retrieve)
-        }
-        (method, [a, b, "sessions", rest @ ..]) => match (wire_of(&[a, b]), method, rest) {
-            (Some(wire), &Method::POST, []) => Route::Api(ApiRoute::Create(wire)),
-            (Some(wire), &Method::GET, [id]) => Route::Api(ApiRoute::Get(wire, id)),
-            (Some(wire), &Method::DELETE, [id]) => Route::Api(ApiRoute::Delete(wire, id)),
-            (Some(wire), &Method::POST, [id, "extend"]) => Route::Api(ApiRoute::Extend(wire, id)),
-            _ => Route::Unknown,
-        },
-        _ => Route::Unknown,
-    }
-}
-
 fn into_response(reply: Reply, correlator: Option<&HeaderValue>) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() = reply.status;
     let headers = response.headers_mut();
-    if !response_body_empty(reply.status) {
-        headers.insert("content-type", HeaderValue::from_static("application/json"));
-    }
+    // Every answer says JSON, a 204 too (as CAMARA's test definitions expect).
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
     if let Some(correlator) = correlator {
         headers.insert("x-correlator", correlator.clone());
     }
@@ -101,10 +55,6 @@ fn into_response(reply: Reply, correlator: Option<&HeaderValue>) -> Response<Ful
     response
 }
 
-fn response_body_empty(status: StatusCode) -> bool {
-    status == StatusCode::NO_CONTENT
-}
-
 impl Server {
     pub(crate) async fn handle(
         self: Arc<Self>,
@@ -114,51 +64,79 @@ impl Server {
         bump(&counters.requests);
         let (parts, body) = request.into_parts();
         let correlator = parts.headers.get("x-correlator").cloned();
-        let body = match Limited::new(body, self.api.config.max_body_bytes)
-            .collect()
-            .await
-        {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => {
+        let config = &self.api.config;
+        let read = tokio::time::timeout(
+            config.header_read_timeout,
+            Limited::new(body, config.max_body_bytes).collect(),
+        )
+        .await;
+        let body = match read {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(_)) => {
                 let reply = Reply::error(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::InvalidArgument,
+                    code::INVALID_ARGUMENT,
                     "Request body too large",
                 );
                 return Ok(into_response(reply, correlator.as_ref()));
             }
+            Err(_) => {
+                let reply = Reply::error(
+                    StatusCode::REQUEST_TIMEOUT,
+                    code::REQUEST_TIMEOUT,
+                    "The request body did not arrive in time",
+                )
+                .with_header("connection", "close".to_owned());
+                return Ok(into_response(reply, correlator.as_ref()));
+            }
         };
         if let Some(value) = &correlator
-            && value
-                .to_str()
-                .ok()
-                .and_then(|v| XCorrelator::parse(v).ok())
-                .is_none()
+            && !rules::x_correlator(value.as_bytes())
         {
             return Ok(into_response(
-                Reply::bad_request("Schema validation failed at x-correlator"),
+                Reply::schema(
+                    "x-correlator",
+                    "must match ^[a-zA-Z0-9-_:;.\\/<>{}]{0,256}$",
+                ),
                 None,
             ));
         }
         let now = self.api.now();
-        let reply = match route(&parts.method, parts.uri.path()) {
-            Route::TaapToken => {
-                bump(&counters.token_requests);
-                self.auth.taap_token(&parts, &body, now)
+        let operation = match route(&parts.method, parts.uri.path()) {
+            Route::NotFound => {
+                let reply = Reply::not_found("The specified resource is not found.");
+                return Ok(into_response(reply, correlator.as_ref()));
             }
-            Route::OAuthToken => {
-                bump(&counters.token_requests);
-                self.auth.oauth_token(&parts, &body, now)
+            Route::MethodNotAllowed(allow) => {
+                let reply = Reply::error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    code::METHOD_NOT_ALLOWED,
+                    &format!(
+                        "The method {} is not allowed on this resource (allowed: {allow})",
+                        parts.method
+                    ),
+                )
+                .with_header("allow", allow.to_owned());
+                return Ok(into_response(reply, correlator.as_ref()));
             }
-            Route::Unknown => Reply::not_found("The specified resource is not found."),
-            Route::Api(api_route) => {
-                let faults = self.api.config.faults;
+            Route::Found(operation) => operation,
+        };
+        let reply = match operation.scope() {
+            None => {
+                bump(&counters.token_requests);
+                match operation {
+                    Operation::TaapToken => self.auth.taap_token(&parts, &body, now),
+                    _ => self.auth.oauth_token(&parts, &body, now),
+                }
+            }
+            Some(scope) => {
+                let faults = config.faults;
                 if !faults.latency.is_zero() {
                     tokio::time::sleep(faults.latency).await;
                 }
                 let fault = draw(&faults);
                 if !matches!(fault, Fault::TooManyRequests)
-                    && matches!(api_route, ApiRoute::Create(_))
+                    && matches!(operation, Operation::Create(_))
                 {
                     counters.record_create(correlator.as_ref().and_then(|c| c.to_str().ok()));
                 }
@@ -171,7 +149,7 @@ impl Server {
                         bump(&counters.faults_injected);
                         let reply = Reply::error(
                             StatusCode::TOO_MANY_REQUESTS,
-                            ErrorCode::TooManyRequests,
+                            code::TOO_MANY_REQUESTS,
                             "Rate limit reached.",
                         )
                         .with_header("retry-after", faults.retry_after_seconds.to_string());
@@ -181,16 +159,16 @@ impl Server {
                         bump(&counters.faults_injected);
                         let reply = Reply::error(
                             StatusCode::SERVICE_UNAVAILABLE,
-                            ErrorCode::Unavailable,
+                            code::UNAVAILABLE,
                             "Service unavailable",
                         );
                         return Ok(into_response(reply, correlator.as_ref()));
                     }
                     Fault::None => {}
                 }
-                match self.auth.check_call(&parts, &body, now) {
+                match self.auth.check_call(&parts, &body, now, scope) {
                     Err(reply) => reply,
-                    Ok(()) => self.dispatch(api_route, parts.uri.query(), &body),
+                    Ok(caller) => self.dispatch(operation, caller, parts.uri.query(), &body),
                 }
             }
         };
@@ -200,16 +178,88 @@ impl Server {
         Ok(into_response(reply, correlator.as_ref()))
     }
 
-    fn dispatch(&self, api_route: ApiRoute<'_>, query: Option<&str>, body: &[u8]) -> Reply {
-        match api_route {
-            ApiRoute::Create(wire) => self.api.create(wire, body),
-            ApiRoute::Get(wire, id) => self.api.get(wire, id),
-            ApiRoute::Delete(wire, id) => self.api.delete(wire, id),
-            ApiRoute::Extend(wire, id) => self.api.extend(wire, id, body),
-            ApiRoute::Retrieve => self.api.retrieve(body),
-            ApiRoute::Profile(name) => self.api.profile(name),
-            ApiRoute::ListProfilesV0 => self.api.list_profiles_v0(query),
-            ApiRoute::RetrieveProfiles => self.api.retrieve_profiles(body),
+    fn dispatch(
+        &self,
+        operation: Operation<'_>,
+        caller: Caller,
+        query: Option<&str>,
+        body: &[u8],
+    ) -> Reply {
+        let api = &self.api;
+        match operation {
+            Operation::Create(wire) => api.create(wire, caller, body),
+            Operation::Get(wire, id) => api.get(wire, caller, id),
+            Operation::Delete(wire, id) => api.delete(wire, caller, id),
+            Operation::Extend(wire, id) => api.extend(wire, caller, id, body),
+            Operation::RetrieveSessions => api.retrieve_sessions(caller, body),
+            Operation::Profile(name) => api.profile(name),
+            Operation::ListProfilesV0 => api.list_profiles_v0(query),
+            Operation::RetrieveProfiles => api.retrieve_profiles(body),
+            Operation::TaapToken | Operation::OAuthToken => {
+                Reply::not_found("The specified resource is not found.")
+            }
+        }
+    }
+}
+
+/// Pauses between failed accepts: when the process is out of file
+/// descriptors, accepting again at once would spin.
+#[derive(Debug)]
+struct AcceptBackoff {
+    next: Duration,
+}
+
+impl AcceptBackoff {
+    const FIRST: Duration = Duration::from_millis(5);
+    const MOST: Duration = Duration::from_secs(1);
+
+    fn new() -> AcceptBackoff {
+        AcceptBackoff { next: Self::FIRST }
+    }
+
+    fn pause(&mut self) -> Duration {
+        let pause = self.next;
+        self.next = (self.next * 2).min(Self::MOST);
+        pause
+    }
+
+    fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+}
+
+/// Serves one connection until it ends, is idle mid-exchange for
+/// `idle_timeout`, or takes longer than `header_read_timeout` for a head.
+async fn connection(server: Arc<Server>, stream: tokio::net::TcpStream) {
+    let (header_read_timeout, idle_timeout) = (
+        server.api.config.header_read_timeout,
+        server.api.config.idle_timeout,
+    );
+    let activity = Activity::new();
+    let io = TokioIo::new(Tracked::new(stream, activity.clone()));
+    let service = hyper::service::service_fn(move |request| server.clone().handle(request));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let conn = builder.serve_connection(io, service);
+    tokio::pin!(conn);
+    loop {
+        let deadline = activity.last() + idle_timeout;
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    log::debug!("connection ended: {e}");
+                }
+                return;
+            }
+            () = tokio::time::sleep_until(deadline) => {
+                if activity.last() + idle_timeout <= Instant::now() {
+                    log::debug!("closing a connection idle for {idle_timeout:?}");
+                    return;
+                }
+            }
         }
     }
 }
@@ -228,22 +278,47 @@ pub(crate) async fn serve(
             ticker_server.api.tick();
         }
     });
+    let mut backoff = AcceptBackoff::new();
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                bump(&server.api.counters.connections);
-                let _ = stream.set_nodelay(true);
-                let server = server.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| server.clone().handle(request));
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    if let Err(e) = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service).await {
-                        log::debug!("connection ended: {e}");
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    backoff.reset();
+                    bump(&server.api.counters.connections);
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(connection(server.clone(), stream));
+                }
+                Err(e) => {
+                    bump(&server.api.counters.accept_errors);
+                    let pause = backoff.pause();
+                    if pause == AcceptBackoff::FIRST {
+                        log::warn!("cannot accept a connection ({e}); retrying with backoff");
+                    } else {
+                        log::debug!("cannot accept a connection ({e}); next try in {pause:?}");
                     }
-                });
-            }
+                    tokio::select! {
+                        _ = &mut shutdown => break,
+                        () = tokio::time::sleep(pause) => {}
+                    }
+                }
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_backoff_doubles_up_to_a_second_and_resets() {
+        let mut backoff = AcceptBackoff::new();
+        let pauses: Vec<Duration> = (0..10).map(|_| backoff.pause()).collect();
+        assert_eq!(pauses[0], Duration::from_millis(5));
+        assert_eq!(pauses[1], Duration::from_millis(10));
+        assert_eq!(pauses[9], Duration::from_secs(1));
+        backoff.reset();
+        assert_eq!(backoff.pause(), Duration::from_millis(5));
     }
 }

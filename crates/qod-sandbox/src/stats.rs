@@ -1,6 +1,6 @@
 //! Counters of what the sandbox saw, for tests, load runs and benchmarks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct SandboxStats {
     /// TCP connections accepted.
     pub connections: u64,
+    /// Accepts that failed (e.g. out of file descriptors); each is
+    /// followed by a pause, so that the server never spins.
+    pub accept_errors: u64,
     /// HTTP requests received.
     pub requests: u64,
     /// Token requests received (either token endpoint).
@@ -29,6 +32,7 @@ pub struct SandboxStats {
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     pub(crate) connections: AtomicU64,
+    pub(crate) accept_errors: AtomicU64,
     pub(crate) requests: AtomicU64,
     pub(crate) token_requests: AtomicU64,
     pub(crate) sessions_created: AtomicU64,
@@ -38,7 +42,34 @@ pub(crate) struct Counters {
     pub(crate) notifications_failed: AtomicU64,
     /// `POST /sessions` requests per x-correlator that the sandbox did not
     /// refuse with 429: each may have created a session.
-    create_receipts: Mutex<HashMap<String, u32>>,
+    create_receipts: Mutex<Receipts>,
+}
+
+/// How many correlators [`Counters::create_receipts`] remembers: a replayed
+/// create comes within seconds, and memory stays bounded.
+const RECEIPTS_KEPT: usize = 65_536;
+
+/// Counts per correlator, the oldest forgotten first.
+#[derive(Debug, Default)]
+struct Receipts {
+    counts: HashMap<String, u32>,
+    order: VecDeque<String>,
+}
+
+impl Receipts {
+    fn record(&mut self, correlator: &str) {
+        if let Some(count) = self.counts.get_mut(correlator) {
+            *count += 1;
+            return;
+        }
+        if self.order.len() >= RECEIPTS_KEPT
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.counts.remove(&oldest);
+        }
+        self.order.push_back(correlator.to_owned());
+        self.counts.insert(correlator.to_owned(), 1);
+    }
 }
 
 pub(crate) fn bump(counter: &AtomicU64) {
@@ -50,6 +81,7 @@ impl Counters {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         SandboxStats {
             connections: get(&self.connections),
+            accept_errors: get(&self.accept_errors),
             requests: get(&self.requests),
             token_requests: get(&self.token_requests),
             sessions_created: get(&self.sessions_created),
@@ -66,7 +98,7 @@ impl Counters {
                 .create_receipts
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            *receipts.entry(correlator.to_owned()).or_default() += 1;
+            receipts.record(correlator);
         }
     }
 
@@ -74,6 +106,25 @@ impl Counters {
         self.create_receipts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .counts
             .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_are_bounded() {
+        let mut receipts = Receipts::default();
+        receipts.record("a");
+        receipts.record("a");
+        for n in 0..RECEIPTS_KEPT {
+            receipts.record(&n.to_string());
+        }
+        assert_eq!(receipts.counts.len(), RECEIPTS_KEPT);
+        assert!(!receipts.counts.contains_key("a"), "the oldest went first");
+        assert_eq!(receipts.counts["1"], 1);
     }
 }

@@ -1,0 +1,281 @@
+//! A TAAP client's RSA public key, read from the forms openssl writes: PEM
+//! or DER, `SubjectPublicKeyInfo` (`BEGIN PUBLIC KEY`) or PKCS#1
+//! `RSAPublicKey` (`BEGIN RSA PUBLIC KEY`).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// The RSA key sizes PoP signatures are checked with.
+const BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
+
+/// `rsaEncryption`, 1.2.840.113549.1.1.1.
+const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+
+/// Why bytes are not a usable client public key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PublicKeyError {
+    /// A private key was given where its public half belongs.
+    #[error(
+        "this is a private key; give its public half (openssl pkey -in KEY.pem -pubout -out KEY.pub.pem)"
+    )]
+    PrivateKey,
+    /// PEM of something else than a public key.
+    #[error("a PEM \"{0}\" is not a public key (expected \"PUBLIC KEY\" or \"RSA PUBLIC KEY\")")]
+    OtherPem(String),
+    /// Broken PEM armour or base64.
+    #[error("not valid PEM: {0}")]
+    Pem(&'static str),
+    /// DER that is not a public key.
+    #[error("not an RSA public key in DER: {0}")]
+    Der(&'static str),
+    /// A public key of another algorithm.
+    #[error("not an RSA key (only RS256 PoP tokens exist)")]
+    NotRsa,
+    /// An RSA key PoP signatures cannot be checked with.
+    #[error("an RSA key of {0} bits; 2048 to 8192 are supported")]
+    Size(usize),
+}
+
+/// A TAAP client's RSA public key.
+///
+/// ```
+/// let pem = include_bytes!("../tests/fixtures/test-rsa-2048.spki.pem");
+/// let key = qod_sandbox::ClientPublicKey::from_pem_or_der(pem).unwrap();
+/// assert_eq!(key.modulus_bits(), 2048);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientPublicKey {
+    pkcs1: Vec<u8>,
+    modulus_bits: usize,
+}
+
+impl std::fmt::Debug for ClientPublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientPublicKey")
+            .field("modulus_bits", &self.modulus_bits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads DER one element at a time.
+struct Der<'a>(&'a [u8]);
+
+impl<'a> Der<'a> {
+    /// The next element's tag and content.
+    fn next(&mut self) -> Result<(u8, &'a [u8]), PublicKeyError> {
+        let [tag, first, rest @ ..] = self.0 else {
+            return Err(PublicKeyError::Der("truncated"));
+        };
+        let (len, rest) = match *first {
+            short @ 0..=0x7f => (usize::from(short), rest),
+            0x81..=0x83 => {
+                let count = usize::from(first & 0x7f);
+                if rest.len() < count {
+                    return Err(PublicKeyError::Der("truncated length"));
+                }
+                let (bytes, rest) = rest.split_at(count);
+                (
+                    bytes.iter().fold(0, |n, b| (n << 8) | usize::from(*b)),
+                    rest,
+                )
+            }
+            _ => return Err(PublicKeyError::Der("unsupported length")),
+        };
+        if rest.len() < len {
+            return Err(PublicKeyError::Der("truncated content"));
+        }
+        let (content, rest) = rest.split_at(len);
+        self.0 = rest;
+        Ok((*tag, content))
+    }
+
+    fn element(&mut self, tag: u8, what: &'static str) -> Result<&'a [u8], PublicKeyError> {
+        match self.next()? {
+            (found, content) if found == tag => Ok(content),
+            _ => Err(PublicKeyError::Der(what)),
+        }
+    }
+}
+
+const SEQUENCE: u8 = 0x30;
+const INTEGER: u8 = 0x02;
+const BIT_STRING: u8 = 0x03;
+const OID: u8 = 0x06;
+
+/// Checks PKCS#1 `RSAPublicKey` and returns the modulus size in bits.
+fn rsa_public_key(der: &[u8]) -> Result<usize, PublicKeyError> {
+    let mut outer = Der(der);
+    let mut fields = Der(outer.element(SEQUENCE, "expected a SEQUENCE")?);
+    if !outer.0.is_empty() {
+        return Err(PublicKeyError::Der("bytes after the key"));
+    }
+    let modulus = fields.element(INTEGER, "expected the modulus")?;
+    let exponent = fields.element(INTEGER, "expected the exponent")?;
+    if !fields.0.is_empty() {
+        return Err(PublicKeyError::Der("extra fields (a private key?)"));
+    }
+    let modulus = match modulus {
+        [0, rest @ ..] => rest,
+        _ => modulus,
+    };
+    let Some(first) = modulus.first() else {
+        return Err(PublicKeyError::Der("empty modulus"));
+    };
+    let bits = modulus.len() * 8 - first.leading_zeros() as usize;
+    if exponent.first().is_some_and(|b| b & 0x80 != 0) {
+        return Err(PublicKeyError::Der("a negative public exponent"));
+    }
+    let exponent = &exponent[exponent.iter().take_while(|b| **b == 0).count()..];
+    if exponent.last().is_none_or(|b| b & 1 == 0) || exponent == [1] {
+        return Err(PublicKeyError::Der(
+            "the public exponent must be odd and at least 3",
+        ));
+    }
+    if !BITS.contains(&bits) {
+        return Err(PublicKeyError::Size(bits));
+    }
+    Ok(bits)
+}
+
+/// The PKCS#1 key inside DER `SubjectPublicKeyInfo`.
+fn from_spki(der: &[u8]) -> Result<&[u8], PublicKeyError> {
+    let mut outer = Der(der);
+    let mut info = Der(outer.element(SEQUENCE, "expected a SEQUENCE")?);
+    let mut algorithm = Der(info.element(SEQUENCE, "expected the algorithm")?);
+    if algorithm.element(OID, "expected the algorithm's OID")? != RSA_ENCRYPTION {
+        return Err(PublicKeyError::NotRsa);
+    }
+    match info.element(BIT_STRING, "expected the key's BIT STRING")? {
+        [0, key @ ..] => Ok(key),
+        _ => Err(PublicKeyError::Der("the key's BIT STRING has unused bits")),
+    }
+}
+
+/// The label and decoded content of the first PEM block.
+fn pem(text: &str) -> Result<(&str, Vec<u8>), PublicKeyError> {
+    let start = text
+        .find("-----BEGIN ")
+        .ok_or(PublicKeyError::Pem("no BEGIN line"))?;
+    let after = &text[start + "-----BEGIN ".len()..];
+    let (label, body) = after
+        .split_once("-----")
+        .ok_or(PublicKeyError::Pem("a BEGIN line without its end"))?;
+    let end = format!("-----END {label}-----");
+    let body = &body[..body.find(&end).ok_or(PublicKeyError::Pem("no END line"))?];
+    let base64: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let der = STANDARD
+        .decode(base64)
+        .map_err(|_| PublicKeyError::Pem("bad base64"))?;
+    Ok((label, der))
+}
+
+impl ClientPublicKey {
+    /// Reads a public key in PEM or DER, SPKI or PKCS#1.
+    pub fn from_pem_or_der(bytes: &[u8]) -> Result<ClientPublicKey, PublicKeyError> {
+        let pkcs1 = match std::str::from_utf8(bytes) {
+            Ok(text) if text.contains("-----BEGIN ") => {
+                let (label, der) = pem(text)?;
+                match label {
+                    "PUBLIC KEY" => from_spki(&der)?.to_vec(),
+                    "RSA PUBLIC KEY" => der,
+                    label if label.contains("PRIVATE KEY") => {
+                        return Err(PublicKeyError::PrivateKey);
+                    }
+                    other => return Err(PublicKeyError::OtherPem(other.to_owned())),
+                }
+            }
+            _ => match Der(bytes).element(SEQUENCE, "expected a SEQUENCE")?.first() {
+                Some(&SEQUENCE) => from_spki(bytes)?.to_vec(),
+                _ => bytes.to_vec(),
+            },
+        };
+        let modulus_bits = rsa_public_key(&pkcs1)?;
+        Ok(ClientPublicKey {
+            pkcs1,
+            modulus_bits,
+        })
+    }
+
+    /// The key as DER `RSAPublicKey` (PKCS#1).
+    pub fn pkcs1_der(&self) -> &[u8] {
+        &self.pkcs1
+    }
+
+    /// The modulus size in bits.
+    pub fn modulus_bits(&self) -> usize {
+        self.modulus_bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPKI_PEM: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.spki.pem");
+    const SPKI_DER: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.spki.der");
+    const PKCS1_PEM: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.pkcs1.pem");
+    const PKCS1_DER: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.pkcs1.der");
+    const PRIVATE: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-rsa-2048.pem");
+    const PRIVATE_PKCS1: &[u8] =
+        include_bytes!("../../qod-core/tests/fixtures/test-rsa-2048-pkcs1.pem");
+    const EC: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-ec-p256.pem");
+
+    #[test]
+    fn the_four_forms_give_one_key() {
+        let keys: Vec<ClientPublicKey> = [SPKI_PEM, SPKI_DER, PKCS1_PEM, PKCS1_DER]
+            .into_iter()
+            .map(|bytes| ClientPublicKey::from_pem_or_der(bytes).unwrap())
+            .collect();
+        assert!(keys.iter().all(|k| *k == keys[0]));
+        // openssl may write attributes before the armour.
+        let mut labelled = b"Bag Attributes\n    friendlyName: client\n".to_vec();
+        labelled.extend_from_slice(SPKI_PEM);
+        assert_eq!(
+            ClientPublicKey::from_pem_or_der(&labelled).unwrap(),
+            keys[0]
+        );
+        assert_eq!(keys[0].pkcs1_der(), PKCS1_DER);
+        assert_eq!(keys[0].modulus_bits(), 2048);
+        assert_eq!(
+            format!("{:?}", keys[0]),
+            "ClientPublicKey { modulus_bits: 2048, .. }"
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_public_key() {
+        for (bytes, expected) in [
+            (PRIVATE, "private key"),
+            (PRIVATE_PKCS1, "private key"),
+            (EC, "private key"),
+            (
+                &b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"[..],
+                "CERTIFICATE",
+            ),
+            (
+                b"-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n",
+                "base64",
+            ),
+            (b"-----BEGIN PUBLIC KEY-----\nAAAA\n", "END"),
+            (b"", "truncated"),
+            (b"\x30\x82\xff\xff", "truncated"),
+            (&SPKI_DER[..SPKI_DER.len() - 1], "truncated"),
+        ] {
+            let error = ClientPublicKey::from_pem_or_der(bytes).unwrap_err();
+            assert!(error.to_string().contains(expected), "{expected}: {error}");
+        }
+    }
+
+    #[test]
+    fn small_keys_are_refused() {
+        // SEQUENCE { INTEGER (1024-bit modulus), INTEGER 65537 }
+        let mut der = vec![0x30, 0x81, 0x89, 0x02, 0x81, 0x81, 0x00, 0xc0];
+        der.extend(std::iter::repeat_n(0x11, 127));
+        der.extend([0x02, 0x03, 0x01, 0x00, 0x01]);
+        assert!(matches!(
+            ClientPublicKey::from_pem_or_der(&der),
+            Err(PublicKeyError::Size(1024))
+        ));
+    }
+}

@@ -1,0 +1,183 @@
+//! Which resource a path names, which methods it allows, and the operation
+//! a method on it is.
+
+use http::Method;
+
+use crate::caller::Scope;
+use crate::wire::Wire;
+
+/// A resource the sandbox serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resource<'a> {
+    TaapToken,
+    OAuthToken,
+    Sessions(Wire),
+    Session(Wire, &'a str),
+    Extend(Wire, &'a str),
+    RetrieveSessions,
+    /// `GET .../qos-profiles/{name}`, in 0.10.1 or QoS Profiles 1.1.0.
+    Profile(&'a str),
+    /// 0.10.1 `GET /qos-profiles?name=&status=`.
+    ProfilesV0,
+    RetrieveProfiles,
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation<'a> {
+    TaapToken,
+    OAuthToken,
+    Create(Wire),
+    Get(Wire, &'a str),
+    Delete(Wire, &'a str),
+    Extend(Wire, &'a str),
+    RetrieveSessions,
+    Profile(&'a str),
+    ListProfilesV0,
+    RetrieveProfiles,
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route<'a> {
+    Found(Operation<'a>),
+    /// A known resource, another method: the methods it allows.
+    MethodNotAllowed(&'static str),
+    NotFound,
+}
+
+fn resource(path: &str) -> Option<Resource<'_>> {
+    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let wire = |a: &str, b: &str| match (a, b) {
+        ("qod", "v0") => Some(Wire::V0),
+        ("quality-on-demand", "v1") => Some(Wire::V1),
+        _ => None,
+    };
+    Some(match segments.as_slice() {
+        ["oauth2", "v2", "tokens"] => Resource::TaapToken,
+        ["oauth", "token"] => Resource::OAuthToken,
+        ["qos-profiles", "v1", "qos-profiles", name] | ["qod", "v0", "qos-profiles", name] => {
+            Resource::Profile(name)
+        }
+        ["qod", "v0", "qos-profiles"] => Resource::ProfilesV0,
+        ["qos-profiles", "v1", "retrieve-qos-profiles"] => Resource::RetrieveProfiles,
+        ["quality-on-demand", "v1", "retrieve-sessions"] => Resource::RetrieveSessions,
+        [a, b, "sessions"] => Resource::Sessions(wire(a, b)?),
+        [a, b, "sessions", id] => Resource::Session(wire(a, b)?, id),
+        [a, b, "sessions", id, "extend"] => Resource::Extend(wire(a, b)?, id),
+        _ => return None,
+    })
+}
+
+impl<'a> Resource<'a> {
+    /// The `Allow` header's value.
+    fn allowed(self) -> &'static str {
+        match self {
+            Resource::Session(..) => "GET, DELETE",
+            Resource::Profile(_) | Resource::ProfilesV0 => "GET",
+            _ => "POST",
+        }
+    }
+
+    fn operation(self, method: &Method) -> Option<Operation<'a>> {
+        Some(match (self, method.as_str()) {
+            (Resource::TaapToken, "POST") => Operation::TaapToken,
+            (Resource::OAuthToken, "POST") => Operation::OAuthToken,
+            (Resource::Sessions(wire), "POST") => Operation::Create(wire),
+            (Resource::Session(wire, id), "GET") => Operation::Get(wire, id),
+            (Resource::Session(wire, id), "DELETE") => Operation::Delete(wire, id),
+            (Resource::Extend(wire, id), "POST") => Operation::Extend(wire, id),
+            (Resource::RetrieveSessions, "POST") => Operation::RetrieveSessions,
+            (Resource::Profile(name), "GET") => Operation::Profile(name),
+            (Resource::ProfilesV0, "GET") => Operation::ListProfilesV0,
+            (Resource::RetrieveProfiles, "POST") => Operation::RetrieveProfiles,
+            _ => return None,
+        })
+    }
+}
+
+impl Operation<'_> {
+    /// The scope a token needs for it; `None` for the token endpoints.
+    pub(crate) fn scope(self) -> Option<Scope> {
+        Some(match self {
+            Operation::TaapToken | Operation::OAuthToken => return None,
+            Operation::Create(_) => Scope::SessionsCreate,
+            Operation::Get(..) => Scope::SessionsRead,
+            Operation::Delete(..) => Scope::SessionsDelete,
+            Operation::Extend(..) => Scope::SessionsUpdate,
+            Operation::RetrieveSessions => Scope::SessionsRetrieveByDevice,
+            Operation::Profile(_) | Operation::ListProfilesV0 | Operation::RetrieveProfiles => {
+                Scope::ProfilesRead
+            }
+        })
+    }
+}
+
+/// Routes `method` on `path`.
+pub(crate) fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
+    match resource(path) {
+        None => Route::NotFound,
+        Some(resource) => match resource.operation(method) {
+            Some(operation) => Route::Found(operation),
+            None => Route::MethodNotAllowed(resource.allowed()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations() {
+        let id = "123e4567-e89b-12d3-a456-426614174000";
+        let session = format!("/qod/v0/sessions/{id}");
+        assert_eq!(
+            route(&Method::DELETE, &session),
+            Route::Found(Operation::Delete(Wire::V0, id))
+        );
+        assert_eq!(
+            route(&Method::POST, "/quality-on-demand/v1/sessions"),
+            Route::Found(Operation::Create(Wire::V1))
+        );
+        assert_eq!(
+            route(&Method::GET, "/qos-profiles/v1/qos-profiles/QOS_E"),
+            Route::Found(Operation::Profile("QOS_E"))
+        );
+    }
+
+    #[test]
+    fn wrong_methods_and_unknown_paths() {
+        assert_eq!(
+            route(&Method::PUT, "/qod/v0/sessions/x"),
+            Route::MethodNotAllowed("GET, DELETE")
+        );
+        assert_eq!(
+            route(&Method::GET, "/quality-on-demand/v1/sessions"),
+            Route::MethodNotAllowed("POST")
+        );
+        assert_eq!(
+            route(&Method::GET, "/oauth2/v2/tokens"),
+            Route::MethodNotAllowed("POST")
+        );
+        assert_eq!(
+            route(&Method::POST, "/qos-profiles/v1/qos-profiles/QOS_E"),
+            Route::MethodNotAllowed("GET")
+        );
+        for path in [
+            "/",
+            "",
+            "/nope",
+            "/qod/v2/sessions",
+            "/qod/v0/sessions/",
+            "/quality-on-demand/v1/sessions/x/shorten",
+            "/qod/v0/retrieve-sessions",
+            "/quality-on-demand/v1/qos-profiles",
+        ] {
+            assert_eq!(route(&Method::GET, path), Route::NotFound, "{path}");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The JSON Schema checks the specs use, each answering with the CAMARA
+//! error a server gives for a body that breaks it.
+
+use serde_json::{Map, Value};
+
+use crate::reply::Reply;
+
+/// The request body as a JSON object.
+pub(crate) fn object_body(body: &[u8]) -> Result<Map<String, Value>, Reply> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Reply::invalid("The request body is missing"));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Reply::invalid(
+            "Schema validation failed: the body must be a JSON object",
+        )),
+        Err(e) => Err(Reply::invalid(&format!(
+            "Schema validation failed: the body is not JSON ({e})"
+        ))),
+    }
+}
+
+/// `path.name`, or `name` at the top.
+pub(crate) fn child(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A property that is present and not `null`.
+pub(crate) fn present<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    map.get(name).filter(|v| !v.is_null())
+}
+
+/// A required property.
+pub(crate) fn required<'a>(
+    map: &'a Map<String, Value>,
+    name: &str,
+    path: &str,
+) -> Result<&'a Value, Reply> {
+    present(map, name).ok_or_else(|| Reply::missing(&child(path, name)))
+}
+
+pub(crate) fn object<'a>(value: &'a Value, path: &str) -> Result<&'a Map<String, Value>, Reply> {
+    value
+        .as_object()
+        .ok_or_else(|| Reply::schema(path, "must be an object"))
+}
+
+pub(crate) fn string<'a>(value: &'a Value, path: &str) -> Result<&'a str, Reply> {
+    value
+        .as_str()
+        .ok_or_else(|| Reply::schema(path, "must be a string"))
+}
+
+pub(crate) fn non_empty_array<'a>(value: &'a Value, path: &str) -> Result<&'a [Value], Reply> {
+    match value.as_array() {
+        Some(items) if !items.is_empty() => Ok(items),
+        Some(_) => Err(Reply::schema(path, "must have at least one item")),
+        None => Err(Reply::schema(path, "must be an array")),
+    }
+}
+
+/// A JSON integer (`60`, not `60.0` or `"60"`).
+pub(crate) fn integer(value: &Value, path: &str) -> Result<i128, Reply> {
+    value
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| value.as_u64().map(i128::from))
+        .ok_or_else(|| Reply::schema(path, "must be an integer"))
+}
+
+/// An integer within `min..=max`, as `INVALID_ARGUMENT` otherwise.
+pub(crate) fn integer_in(value: &Value, path: &str, min: i64, max: i64) -> Result<i64, Reply> {
+    let n = integer(value, path)?;
+    if n < i128::from(min) || n > i128::from(max) {
+        return Err(Reply::schema(
+            path,
+            &format!("must be an integer from {min} to {max}"),
+        ));
+    }
+    // In range of i64 by the check above.
+    Ok(i64::try_from(n).unwrap_or(min))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(reply: Reply) -> String {
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        body["message"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn bodies() {
+        assert!(object_body(b"{}").unwrap().is_empty());
+        assert_eq!(
+            message(object_body(b"").unwrap_err()),
+            "The request body is missing"
+        );
+        assert_eq!(
+            message(object_body(b" \r\n").unwrap_err()),
+            "The request body is missing"
+        );
+        assert!(message(object_body(b"[]").unwrap_err()).contains("JSON object"));
+        assert!(message(object_body(b"{").unwrap_err()).contains("not JSON"));
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(integer(&serde_json::json!(60), "d").unwrap(), 60);
+        assert_eq!(
+            integer(&serde_json::json!(u64::MAX), "d").unwrap(),
+            i128::from(u64::MAX)
+        );
+        for bad in [
+            serde_json::json!(60.5),
+            serde_json::json!("60"),
+            serde_json::json!(null),
+        ] {
+            assert!(integer(&bad, "d").is_err(), "{bad}");
+        }
+        assert!(integer_in(&serde_json::json!(0), "d", 1, 10).is_err());
+        assert_eq!(
+            message(integer_in(&serde_json::json!(11), "x.d", 1, 10).unwrap_err()),
+            "Schema validation failed at x.d: must be an integer from 1 to 10"
+        );
+    }
+}
