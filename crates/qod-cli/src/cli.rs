@@ -395,7 +395,7 @@ pub struct SandboxArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:9091")]
     pub addr: String,
-    /// Milliseconds a session stays REQUESTED before it is AVAILABLE (0 to 3600000); under /qod/v0 only with --v0-requested-phase
+    /// Milliseconds a session or QoS assignment stays REQUESTED before it is AVAILABLE (0 to 3600000); for sessions under /qod/v0 only with --v0-requested-phase
     #[arg(
         long,
         default_value_t = 500,
@@ -408,7 +408,7 @@ pub struct SandboxArgs {
     /// The TAAP client's RSA public key: PEM or DER, SPKI or PKCS#1 (--auth tmobile)
     #[arg(long, env = "QOD_CLIENT_PUBLIC_KEY_FILE", value_name = "FILE")]
     pub client_public_key: Option<PathBuf>,
-    /// The most sessions held at once, ended ones included for 360 s (1 to 10000000); beyond, a create gets 429 QUOTA_EXCEEDED
+    /// The most sessions held at once, ended ones included for 360 s (1 to 10000000), and as many QoS assignments; beyond, a create gets 429 QUOTA_EXCEEDED
     #[arg(
         long,
         default_value_t = 100_000,
