@@ -100,8 +100,14 @@ fn lifecycle_on_the_sandbox_clock() {
         revoked.status_info,
         Some(AssignmentStatusInfo::DeleteRequested)
     );
-    // The device is free again; the revoked one goes after the retention.
-    client.create_assignment(&request("+14255550601")).unwrap();
+    // The device is free again, and is found with its new assignment while
+    // the revoked one lingers; that one goes after the retention.
+    let again = client.create_assignment(&request("+14255550601")).unwrap();
+    clock.advance(Duration::from_secs(1));
+    let found = client
+        .retrieve_assignment(Some(device("+14255550601")))
+        .unwrap();
+    assert_eq!(found.assignment_id, again.assignment_id);
     clock.advance(RETAIN);
     let gone = client.get_assignment(id).unwrap_err();
     assert_eq!(gone.status().map(|s| s.as_u16()), Some(404));

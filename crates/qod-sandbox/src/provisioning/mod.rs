@@ -200,9 +200,13 @@ impl Api {
             return reply;
         }
         let store = self.assignments();
-        let found = store.for_device(&device.identity(Wire::V1));
-        // The newest: one holds the device at a time, revoked ones linger.
-        match found.last() {
+        let identity = device.identity(Wire::V1);
+        // The one that holds the device; else the newest of those that
+        // linger after their revoke.
+        let found = store
+            .holder(&identity)
+            .or_else(|| store.for_device(&identity).last().copied());
+        match found {
             None => Reply::not_found("No QoS assignment found for the device."),
             Some(a) if a.owner != caller.client => not_yours(),
             Some(a) => Reply::raw_json(StatusCode::OK, assignment_info(a).into_bytes()),
