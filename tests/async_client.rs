@@ -1,6 +1,7 @@
 //! The async front door on tokio over real loopback HTTP: the whole session
-//! lifecycle with OAuth against the sandbox, tasks sharing one client, and
-//! the builder's settings reaching the reqwest transport.
+//! lifecycle and a QoS assignment's with OAuth against the sandbox, tasks
+//! sharing one client, and the builder's settings reaching the reqwest
+//! transport.
 
 #![cfg(feature = "reqwest")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -105,6 +106,50 @@ async fn the_whole_lifecycle_with_oauth_against_the_sandbox() {
     let stats = sandbox.stats();
     assert_eq!(stats.token_requests, 1, "one token for the whole lifecycle");
     assert_eq!(stats.sessions_created, 1);
+}
+
+#[tokio::test]
+async fn an_assignment_lifecycle_with_oauth_against_the_sandbox() {
+    let sandbox = oauth_sandbox(Duration::from_millis(200));
+    let client = oauth_client(&sandbox);
+    let device = qod::models::Device::with_phone_number(
+        qod::models::PhoneNumber::parse("+14255550701").unwrap(),
+    );
+    let created = client
+        .create_assignment(&qod::models::CreateAssignment::new(
+            device.clone(),
+            QosProfileName::parse("QOS_L").unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(created.status, QosStatus::Requested);
+    let available = client
+        .wait_for_assignment(
+            created.assignment_id,
+            Duration::from_millis(50),
+            Duration::from_secs(10),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(available.status, QosStatus::Available);
+    let found = client.retrieve_assignment(Some(device)).await.unwrap();
+    assert_eq!(found.assignment_id, created.assignment_id);
+    assert!(matches!(
+        client
+            .revoke_assignment(created.assignment_id)
+            .await
+            .unwrap(),
+        qod::Revocation::Revoked
+    ));
+    let after = client.get_assignment(created.assignment_id).await.unwrap();
+    assert_eq!(after.status, QosStatus::Unavailable);
+    assert_eq!(sandbox.stats().token_requests, 1);
+    assert_eq!(
+        sandbox.assignment_count(),
+        1,
+        "kept readable after the revoke"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

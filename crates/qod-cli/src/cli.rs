@@ -47,7 +47,8 @@ traffic, which would show tokens, stay off whatever it says.
 Exit status: 0 success, 2 invalid input (nothing was sent), 1 any other failure.";
 
 /// Quality-on-Demand from the shell: create, watch, extend and delete QoS
-/// sessions, read QoS profiles, or run an offline sandbox.
+/// sessions, assign QoS profiles to devices until revoked (QoS
+/// Provisioning), read QoS profiles, or run an offline sandbox.
 #[derive(Debug, Parser)]
 #[command(name = "qod", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -137,6 +138,11 @@ pub struct GlobalOptions {
     /// x-correlator to send (a fresh UUID by default)
     #[arg(long, env = "QOD_CORRELATOR", global = true)]
     pub correlator: Option<String>,
+    /// QoS Provisioning base URL, for `qod assignment` (by default a 1.x
+    /// --base-url's .../quality-on-demand/v1 with .../qos-provisioning/v0.3
+    /// in its place; a 0.10 base URL has none)
+    #[arg(long, value_name = "URL", env = "QOD_PROVISIONING_URL", global = true)]
+    pub provisioning_url: Option<String>,
     /// Timeout of each HTTP exchange, in seconds (1 to 3600)
     #[arg(
         long,
@@ -179,6 +185,10 @@ pub enum Command {
     /// QoS sessions
     #[command(subcommand)]
     Session(SessionCommand),
+    /// QoS assignments (QoS Provisioning, QoD 1.x operators): a QoS profile
+    /// for a device with no end, until revoked
+    #[command(subcommand)]
+    Assignment(AssignmentCommand),
     /// QoS profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -241,24 +251,81 @@ pub enum SessionCommand {
     Wait {
         /// Session id
         id: String,
-        /// Seconds between polls (0.1 to 3600)
-        #[arg(
-            long,
-            value_name = "SECS",
-            default_value = "1",
-            value_parser = interval,
-            allow_negative_numbers = true
-        )]
-        interval: Duration,
-        /// Give up after this many seconds (0 to 86400)
-        #[arg(
-            long,
-            value_name = "SECS",
-            default_value_t = 120,
-            value_parser = clap::value_parser!(u64).range(0..=MAX_WAIT_SECS)
-        )]
-        max_wait: u64,
+        #[command(flatten)]
+        wait: WaitArgs,
     },
+}
+
+/// How `wait` polls.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Seconds between polls (0.1 to 3600)
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value = "1",
+        value_parser = interval,
+        allow_negative_numbers = true
+    )]
+    pub interval: Duration,
+    /// Give up after this many seconds (0 to 86400)
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 120,
+        value_parser = clap::value_parser!(u64).range(0..=MAX_WAIT_SECS)
+    )]
+    pub max_wait: u64,
+}
+
+impl WaitArgs {
+    /// `--max-wait` as a duration.
+    pub fn max_wait(&self) -> Duration {
+        Duration::from_secs(self.max_wait)
+    }
+}
+
+/// Assignment subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AssignmentCommand {
+    /// Assign a QoS profile to a device, until revoked
+    Create(AssignmentCreateArgs),
+    /// Read an assignment
+    Get {
+        /// Assignment id
+        id: String,
+    },
+    /// The assignment of a device
+    Retrieve(DeviceArgs),
+    /// Revoke an assignment
+    Revoke {
+        /// Assignment id
+        id: String,
+    },
+    /// Poll until the assignment is AVAILABLE or UNAVAILABLE
+    Wait {
+        /// Assignment id
+        id: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+/// `qod assignment create`.
+#[derive(Debug, Args)]
+pub struct AssignmentCreateArgs {
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// QoS profile, e.g. QOS_L
+    #[arg(long)]
+    pub profile: String,
+    /// Notification sink, https
+    #[arg(long)]
+    pub sink: Option<String>,
+    /// Access token the server puts on notifications (valid for a year: an
+    /// assignment has no end)
+    #[arg(long, requires = "sink")]
+    pub sink_token: Option<String>,
 }
 
 /// `qod session create`.
@@ -328,7 +395,7 @@ pub struct SandboxArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:9091")]
     pub addr: String,
-    /// Milliseconds a session stays REQUESTED before it is AVAILABLE (0 to 3600000); under /qod/v0 only with --v0-requested-phase
+    /// Milliseconds a session or QoS assignment stays REQUESTED before it is AVAILABLE (0 to 3600000); for sessions under /qod/v0 only with --v0-requested-phase
     #[arg(
         long,
         default_value_t = 500,
@@ -341,7 +408,7 @@ pub struct SandboxArgs {
     /// The TAAP client's RSA public key: PEM or DER, SPKI or PKCS#1 (--auth tmobile)
     #[arg(long, env = "QOD_CLIENT_PUBLIC_KEY_FILE", value_name = "FILE")]
     pub client_public_key: Option<PathBuf>,
-    /// The most sessions held at once, ended ones included for 360 s (1 to 10000000); beyond, a create gets 429 QUOTA_EXCEEDED
+    /// The most sessions held at once, ended ones included for 360 s (1 to 10000000), and as many QoS assignments; beyond, a create gets 429 QUOTA_EXCEEDED
     #[arg(
         long,
         default_value_t = 100_000,

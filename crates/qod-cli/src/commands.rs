@@ -22,13 +22,25 @@ use crate::setup;
 /// The device flags, for messages that ask for one.
 const DEVICE_FLAGS: &str = "--phone, --ipv4, --ipv6 or --nai";
 
+/// A sink's access token, valid for `lifetime` seconds from now.
+pub fn sink_credential(token: &str, lifetime: u64) -> Result<SinkCredential, Failure> {
+    let expires = SystemTime::now() + Duration::from_secs(lifetime);
+    let seconds = expires
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let expires = Timestamp::from_unix(i64::try_from(seconds).unwrap_or(i64::MAX))
+        .ok_or_else(|| Failure::Input("--sink-token: cannot compute its expiry".to_owned()))?
+        .with_format(qod::models::TimestampFormat::Rfc3339);
+    Ok(SinkCredential::access_token(token, expires))
+}
+
 fn session_id(text: &str) -> Result<SessionId, Failure> {
     Ok(SessionId::parse(text)?)
 }
 
 /// Runs `operation` with a client the options describe. Called once its
 /// input is checked, so that nothing (no token request) is sent before.
-fn run<O: Operation>(
+pub fn run<O: Operation>(
     options: &GlobalOptions,
     operation: &O,
     call: &CallOptions,
@@ -36,7 +48,7 @@ fn run<O: Operation>(
     Ok(setup::client(options)?.execute(operation, call)?)
 }
 
-fn flag<T>(
+pub fn flag<T>(
     value: Option<&str>,
     flag: &'static str,
     parse: impl Fn(&str) -> Result<T, ValidationError>,
@@ -104,21 +116,11 @@ fn create_body(args: &CreateArgs) -> Result<CreateSession, Failure> {
             .map_err(|e| e.renamed("--sink"))?;
         // The token must outlive the session, or notifications stop: a day past its end.
         let lifetime = u64::from(args.duration.unwrap_or(86_400)) + 86_400;
-        let credential = match &args.sink_token {
-            Some(token) => {
-                let expires = SystemTime::now() + Duration::from_secs(lifetime);
-                let seconds = expires
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                let expires = Timestamp::from_unix(i64::try_from(seconds).unwrap_or(i64::MAX))
-                    .ok_or_else(|| {
-                        Failure::Input("--sink-token: cannot compute its expiry".to_owned())
-                    })?
-                    .with_format(qod::models::TimestampFormat::Rfc3339);
-                Some(SinkCredential::access_token(token.as_str(), expires))
-            }
-            None => None,
-        };
+        let credential = args
+            .sink_token
+            .as_deref()
+            .map(|token| sink_credential(token, lifetime))
+            .transpose()?;
         body = body.with_sink(sink, credential);
     }
     Ok(body)
@@ -161,18 +163,13 @@ pub fn session(
             let operation = RetrieveSessionsOp::new(device.given_device()?);
             output.all(&run(options, &operation, &call)?)
         }
-        SessionCommand::Wait {
-            id,
-            interval,
-            max_wait,
-        } => {
+        SessionCommand::Wait { id, wait } => {
             let id = session_id(id)?;
             let client = setup::client(options)?;
             let mut progress = Progress::new();
-            let result =
-                client.wait_for_session(id, *interval, Duration::from_secs(*max_wait), |info| {
-                    progress.show(info);
-                });
+            let result = client.wait_for_session(id, wait.interval, wait.max_wait(), |info| {
+                progress.show(info);
+            });
             progress.finish();
             output.one(&result?)
         }

@@ -70,9 +70,24 @@ impl Failure {
                  --client-secret and --token-url"
                     .to_owned(),
             ),
+            qod::Error::Unsupported { operation, .. } if operation.contains("QosAssignment") => {
+                Some(
+                    "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
+                     or --provisioning-url"
+                        .to_owned(),
+                )
+            }
             qod::Error::Api(api) if api.code == ErrorCode::MissingIdentifier => {
                 Some("name the device with --phone, --ipv4, --ipv6 or --nai".to_owned())
             }
+            _ => None,
+        }
+    }
+
+    /// The QoS assignment a create made although the command failed.
+    pub fn created_assignment(&self) -> Option<qod::models::AssignmentId> {
+        match self {
+            Failure::Call(error) => error.created_assignment_id(),
             _ => None,
         }
     }

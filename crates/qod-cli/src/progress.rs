@@ -1,11 +1,45 @@
-//! What `session wait` shows on stderr while it polls: a spinner on a
+//! What `session wait` and `assignment wait` show on stderr while it polls: a spinner on a
 //! terminal, otherwise one line per status change, so that a CI log shows
 //! progress as it happens.
 
 use std::io::IsTerminal;
 use std::time::Instant;
 
-use qod::models::SessionInfo;
+use qod::models::{AssignmentInfo, SessionInfo};
+
+/// A reading `wait` shows: what it is, and its status.
+pub trait Reading {
+    /// E.g. `session 3fa85f64-…`.
+    fn what(&self) -> String;
+    /// The status, with the reason when there is one.
+    fn status(&self) -> String;
+}
+
+impl Reading for SessionInfo {
+    fn what(&self) -> String {
+        format!("session {}", self.session_id)
+    }
+
+    fn status(&self) -> String {
+        match &self.status_info {
+            Some(why) => format!("{} ({why})", self.qos_status),
+            None => self.qos_status.to_string(),
+        }
+    }
+}
+
+impl Reading for AssignmentInfo {
+    fn what(&self) -> String {
+        format!("assignment {}", self.assignment_id)
+    }
+
+    fn status(&self) -> String {
+        match &self.status_info {
+            Some(why) => format!("{} ({why})", self.status),
+            None => self.status.to_string(),
+        }
+    }
+}
 
 /// Progress on stderr while `wait` polls.
 pub struct Progress {
@@ -32,18 +66,15 @@ impl Progress {
 
     /// Shows a reading: the spinner turns; a line is printed when the
     /// status differs from the last one printed.
-    pub fn show(&mut self, info: &SessionInfo) {
+    pub fn show(&mut self, info: &impl Reading) {
         if let Some(line) = self.line(info) {
             eprint!("{line}");
         }
     }
 
     /// What [`show`](Self::show) prints for `info`, if anything.
-    fn line(&mut self, info: &SessionInfo) -> Option<String> {
-        let mut status = info.qos_status.to_string();
-        if let Some(why) = &info.status_info {
-            status = format!("{status} ({why})");
-        }
+    fn line(&mut self, info: &impl Reading) -> Option<String> {
+        let status = info.status();
         // The status is the server's text: escaped, as every error is.
         let status = qod::core::printable(&status).into_owned();
         let seconds = self.started.elapsed().as_secs_f64();
@@ -56,7 +87,7 @@ impl Progress {
         if self.last.as_deref() == Some(status.as_str()) {
             return None;
         }
-        let line = format!("session {} {status} after {seconds:.1}s\n", info.session_id);
+        let line = format!("{} {status} after {seconds:.1}s\n", info.what());
         self.last = Some(status);
         Some(line)
     }
@@ -97,6 +128,25 @@ mod tests {
         );
         assert!(lines[1].contains(" AVAILABLE after "), "{lines:?}");
         assert!(lines.iter().all(|line| line.ends_with('\n')));
+    }
+
+    #[test]
+    fn assignments_are_named_as_such() {
+        let mut progress = Progress::on_terminal(false);
+        let reading: AssignmentInfo = serde_json::from_value(serde_json::json!({
+            "assignmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "qosProfile": "QOS_L",
+            "status": "UNAVAILABLE",
+            "statusInfo": "NETWORK_TERMINATED",
+        }))
+        .unwrap();
+        let line = progress.line(&reading).unwrap();
+        assert!(
+            line.starts_with(
+                "assignment 3fa85f64-5717-4562-b3fc-2c963f66afa6 UNAVAILABLE (NETWORK_TERMINATED) after "
+            ),
+            "{line}"
+        );
     }
 
     #[test]

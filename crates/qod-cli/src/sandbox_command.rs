@@ -193,10 +193,11 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
     {
         let mut stdout = std::io::stdout().lock();
         let mut urls = format!(
-            "{}\n{}\n{}\n",
+            "{}\n{}\n{}\n{}\n",
             sandbox.v0_url(),
             sandbox.v1_url(),
-            sandbox.profiles_url()
+            sandbox.profiles_url(),
+            sandbox.provisioning_url()
         );
         if let Some(token_url) = sandbox.token_url() {
             urls.push_str(&token_url);
@@ -208,14 +209,15 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::Other(format!("cannot write the URLs: {e}")))?;
     }
     eprintln!(
-        "qod sandbox: serving QoD 0.10.1, 1.1.0 and QoS Profiles 1.1.0 with {described}; Ctrl-C to stop"
+        "qod sandbox: serving QoD 0.10.1, 1.1.0, QoS Profiles 1.1.0 and QoS Provisioning 0.3.0 with {described}; Ctrl-C to stop"
     );
     let _ = stopped.recv();
     let stats = sandbox.stats();
+    let sandbox_assignments = sandbox.assignment_count();
     sandbox.stop();
     eprintln!(
-        "qod sandbox: stopped after {} requests, {} sessions created",
-        stats.requests, stats.sessions_created
+        "qod sandbox: stopped after {} requests, {} sessions created, {} assignments stored",
+        stats.requests, stats.sessions_created, sandbox_assignments
     );
     Ok(())
 }

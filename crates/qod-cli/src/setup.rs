@@ -26,6 +26,9 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
         Failure::Input(format!("invalid `{flag}`: {}", error.reason()))
     };
     let mut builder = Endpoint::builder(base_url).allow_plain_http(options.allow_plain_http);
+    if let Some(url) = &options.provisioning_url {
+        builder = builder.qos_provisioning_url(url);
+    }
     if let Some(version) = &options.api_version {
         let version = version
             .parse::<ApiVersion>()

@@ -2,7 +2,9 @@
 
 use std::fmt::Display;
 
-use qod::models::{DeviceInfo, DurationSpec, Echoed, QosProfile, Rate, SessionInfo, Timestamp};
+use qod::models::{
+    AssignmentInfo, DeviceInfo, DurationSpec, Echoed, QosProfile, Rate, SessionInfo, Timestamp,
+};
 
 use crate::table::TableRow;
 
@@ -87,6 +89,25 @@ impl TableRow for SessionInfo {
     }
 }
 
+impl TableRow for AssignmentInfo {
+    const HEADERS: &'static [&'static str] =
+        &["ASSIGNMENT ID", "STATUS", "PROFILE", "DEVICE", "STARTED"];
+
+    fn cells(&self) -> Vec<String> {
+        let status = match &self.status_info {
+            Some(why) => format!("{} ({why})", self.status),
+            None => self.status.to_string(),
+        };
+        vec![
+            self.assignment_id.to_string(),
+            status,
+            self.qos_profile.to_string(),
+            device(self.device.as_ref()),
+            time(self.started_at.as_ref()),
+        ]
+    }
+}
+
 impl TableRow for QosProfile {
     const HEADERS: &'static [&'static str] = &[
         "NAME",
@@ -146,6 +167,27 @@ mod tests {
         assert_eq!(cells[1], "UNAVAILABLE (DELETE_REQUESTED)");
         assert_eq!(cells[3], "203.0.113.7:5060");
         assert_eq!(cells[5..], ["2023-11-14T22:13:20Z", "2023-11-14T22:23:20Z"]);
+    }
+
+    #[test]
+    fn an_assignment_row() {
+        let assignment: AssignmentInfo = serde_json::from_value(serde_json::json!({
+            "assignmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "qosProfile": "QOS_L",
+            "status": "REQUESTED",
+            "device": {"phoneNumber": "+14255550100"},
+        }))
+        .unwrap();
+        assert_eq!(
+            assignment.cells(),
+            [
+                "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                "REQUESTED",
+                "QOS_L",
+                "+14255550100",
+                ""
+            ]
+        );
     }
 
     #[test]

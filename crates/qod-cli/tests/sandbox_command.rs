@@ -139,8 +139,9 @@ fn path(path: &Path) -> &str {
 
 #[test]
 fn bearer_from_flags() {
-    let running = sandbox(&["--auth", "bearer", "--token", "sandbox-bearer-1"], &[], 3);
-    assert_eq!(running.urls.len(), 3, "no token URL in bearer mode");
+    let running = sandbox(&["--auth", "bearer", "--token", "sandbox-bearer-1"], &[], 4);
+    assert_eq!(running.urls.len(), 4, "no token URL in bearer mode");
+    assert!(running.urls[3].ends_with("/qos-provisioning/v0.3"));
     let base = running.url("/quality-on-demand/v1");
     let profile = json(&qod(
         &[
@@ -169,8 +170,8 @@ fn oauth2_from_the_environment_the_client_reads_too() {
         ("QOD_CLIENT_ID", "sandbox-client"),
         ("QOD_CLIENT_SECRET", "sandbox-secret"),
     ];
-    let running = sandbox(&[], &env, 4);
-    let token_url = running.urls[3].clone();
+    let running = sandbox(&[], &env, 5);
+    let token_url = running.urls[4].clone();
     assert!(token_url.ends_with("/oauth/token"), "{token_url}");
     let base = running.url("/quality-on-demand/v1").to_owned();
     let created = json(&qod(
@@ -257,10 +258,10 @@ fn tmobile_with_a_key_pair_made_by_openssl() {
                 path(public),
             ],
             &[],
-            4,
+            5,
         );
         assert!(
-            running.urls[3].ends_with("/oauth2/v2/tokens"),
+            running.urls[4].ends_with("/oauth2/v2/tokens"),
             "{:?}",
             running.urls
         );
@@ -483,7 +484,7 @@ fn out_of_file_descriptors_it_backs_off_instead_of_spinning() {
     for name in QOD_VARIABLES {
         shell.env_remove(name);
     }
-    let running = Running::start(shell, 3);
+    let running = Running::start(shell, 4);
     let base = running.url("/qos-profiles/v1").to_owned();
     let address = base
         .trim_start_matches("http://")

@@ -12,6 +12,7 @@ use crate::catalogue::{Audience, Catalogue};
 use crate::config::SandboxConfig;
 use crate::events::Notification;
 use crate::lifecycle::{Echoes, Plan, Session, Status};
+use crate::provisioning::store::AssignmentStore;
 use crate::render::session_info;
 use crate::reply::{Reply, code};
 use crate::rules::device::{DeviceIds, device};
@@ -28,7 +29,9 @@ pub(crate) struct Api {
     pub(crate) config: SandboxConfig,
     pub(crate) counters: Arc<Counters>,
     store: Mutex<Store>,
-    catalogue: Catalogue,
+    /// QoS Provisioning's assignments ([`crate::provisioning`]).
+    pub(crate) assignments: Mutex<AssignmentStore>,
+    pub(crate) catalogue: Catalogue,
     notifier: Mutex<Sender<Notification>>,
 }
 
@@ -46,7 +49,7 @@ fn not_yours() -> Reply {
 }
 
 /// A 1.x device, as the sandbox's test assets know it, or the 404/422 it gets.
-fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
+pub(crate) fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
     if !device.has_supported_identifier(Wire::V1) {
         return Err(Reply::unprocessable(
             code::UNSUPPORTED_IDENTIFIER,
@@ -67,18 +70,20 @@ fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
     }
 }
 
-fn missing_device() -> Reply {
+pub(crate) fn missing_device() -> Reply {
     Reply::unprocessable(code::MISSING_IDENTIFIER, "The device cannot be identified.")
 }
 
 impl Api {
     pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
         let notifier = crate::notifier::start(counters.clone());
-        let store = Store::new(base_url, config.retain_ended_for);
+        let store = Store::new(base_url.clone(), config.retain_ended_for);
+        let assignments = AssignmentStore::new(base_url, config.retain_ended_for);
         Api {
             config,
             counters,
             store: Mutex::new(store),
+            assignments: Mutex::new(assignments),
             catalogue: Catalogue::default(),
             notifier: Mutex::new(notifier),
         }
@@ -100,7 +105,7 @@ impl Api {
         store
     }
 
-    fn notify(&self, due: impl IntoIterator<Item = Notification>) {
+    pub(crate) fn notify(&self, due: impl IntoIterator<Item = Notification>) {
         let sender = self
             .notifier
             .lock()
@@ -116,6 +121,7 @@ impl Api {
     /// notifications go out on time).
     pub(crate) fn tick(&self) {
         drop(self.store());
+        drop(self.assignments());
     }
 
     /// How many sessions are stored.

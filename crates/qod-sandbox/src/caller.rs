@@ -19,10 +19,14 @@ pub(crate) enum Scope {
     SessionsUpdate,
     SessionsRetrieveByDevice,
     ProfilesRead,
+    AssignmentsCreate,
+    AssignmentsRead,
+    AssignmentsDelete,
+    AssignmentsReadByDevice,
 }
 
 impl Scope {
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         1 << (self as u8)
     }
 
@@ -38,6 +42,10 @@ impl Scope {
             "qod-sessions-read" => &[Scope::SessionsRead],
             "qod-sessions-write" => &[Scope::SessionsCreate, Scope::SessionsUpdate],
             "qod-sessions-delete" => &[Scope::SessionsDelete],
+            "qos-provisioning:qos-assignments:create" => &[Scope::AssignmentsCreate],
+            "qos-provisioning:qos-assignments:read" => &[Scope::AssignmentsRead],
+            "qos-provisioning:qos-assignments:delete" => &[Scope::AssignmentsDelete],
+            "qos-provisioning:qos-assignments:read-by-device" => &[Scope::AssignmentsReadByDevice],
             _ => return None,
         })
     }
@@ -51,16 +59,20 @@ impl Scope {
             Scope::SessionsUpdate => "quality-on-demand:sessions:update",
             Scope::SessionsRetrieveByDevice => "quality-on-demand:sessions:retrieve-by-device",
             Scope::ProfilesRead => "qos-profiles:read",
+            Scope::AssignmentsCreate => "qos-provisioning:qos-assignments:create",
+            Scope::AssignmentsRead => "qos-provisioning:qos-assignments:read",
+            Scope::AssignmentsDelete => "qos-provisioning:qos-assignments:delete",
+            Scope::AssignmentsReadByDevice => "qos-provisioning:qos-assignments:read-by-device",
         }
     }
 }
 
 /// A set of scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Scopes(u8);
+pub(crate) struct Scopes(u16);
 
 impl Scopes {
-    pub(crate) const ALL: Scopes = Scopes(u8::MAX);
+    pub(crate) const ALL: Scopes = Scopes(u16::MAX);
 
     /// The scopes of a token request's space-separated `scope`; `Err`
     /// names the first one the sandbox does not know.

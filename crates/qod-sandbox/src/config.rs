@@ -109,7 +109,8 @@ impl Default for Faults {
 pub struct SandboxConfig {
     /// Where to listen; port 0 picks a free port.
     pub address: String,
-    /// How long a session stays `REQUESTED` before it becomes `AVAILABLE`.
+    /// How long a session (or a QoS assignment) stays `REQUESTED` before it
+    /// becomes `AVAILABLE`.
     /// QoD 1.x sessions always start `REQUESTED`, even with zero; under
     /// `/qod/v0` this applies only with [`v0_requested_phase`](Self::v0_requested_phase).
     pub available_after: Duration,
@@ -118,11 +119,13 @@ pub struct SandboxConfig {
     /// to exercise polling and notifications. By default (`false`) they are
     /// `AVAILABLE` in the answer to the create, as T-Mobile documents.
     pub v0_requested_phase: bool,
-    /// How long an ended session stays readable before it is gone (404).
+    /// How long an ended session (or a revoked or refused QoS assignment)
+    /// stays readable before it is gone (404).
     pub retain_ended_for: Duration,
     /// The most sessions stored at once, ended ones included until
     /// [`retain_ended_for`](Self::retain_ended_for) has passed; a create
-    /// beyond it is answered 429 `QUOTA_EXCEEDED`.
+    /// beyond it is answered 429 `QUOTA_EXCEEDED`. QoS assignments have a
+    /// bound of their own of the same size.
     pub max_sessions: usize,
     /// Who may call.
     pub auth: SandboxAuth,

@@ -15,7 +15,15 @@ use crate::wire::Wire;
 pub(crate) struct Notification {
     pub(crate) url: String,
     pub(crate) token: Option<String>,
-    pub(crate) event: QosStatusChangedEvent,
+    pub(crate) event: Event,
+}
+
+/// A session's event or an assignment's, written as the event itself.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub(crate) enum Event {
+    Session(QosStatusChangedEvent),
+    Assignment(qod_models::AssignmentStatusChangedEvent),
 }
 
 fn status(status: Status) -> QosStatus {
@@ -49,7 +57,7 @@ pub(crate) fn notification(
     Some(Notification {
         url: target.url.clone(),
         token: target.token.clone(),
-        event: QosStatusChangedEvent {
+        event: Event::Session(QosStatusChangedEvent {
             id: uuid::Uuid::new_v4().to_string(),
             source: format!(
                 "{base_url}{}/sessions/{}",
@@ -65,6 +73,6 @@ pub(crate) fn notification(
                 qos_status: status(change.status),
                 status_info: change.reason.map(reason),
             },
-        },
+        }),
     })
 }

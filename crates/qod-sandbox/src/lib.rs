@@ -2,7 +2,11 @@
 //! a catalogue of QoS profiles, notifications, token endpoints and fault
 //! injection. It serves QoD 0.10.1 under `/qod/v0` (T-Mobile's path and
 //! rules), QoD 1.1.0 under `/quality-on-demand/v1` and QoS Profiles 1.1.0
-//! under `/qos-profiles/v1`.
+//! under `/qos-profiles/v1`, and QoS Provisioning 0.3.0 under
+//! `/qos-provisioning/v0.3` (one assignment per device, REQUESTED then
+//! AVAILABLE after [`SandboxConfig::available_after`], a revoke answered
+//! 204 at once, the revoked assignment readable for
+//! [`SandboxConfig::retain_ended_for`], then 404).
 //!
 //! - **Its own reading of the specs.** Requests are checked against the
 //!   schemas and answered with the CAMARA errors of each version (CAMARA's
@@ -51,6 +55,7 @@ mod identity;
 mod lifecycle;
 mod notifier;
 mod pop_verify;
+mod provisioning;
 mod public_key;
 mod render;
 mod reply;
@@ -160,6 +165,17 @@ impl Sandbox {
         format!("{}/qos-profiles/v1", self.base_url())
     }
 
+    /// The QoS Provisioning 0.3.0 base URL (`.../qos-provisioning/v0.3`),
+    /// the one `qod::Endpoint::from_api_root(sandbox.base_url())` reaches.
+    ///
+    /// ```
+    /// let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
+    /// assert!(sandbox.provisioning_url().ends_with("/qos-provisioning/v0.3"));
+    /// ```
+    pub fn provisioning_url(&self) -> String {
+        format!("{}/qos-provisioning/v0.3", self.base_url())
+    }
+
     /// The TAAP token URL (`.../oauth2/v2/tokens`).
     pub fn taap_token_url(&self) -> String {
         format!("{}/oauth2/v2/tokens", self.base_url())
@@ -205,6 +221,11 @@ impl Sandbox {
     /// How many sessions are stored (active or recently ended).
     pub fn session_count(&self) -> usize {
         self.server.api.session_count()
+    }
+
+    /// How many QoS assignments are stored (active or recently revoked).
+    pub fn assignment_count(&self) -> usize {
+        self.server.api.assignment_count()
     }
 
     /// Stops serving and waits for the server thread.

@@ -11,10 +11,10 @@ use crate::wire::Wire;
 
 /// Writes a JSON object from trusted parts: keys are literals, raw values
 /// were produced by serde_json.
-struct Object(String);
+pub(crate) struct Object(String);
 
 impl Object {
-    fn new() -> Object {
+    pub(crate) fn new() -> Object {
         Object(String::from("{"))
     }
 
@@ -27,14 +27,14 @@ impl Object {
         self.0.push_str("\":");
     }
 
-    fn raw(&mut self, key: &str, json: Option<&str>) {
+    pub(crate) fn raw(&mut self, key: &str, json: Option<&str>) {
         if let Some(json) = json {
             self.key(key);
             self.0.push_str(json);
         }
     }
 
-    fn string(&mut self, key: &str, text: &str) {
+    pub(crate) fn string(&mut self, key: &str, text: &str) {
         self.key(key);
         // A string always serializes.
         self.0
@@ -46,7 +46,7 @@ impl Object {
         self.0.push_str(&n.to_string());
     }
 
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         self.0.push('}');
         self.0
     }
@@ -58,7 +58,7 @@ fn unix(at: SystemTime) -> i64 {
 }
 
 /// Whole seconds, RFC 3339 in UTC.
-fn rfc3339(at: SystemTime) -> String {
+pub(crate) fn rfc3339(at: SystemTime) -> String {
     OffsetDateTime::from_unix_timestamp(unix(at))
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())

@@ -26,6 +26,8 @@ pub(crate) mod code {
     pub(crate) const UNSUPPORTED_IDENTIFIER: &str = "UNSUPPORTED_IDENTIFIER";
     pub(crate) const QOS_PROFILE_NOT_APPLICABLE: &str =
         "QUALITY_ON_DEMAND.QOS_PROFILE_NOT_APPLICABLE";
+    pub(crate) const PROVISIONING_QOS_PROFILE_NOT_APPLICABLE: &str =
+        "QOS_PROVISIONING.QOS_PROFILE_NOT_APPLICABLE";
     pub(crate) const QUOTA_EXCEEDED: &str = "QUOTA_EXCEEDED";
     pub(crate) const TOO_MANY_REQUESTS: &str = "TOO_MANY_REQUESTS";
     pub(crate) const INTERNAL: &str = "INTERNAL";

@@ -20,6 +20,10 @@ pub(crate) enum Resource<'a> {
     /// 0.10.1 `GET /qos-profiles?name=&status=`.
     ProfilesV0,
     RetrieveProfiles,
+    /// QoS Provisioning `.../qos-assignments`.
+    Assignments,
+    Assignment(&'a str),
+    RetrieveAssignment,
 }
 
 /// What a request asks for.
@@ -35,6 +39,10 @@ pub(crate) enum Operation<'a> {
     Profile(&'a str),
     ListProfilesV0,
     RetrieveProfiles,
+    CreateAssignment,
+    GetAssignment(&'a str),
+    RevokeAssignment(&'a str),
+    RetrieveAssignment,
 }
 
 /// Where a request goes.
@@ -65,6 +73,9 @@ fn resource(path: &str) -> Option<Resource<'_>> {
         ["qod", "v0", "qos-profiles"] => Resource::ProfilesV0,
         ["qos-profiles", "v1", "retrieve-qos-profiles"] => Resource::RetrieveProfiles,
         ["quality-on-demand", "v1", "retrieve-sessions"] => Resource::RetrieveSessions,
+        ["qos-provisioning", "v0.3", "qos-assignments"] => Resource::Assignments,
+        ["qos-provisioning", "v0.3", "qos-assignments", id] => Resource::Assignment(id),
+        ["qos-provisioning", "v0.3", "retrieve-qos-assignment"] => Resource::RetrieveAssignment,
         [a, b, "sessions"] => Resource::Sessions(wire(a, b)?),
         [a, b, "sessions", id] => Resource::Session(wire(a, b)?, id),
         [a, b, "sessions", id, "extend"] => Resource::Extend(wire(a, b)?, id),
@@ -76,7 +87,7 @@ impl<'a> Resource<'a> {
     /// The `Allow` header's value.
     fn allowed(self) -> &'static str {
         match self {
-            Resource::Session(..) => "GET, DELETE",
+            Resource::Session(..) | Resource::Assignment(_) => "GET, DELETE",
             Resource::Profile(_) | Resource::ProfilesV0 => "GET",
             _ => "POST",
         }
@@ -94,6 +105,10 @@ impl<'a> Resource<'a> {
             (Resource::Profile(name), "GET") => Operation::Profile(name),
             (Resource::ProfilesV0, "GET") => Operation::ListProfilesV0,
             (Resource::RetrieveProfiles, "POST") => Operation::RetrieveProfiles,
+            (Resource::Assignments, "POST") => Operation::CreateAssignment,
+            (Resource::Assignment(id), "GET") => Operation::GetAssignment(id),
+            (Resource::Assignment(id), "DELETE") => Operation::RevokeAssignment(id),
+            (Resource::RetrieveAssignment, "POST") => Operation::RetrieveAssignment,
             _ => return None,
         })
     }
@@ -112,6 +127,10 @@ impl Operation<'_> {
             Operation::Profile(_) | Operation::ListProfilesV0 | Operation::RetrieveProfiles => {
                 Scope::ProfilesRead
             }
+            Operation::CreateAssignment => Scope::AssignmentsCreate,
+            Operation::GetAssignment(_) => Scope::AssignmentsRead,
+            Operation::RevokeAssignment(_) => Scope::AssignmentsDelete,
+            Operation::RetrieveAssignment => Scope::AssignmentsReadByDevice,
         })
     }
 }
@@ -146,6 +165,24 @@ mod tests {
         assert_eq!(
             route(&Method::GET, "/qos-profiles/v1/qos-profiles/QOS_E"),
             Route::Found(Operation::Profile("QOS_E"))
+        );
+        assert_eq!(
+            route(
+                &Method::DELETE,
+                &format!("/qos-provisioning/v0.3/qos-assignments/{id}")
+            ),
+            Route::Found(Operation::RevokeAssignment(id))
+        );
+        assert_eq!(
+            route(
+                &Method::POST,
+                "/qos-provisioning/v0.3/retrieve-qos-assignment"
+            ),
+            Route::Found(Operation::RetrieveAssignment)
+        );
+        assert_eq!(
+            route(&Method::PUT, "/qos-provisioning/v0.3/qos-assignments/x"),
+            Route::MethodNotAllowed("GET, DELETE")
         );
     }
 

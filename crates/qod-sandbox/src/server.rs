@@ -195,6 +195,10 @@ impl Server {
             Operation::Profile(name) => api.profile(name),
             Operation::ListProfilesV0 => api.list_profiles_v0(query),
             Operation::RetrieveProfiles => api.retrieve_profiles(body),
+            Operation::CreateAssignment => api.create_assignment(caller, body),
+            Operation::GetAssignment(id) => api.get_assignment(caller, id),
+            Operation::RevokeAssignment(id) => api.revoke_assignment(caller, id),
+            Operation::RetrieveAssignment => api.retrieve_assignment(caller, body),
             Operation::TaapToken | Operation::OAuthToken => {
                 Reply::not_found("The specified resource is not found.")
             }

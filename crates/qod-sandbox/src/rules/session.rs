@@ -173,7 +173,7 @@ fn webhook(value: &Value) -> Result<(NotifyTarget, String), Reply> {
 
 /// 1.x `sink`: `^https:\/\/.+$`. Plain http is let through to loopback
 /// only, so that a test can listen without TLS.
-fn sink(value: &Value) -> Result<String, Reply> {
+pub(crate) fn sink(value: &Value) -> Result<String, Reply> {
     let text = string(value, "sink")?;
     match http_url_host(text) {
         Some(("https", _)) => Ok(text.to_owned()),
@@ -187,7 +187,7 @@ fn sink(value: &Value) -> Result<String, Reply> {
 }
 
 /// 1.x `sinkCredential`: only `ACCESSTOKEN` with a `bearer` token.
-fn sink_credential(value: &Value) -> Result<Option<String>, Reply> {
+pub(crate) fn sink_credential(value: &Value) -> Result<Option<String>, Reply> {
     const PATH: &str = "sinkCredential";
     let map = object(value, PATH)?;
     let kind_path = child(PATH, "credentialType");

@@ -4,7 +4,7 @@
 //! retrieve-by-device. A second resource kind gets a store of its own from
 //! the same two parts.
 
-mod device_index;
+pub(crate) mod device_index;
 mod timeline;
 
 use std::collections::HashMap;

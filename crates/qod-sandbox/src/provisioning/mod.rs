@@ -1,0 +1,220 @@
+//! QoS Provisioning 0.3.0 under `/qos-provisioning/v0.3`: a QoS profile
+//! assigned to a device with no duration, until revoked. One assignment per
+//! device (409 `CONFLICT`); REQUESTED, then AVAILABLE after
+//! [`SandboxConfig::available_after`](crate::SandboxConfig::available_after);
+//! a revoke is done at once (204) and leaves the assignment UNAVAILABLE
+//! with `DELETE_REQUESTED`, readable for
+//! [`SandboxConfig::retain_ended_for`](crate::SandboxConfig::retain_ended_for),
+//! then 404.
+
+pub(crate) mod assignment;
+pub(crate) mod event;
+pub(crate) mod rules;
+pub(crate) mod store;
+
+use std::sync::MutexGuard;
+
+use http::StatusCode;
+
+use crate::api::{Api, known_v1_device, missing_device};
+use crate::caller::Caller;
+use crate::render::{Object, rfc3339};
+use crate::reply::{Reply, code};
+use crate::rules::session_id;
+use crate::test_assets::KnownDevice;
+use crate::wire::Wire;
+use assignment::{Assignment, AssignmentPlan};
+use store::AssignmentStore;
+
+/// The API's base path.
+pub(crate) const BASE_PATH: &str = "/qos-provisioning/v0.3";
+
+fn not_found() -> Reply {
+    Reply::not_found("The specified resource is not found.")
+}
+
+fn not_yours() -> Reply {
+    Reply::forbidden(
+        "Client does not have sufficient permissions to perform this action: the QoS assignment was created by another client.",
+    )
+}
+
+/// The assignment's `AssignmentInfo`, as JSON.
+pub(crate) fn assignment_info(assignment: &Assignment) -> String {
+    let mut out = Object::new();
+    out.string("assignmentId", &assignment.id.to_string());
+    out.raw("device", assignment.device_echo.as_deref());
+    out.string("qosProfile", &assignment.profile);
+    out.raw("sink", assignment.sink_echo.as_deref());
+    if let Some(started) = assignment.started_at {
+        out.string("startedAt", &rfc3339(started));
+    }
+    out.string("status", assignment.status.as_str());
+    if let Some(reason) = assignment.reason {
+        out.string("statusInfo", reason.as_str());
+    }
+    out.finish()
+}
+
+impl Api {
+    /// Locks the assignments with every one due brought up to now, sending
+    /// what changed.
+    pub(crate) fn assignments(&self) -> MutexGuard<'_, AssignmentStore> {
+        let mut store = self
+            .assignments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let due = store.advance(self.now());
+        self.notify(due);
+        store
+    }
+
+    /// How many assignments are stored.
+    pub(crate) fn assignment_count(&self) -> usize {
+        self.assignments().len()
+    }
+
+    /// `POST /qos-assignments`.
+    pub(crate) fn create_assignment(&self, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create_assignment(caller, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_create_assignment(&self, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let request = rules::create(body)?;
+        let device = request.device.as_ref().ok_or_else(missing_device)?;
+        let known = known_v1_device(device)?;
+        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
+            Reply::schema(
+                "qosProfile",
+                &format!("unknown QoS profile {}", request.qos_profile),
+            )
+        })?;
+        if profile.status.as_str() != "ACTIVE" {
+            return Err(Reply::unprocessable(
+                code::PROVISIONING_QOS_PROFILE_NOT_APPLICABLE,
+                &format!(
+                    "The requested QoS profile is currently not available for QoS assignment ({}).",
+                    profile.status.as_str()
+                ),
+            ));
+        }
+        if !self.catalogue.available_to(&request.qos_profile, known) {
+            return Err(Reply::unprocessable(
+                code::SERVICE_NOT_APPLICABLE,
+                &format!(
+                    "The QoS profile {} is not available for the provided device.",
+                    request.qos_profile
+                ),
+            ));
+        }
+        let identity = device.identity(Wire::V1);
+        let now = self.now();
+        let mut store = self.assignments();
+        if store.holder(&identity).is_some() {
+            return Err(Reply::error(
+                StatusCode::CONFLICT,
+                code::CONFLICT,
+                "There is another existing QoS assignment for the same device: revoke it first.",
+            ));
+        }
+        if store.len() >= self.config.max_sessions {
+            return Err(Reply::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                code::QUOTA_EXCEEDED,
+                &format!(
+                    "Out of resource quota: this sandbox holds at most {} assignments.",
+                    self.config.max_sessions
+                ),
+            ));
+        }
+        let assignment = Assignment::new(AssignmentPlan {
+            owner: caller.client,
+            profile: request.qos_profile.into(),
+            identity,
+            device_echo: Some(device.echo(Wire::V1).into()),
+            sink_echo: request.sink_echo.map(Into::into),
+            notify: request.notify,
+            now,
+            available_at: now + self.config.available_after,
+            refused: known == KnownDevice::NetworkTerminated,
+        });
+        let info = assignment_info(&assignment);
+        store.insert(assignment);
+        drop(store);
+        Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
+    }
+
+    /// The assignment `id` of `caller`.
+    fn owned_assignment<'s>(
+        store: &'s AssignmentStore,
+        caller: Caller,
+        id: &uuid::Uuid,
+    ) -> Result<&'s Assignment, Reply> {
+        let assignment = store.get(id).ok_or_else(not_found)?;
+        if assignment.owner != caller.client {
+            return Err(not_yours());
+        }
+        Ok(assignment)
+    }
+
+    /// `GET /qos-assignments/{assignmentId}`.
+    pub(crate) fn get_assignment(&self, caller: Caller, id: &str) -> Reply {
+        let result = assignment_id(id).and_then(|id| {
+            let store = self.assignments();
+            Self::owned_assignment(&store, caller, &id).map(assignment_info)
+        });
+        match result {
+            Ok(info) => Reply::raw_json(StatusCode::OK, info.into_bytes()),
+            Err(reply) => reply,
+        }
+    }
+
+    /// `DELETE /qos-assignments/{assignmentId}`: revoked at once, 204.
+    pub(crate) fn revoke_assignment(&self, caller: Caller, id: &str) -> Reply {
+        let id = match assignment_id(id) {
+            Ok(id) => id,
+            Err(reply) => return reply,
+        };
+        let now = self.now();
+        let mut store = self.assignments();
+        if let Err(reply) = Self::owned_assignment(&store, caller, &id) {
+            return reply;
+        }
+        let notification = store.update(&id, now, |a| a.revoke(now));
+        drop(store);
+        self.notify(notification);
+        Reply::empty(StatusCode::NO_CONTENT)
+    }
+
+    /// `POST /retrieve-qos-assignment`: the device's assignment, 404 when
+    /// it has none, 403 when another client's.
+    pub(crate) fn retrieve_assignment(&self, caller: Caller, body: &[u8]) -> Reply {
+        let device = match rules::retrieve(body) {
+            Ok(Some(device)) => device,
+            Ok(None) => return missing_device(),
+            Err(reply) => return reply,
+        };
+        if let Err(reply) = known_v1_device(&device) {
+            return reply;
+        }
+        let store = self.assignments();
+        let identity = device.identity(Wire::V1);
+        // The one that holds the device; else the newest of those that
+        // linger after their revoke.
+        let found = store
+            .holder(&identity)
+            .or_else(|| store.for_device(&identity).last().copied());
+        match found {
+            None => Reply::not_found("No QoS assignment found for the device."),
+            Some(a) if a.owner != caller.client => not_yours(),
+            Some(a) => Reply::raw_json(StatusCode::OK, assignment_info(a).into_bytes()),
+        }
+    }
+}
+
+/// An `assignmentId` path parameter: a UUID.
+fn assignment_id(text: &str) -> Result<uuid::Uuid, Reply> {
+    session_id(text).map_err(|_| Reply::schema("assignmentId", "must be a UUID"))
+}
