@@ -32,6 +32,7 @@
 // docs.rs: mark what a feature adds.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod coarse_timeouts;
 mod connect_phase;
 mod error_mapping;
 mod raw_traffic_log;

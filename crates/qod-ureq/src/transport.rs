@@ -11,6 +11,7 @@ use ureq::config::Config;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::transport::DefaultConnector;
 
+use crate::coarse_timeouts::CoarseTimeoutsConnector;
 use crate::connect_phase::ConnectPhase;
 use crate::error_mapping::transport_error;
 use crate::resolver::CachingResolver;
@@ -204,7 +205,8 @@ impl UreqTransportBuilder {
             #[cfg(any(feature = "rustls", feature = "native-tls"))]
             let config = config.tls_config(tls.clone());
             let config: Config = config.build();
-            (config, ConnectPhase(DefaultConnector::default()))
+            let connector = ConnectPhase(DefaultConnector::default());
+            (config, CoarseTimeoutsConnector(connector))
         };
         let resolver = CachingResolver::default();
         let (config, connector) = parts(self.max_idle_connections_per_host);
