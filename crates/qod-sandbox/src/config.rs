@@ -119,6 +119,26 @@ pub struct SandboxConfig {
     /// to exercise polling and notifications. By default (`false`) they are
     /// `AVAILABLE` in the answer to the create, as T-Mobile documents.
     pub v0_requested_phase: bool,
+    /// Whether QoS Provisioning revokes asynchronously, and how long they
+    /// take. `None` (the default): a revoke is done at once and answered
+    /// 204. `Some(delay)`: the revoke of an AVAILABLE assignment is answered
+    /// 202 with the assignment, still AVAILABLE, with `statusInfo`
+    /// `DELETE_REQUESTED` (a second revoke meanwhile is answered the same);
+    /// after `delay` it becomes UNAVAILABLE and its sink, if any, gets the
+    /// status-changed event. Until then it still holds its device (a create
+    /// for the device is answered 409). Other assignments are revoked at
+    /// once (204), as they have no service to take down.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = qod_sandbox::SandboxConfig {
+    ///     async_revoke_after: Some(Duration::from_secs(2)),
+    ///     ..qod_sandbox::SandboxConfig::default()
+    /// };
+    /// assert_eq!(qod_sandbox::SandboxConfig::default().async_revoke_after, None);
+    /// # drop(config);
+    /// ```
+    pub async_revoke_after: Option<Duration>,
     /// How long an ended session (or a revoked or refused QoS assignment)
     /// stays readable before it is gone (404).
     pub retain_ended_for: Duration,
@@ -153,6 +173,7 @@ impl Default for SandboxConfig {
             address: "127.0.0.1:0".to_owned(),
             available_after: Duration::from_millis(500),
             v0_requested_phase: false,
+            async_revoke_after: None,
             retain_ended_for: Duration::from_secs(360),
             max_sessions: 100_000,
             auth: SandboxAuth::None,
@@ -172,6 +193,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("address", &self.address)
             .field("available_after", &self.available_after)
             .field("v0_requested_phase", &self.v0_requested_phase)
+            .field("async_revoke_after", &self.async_revoke_after)
             .field("retain_ended_for", &self.retain_ended_for)
             .field("max_sessions", &self.max_sessions)
             .field("auth", &self.auth)

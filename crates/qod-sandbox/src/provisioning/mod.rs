@@ -3,7 +3,9 @@
 //! device (409 `CONFLICT`); REQUESTED, then AVAILABLE after
 //! [`SandboxConfig::available_after`](crate::SandboxConfig::available_after);
 //! a revoke is done at once (204) and leaves the assignment UNAVAILABLE
-//! with `DELETE_REQUESTED`, readable for
+//! with `DELETE_REQUESTED` (or, with
+//! [`SandboxConfig::async_revoke_after`](crate::SandboxConfig::async_revoke_after),
+//! is answered 202 and done that much later), readable for
 //! [`SandboxConfig::retain_ended_for`](crate::SandboxConfig::retain_ended_for),
 //! then 404.
 
@@ -171,7 +173,9 @@ impl Api {
         }
     }
 
-    /// `DELETE /qos-assignments/{assignmentId}`: revoked at once, 204.
+    /// `DELETE /qos-assignments/{assignmentId}`: revoked at once, 204; or,
+    /// when revokes are asynchronous and it is AVAILABLE, 202 and revoked
+    /// later, by [`Api::assignments`] bringing it up to date.
     pub(crate) fn revoke_assignment(&self, caller: Caller, id: &str) -> Reply {
         let id = match assignment_id(id) {
             Ok(id) => id,
@@ -181,6 +185,16 @@ impl Api {
         let mut store = self.assignments();
         if let Err(reply) = Self::owned_assignment(&store, caller, &id) {
             return reply;
+        }
+        if let Some(delay) = self.config.async_revoke_after {
+            store.update(&id, now, |a| {
+                a.revoke_after(now + delay);
+                None
+            });
+            if let Some(pending) = store.get(&id).filter(|a| a.revoke_pending()) {
+                let info = assignment_info(pending);
+                return Reply::raw_json(StatusCode::ACCEPTED, info.into_bytes());
+            }
         }
         let notification = store.update(&id, now, |a| a.revoke(now));
         drop(store);

@@ -151,4 +151,36 @@ mod tests {
         assert_eq!(store.len(), 0);
         assert!(store.for_device(&phone).is_empty());
     }
+
+    #[test]
+    fn a_pending_revoke_is_done_when_due_and_then_forgotten() {
+        let retain = Duration::from_secs(360);
+        let delay = Duration::from_secs(3);
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let phone = Identity {
+            keys: vec![IdentityKey::phone("+14255550100").unwrap()],
+        };
+        let mut store = AssignmentStore::new("http://sandbox".into(), retain);
+        let a = Assignment::new(AssignmentPlan {
+            identity: phone.clone(),
+            ..plan(t0)
+        });
+        let id = a.id;
+        store.insert(a);
+        store.advance(t0 + Duration::from_secs(2));
+        let t1 = t0 + Duration::from_secs(10);
+        store.update(&id, t1, |a| {
+            a.revoke_after(t1 + delay);
+            None
+        });
+        store.advance(t1 + delay - Duration::from_millis(1));
+        assert!(store.get(&id).unwrap().revoke_pending());
+        assert_eq!(store.holder(&phone).map(|a| a.id), Some(id));
+        store.advance(t1 + delay);
+        let done = store.get(&id).unwrap();
+        assert_eq!(done.status, Status::Unavailable);
+        assert!(store.holder(&phone).is_none());
+        store.advance(t1 + delay + retain);
+        assert_eq!(store.len(), 0);
+    }
 }
