@@ -405,6 +405,13 @@ pub struct SandboxArgs {
     /// Under /qod/v0, answer a create with REQUESTED and turn AVAILABLE later (by default AVAILABLE at once, as T-Mobile does)
     #[arg(long)]
     pub v0_requested_phase: bool,
+    /// Revoke QoS assignments asynchronously: answer a revoke of an AVAILABLE assignment 202 (still AVAILABLE, DELETE_REQUESTED) and end it this many milliseconds later (0 to 3600000); by default a revoke is done at once, 204
+    #[arg(
+        long,
+        value_name = "MS",
+        value_parser = clap::value_parser!(u64).range(0..=3_600_000)
+    )]
+    pub async_revoke_ms: Option<u64>,
     /// The TAAP client's RSA public key: PEM or DER, SPKI or PKCS#1 (--auth tmobile)
     #[arg(long, env = "QOD_CLIENT_PUBLIC_KEY_FILE", value_name = "FILE")]
     pub client_public_key: Option<PathBuf>,

@@ -177,6 +177,7 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
         address: args.addr.clone(),
         available_after: Duration::from_millis(args.available_after_ms),
         v0_requested_phase: args.v0_requested_phase,
+        async_revoke_after: args.async_revoke_ms.map(Duration::from_millis),
         max_sessions: usize::try_from(args.max_sessions).unwrap_or(usize::MAX),
         auth,
         ..SandboxConfig::default()

@@ -164,6 +164,47 @@ fn bearer_from_flags() {
 }
 
 #[test]
+fn async_revoke_answers_202_and_ends_the_assignment_later() {
+    let running = sandbox(
+        &["--available-after-ms", "0", "--async-revoke-ms", "200"],
+        &[],
+        4,
+    );
+    let base = running.url("/quality-on-demand/v1");
+    let assignment = |args: &[&str]| {
+        let mut all = vec!["--base-url", base, "assignment"];
+        all.extend_from_slice(args);
+        qod(&all, &[])
+    };
+    let created = json(&assignment(&[
+        "create",
+        "--phone",
+        "+14255550100",
+        "--profile",
+        "QOS_L",
+    ]));
+    let id = created["assignmentId"].as_str().unwrap().to_owned();
+    let started = Instant::now();
+    while json(&assignment(&["get", &id]))["status"] != "AVAILABLE" {
+        assert!(started.elapsed() < PATIENCE, "never AVAILABLE");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let revoked = assignment(&["revoke", &id]);
+    assert!(
+        stderr(&revoked).contains("revoke accepted"),
+        "{}",
+        stderr(&revoked)
+    );
+    let accepted = json(&revoked);
+    assert_eq!(accepted["status"], "AVAILABLE");
+    assert_eq!(accepted["statusInfo"], "DELETE_REQUESTED");
+    while json(&assignment(&["get", &id]))["status"] != "UNAVAILABLE" {
+        assert!(started.elapsed() < PATIENCE, "never UNAVAILABLE");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn oauth2_from_the_environment_the_client_reads_too() {
     let env = [
         ("QOD_AUTH", "oauth2"),
@@ -429,6 +470,11 @@ fn unusable_combinations_exit_2() {
             "its own token URL",
         ),
         (vec!["--max-sessions", "0"], vec![], "max-sessions"),
+        (
+            vec!["--async-revoke-ms", "3600001"],
+            vec![],
+            "async-revoke-ms",
+        ),
     ] {
         let mut all = vec!["sandbox", "--addr", "127.0.0.1:0"];
         all.extend_from_slice(&args);
