@@ -59,9 +59,9 @@
 //! | `getQosAssignmentById_403.2_different_client_id` | pass | |
 //! | `getQosAssignmentById_404.1_not_found` | pass | |
 //! | `revokeQosAssignment_01_delete_existing_qos_assignment_sync` | pass | the sandbox revokes synchronously: 204 |
-//! | `revokeQosAssignment_02_delete_existing_qos_assignment_async` | skip | the sandbox revokes synchronously and never answers 202 (the client's 202 path is tested against a scripted server in qod-core) |
+//! | `revokeQosAssignment_02_delete_existing_qos_assignment_async` | pass | a sandbox with `async_revoke_after`; also: a second revoke meanwhile, through the client (`Revocation::Accepted`) |
 //! | `revokeQosAssignment_03_event_notification_sync` | pass | |
-//! | `revokeQosAssignment_04_event_notification_async` | skip | asynchronous revocation, as `_02` |
+//! | `revokeQosAssignment_04_event_notification_async` | pass | as `_02`; one event, once the revoke is done |
 //! | `revokeQosAssignment_400.1_invalid_id` | pass | |
 //! | `revokeQosAssignment_401.1_no_authorization_header` | pass | |
 //! | `revokeQosAssignment_401.2_expired_access_token` | pass | |
@@ -70,8 +70,7 @@
 //! | `revokeQosAssignment_403.2_different_client_id` | pass | |
 //! | `revokeQosAssignment_404.1_not_found` | pass | |
 //!
-//! 59 scenarios: 54 pass, 5 skipped (3 need 3-legged tokens, 2 an
-//! asynchronous revoke).
+//! 59 scenarios: 56 pass, 3 skipped (they need 3-legged tokens).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -80,7 +79,9 @@ mod support;
 
 use std::time::Duration;
 
-use conformance::{AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, eventually, with};
+use conformance::{
+    AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, REVOKE_AFTER, eventually, with,
+};
 use qod_sandbox::test_assets::{
     INACTIVE_PROFILE, NETWORK_TERMINATED_PHONE_NUMBER, NOT_APPLICABLE_PHONE_NUMBER,
     UNKNOWN_PHONE_NUMBER,
@@ -754,6 +755,47 @@ fn revoke_qos_assignment_01_delete_existing_qos_assignment_sync() {
 }
 
 #[test]
+fn revoke_qos_assignment_02_delete_existing_qos_assignment_async() {
+    let operator = Operator::revoking_asynchronously();
+    let listener = sink();
+    for request in [
+        create_body("+14255550742"),
+        with_sink(create_body("+14255550743"), &listener.url("/events")),
+    ] {
+        let id = id_of(&create_assignment(&operator, request.clone()));
+        operator.advance(AVAILABLE_AFTER);
+        let accepted = revoke(&operator, &id, Auth::Valid)
+            .assert_success(202)
+            .clone();
+        assert_assignment_info(&accepted);
+        assert_eq!(accepted["assignmentId"], json!(id));
+        assert_eq!(accepted["device"], request["device"]);
+        assert_eq!(accepted["qosProfile"], request["qosProfile"]);
+        assert_eq!(accepted.get("sink"), request.get("sink"));
+        assert_eq!(accepted["status"], "AVAILABLE");
+        assert_eq!(accepted["statusInfo"], "DELETE_REQUESTED");
+        operator.assert_in_the_past(&accepted["startedAt"]);
+        // Asked again meanwhile: accepted again, as it stands.
+        let id: qod::models::AssignmentId = id.parse().unwrap();
+        match operator.client().revoke_assignment(id).unwrap() {
+            qod::Revocation::Accepted(info) => {
+                assert_eq!(info.assignment_id, id);
+                assert_eq!(info.status, qod::models::QosStatus::Available);
+            }
+            other => panic!("expected 202: {other:?}"),
+        }
+        // Done once the revoke has run.
+        operator.advance(REVOKE_AFTER);
+        let read = get(&operator, &id.to_string(), Auth::Valid)
+            .assert_success(200)
+            .clone();
+        assert_eq!(read["status"], "UNAVAILABLE");
+        assert_eq!(read["statusInfo"], "DELETE_REQUESTED");
+        assert_eq!(read["startedAt"], accepted["startedAt"]);
+    }
+}
+
+#[test]
 fn revoke_qos_assignment_03_event_notification_sync() {
     let operator = Operator::start();
     let listener = sink();
@@ -768,6 +810,33 @@ fn revoke_qos_assignment_03_event_notification_sync() {
     assert_eq!(revoked["data"]["status"], "UNAVAILABLE");
     assert_eq!(revoked["data"]["statusInfo"], "DELETE_REQUESTED");
     // No event once it is UNAVAILABLE already.
+    assert_eq!(revoke(&operator, &id, Auth::Valid).status, 204);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(listener.seen().len(), 2);
+}
+
+#[test]
+fn revoke_qos_assignment_04_event_notification_async() {
+    let operator = Operator::revoking_asynchronously();
+    let listener = sink();
+    let id = id_of(&create_assignment(
+        &operator,
+        with_sink(create_body("+14255550744"), &listener.url("/events")),
+    ));
+    operator.advance(AVAILABLE_AFTER);
+    event(&listener, 0, &id);
+    assert_eq!(revoke(&operator, &id, Auth::Valid).status, 202);
+    // A second revoke while the first runs brings no event of its own.
+    assert_eq!(revoke(&operator, &id, Auth::Valid).status, 202);
+    // The asynchronous deletion process completes.
+    operator.advance(REVOKE_AFTER);
+    let revoked = event(&listener, 1, &id);
+    assert_eq!(revoked["data"]["status"], "UNAVAILABLE");
+    assert_eq!(revoked["data"]["statusInfo"], "DELETE_REQUESTED");
+    let first = listener.seen()[0].clone();
+    let first: Value = serde_json::from_slice(&first.body).unwrap();
+    assert_ne!(revoked["id"], first["id"], "unique");
+    // Revoked once: no more events, and none for a revoke now.
     assert_eq!(revoke(&operator, &id, Auth::Valid).status, 204);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(listener.seen().len(), 2);

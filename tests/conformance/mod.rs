@@ -22,6 +22,8 @@ pub const CLIENT_SECRET: &str = "conformance-secret";
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(600);
 /// How long a session stays REQUESTED.
 pub const AVAILABLE_AFTER: Duration = Duration::from_secs(5);
+/// How long an asynchronous revoke takes, in [`Operator::revoking_asynchronously`].
+pub const REVOKE_AFTER: Duration = Duration::from_secs(2);
 /// The two bearer tokens of [`Operator::two_clients`].
 pub const CLIENT_A: &str = "client-a-token-0123456789";
 pub const CLIENT_B: &str = "client-b-token-0123456789";
@@ -57,33 +59,63 @@ pub struct Operator {
 impl Operator {
     /// A sandbox with OAuth 2.0 client credentials, on a manual clock.
     pub fn start() -> Operator {
-        let mut operator = Operator::with_auth(SandboxAuth::ClientCredentials {
-            client_id: CLIENT_ID.to_owned(),
-            client_secret: CLIENT_SECRET.to_owned(),
+        Operator::client_credentials(None)
+    }
+
+    /// As [`start`](Self::start), with QoS Provisioning revokes done
+    /// asynchronously, [`REVOKE_AFTER`] after they are answered 202.
+    pub fn revoking_asynchronously() -> Operator {
+        Operator::client_credentials(Some(REVOKE_AFTER))
+    }
+
+    fn client_credentials(async_revoke_after: Option<Duration>) -> Operator {
+        let mut operator = Operator::with_config(SandboxConfig {
+            auth: SandboxAuth::ClientCredentials {
+                client_id: CLIENT_ID.to_owned(),
+                client_secret: CLIENT_SECRET.to_owned(),
+            },
+            async_revoke_after,
+            ..SandboxConfig::default()
         });
         operator.token = Some(operator.token_with_scope(None));
         operator
     }
 
+    /// A client of the SDK for this environment, with its OAuth 2.0 client
+    /// credentials.
+    pub fn client(&self) -> qod::Client {
+        let credentials = qod::auth::ClientCredentials::new(
+            &self.sandbox.oauth_token_url(),
+            CLIENT_ID,
+            CLIENT_SECRET,
+        )
+        .unwrap();
+        qod::ClientBuilder::new(&self.sandbox.v1_url())
+            .unwrap()
+            .credentials(qod::Credentials::ClientCredentials(credentials))
+            .build()
+            .unwrap()
+    }
+
     /// A sandbox where the bearer tokens [`CLIENT_A`] (the environment's
     /// valid token) and [`CLIENT_B`] are two API clients.
     pub fn two_clients() -> Operator {
-        let mut operator = Operator::with_auth(SandboxAuth::Bearer(vec![
-            CLIENT_A.to_owned(),
-            CLIENT_B.to_owned(),
-        ]));
+        let mut operator = Operator::with_config(SandboxConfig {
+            auth: SandboxAuth::Bearer(vec![CLIENT_A.to_owned(), CLIENT_B.to_owned()]),
+            ..SandboxConfig::default()
+        });
         operator.token = Some(CLIENT_A.to_owned());
         operator
     }
 
-    fn with_auth(auth: SandboxAuth) -> Operator {
+    /// `config`'s auth and revokes, on a manual clock.
+    fn with_config(config: SandboxConfig) -> Operator {
         let clock = Arc::new(ManualClock::starting_now());
         let sandbox = Sandbox::start(SandboxConfig {
-            auth,
             clock: clock.clone(),
             available_after: AVAILABLE_AFTER,
             token_lifetime: TOKEN_LIFETIME,
-            ..SandboxConfig::default()
+            ..config
         })
         .unwrap();
         Operator {
