@@ -106,8 +106,8 @@ pub use front_door::{Client, ClientBuilder};
 pub use qod_core::{
     ApiError, ApiVersion, AsyncClock, AsyncTransport, Call, CallOptions, ClientCore, Clock,
     CreatedResource, Credentials, Delivery, Endpoint, EndpointError, Error, Flavor, IdSource,
-    Operation, Pollable, RetryPolicy, Revocation, SessionWait, StatusWait, Step, Transport,
-    TransportError, UnexpectedResponse, WaitStep, auth, notification, operations,
+    Operation, Pollable, RetryPolicy, Revocation, StatusWait, Step, Transport, TransportError,
+    UnexpectedResponse, WaitStep, auth, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]

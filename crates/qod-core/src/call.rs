@@ -160,7 +160,8 @@ impl<'a, O: Operation> Call<'a, O> {
                 },
                 State::NeedToken => {
                     let auth = self.core.auth();
-                    match auth.token(self.core.endpoint(), now, self.core.jti()) {
+                    // The PoP id is drawn only when a token request is built.
+                    match auth.token(self.core.endpoint(), now, || self.core.jti()) {
                         Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
                         Ok(TokenStep::Wait(wait)) => {
                             self.state = State::NeedToken;

@@ -67,7 +67,7 @@ pub use printable::printable;
 pub use raw_body::RawBody;
 pub use response::error_body;
 pub use retry::RetryPolicy;
-pub use status_wait::{Pollable, SessionWait, StatusWait, WaitStep};
+pub use status_wait::{Pollable, StatusWait, WaitStep};
 pub use transport::{
     AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, Transport, TransportError,
     check_timeout, may_use_pooled_connection,

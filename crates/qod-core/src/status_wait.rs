@@ -84,9 +84,6 @@ pub struct StatusWait {
     timeout: Duration,
 }
 
-/// The name [`StatusWait`] had when it waited for sessions only.
-pub type SessionWait = StatusWait;
-
 impl StatusWait {
     /// A wait that started at `now`.
     pub fn new(now: SystemTime, interval: Duration, timeout: Duration) -> Self {

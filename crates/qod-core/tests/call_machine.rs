@@ -301,3 +301,37 @@ fn a_driver_that_breaks_the_protocol_gets_an_error_not_a_panic() {
 fn every_operation_knows_its_name_for_logs() {
     assert_eq!(GetSessionOp::NAME, "getSession");
 }
+
+/// Counts the ids it gives out.
+#[derive(Default)]
+struct CountingIds(std::sync::atomic::AtomicU64);
+
+impl qod_core::IdSource for CountingIds {
+    fn next_uuid(&self) -> uuid::Uuid {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        uuid::Uuid::from_u64_pair(n, n + 1)
+    }
+}
+
+#[test]
+fn a_call_with_a_fresh_token_draws_only_its_correlator_and_its_pop_id() {
+    let ids = std::sync::Arc::new(CountingIds::default());
+    let core = taap_core().ids(ids.clone());
+    let op = get_op();
+    let drawn = || ids.0.load(std::sync::atomic::Ordering::SeqCst);
+
+    let mut first = core.start(&op, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(first.next_step(t0()))));
+    first.receive(token_response("tok"), t0());
+    expect_send(first.next_step(t0()));
+    first.receive(response(200, &session_body()), t0());
+    assert!(expect_done(first.next_step(t0())).is_ok());
+    // Correlator, the token request's PoP id, the API request's PoP id.
+    assert_eq!(drawn(), 3);
+
+    let mut second = core.start(&op, &CallOptions::new(), t0());
+    expect_send(second.next_step(t0()));
+    second.receive(response(200, &session_body()), t0());
+    assert!(expect_done(second.next_step(t0())).is_ok());
+    assert_eq!(drawn(), 5, "no PoP id for a token request that is not made");
+}

@@ -85,7 +85,7 @@ pub enum TokenStep {
 /// use qod_core::auth::{Authenticator, Credentials, TokenStep};
 /// let auth = Authenticator::new(Credentials::bearer("abc123"));
 /// let endpoint = Endpoint::tmobile_sandbox();
-/// let step = auth.token(&endpoint, SystemTime::now(), uuid::Uuid::nil()).unwrap();
+/// let step = auth.token(&endpoint, SystemTime::now(), uuid::Uuid::nil).unwrap();
 /// let token = match step {
 ///     TokenStep::Ready(token) => token,
 ///     other => panic!("a static token needs no fetch, got {other:?}"),
@@ -140,13 +140,14 @@ impl Authenticator {
     }
 
     /// The token for a call at `now`, the request that fetches one, or the
-    /// wait for another caller's fetch. Never blocks. `jti` identifies the
-    /// PoP token of a TAAP token request.
+    /// wait for another caller's fetch. Never blocks. `jti` makes the id of
+    /// a TAAP token request's PoP token; it is called only when that request
+    /// is built, so a call with a fresh token spends no random draw on it.
     pub fn token(
         &self,
         endpoint: &Endpoint,
         now: SystemTime,
-        jti: Uuid,
+        jti: impl FnOnce() -> Uuid,
     ) -> Result<TokenStep, AuthError> {
         if let Credentials::None = self.credentials {
             return Ok(TokenStep::Ready(None));
@@ -158,7 +159,7 @@ impl Authenticator {
             CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
             CacheLookup::Wait(wait) => Ok(TokenStep::Wait(wait)),
             CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
-                request: self.token_request(endpoint, now, jti)?,
+                request: self.token_request(endpoint, now, jti())?,
                 permit,
             }),
         }
