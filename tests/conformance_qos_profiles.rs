@@ -39,6 +39,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod conformance;
+mod support;
 
 use conformance::{Auth, Body, Exchange, Operator, assert_qos_profile};
 use qod_sandbox::test_assets::{

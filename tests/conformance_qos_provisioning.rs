@@ -80,18 +80,18 @@ mod support;
 use std::time::Duration;
 
 use conformance::{
-    AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, REVOKE_AFTER, eventually, with,
+    AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, REVOKE_AFTER, SINK_TOKEN,
+    eventually, random_id, sink, with, with_sink,
 };
 use qod_sandbox::test_assets::{
     INACTIVE_PROFILE, NETWORK_TERMINATED_PHONE_NUMBER, NOT_APPLICABLE_PHONE_NUMBER,
     UNKNOWN_PHONE_NUMBER,
 };
 use serde_json::{Value, json};
-use support::{Action, TestServer};
+use support::TestServer;
 
 const ASSIGNMENTS: &str = "/qos-provisioning/v0.3/qos-assignments";
 const RETRIEVE: &str = "/qos-provisioning/v0.3/retrieve-qos-assignment";
-const SINK_TOKEN: &str = "sink-access-token-0123456789";
 /// How long the spec keeps an UNAVAILABLE assignment at least (the
 /// sandbox's default retention).
 const RETENTION: Duration = Duration::from_secs(360);
@@ -104,10 +104,6 @@ fn id_of(assignment: &Value) -> String {
     assignment["assignmentId"].as_str().unwrap().to_owned()
 }
 
-fn random_id() -> String {
-    qod::models::uuid::Uuid::new_v4().to_string()
-}
-
 /// A `CreateAssignment` for the phone `number`.
 fn create_body(number: &str) -> Value {
     json!({"device": {"phoneNumber": number}, "qosProfile": "QOS_L"})
@@ -115,29 +111,6 @@ fn create_body(number: &str) -> Value {
 
 fn device_body(number: &str) -> Value {
     json!({"device": {"phoneNumber": number}})
-}
-
-/// A sink that answers 204 to every event.
-fn sink() -> TestServer {
-    TestServer::start(|_| Action::Respond {
-        status: 204,
-        headers: Vec::new(),
-        body: Vec::new(),
-    })
-}
-
-fn with_sink(body: Value, url: &str) -> Value {
-    let body = with(body, "/sink", json!(url));
-    with(
-        body,
-        "/sinkCredential",
-        json!({
-            "credentialType": "ACCESSTOKEN",
-            "accessToken": SINK_TOKEN,
-            "accessTokenExpiresUtc": "2099-01-01T00:00:00Z",
-            "accessTokenType": "bearer",
-        }),
-    )
 }
 
 /// The `AssignmentInfo` schema, and the rules the scenarios add.

@@ -95,19 +95,18 @@ mod support;
 use std::time::Duration;
 
 use conformance::{
-    AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, assert_echoes, assert_session_info,
-    create_body, eventually, with,
+    AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, SINK_TOKEN, assert_echoes,
+    assert_session_info, create_body, eventually, random_id, sink, with, with_sink,
 };
 use qod_sandbox::test_assets::{
     INACTIVE_PROFILE, NETWORK_TERMINATED_PHONE_NUMBER, NOT_APPLICABLE_PHONE_NUMBER,
     UNKNOWN_PHONE_NUMBER,
 };
 use serde_json::{Value, json};
-use support::{Action, TestServer};
+use support::TestServer;
 
 const SESSIONS: &str = "/quality-on-demand/v1/sessions";
 const RETRIEVE: &str = "/quality-on-demand/v1/retrieve-sessions";
-const SINK_TOKEN: &str = "sink-access-token-0123456789";
 
 fn session_path(id: &str) -> String {
     format!("{SESSIONS}/{id}")
@@ -119,33 +118,6 @@ fn extend_path(id: &str) -> String {
 
 fn id_of(session: &Value) -> String {
     session["sessionId"].as_str().unwrap().to_owned()
-}
-
-fn random_id() -> String {
-    qod::models::uuid::Uuid::new_v4().to_string()
-}
-
-/// A sink that answers 204 to every event.
-fn sink() -> TestServer {
-    TestServer::start(|_| Action::Respond {
-        status: 204,
-        headers: Vec::new(),
-        body: Vec::new(),
-    })
-}
-
-fn sink_credential() -> Value {
-    json!({
-        "credentialType": "ACCESSTOKEN",
-        "accessToken": SINK_TOKEN,
-        "accessTokenExpiresUtc": "2099-01-01T00:00:00Z",
-        "accessTokenType": "bearer",
-    })
-}
-
-fn with_sink(body: Value, url: &str) -> Value {
-    let body = with(body, "/sink", json!(url));
-    with(body, "/sinkCredential", sink_credential())
 }
 
 /// The `n`th event the sink received, checked as every scenario checks it.

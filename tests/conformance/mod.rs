@@ -16,6 +16,8 @@ use qod::ureq_transport::UreqTransport;
 use qod_sandbox::{ManualClock, Sandbox, SandboxAuth, SandboxConfig};
 use serde_json::{Value, json};
 
+use crate::support::{Action, TestServer};
+
 pub const CLIENT_ID: &str = "conformance-client";
 pub const CLIENT_SECRET: &str = "conformance-secret";
 /// How long issued access tokens live.
@@ -27,6 +29,8 @@ pub const REVOKE_AFTER: Duration = Duration::from_secs(2);
 /// The two bearer tokens of [`Operator::two_clients`].
 pub const CLIENT_A: &str = "client-a-token-0123456789";
 pub const CLIENT_B: &str = "client-b-token-0123456789";
+/// The access token of the sink credential the scenarios send.
+pub const SINK_TOKEN: &str = "sink-access-token-0123456789";
 /// How long a test waits for something the sandbox does in the background.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
@@ -472,4 +476,34 @@ pub fn eventually<T>(what: &str, mut found: impl FnMut() -> Option<T>) -> T {
         assert!(Instant::now() < deadline, "gave up waiting for {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// An id in the right format that names nothing.
+pub fn random_id() -> String {
+    qod::models::uuid::Uuid::new_v4().to_string()
+}
+
+/// A sink that answers 204 to every event.
+pub fn sink() -> TestServer {
+    TestServer::start(|_| Action::Respond {
+        status: 204,
+        headers: Vec::new(),
+        body: Vec::new(),
+    })
+}
+
+/// The `ACCESSTOKEN` sink credential the scenarios send, with [`SINK_TOKEN`].
+pub fn sink_credential() -> Value {
+    json!({
+        "credentialType": "ACCESSTOKEN",
+        "accessToken": SINK_TOKEN,
+        "accessTokenExpiresUtc": "2099-01-01T00:00:00Z",
+        "accessTokenType": "bearer",
+    })
+}
+
+/// `body` with `sink` set to `url` and [`sink_credential`].
+pub fn with_sink(body: Value, url: &str) -> Value {
+    let body = with(body, "/sink", json!(url));
+    with(body, "/sinkCredential", sink_credential())
 }
