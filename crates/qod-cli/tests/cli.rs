@@ -2,41 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{against, json, one_answer_server, qod, stderr};
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
-use serde_json::Value;
-
-fn qod(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_qod"));
-    command.args(args).env_remove("RUST_LOG");
-    // Every option reads a QOD_ variable: none of the caller's may leak in.
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("QOD_") {
-            command.env_remove(key);
-        }
-    }
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("qod runs")
-}
-
-fn json(output: &Output) -> Value {
-    assert!(
-        output.status.success(),
-        "qod failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn quick_sandbox(auth: SandboxAuth) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -452,41 +425,11 @@ fn echoed_secrets_print_only_when_asked() {
     assert_eq!(shown["webhook"]["notificationAuthToken"], TOKEN);
 }
 
-/// A server that answers one request with a 201 whose body is `body`.
-fn one_answer_server(body: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap();
-            }
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-        }
-        let mut request_body = vec![0; length];
-        reader.read_exact(&mut request_body).unwrap();
-        let answer = format!(
-            "HTTP/1.1 201 Created\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        reader.get_mut().write_all(answer.as_bytes()).unwrap();
-    });
-    format!("http://{address}/qod/v0")
-}
-
 #[test]
 fn a_created_session_whose_answer_cannot_be_read_is_named_on_stderr() {
     let base = one_answer_server(
         r#"<html>Created {"sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "qosStatus": </html>"#,
+        "/qod/v0",
     );
     let output = qod(
         &[
@@ -514,13 +457,6 @@ fn a_created_session_whose_answer_cannot_be_read_is_named_on_stderr() {
 }
 
 // ---------------------------------------------------------------- for people at a terminal, and CI logs
-
-/// `qod` against `base` with `args` after the base URL.
-fn against(base: &str, args: &[&str]) -> Output {
-    let mut all = vec!["--base-url", base];
-    all.extend_from_slice(args);
-    qod(&all, &[])
-}
 
 fn stdout(output: &Output) -> String {
     assert!(output.status.success(), "qod failed: {}", stderr(output));
