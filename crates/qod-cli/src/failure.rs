@@ -189,7 +189,7 @@ mod tests {
         let failure = Failure::Call(qod::Error::Transport {
             source,
             correlator: Some("c-1".to_owned()),
-            session_id: None,
+            created: None,
         });
         assert_eq!(
             failure.to_string(),

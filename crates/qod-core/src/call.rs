@@ -292,7 +292,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.finish(Err(Error::Transport {
                     source,
                     correlator: None,
-                    session_id: None,
+                    created: None,
                 }));
             }
         }
@@ -352,7 +352,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 let error = Error::Transport {
                     source,
                     correlator: None,
-                    session_id: None,
+                    created: None,
                 };
                 Err(created_resource::naming(error, created))
             }

@@ -72,27 +72,14 @@ impl fmt::Display for CreatedResource {
 }
 
 /// `error`, a create's decode or transport failure, naming what the create
-/// made: a session in the error's own `session_id` (where it has always
-/// been), anything else by wrapping it in [`Error::CreatedButUnread`].
-pub(crate) fn naming(mut error: Error, created: Option<CreatedResource>) -> Error {
-    match created {
-        None => error,
-        Some(CreatedResource::Session(id)) => {
-            if let Error::Decode { session_id, .. } | Error::Transport { session_id, .. } =
-                &mut error
-            {
-                *session_id = Some(id);
-            }
-            error
-        }
-        Some(created) if matches!(error, Error::Decode { .. } | Error::Transport { .. }) => {
-            Error::CreatedButUnread {
-                created,
-                error: Box::new(error),
-            }
-        }
-        Some(_) => error,
+/// made.
+pub(crate) fn naming(mut error: Error, made: Option<CreatedResource>) -> Error {
+    if let Error::Decode { created, .. } | Error::Transport { created, .. } = &mut error
+        && made.is_some()
+    {
+        *created = made;
     }
+    error
 }
 
 /// `error` naming what a create made when it is a decode error whose body

@@ -33,11 +33,12 @@ pub enum Error {
     UnexpectedResponse(Box<UnexpectedResponse>),
     /// A success response whose body is not what the spec says.
     ///
-    /// After a create, the session may exist all the same: `session_id`
-    /// then holds its id when the body names one, so that it can be deleted.
+    /// After a create, what it made (a session, a QoS assignment) exists
+    /// all the same: `created` then names it when the body does, so that it
+    /// can be deleted or revoked.
     #[error(
         "{}cannot decode the {status} response body: {source} (body: {})",
-        created(session_id),
+        created_prefix(created),
         snippet(body)
     )]
     Decode {
@@ -45,8 +46,8 @@ pub enum Error {
         status: StatusCode,
         /// The `x-correlator` of the call, when known.
         correlator: Option<String>,
-        /// The id of the session a create made, when the body names one.
-        session_id: Option<SessionId>,
+        /// What a create made, when the body names it.
+        created: Option<CreatedResource>,
         /// The raw body.
         body: RawBody,
         /// What did not parse.
@@ -61,32 +62,18 @@ pub enum Error {
     /// source, says why.
     ///
     /// When a create's answer arrived with a 2xx status but its body could
-    /// not be read whole (over the limit, cut short), the session exists all
-    /// the same: `session_id` then holds its id when the part read names one.
-    #[error("{}{}{}", created(session_id), source.delivery().describe(), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
+    /// not be read whole (over the limit, cut short), what it made exists
+    /// all the same: `created` then names it when the part read does.
+    #[error("{}{}{}", created_prefix(created), source.delivery().describe(), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
     Transport {
         /// What the transport said.
         #[source]
         source: crate::TransportError,
         /// The `x-correlator` sent with the call.
         correlator: Option<String>,
-        /// The id of the session a create made, when the part of the answer
-        /// that arrived names one.
-        session_id: Option<SessionId>,
-    },
-    /// A create that made something other than a session (a QoS
-    /// assignment) answered with a success that could not be decoded or
-    /// read whole: `error`, an [`Error::Decode`] or [`Error::Transport`],
-    /// says what went wrong, and `created` what exists on the server all the
-    /// same. (A session a create made is named in those errors' own
-    /// `session_id`.) [`Error::created_resource`] reads both.
-    #[error("{created} was created, but {error}")]
-    CreatedButUnread {
-        /// What the create made.
-        created: CreatedResource,
-        /// Why its answer could not be read.
-        #[source]
-        error: Box<Error>,
+        /// What a create made, when the part of the answer that arrived
+        /// names it.
+        created: Option<CreatedResource>,
     },
     /// A session was still `REQUESTED` when the wait ran out.
     #[error("session {} still {} after {waited:?}", last.session_id, last.qos_status)]
@@ -123,7 +110,6 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::UnexpectedResponse(unexpected) => Some(unexpected.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::CreatedButUnread { error, .. } => error.status(),
             _ => None,
         }
     }
@@ -132,7 +118,6 @@ impl Error {
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(api) => Some(&api.code),
-            Error::CreatedButUnread { error, .. } => error.code(),
             _ => None,
         }
     }
@@ -145,7 +130,6 @@ impl Error {
             Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => {
                 correlator.as_deref()
             }
-            Error::CreatedButUnread { error, .. } => error.correlator(),
             _ => None,
         }
     }
@@ -210,10 +194,7 @@ impl Error {
     /// ```
     pub fn created_resource(&self) -> Option<CreatedResource> {
         match self {
-            Error::Decode { session_id, .. } | Error::Transport { session_id, .. } => {
-                session_id.map(CreatedResource::Session)
-            }
-            Error::CreatedButUnread { created, .. } => Some(*created),
+            Error::Decode { created, .. } | Error::Transport { created, .. } => *created,
             _ => None,
         }
     }
@@ -226,10 +207,6 @@ impl Error {
     /// Sets the correlator where the response did not carry one.
     pub(crate) fn with_correlator(mut self, sent: Option<&str>) -> Self {
         let Some(sent) = sent else { return self };
-        if let Error::CreatedButUnread { created, error } = self {
-            let error = Box::new((*error).with_correlator(Some(sent)));
-            return Error::CreatedButUnread { created, error };
-        }
         let slot = match &mut self {
             Error::Api(api) => &mut api.correlator,
             Error::UnexpectedResponse(unexpected) => &mut unexpected.correlator,
@@ -315,9 +292,9 @@ impl fmt::Display for UnexpectedResponse {
 impl std::error::Error for UnexpectedResponse {}
 
 /// The start of a decode error's message when a create made a session.
-fn created(session_id: &Option<SessionId>) -> String {
-    session_id
-        .map(|id| format!("{} was created, but ", CreatedResource::Session(id)))
+fn created_prefix(created: &Option<CreatedResource>) -> String {
+    created
+        .map(|made| format!("{made} was created, but "))
         .unwrap_or_default()
 }
 

@@ -66,7 +66,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Re
     serde_json::from_slice(&body).map_err(|source| Error::Decode {
         status: parts.status,
         correlator: response_correlator(&parts.headers),
-        session_id: None,
+        created: None,
         body: body.into(),
         source,
     })

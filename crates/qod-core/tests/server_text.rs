@@ -72,7 +72,7 @@ fn a_transport_failure_tells_each_part_once() {
     let error = Error::Transport {
         source,
         correlator: Some("corr-1".to_owned()),
-        session_id: None,
+        created: None,
     };
     assert_eq!(error.to_string(), "request not sent (x-correlator corr-1)");
     let mut chain = vec![error.to_string()];
