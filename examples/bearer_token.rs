@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Against a real operator: its base URL instead of the sandbox's.
     let client = qod::ClientBuilder::new(&sandbox.v1_url())?
-        .credentials(Credentials::bearer(TOKEN))
+        .credentials(Credentials::bearer(TOKEN)?)
         .build()?;
 
     let device = Device::with_phone_number(PhoneNumber::parse("+14255550100")?);
@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A wrong token is refused with the API's own error, status 401.
     let stranger = qod::ClientBuilder::new(&sandbox.v1_url())?
-        .credentials(Credentials::bearer("not-the-token-0123456789"))
+        .credentials(Credentials::bearer("not-the-token-0123456789")?)
         .build()?;
     match stranger.get_session(session.session_id) {
         Err(Error::Api(refused)) => {

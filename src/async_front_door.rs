@@ -24,7 +24,7 @@ front_door_client! {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qod::AsyncClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
-    ///     .credentials(qod::Credentials::bearer("my-access-token"))
+    ///     .credentials(qod::Credentials::bearer("my-access-token")?)
     ///     .build()?;
     /// # Ok(())
     /// # }

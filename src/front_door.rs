@@ -23,7 +23,7 @@ front_door_client! {
     ///
     /// ```no_run
     /// let client = qod::ClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
-    ///     .credentials(qod::Credentials::bearer("my-access-token"))
+    ///     .credentials(qod::Credentials::bearer("my-access-token")?)
     ///     .build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

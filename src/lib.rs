@@ -22,7 +22,7 @@
 //! use qod::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
 //!
 //! let client = qod::ClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
-//!     .credentials(qod::Credentials::bearer("my-access-token"))
+//!     .credentials(qod::Credentials::bearer("my-access-token")?)
 //!     .build()?;
 //! let session = client.create_session(
 //!     &CreateSession::new(

@@ -68,8 +68,10 @@ pub const MAX_PRIVATE_KEY_FILE: u64 = 64 * 1024;
 /// [`MAX_PRIVATE_KEY_FILE`]: the one place both front doors read it.
 ///
 /// ```
+/// // A device, a FIFO or a directory is refused before it is opened: reading
+/// // one could block for ever or never end.
 /// let error = qod::read_private_key_file("/dev/zero").unwrap_err();
-/// assert!(std::error::Error::source(&error).unwrap().to_string().contains("64 KiB"));
+/// assert!(std::error::Error::source(&error).unwrap().to_string().contains("not a regular file"));
 /// ```
 pub fn read_private_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupError> {
     let path = path.as_ref();
@@ -77,9 +79,25 @@ pub fn read_private_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupErr
         path: path.to_owned(),
         source,
     };
+    let not_regular = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO or a device could block for ever)",
+        )
+    };
+    // Opening a FIFO blocks until a writer comes, so look before opening.
+    // A file swapped for a FIFO between the look and the open still blocks:
+    // only a non-blocking open would close that gap, and std has none.
+    if !std::fs::metadata(path).map_err(failed)?.is_file() {
+        return Err(failed(not_regular()));
+    }
+    let file = std::fs::File::open(path).map_err(failed)?;
+    if !file.metadata().map_err(failed)?.is_file() {
+        return Err(failed(not_regular()));
+    }
     let mut pem = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_PRIVATE_KEY_FILE + 1).read_to_end(&mut pem))
+    file.take(MAX_PRIVATE_KEY_FILE + 1)
+        .read_to_end(&mut pem)
         .map_err(failed)?;
     if pem.len() as u64 > MAX_PRIVATE_KEY_FILE {
         return Err(failed(std::io::Error::new(
@@ -91,4 +109,51 @@ pub fn read_private_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupErr
         )));
     }
     Ok(pem)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("qod-setup-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&dir);
+        dir
+    }
+
+    fn cause(error: SetupError) -> String {
+        std::error::Error::source(&error).unwrap().to_string()
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let fifo = scratch("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|status| status.success()) {
+            eprintln!("no mkfifo on this machine: skipped");
+            return;
+        }
+        // Before the fix, opening it blocked this thread for ever.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || sender.send(read_private_key_file(&path).map(|_| ())));
+        let result = receiver
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("reading a FIFO must not block");
+        let _ = std::fs::remove_file(&fifo);
+        assert!(cause(result.unwrap_err()).contains("not a regular file"));
+    }
+
+    #[test]
+    fn a_directory_and_an_oversized_file_are_refused() {
+        let error = read_private_key_file(std::env::temp_dir()).unwrap_err();
+        assert!(cause(error).contains("not a regular file"));
+        let big = scratch("big");
+        std::fs::write(&big, vec![b'a'; 64 * 1024 + 1]).unwrap();
+        let error = read_private_key_file(&big).unwrap_err();
+        let _ = std::fs::remove_file(&big);
+        assert!(cause(error).contains("larger than 64 KiB"));
+    }
 }

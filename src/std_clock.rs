@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Wake, Waker};
 use std::thread::Thread;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use qod_core::auth::TokenWait;
 
@@ -42,13 +42,20 @@ impl qod_core::Clock for StdClock {
         std::thread::sleep(duration);
     }
 
-    /// Parks the thread until the fetch under way ends.
-    fn wait_for_token(&self, mut wait: TokenWait) {
+    /// Parks the thread until the fetch under way ends, or `at_most` has passed.
+    fn wait_for_token(&self, mut wait: TokenWait, at_most: Duration) {
         let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
         let mut context = Context::from_waker(&waker);
+        let deadline = Instant::now().checked_add(at_most);
         // Parking may end spuriously: poll again until the fetch has ended.
         while Pin::new(&mut wait).poll(&mut context).is_pending() {
-            std::thread::park();
+            match deadline {
+                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => std::thread::park_timeout(left),
+                    _ => return,
+                },
+                None => std::thread::park(),
+            }
         }
     }
 }

@@ -640,7 +640,7 @@ fn every_error_carries_the_correlator_the_server_saw() {
     let port = closed_port();
     let endpoint = Endpoint::new(&format!("http://127.0.0.1:{port}/qod/v0")).unwrap();
     for driver in drivers(&endpoint, &Credentials::None) {
-        let options = CallOptions::new().correlator(XCorrelator::parse("mine-42").unwrap());
+        let options = CallOptions::new().with_correlator(XCorrelator::parse("mine-42").unwrap());
         let error = driver.get_with(id(), &options).unwrap_err();
         assert!(
             matches!(error, Error::Transport { .. }),

@@ -83,7 +83,7 @@ fn the_readme_logger_keeps_secrets_out_at_trace() {
     });
     let client = qod::ClientBuilder::new(&server.url("/quality-on-demand/v1"))
         .unwrap()
-        .credentials(qod::Credentials::bearer(TOKEN))
+        .credentials(qod::Credentials::bearer(TOKEN).unwrap())
         .build()
         .unwrap();
     let created = client

@@ -501,7 +501,8 @@ fn x_correlator_is_validated_and_echoed() {
     let error = client
         .execute(
             &qod::operations::GetSessionOp::new(random_id()),
-            &CallOptions::with_correlator(XCorrelator::parse("corr-from-the-caller").unwrap()),
+            &CallOptions::new()
+                .with_correlator(XCorrelator::parse("corr-from-the-caller").unwrap()),
         )
         .unwrap_err();
     assert_eq!(error.correlator(), Some("corr-from-the-caller"));

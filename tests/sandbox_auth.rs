@@ -80,14 +80,14 @@ fn bearer_tokens() {
             .unwrap()
     };
 
-    let client = client_with(Credentials::bearer(good));
+    let client = client_with(Credentials::bearer(good).unwrap());
     lifecycle(&client, "+14255550300", 600);
     client
         .get_qos_profile(&QosProfileName::parse("QOS_L").unwrap())
         .unwrap();
 
     let requests_before = sandbox.stats().requests;
-    let wrong = client_with(Credentials::bearer("wrong-token-0123456789"));
+    let wrong = client_with(Credentials::bearer("wrong-token-0123456789").unwrap());
     assert_unauthenticated(wrong.get_session(qod::models::SessionId::new(Uuid::new_v4())));
     assert_unauthenticated(wrong.create_session(&phone_session("+14255550301", 600)));
     assert_unauthenticated(client_with(Credentials::None).retrieve_sessions(Some(
@@ -169,7 +169,7 @@ fn client_credentials_with_basic_and_post() {
         // A token the sandbox never issued is refused.
         let forged = qod::ClientBuilder::new(&sandbox.v1_url())
             .unwrap()
-            .credentials(Credentials::bearer("sandbox-0000000000000000"))
+            .credentials(Credentials::bearer("sandbox-0000000000000000").unwrap())
             .build()
             .unwrap();
         assert_unauthenticated(forged.get_qos_profile(&QosProfileName::parse("QOS_E").unwrap()));

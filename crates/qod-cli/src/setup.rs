@@ -59,7 +59,8 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
 fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
     Ok(match options.auth {
         AuthMode::None => Credentials::None,
-        AuthMode::Bearer => Credentials::bearer(required(&options.token, "--token", "bearer")?),
+        AuthMode::Bearer => Credentials::bearer(required(&options.token, "--token", "bearer")?)
+            .map_err(|e| e.renamed("--token"))?,
         AuthMode::Oauth2 => Credentials::ClientCredentials(ClientCredentials::new(
             required(&options.token_url, "--token-url", "oauth2")?,
             required(&options.client_id, "--client-id", "oauth2")?,
@@ -97,7 +98,7 @@ pub fn client(options: &GlobalOptions) -> Result<qod::Client, Failure> {
 /// The per-call options (the correlator).
 pub fn call_options(options: &GlobalOptions) -> Result<CallOptions, Failure> {
     Ok(match &options.correlator {
-        Some(text) => CallOptions::with_correlator(
+        Some(text) => CallOptions::new().with_correlator(
             XCorrelator::parse(text.as_str()).map_err(|e| e.renamed("--correlator"))?,
         ),
         None => CallOptions::default(),

@@ -516,22 +516,28 @@ fn server_text_is_printed_with_control_characters_escaped() {
         assert!(run.stderr.contains("forged line"), "{:?}", run.stderr);
         assert!(run.stderr.contains("\\u{1b}"), "{:?}", run.stderr);
     }
-    // A status qod does not know ends the wait; it prints as JSON, escaped.
+    // A status qod does not know is no decision: the wait goes on until
+    // --max-wait, and the last reading is printed escaped.
     let waited = qod(
         &[
             "--base-url",
             &base,
             "session",
             "wait",
+            "--interval",
+            "0.2",
+            "--max-wait",
+            "1",
             "00000000-0000-0000-0000-000000000000",
         ],
         &[],
     );
-    assert_eq!(waited.code, Some(0), "{}", waited.stderr);
+    assert_eq!(waited.code, Some(1), "{}", waited.stderr);
+    assert!(waited.stderr.contains("after"), "{}", waited.stderr);
     assert!(
-        no_control_characters(&waited.stdout) && waited.stdout.contains("forged line"),
+        no_control_characters(&waited.stderr) && waited.stderr.contains("forged line"),
         "{:?}",
-        waited.stdout
+        waited.stderr
     );
 }
 
@@ -832,7 +838,8 @@ fn an_endless_private_key_file_is_refused_quickly() {
         ],
         &[],
     );
-    assert_refused(&run, &["--private-key", "KiB"]);
+    // A device is refused before it is opened.
+    assert_refused(&run, &["--private-key", "not a regular file"]);
     assert_eq!(server.accepts(), 0);
 }
 

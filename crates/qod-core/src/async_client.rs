@@ -34,7 +34,7 @@ use crate::{
 ///     Ok::<_, TransportError>(http::Response::builder().status(204).body(Vec::new()).unwrap())
 /// };
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
-///     .credentials(Credentials::bearer("abc123"));
+///     .credentials(Credentials::bearer("abc123")?);
 /// let client = AsyncClient::new(transport, core, Arc::new(NoWaitClock));
 /// let deleted = client.delete_session("123e4567-e89b-12d3-a456-426614174000".parse()?);
 /// // Any executor runs it; this example polls it by hand.
@@ -129,9 +129,28 @@ impl<T: AsyncTransport> AsyncClient<T> {
                     call.receive(result, self.clock.now());
                 }
                 Step::Sleep(delay) => self.clock.sleep(delay).await,
-                Step::WaitForToken(wait) => wait.await,
+                Step::WaitForToken { wait, at_most } => {
+                    first_of(wait, self.clock.sleep(at_most)).await
+                }
                 Step::Done(result) => return result,
             }
         }
     }
+}
+
+/// Resolves when either future does: a token wait bounded by a sleep.
+async fn first_of(
+    mut wait: crate::auth::TokenWait,
+    mut timer: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+) {
+    use std::future::Future;
+    use std::task::Poll;
+    std::future::poll_fn(|cx| {
+        if std::pin::Pin::new(&mut wait).poll(cx).is_ready() || timer.as_mut().poll(cx).is_ready() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }

@@ -8,9 +8,11 @@ use std::time::{Duration, SystemTime};
 use http::{Method, Request, Response, StatusCode};
 use qod_models::XCorrelator;
 
-use crate::auth::{AccessToken, FetchPermit, TokenStep, TokenWait};
+use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, TokenStep, TokenWait};
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
-use crate::{ClientCore, Error, Operation, TransportError, created_resource};
+use crate::{
+    ClientCore, Delivery, Error, Operation, RequestTimeout, TransportError, created_resource,
+};
 
 /// What a driver must do next for a [`Call`].
 ///
@@ -23,9 +25,16 @@ pub enum Step<T> {
     Send(Request<Vec<u8>>),
     /// Wait this long, then ask again with [`Call::next_step`].
     Sleep(Duration),
-    /// Another call of this client is fetching the token: wait for it
-    /// (await it, or [`crate::Clock::wait_for_token`]), then ask again.
-    WaitForToken(TokenWait),
+    /// Another call of this client is fetching the token: wait until that
+    /// fetch ends (`wait` resolves) or `at_most` has passed, whichever comes
+    /// first, then ask again. `at_most` is what is left of this call's time:
+    /// a call never waits past its own limit for another call's fetch.
+    WaitForToken {
+        /// Resolves when the fetch has ended, well or badly.
+        wait: TokenWait,
+        /// The longest this call may wait.
+        at_most: Duration,
+    },
     /// The call is over.
     Done(Result<T, Error>),
 }
@@ -34,8 +43,8 @@ pub enum Step<T> {
 enum State {
     /// The request is not built yet.
     Start,
-    /// Look the token up (again).
-    NeedToken,
+    /// Look the token up (again), after waiting for this fetch if any.
+    NeedToken(Option<FetchId>),
     /// Fetch the token again after a backoff, still holding the permit.
     RetryTokenFetch(FetchPermit),
     /// Send an attempt with this token.
@@ -76,7 +85,7 @@ enum State {
 /// use qod_core::operations::DeleteSessionOp;
 ///
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
-///     .credentials(Credentials::bearer("abc123"));
+///     .credentials(Credentials::bearer("abc123")?);
 /// let op = DeleteSessionOp::new("123e4567-e89b-12d3-a456-426614174000".parse()?);
 /// let mut call = core.start(&op, &CallOptions::new(), SystemTime::now());
 /// let Step::Send(request) = call.next_step(SystemTime::now()) else { panic!("sends first") };
@@ -93,6 +102,8 @@ pub struct Call<'a, O: Operation> {
     operation: &'a O,
     correlator: XCorrelator,
     started: SystemTime,
+    /// The most the whole call may take, from `started`.
+    limit: Duration,
     /// The request built at the start, until the first attempt sends it.
     request: Option<Request<Vec<u8>>>,
     state: State,
@@ -119,12 +130,14 @@ impl<'a, O: Operation> Call<'a, O> {
         operation: &'a O,
         correlator: XCorrelator,
         now: SystemTime,
+        limit: Duration,
     ) -> Self {
         Call {
             core,
             operation,
             correlator,
             started: now,
+            limit,
             request: None,
             state: State::Start,
             outcome: None,
@@ -154,18 +167,24 @@ impl<'a, O: Operation> Call<'a, O> {
                 {
                     Ok(request) => {
                         self.request = Some(request);
-                        self.state = State::NeedToken;
+                        self.state = State::NeedToken(None);
                     }
                     Err(error) => self.finish(Err(error)),
                 },
-                State::NeedToken => {
+                State::NeedToken(waited) => {
                     let auth = self.core.auth();
                     // The PoP id is drawn only when a token request is built.
-                    match auth.token(self.core.endpoint(), now, || self.core.jti()) {
+                    match auth.token(self.core.endpoint(), now, waited, || self.core.jti()) {
                         Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
                         Ok(TokenStep::Wait(wait)) => {
-                            self.state = State::NeedToken;
-                            return Step::WaitForToken(wait);
+                            let at_most = self.time_left(now);
+                            if at_most.is_zero() {
+                                let waited = self.elapsed(now);
+                                self.finish(Err(AuthError::TokenWaitTimedOut { waited }.into()));
+                                continue;
+                            }
+                            self.state = State::NeedToken(Some(wait.fetch()));
+                            return Step::WaitForToken { wait, at_most };
                         }
                         Ok(TokenStep::Fetch { request, permit }) => {
                             return self.send_token_request(request, permit, now);
@@ -179,6 +198,17 @@ impl<'a, O: Operation> Call<'a, O> {
                         Ok(request) => return self.send_token_request(request, permit, now),
                         Err(error) => self.finish(Err(error.into())),
                     }
+                }
+                State::Ready(_) if self.time_left(now).is_zero() => {
+                    // Only a token fetch can have spent the time: nothing went out.
+                    self.finish(Err(Error::Transport {
+                        source: TransportError::new(
+                            Delivery::NotSent,
+                            "the call's time limit ran out before its request could be sent",
+                        ),
+                        correlator: None,
+                        created: None,
+                    }));
                 }
                 State::Ready(token) => match self.authorized_request(token.as_ref(), now) {
                     Ok(request) => {
@@ -247,10 +277,23 @@ impl<'a, O: Operation> Call<'a, O> {
 
     fn send_token_request(
         &mut self,
-        request: Request<Vec<u8>>,
+        mut request: Request<Vec<u8>>,
         permit: FetchPermit,
         now: SystemTime,
     ) -> Step<O::Output> {
+        let time_left = self.time_left(now);
+        if time_left.is_zero() {
+            let error = AuthError::TokenRequest {
+                source: std::sync::Arc::new(TransportError::new(
+                    Delivery::NotSent,
+                    "the call's time limit ran out before the token request could be sent",
+                )),
+            };
+            permit.fail(error.clone());
+            self.finish(Err(error.into()));
+            return self.next_step(now);
+        }
+        request.extensions_mut().insert(RequestTimeout(time_left));
         self.token_attempts += 1;
         self.state = State::AwaitingToken {
             permit,
@@ -288,12 +331,12 @@ impl<'a, O: Operation> Call<'a, O> {
                 Err(error) => self.finish(Err(error.into())),
             },
             Err(source) => {
-                drop(permit);
-                self.finish(Err(Error::Transport {
-                    source,
-                    correlator: None,
-                    created: None,
-                }));
+                // However far the token request got, the call's own did not leave.
+                let error = AuthError::TokenRequest {
+                    source: std::sync::Arc::new(source),
+                };
+                permit.fail(error.clone());
+                self.finish(Err(error.into()));
             }
         }
     }
@@ -326,7 +369,7 @@ impl<'a, O: Operation> Call<'a, O> {
                         auth.invalidate(token);
                     }
                     self.attempts -= 1;
-                    self.state = State::NeedToken;
+                    self.state = State::NeedToken(None);
                     return;
                 }
                 AttemptOutcome::Status {
@@ -338,7 +381,7 @@ impl<'a, O: Operation> Call<'a, O> {
         };
         if let Some(delay) = self.retry_delay(O::IDEMPOTENT, self.attempts, outcome, now) {
             // The token may expire during the wait: look it up again afterwards.
-            self.state = State::Backoff(delay, Box::new(State::NeedToken));
+            self.state = State::Backoff(delay, Box::new(State::NeedToken(None)));
             return;
         }
         let finished = match result {
@@ -368,13 +411,11 @@ impl<'a, O: Operation> Call<'a, O> {
         outcome: AttemptOutcome,
         now: SystemTime,
     ) -> Option<Duration> {
-        let elapsed = now.duration_since(self.started).unwrap_or(Duration::ZERO);
+        let elapsed = self.elapsed(now);
         let jitter = self.core.id_source().next_uuid().as_u64_pair().0;
-        match self
-            .core
-            .retry()
-            .decide(idempotent, attempt, elapsed, outcome, jitter)
-        {
+        // The call's own limit, which may be shorter than the policy's.
+        let policy = self.core.retry().with_max_elapsed(self.limit);
+        match policy.decide(idempotent, attempt, elapsed, outcome, jitter) {
             RetryDecision::RetryAfter(delay) => {
                 log::debug!(
                     "{} retrying in {delay:?} after {outcome:?} x-correlator={}",
@@ -408,7 +449,20 @@ impl<'a, O: Operation> Call<'a, O> {
         self.core
             .auth()
             .authorize(&mut request, token, now, self.core.jti())?;
+        request
+            .extensions_mut()
+            .insert(RequestTimeout(self.time_left(now)));
         Ok(request)
+    }
+
+    /// How long the call has run at `now`.
+    fn elapsed(&self, now: SystemTime) -> Duration {
+        now.duration_since(self.started).unwrap_or(Duration::ZERO)
+    }
+
+    /// What is left of the call's time at `now`.
+    fn time_left(&self, now: SystemTime) -> Duration {
+        self.limit.saturating_sub(self.elapsed(now))
     }
 
     fn finish(&mut self, outcome: Result<O::Output, Error>) {

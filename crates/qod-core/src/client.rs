@@ -28,7 +28,7 @@ use crate::{CallOptions, ClientCore, Clock, Endpoint, Error, Operation, Step, Tr
 ///     Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
 /// };
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
-///     .credentials(Credentials::bearer("abc123"));
+///     .credentials(Credentials::bearer("abc123")?);
 /// let client = Client::new(transport, core, Arc::new(FixedClock));
 /// client.delete_session("123e4567-e89b-12d3-a456-426614174000".parse()?)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -113,7 +113,7 @@ impl<T: Transport> Client<T> {
                     call.receive(result, self.clock.now());
                 }
                 Step::Sleep(delay) => self.clock.sleep(delay),
-                Step::WaitForToken(wait) => self.clock.wait_for_token(wait),
+                Step::WaitForToken { wait, at_most } => self.clock.wait_for_token(wait, at_most),
                 Step::Done(result) => return result,
             }
         }

@@ -2,7 +2,7 @@
 //! authenticator with its token cache, the retry policy and the source of ids.
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use qod_models::XCorrelator;
 
@@ -10,42 +10,57 @@ use crate::auth::{Authenticator, Credentials};
 use crate::clock::{IdSource, RandomIds};
 use crate::{Call, Endpoint, Operation, RetryPolicy};
 
-/// Options for one call.
+/// Options for one call: the one way to set what differs from call to call.
 ///
 /// ```
+/// use std::time::Duration;
 /// use qod_core::CallOptions;
 /// use qod_core::models::XCorrelator;
-/// let options = CallOptions::new().correlator(XCorrelator::parse("order-42")?);
-/// assert_eq!(options.correlator_value().map(XCorrelator::as_str), Some("order-42"));
+/// let options = CallOptions::new()
+///     .with_correlator(XCorrelator::parse("order-42")?)
+///     .with_time_limit(Duration::from_secs(5));
+/// assert_eq!(options.correlator().map(XCorrelator::as_str), Some("order-42"));
+/// assert_eq!(options.time_limit(), Some(Duration::from_secs(5)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CallOptions {
     correlator: Option<XCorrelator>,
+    time_limit: Option<Duration>,
 }
 
 impl CallOptions {
-    /// Default options: a fresh correlator per call.
+    /// Default options: a fresh correlator per call, and the retry policy's
+    /// [`RetryPolicy::max_elapsed`] for time.
     pub fn new() -> Self {
         CallOptions::default()
     }
 
-    /// Options that send `correlator`.
-    pub fn with_correlator(correlator: XCorrelator) -> Self {
-        CallOptions::new().correlator(correlator)
-    }
-
     /// Sends `correlator` as the call's `x-correlator` (every attempt).
     #[must_use]
-    pub fn correlator(mut self, correlator: XCorrelator) -> Self {
+    pub fn with_correlator(mut self, correlator: XCorrelator) -> Self {
         self.correlator = Some(correlator);
         self
     }
 
+    /// Ends the call within `limit` of its start, everything included:
+    /// token fetch and waits for another call's fetch, attempts, backoff.
+    /// The shorter of this and [`RetryPolicy::max_elapsed`] applies.
+    #[must_use]
+    pub fn with_time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = Some(limit);
+        self
+    }
+
     /// The correlator to send, when one was set.
-    pub fn correlator_value(&self) -> Option<&XCorrelator> {
+    pub fn correlator(&self) -> Option<&XCorrelator> {
         self.correlator.as_ref()
+    }
+
+    /// The time limit, when one was set.
+    pub fn time_limit(&self) -> Option<Duration> {
+        self.time_limit
     }
 }
 
@@ -57,7 +72,7 @@ impl CallOptions {
 /// use std::time::Duration;
 /// use qod_core::{ClientCore, Credentials, Endpoint, RetryPolicy};
 /// let core = ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1")?)
-///     .credentials(Credentials::bearer("my-token"))
+///     .credentials(Credentials::bearer("my-token")?)
 ///     .retry_policy(RetryPolicy::default().with_max_attempts(2));
 /// assert_eq!(core.retry().max_attempts(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -146,7 +161,12 @@ impl ClientCore {
             .correlator
             .clone()
             .unwrap_or_else(|| XCorrelator::from_uuid(self.ids.next_uuid()));
-        Call::new(self, operation, correlator, now)
+        let limit = options
+            .time_limit
+            .map_or(self.retry.max_elapsed(), |limit| {
+                limit.min(self.retry.max_elapsed())
+            });
+        Call::new(self, operation, correlator, now, limit)
     }
 
     pub(crate) fn id_source(&self) -> &dyn IdSource {

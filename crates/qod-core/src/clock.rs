@@ -38,15 +38,19 @@ pub trait Clock: Send + Sync {
     /// Waits for `duration`.
     fn sleep(&self, duration: Duration);
 
-    /// Waits until another caller's token fetch has ended.
+    /// Waits until another caller's token fetch has ended, or `at_most`
+    /// has passed, whichever comes first.
     ///
     /// The default looks again every millisecond through [`Clock::sleep`],
     /// which suits test clocks; a real clock should block until `wait` is
     /// woken (it is a `Future`), as `qod::StdClock` does.
-    fn wait_for_token(&self, mut wait: TokenWait) {
+    fn wait_for_token(&self, mut wait: TokenWait, at_most: Duration) {
         let mut context = Context::from_waker(Waker::noop());
-        while Pin::new(&mut wait).poll(&mut context).is_pending() {
-            self.sleep(TOKEN_POLL_INTERVAL);
+        let mut waited = Duration::ZERO;
+        while waited < at_most && Pin::new(&mut wait).poll(&mut context).is_pending() {
+            let step = TOKEN_POLL_INTERVAL.min(at_most - waited);
+            self.sleep(step);
+            waited += step;
         }
     }
 }

@@ -29,6 +29,15 @@ pub enum CreatedResource {
     Session(SessionId),
     /// A QoS assignment (`POST /qos-assignments`).
     Assignment(AssignmentId),
+    /// A QoS session whose id could not be read: the server answered the
+    /// create with a 2xx, but the body was empty, cut short before the id,
+    /// or over the size limit. On QoD 1.x, retrieving the device's
+    /// sessions finds it.
+    UnnamedSession,
+    /// A QoS assignment whose id could not be read, as for
+    /// [`CreatedResource::UnnamedSession`]; retrieving the device's
+    /// assignment finds it.
+    UnnamedAssignment,
 }
 
 impl CreatedResource {
@@ -36,7 +45,7 @@ impl CreatedResource {
     pub fn session_id(&self) -> Option<SessionId> {
         match self {
             CreatedResource::Session(id) => Some(*id),
-            CreatedResource::Assignment(_) => None,
+            _ => None,
         }
     }
 
@@ -44,8 +53,36 @@ impl CreatedResource {
     pub fn assignment_id(&self) -> Option<AssignmentId> {
         match self {
             CreatedResource::Assignment(id) => Some(*id),
-            CreatedResource::Session(_) => None,
+            _ => None,
         }
+    }
+
+    /// Whether it is a QoS session, named or not.
+    pub fn is_session(&self) -> bool {
+        matches!(
+            self,
+            CreatedResource::Session(_) | CreatedResource::UnnamedSession
+        )
+    }
+
+    /// Whether its id is known.
+    pub fn is_named(&self) -> bool {
+        matches!(
+            self,
+            CreatedResource::Session(_) | CreatedResource::Assignment(_)
+        )
+    }
+
+    /// The session a 2xx answer to a create names in `body`, or
+    /// [`CreatedResource::UnnamedSession`] when no part of it does.
+    pub(crate) fn session_made(body: &[u8]) -> Self {
+        Self::session_in(body).unwrap_or(CreatedResource::UnnamedSession)
+    }
+
+    /// The assignment a 2xx answer to a create names in `body`, or
+    /// [`CreatedResource::UnnamedAssignment`].
+    pub(crate) fn assignment_made(body: &[u8]) -> Self {
+        Self::assignment_in(body).unwrap_or(CreatedResource::UnnamedAssignment)
     }
 
     /// The session `body` names: the top-level `sessionId` (or T-Mobile's
@@ -67,6 +104,10 @@ impl fmt::Display for CreatedResource {
         match self {
             CreatedResource::Session(id) => write!(f, "session {id}"),
             CreatedResource::Assignment(id) => write!(f, "QoS assignment {id}"),
+            CreatedResource::UnnamedSession => f.write_str("a session whose id could not be read"),
+            CreatedResource::UnnamedAssignment => {
+                f.write_str("a QoS assignment whose id could not be read")
+            }
         }
     }
 }
@@ -82,11 +123,11 @@ pub(crate) fn naming(mut error: Error, made: Option<CreatedResource>) -> Error {
     error
 }
 
-/// `error` naming what a create made when it is a decode error whose body
-/// shows it (`find` reads the body).
-pub(crate) fn decode_naming(error: Error, find: fn(&[u8]) -> Option<CreatedResource>) -> Error {
+/// `error` naming what a create made when it is a decode error: the body of
+/// a 2xx that did not decode (`made` reads it).
+pub(crate) fn decode_naming(error: Error, made: fn(&[u8]) -> CreatedResource) -> Error {
     let created = match &error {
-        Error::Decode { body, .. } => find(body),
+        Error::Decode { status, body, .. } if status.is_success() => Some(made(body)),
         _ => None,
     };
     naming(error, created)

@@ -37,9 +37,9 @@ pub enum Error {
     /// all the same: `created` then names it when the body does, so that it
     /// can be deleted or revoked.
     #[error(
-        "{}cannot decode the {status} response body: {source} (body: {})",
+        "{}cannot decode the {status} response body: {source} ({})",
         created_prefix(created),
-        snippet(body)
+        describe_body(body)
     )]
     Decode {
         /// The HTTP status.
@@ -64,7 +64,7 @@ pub enum Error {
     /// When a create's answer arrived with a 2xx status but its body could
     /// not be read whole (over the limit, cut short), what it made exists
     /// all the same: `created` then names it when the part read does.
-    #[error("{}{}{}", created_prefix(created), source.delivery().describe(), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
+    #[error("{}{}", transport_summary(source, created), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
     Transport {
         /// What the transport said.
         #[source]
@@ -76,7 +76,7 @@ pub enum Error {
         created: Option<CreatedResource>,
     },
     /// A session was still `REQUESTED` when the wait ran out.
-    #[error("session {} still {} after {waited:?}", last.session_id, last.qos_status)]
+    #[error("session {} still {} after {waited:?}", last.session_id, printable(last.qos_status.as_str()))]
     WaitTimedOut {
         /// How long it waited.
         waited: std::time::Duration,
@@ -84,7 +84,7 @@ pub enum Error {
         last: Box<qod_models::SessionInfo>,
     },
     /// A QoS assignment was still `REQUESTED` when the wait ran out.
-    #[error("QoS assignment {} still {} after {waited:?}", last.assignment_id, last.status)]
+    #[error("QoS assignment {} still {} after {waited:?}", last.assignment_id, printable(last.status.as_str()))]
     AssignmentWaitTimedOut {
         /// How long it waited.
         waited: std::time::Duration,
@@ -204,6 +204,35 @@ impl Error {
         matches!(self, Error::Invalid(_) | Error::Unsupported { .. })
     }
 
+    /// Whether the call's own request provably never left: the input was
+    /// refused, authentication failed before it (a token that could not be
+    /// fetched, or a wait for one that ran out), or the transport failed
+    /// before sending. A create that ends so made nothing.
+    ///
+    /// ```
+    /// use qod_core::{Delivery, Error, TransportError};
+    /// let refused = Error::Transport {
+    ///     source: TransportError::new(Delivery::NotSent, "connection refused"),
+    ///     correlator: None,
+    ///     created: None,
+    /// };
+    /// assert!(refused.nothing_sent());
+    /// ```
+    pub fn nothing_sent(&self) -> bool {
+        match self {
+            Error::Invalid(_)
+            | Error::Unsupported { .. }
+            | Error::Encode(_)
+            | Error::Request(_) => true,
+            // A fresh token refused by the server was sent with the request.
+            Error::Auth(error) => !matches!(error, crate::auth::AuthError::Rejected),
+            Error::Transport {
+                source, created, ..
+            } => created.is_none() && source.delivery() == crate::Delivery::NotSent,
+            _ => false,
+        }
+    }
+
     /// Sets the correlator where the response did not carry one.
     pub(crate) fn with_correlator(mut self, sent: Option<&str>) -> Self {
         let Some(sent) = sent else { return self };
@@ -282,31 +311,79 @@ impl fmt::Display for UnexpectedResponse {
         if let Some(correlator) = &self.correlator {
             write!(f, " (x-correlator {correlator})")?;
         }
-        if !self.body.is_empty() {
-            write!(f, ": {}", snippet(&self.body))?;
-        }
-        Ok(())
+        write!(f, ": {}", describe_body(&self.body))
     }
 }
 
 impl std::error::Error for UnexpectedResponse {}
 
-/// The start of a decode error's message when a create made a session.
+/// The start of a decode or transport error's message when a create made
+/// something.
 fn created_prefix(created: &Option<CreatedResource>) -> String {
-    created
-        .map(|made| format!("{made} was created, but "))
-        .unwrap_or_default()
+    match created {
+        None => String::new(),
+        Some(CreatedResource::UnnamedSession) => "a session was probably created (the server \
+            answered with success), but its id could not be read; on QoD 1.x retrieving the \
+            device's sessions finds it: "
+            .to_owned(),
+        Some(CreatedResource::UnnamedAssignment) => "a QoS assignment was probably created \
+            (the server answered with success), but its id could not be read; retrieving the \
+            device's assignment finds it: "
+            .to_owned(),
+        Some(made) => format!("{made} was created, but "),
+    }
 }
 
-/// The start of a body as text, for messages, with secrets redacted.
+/// What a transport error says happened: how far the request got, or,
+/// after a create was answered with success, that the answer could not be
+/// read whole.
+fn transport_summary(source: &crate::TransportError, created: &Option<CreatedResource>) -> String {
+    match created {
+        Some(_) => format!(
+            "{}its answer could not be read whole",
+            created_prefix(created)
+        ),
+        None => source.delivery().describe().to_owned(),
+    }
+}
+
+/// A body for a message, never silent: `empty body`, `N bytes, not UTF-8
+/// text`, or `body: ` and its start as text.
+pub(crate) fn describe_body(body: &[u8]) -> String {
+    match head_text(body) {
+        Some(_) if body.is_empty() => "empty body".to_owned(),
+        Some(_) => format!("body: {}", snippet(body)),
+        None => format!("{} bytes, not UTF-8 text", body.len()),
+    }
+}
+
+/// The start of a body as text, for messages, with secrets redacted and
+/// what could drive a terminal escaped. An empty body or one that is not
+/// UTF-8 text says so.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LEN)]);
-    let mut text: String = redact_secrets_in_text(&text)
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    if body.len() > SNIPPET_LEN {
+    let Some(head) = head_text(body) else {
+        return format!("{} bytes, not UTF-8 text", body.len());
+    };
+    if body.is_empty() {
+        return "empty body".to_owned();
+    }
+    let mut text = printable(&redact_secrets_in_text(head)).into_owned();
+    if body.len() > head.len() {
         text.push('…');
     }
     text
+}
+
+/// The first [`SNIPPET_LEN`] bytes of `body` as text (shorter when that cut
+/// a character in two), or `None` when they are not UTF-8.
+fn head_text(body: &[u8]) -> Option<&str> {
+    let head = &body[..body.len().min(SNIPPET_LEN)];
+    match std::str::from_utf8(head) {
+        Ok(text) => Some(text),
+        // Only a character cut by the end of the head: the text before it.
+        Err(error) if error.error_len().is_none() => {
+            std::str::from_utf8(&head[..error.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    }
 }

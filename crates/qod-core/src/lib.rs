@@ -69,8 +69,8 @@ pub use response::error_body;
 pub use retry::RetryPolicy;
 pub use status_wait::{Pollable, StatusWait, WaitStep};
 pub use transport::{
-    AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, Transport, TransportError,
-    check_timeout, may_use_pooled_connection,
+    AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, RequestTimeout, Transport,
+    TransportError, check_timeout, may_use_pooled_connection,
 };
 
 pub use http;

@@ -3,7 +3,9 @@
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, Request};
-use qod_models::{CLOUDEVENTS_CONTENT_TYPE, QosStatusChangedEvent};
+use qod_models::{
+    AssignmentStatusChangedEvent, CLOUDEVENTS_CONTENT_TYPE, QosStatus, QosStatusChangedEvent,
+};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
@@ -30,6 +32,68 @@ pub enum NotificationError {
     /// The body is not the status-changed CloudEvent expected.
     #[error("the body is not the status-changed event expected: {0}")]
     Body(#[source] serde_json::Error),
+    /// The event parsed, but is not one this verifier accepts: another
+    /// type (another API's event, or one no spec names), or a status or
+    /// reason the spec does not allow in it.
+    #[error("the event is not the status change expected: {0}")]
+    Event(String),
+}
+
+/// An event [`verify_event`] can check: its type must be one the spec names
+/// for this API, and its status and reason ones the spec allows in it.
+pub trait StatusEvent: DeserializeOwned {
+    /// Why the event is not acceptable, or `Ok` when it is.
+    fn check(&self) -> Result<(), String>;
+}
+
+/// The status a status-changed event may carry: the spec's `AVAILABLE` or
+/// `UNAVAILABLE`, never `REQUESTED` or a word no spec names.
+fn check_status(status: &QosStatus) -> Result<(), String> {
+    match status {
+        QosStatus::Available | QosStatus::Unavailable => Ok(()),
+        other => Err(format!(
+            "status {} is not AVAILABLE or UNAVAILABLE",
+            crate::printable(other.as_str())
+        )),
+    }
+}
+
+impl StatusEvent for QosStatusChangedEvent {
+    fn check(&self) -> Result<(), String> {
+        if self.event_type.is_unknown() {
+            return Err(format!(
+                "type {} is not a QoD session status change",
+                crate::printable(self.event_type.as_str())
+            ));
+        }
+        check_status(&self.data.qos_status)?;
+        match &self.data.status_info {
+            Some(info) if info.is_unknown() => Err(format!(
+                "statusInfo {} is not one the spec names",
+                crate::printable(info.as_str())
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl StatusEvent for AssignmentStatusChangedEvent {
+    fn check(&self) -> Result<(), String> {
+        if self.event_type.is_unknown() {
+            return Err(format!(
+                "type {} is not a QoS assignment status change",
+                crate::printable(self.event_type.as_str())
+            ));
+        }
+        check_status(&self.data.status)?;
+        match &self.data.status_info {
+            Some(info) if info.is_unknown() => Err(format!(
+                "statusInfo {} is not one the spec names",
+                crate::printable(info.as_str())
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl NotificationError {
@@ -74,7 +138,10 @@ pub fn verify(
 
 /// Checks an incoming notification as [`verify`] does and parses its event
 /// as `E`: a [`QosStatusChangedEvent`] or, for QoS Provisioning, an
-/// [`AssignmentStatusChangedEvent`](qod_models::AssignmentStatusChangedEvent).
+/// [`AssignmentStatusChangedEvent`]. The event must be of a type the spec
+/// names for that API, with a status the spec allows in it
+/// ([`StatusEvent::check`]): a session's event is refused by the
+/// assignment verifier and the other way round.
 ///
 /// ```
 /// use qod_core::notification::verify_event;
@@ -89,8 +156,11 @@ pub fn verify(
 ///     .unwrap();
 /// let event: AssignmentStatusChangedEvent = verify_event(&request, Some("sink-access-token")).unwrap();
 /// assert_eq!(event.data.status, QosStatus::Available);
+///
+/// // The same body is not a session's event.
+/// assert!(qod_core::notification::verify(&request, Some("sink-access-token")).is_err());
 /// ```
-pub fn verify_event<E: DeserializeOwned>(
+pub fn verify_event<E: StatusEvent>(
     request: &Request<Vec<u8>>,
     expected_token: Option<&str>,
 ) -> Result<E, NotificationError> {
@@ -126,5 +196,7 @@ pub fn verify_event<E: DeserializeOwned>(
             ));
         }
     }
-    serde_json::from_slice(request.body()).map_err(NotificationError::Body)
+    let event: E = serde_json::from_slice(request.body()).map_err(NotificationError::Body)?;
+    event.check().map_err(NotificationError::Event)?;
+    Ok(event)
 }

@@ -276,7 +276,7 @@ macro_rules! operation_method_pair {
             "use ", $krate, "::CallOptions;\n",
             "use ", $krate, "::models::XCorrelator;\n",
             $($setup)*
-            "let options = CallOptions::with_correlator(XCorrelator::parse(\"order-4711\")?);\n",
+            "let options = CallOptions::new().with_correlator(XCorrelator::parse(\"order-4711\")?);\n",
             $($call_with)* $epilogue, "```",
         )]
         pub $($async_kw)? fn $name_with(

@@ -3,12 +3,20 @@
 use std::borrow::Cow;
 
 /// Whether `c` could move a terminal's cursor, clear its screen, forge a
-/// line of output or reorder what a reader sees.
+/// line of output or reorder what a reader sees: controls, the line and
+/// paragraph separators (U+2028, U+2029, which some terminals and every
+/// JSON-aware viewer take for line breaks), direction marks and overrides,
+/// and zero-width characters.
 fn is_unsafe_to_print(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+            '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061c}'
+                | '\u{feff}'
         )
 }
 
@@ -52,5 +60,14 @@ mod tests {
         assert_eq!(printable("x\u{202e}y\u{9b}z"), "x\\u{202e}y\\u{9b}z");
         let escaped = printable("\u{1b}]0;title\u{7}\r\n");
         assert!(!escaped.chars().any(is_unsafe_to_print), "{escaped}");
+    }
+
+    #[test]
+    fn escapes_line_separators_and_invisible_marks() {
+        assert_eq!(printable("a\u{2028}b\u{2029}c"), "a\\u{2028}b\\u{2029}c");
+        assert_eq!(
+            printable("\u{61c}\u{2060}\u{200d}"),
+            "\\u{61c}\\u{2060}\\u{200d}"
+        );
     }
 }

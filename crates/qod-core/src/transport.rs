@@ -95,6 +95,36 @@ pub fn may_use_pooled_connection<B>(request: &Request<B>) -> bool {
     ) || request.extensions().get::<Idempotent>().is_some()
 }
 
+/// Set by the core in a request's extensions: the most this request may
+/// take, which is what is left of its call's time limit
+/// ([`crate::CallOptions::with_time_limit`], [`crate::RetryPolicy::max_elapsed`]).
+/// A transport ends the request after the shorter of this and its own
+/// timeout, so that a call never outlives its limit waiting for an answer.
+///
+/// ```
+/// use std::time::Duration;
+/// use qod_core::RequestTimeout;
+/// let mut request = http::Request::get("https://api.example.com/").body(Vec::<u8>::new())?;
+/// request.extensions_mut().insert(RequestTimeout(Duration::from_secs(3)));
+/// assert_eq!(RequestTimeout::of(&request, Duration::from_secs(30)), Duration::from_secs(3));
+/// # Ok::<(), http::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestTimeout(pub Duration);
+
+impl RequestTimeout {
+    /// The timeout for `request` under a transport whose own is `own`: the
+    /// shorter of the two, and never zero (a zero timeout means "none" to
+    /// some HTTP clients).
+    pub fn of<B>(request: &Request<B>, own: Duration) -> Duration {
+        let limit = request
+            .extensions()
+            .get::<RequestTimeout>()
+            .map_or(own, |RequestTimeout(left)| own.min(*left));
+        limit.max(Duration::from_millis(1))
+    }
+}
+
 /// The longest timeout a transport accepts: a day. Longer ones are refused,
 /// as HTTP clients overflow their clocks computing a deadline that far away.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);

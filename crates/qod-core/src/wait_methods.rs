@@ -49,7 +49,10 @@ macro_rules! wait_methods {
         {
             let wait = crate::StatusWait::new(self.clock.now(), interval, timeout);
             loop {
-                let info = self.execute(read, &crate::CallOptions::new()) $(.$await_kw)? ?;
+                // No reading, retries and `Retry-After` included, outlasts the wait.
+                let left = wait.time_left(self.clock.now());
+                let options = crate::CallOptions::new().with_time_limit(left);
+                let info = self.execute(read, &options) $(.$await_kw)? ?;
                 on_poll(&info);
                 match wait.after_reading(info, self.clock.now()) {
                     crate::WaitStep::Done(result) => return result,

@@ -427,8 +427,8 @@ fn oauth2_client_fetches_through_the_transport() {
 fn static_bearer_is_not_replayed_on_401() {
     let server = FakeServer::new(0);
     let handler = Arc::clone(&server);
-    let core =
-        ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::bearer("static"));
+    let core = ClientCore::new(Endpoint::tmobile_sandbox())
+        .credentials(Credentials::bearer("static").unwrap());
     let client = Client::new(
         move |request| handler.handle(request),
         core,

@@ -9,11 +9,11 @@ use std::time::{Duration, SystemTime};
 
 use common::KEY_PEM;
 use http::{Method, Request, Response};
-use qod_core::auth::{ClientCredentials, Credentials, TaapCredentials};
+use qod_core::auth::{AuthError, ClientCredentials, Credentials, TaapCredentials};
 use qod_core::operations::{CreateSessionOp, ExtendSessionOp, GetSessionOp};
 use qod_core::{
-    CallOptions, ClientCore, Delivery, Endpoint, Error, Operation, RetryPolicy, Step,
-    TransportError,
+    CallOptions, ClientCore, CreatedResource, Delivery, Endpoint, Error, Operation, RequestTimeout,
+    RetryPolicy, Step, TransportError,
 };
 use qod_models::{
     ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionInfo, XCorrelator,
@@ -157,7 +157,7 @@ fn a_503_from_the_token_endpoint_is_retried_like_a_read() {
 fn a_400_from_the_token_endpoint_is_an_auth_error_with_the_correlator() {
     let core = oauth_core();
     let op = get_op();
-    let options = CallOptions::new().correlator(XCorrelator::parse("mine-1").unwrap());
+    let options = CallOptions::new().with_correlator(XCorrelator::parse("mine-1").unwrap());
     let mut call = core.start(&op, &options, t0());
     expect_send(call.next_step(t0()));
     call.receive(response(400, br#"{"error":"invalid_client"}"#), t0());
@@ -247,7 +247,7 @@ fn extend_is_not_replayed_on_a_503_but_a_read_is_until_the_attempts_run_out() {
                 call.receive(response(503, b""), t0());
             }
             Step::Sleep(delay) => assert!(delay <= Duration::from_secs(5)),
-            Step::WaitForToken(_) => panic!("no token to wait for"),
+            Step::WaitForToken { .. } => panic!("no token to wait for"),
             Step::Done(result) => break result,
         }
     };
@@ -262,9 +262,10 @@ fn a_second_call_waits_for_the_first_ones_token_fetch() {
     let mut first = core.start(&op, &CallOptions::new(), t0());
     let mut second = core.start(&op, &CallOptions::new(), t0());
     assert!(is_token_request(&expect_send(first.next_step(t0()))));
-    let Step::WaitForToken(wait) = second.next_step(t0()) else {
+    let Step::WaitForToken { wait, at_most } = second.next_step(t0()) else {
         panic!("the second call must wait, not fetch");
     };
+    assert_eq!(at_most, RetryPolicy::default().max_elapsed());
     first.receive(token_response("shared"), t0());
     // The fetch has ended: the wait is over at once.
     let mut wait = std::pin::pin!(wait);
@@ -334,4 +335,252 @@ fn a_call_with_a_fresh_token_draws_only_its_correlator_and_its_pop_id() {
     second.receive(response(200, &session_body()), t0());
     assert!(expect_done(second.next_step(t0())).is_ok());
     assert_eq!(drawn(), 5, "no PoP id for a token request that is not made");
+}
+
+fn expect_wait(step: Step<SessionInfo>) -> Duration {
+    match step {
+        Step::WaitForToken { at_most, .. } => at_most,
+        other => panic!("expected a wait for the token, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_waiting_call_gives_up_when_its_own_time_is_spent() {
+    let core = oauth_core();
+    let op = get_op();
+    let mut fetcher = core.start(&op, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(fetcher.next_step(t0()))));
+
+    let limit = Duration::from_secs(2);
+    let options = CallOptions::new().with_time_limit(limit);
+    let mut waiter = core.start(&op, &options, t0());
+    assert_eq!(expect_wait(waiter.next_step(t0())), limit);
+    // Woken early (a spurious wake-up): it waits only for what is left.
+    let later = t0() + Duration::from_millis(1500);
+    assert_eq!(
+        expect_wait(waiter.next_step(later)),
+        Duration::from_millis(500)
+    );
+    // The fetch is still out when the waiter's time is up.
+    let error = expect_done(waiter.next_step(t0() + limit)).unwrap_err();
+    assert!(
+        matches!(error, Error::Auth(AuthError::TokenWaitTimedOut { waited }) if waited == limit),
+        "{error:?}"
+    );
+    assert!(error.nothing_sent());
+    assert!(
+        error.to_string().contains("waiting for the token"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_failed_fetch_is_the_error_of_every_call_that_waited_for_it() {
+    let core = oauth_core().retry_policy(RetryPolicy::none());
+    let op = get_op();
+    let mut fetcher = core.start(&op, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(fetcher.next_step(t0()))));
+    let mut waiters: Vec<_> = (0..5)
+        .map(|_| core.start(&op, &CallOptions::new(), t0()))
+        .collect();
+    for waiter in &mut waiters {
+        expect_wait(waiter.next_step(t0()));
+    }
+    fetcher.receive(
+        Err(TransportError::new(Delivery::MaybeSent, "timed out")),
+        t0(),
+    );
+    let error = expect_done(fetcher.next_step(t0())).unwrap_err();
+    assert!(
+        matches!(error, Error::Auth(AuthError::TokenRequest { .. })),
+        "{error:?}"
+    );
+    // Each waiter ends with the same error, and none sends a token request.
+    for waiter in &mut waiters {
+        match waiter.next_step(t0()) {
+            Step::Done(Err(Error::Auth(AuthError::TokenRequest { source }))) => {
+                assert_eq!(source.to_string(), "timed out");
+            }
+            other => panic!("a waiter must share the failure, got {other:?}"),
+        }
+    }
+    // A call that comes after the failure fetches again.
+    let mut newcomer = core.start(&op, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(newcomer.next_step(t0()))));
+}
+
+#[test]
+fn a_token_request_that_failed_says_the_call_was_not_sent() {
+    let core = oauth_core().retry_policy(RetryPolicy::none());
+    let create = create_op(600);
+    let mut call = core.start(&create, &CallOptions::new(), t0());
+    assert!(is_token_request(&expect_send(call.next_step(t0()))));
+    call.receive(
+        Err(TransportError::new(
+            Delivery::MaybeSent,
+            "timed out (global)",
+        )),
+        t0(),
+    );
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert!(error.nothing_sent(), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains("the call's request was not sent"),
+        "{message}"
+    );
+    assert!(
+        !message.starts_with("request may have been sent"),
+        "{message}"
+    );
+}
+
+#[test]
+fn each_request_carries_what_is_left_of_the_call_s_time() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap());
+    let op = get_op();
+    let options = CallOptions::new().with_time_limit(Duration::from_secs(10));
+    let mut call = core.start(&op, &options, t0());
+    let first = expect_send(call.next_step(t0()));
+    assert_eq!(
+        first.extensions().get::<RequestTimeout>(),
+        Some(&RequestTimeout(Duration::from_secs(10)))
+    );
+    call.receive(response(503, b""), t0() + Duration::from_secs(3));
+    let Step::Sleep(delay) = call.next_step(t0() + Duration::from_secs(3)) else {
+        panic!("a 503 on a read is retried");
+    };
+    let resumed = t0() + Duration::from_secs(3) + delay;
+    let second = expect_send(call.next_step(resumed));
+    assert_eq!(
+        second.extensions().get::<RequestTimeout>(),
+        Some(&RequestTimeout(Duration::from_secs(7) - delay))
+    );
+}
+
+#[test]
+fn a_retry_after_past_the_time_limit_ends_the_call_at_once() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap());
+    let op = get_op();
+    let options = CallOptions::new().with_time_limit(Duration::from_secs(5));
+    let mut call = core.start(&op, &options, t0());
+    expect_send(call.next_step(t0()));
+    call.receive(with_retry_after(503, 29), t0());
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[test]
+fn a_zero_expires_in_is_used_until_refused_not_fetched_per_call() {
+    let core = oauth_core();
+    let op = get_op();
+    for (i, expires_in) in ["0", "-30", "\"0\""].iter().enumerate() {
+        let core = core.clone().credentials(core.auth().credentials().clone());
+        let mut first = core.start(&op, &CallOptions::new(), t0());
+        assert!(is_token_request(&expect_send(first.next_step(t0()))));
+        let body =
+            format!(r#"{{"access_token":"t{i}","token_type":"Bearer","expires_in":{expires_in}}}"#);
+        first.receive(response(200, body.as_bytes()), t0());
+        expect_send(first.next_step(t0()));
+        for _ in 0..20 {
+            let mut call = core.start(&op, &CallOptions::new(), t0() + Duration::from_secs(5));
+            let request = expect_send(call.next_step(t0() + Duration::from_secs(5)));
+            assert!(
+                !is_token_request(&request),
+                "expires_in {expires_in} fetched again"
+            );
+        }
+    }
+}
+
+#[test]
+fn token_lifetimes_of_every_shape_are_read() {
+    let core = oauth_core();
+    let op = get_op();
+    for expires_in in [
+        "1e12",
+        "3600.5",
+        "\"3600\"",
+        "null",
+        "18446744073709551615",
+        "1e300",
+    ] {
+        let core = core.clone().credentials(core.auth().credentials().clone());
+        let mut call = core.start(&op, &CallOptions::new(), t0());
+        assert!(is_token_request(&expect_send(call.next_step(t0()))));
+        let body =
+            format!(r#"{{"access_token":"tok","token_type":"Bearer","expires_in":{expires_in}}}"#);
+        call.receive(response(200, body.as_bytes()), t0());
+        let request = expect_send(call.next_step(t0()));
+        assert_eq!(
+            request.headers()["authorization"],
+            "Bearer tok",
+            "expires_in {expires_in}"
+        );
+    }
+    for garbage in ["\"soon\"", "[1]", "{}", "true"] {
+        let core = core.clone().credentials(core.auth().credentials().clone());
+        let mut call = core.start(&op, &CallOptions::new(), t0());
+        expect_send(call.next_step(t0()));
+        let body =
+            format!(r#"{{"access_token":"tok","token_type":"Bearer","expires_in":{garbage}}}"#);
+        call.receive(response(200, body.as_bytes()), t0());
+        let error = expect_done(call.next_step(t0())).unwrap_err();
+        assert!(
+            matches!(error, Error::Auth(AuthError::TokenDecode { .. })),
+            "{garbage}: {error:?}"
+        );
+    }
+}
+
+#[test]
+fn an_access_token_that_cannot_be_a_header_is_refused_before_any_call_is_sent() {
+    let core = oauth_core().retry_policy(RetryPolicy::none());
+    let op = get_op();
+    let mut call = core.start(&op, &CallOptions::new(), t0());
+    expect_send(call.next_step(t0()));
+    call.receive(token_response("tök"), t0());
+    let error = expect_done(call.next_step(t0())).unwrap_err();
+    assert!(
+        matches!(error, Error::Auth(AuthError::UnusableToken(_))),
+        "{error:?}"
+    );
+    assert!(error.nothing_sent());
+}
+
+#[test]
+fn a_create_answered_with_success_but_no_readable_id_says_a_session_was_made() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap());
+    let create = create_op(600);
+    // An empty 201, a 201 cut short before its id, a 201 over the body limit.
+    let endings: Vec<Result<Response<Vec<u8>>, TransportError>> = vec![
+        response(201, b""),
+        Err(TransportError::new(Delivery::MaybeSent, "connection reset")
+            .with_partial_response(http::StatusCode::CREATED, br#"{"qosProf"#.to_vec())),
+        Err(
+            TransportError::new(Delivery::Fatal, "over the 1048576-byte limit")
+                .with_partial_response(http::StatusCode::CREATED, vec![b' '; 1024]),
+        ),
+    ];
+    for ending in endings {
+        let mut call = core.start(&create, &CallOptions::new(), t0());
+        expect_send(call.next_step(t0()));
+        call.receive(ending, t0());
+        let error = expect_done(call.next_step(t0())).unwrap_err();
+        assert_eq!(
+            error.created_resource(),
+            Some(CreatedResource::UnnamedSession),
+            "{error:?}"
+        );
+        assert!(!error.nothing_sent());
+        let message = error.to_string();
+        assert!(
+            message.contains("a session was probably created"),
+            "{message}"
+        );
+        assert!(
+            message.contains("retrieving the device's sessions"),
+            "{message}"
+        );
+    }
 }

@@ -122,6 +122,12 @@ fn an_answer_missing_what_the_session_needs_still_names_it() {
         let error = create().parse(created(body)).unwrap_err();
         assert!(matches!(error, Error::Decode { .. }), "{body}");
         assert_eq!(error.created_session_id(), None, "{body}");
+        // No id to read, but a 201 made a session all the same.
+        assert_eq!(
+            error.created_resource(),
+            Some(CreatedResource::UnnamedSession),
+            "{body}"
+        );
     }
     // Only a create makes a session: a read that does not decode names none.
     let read = GetSessionOp::new(id())
@@ -224,7 +230,19 @@ fn an_assignment_answer_that_does_not_decode_still_names_it() {
     ] {
         let error = create_assignment().parse(created(body)).unwrap_err();
         assert!(matches!(error, Error::Decode { .. }), "{body}");
-        assert_eq!(error.created_resource(), None, "{body}");
+        // A success without a readable id still made an assignment.
+        assert_eq!(
+            error.created_resource(),
+            Some(CreatedResource::UnnamedAssignment),
+            "{body}"
+        );
+        assert_eq!(error.created_assignment_id(), None, "{body}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("a QoS assignment was probably created"),
+            "{error}"
+        );
     }
     // Only a create makes an assignment.
     let read = GetQosAssignmentByIdOp::new(assignment_id())
@@ -268,7 +286,7 @@ fn the_client_names_an_assignment_whose_answer_was_cut_short_and_does_not_create
     );
     assert!(
         error.to_string().starts_with(&format!(
-            "QoS assignment {ID} was created, but request may have been sent"
+            "QoS assignment {ID} was created, but its answer could not be read whole"
         )),
         "{error}"
     );

@@ -200,11 +200,13 @@ fn secrets_never_print() {
         ),
         (
             "Credentials::Bearer",
-            formats(&Credentials::bearer(ACCESS_TOKEN)),
+            formats(&Credentials::bearer(ACCESS_TOKEN).unwrap()),
         ),
         (
             "Authenticator",
-            formats(&Authenticator::new(Credentials::bearer(ACCESS_TOKEN))),
+            formats(&Authenticator::new(
+                Credentials::bearer(ACCESS_TOKEN).unwrap(),
+            )),
         ),
         ("AccessToken", formats(&fetched)),
         ("TokenCache", formats(&cache)),

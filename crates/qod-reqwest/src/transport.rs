@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use http::{Method, Request, Response};
 use qod_core::{
-    AsyncTransport, Delivery, TransportError, check_timeout, may_use_pooled_connection,
+    AsyncTransport, Delivery, RequestTimeout, TransportError, check_timeout,
+    may_use_pooled_connection,
 };
 use rustls_pki_types::CertificateDer;
 
@@ -48,6 +49,7 @@ pub struct ReqwestTransport {
     /// For requests that must not be: a fresh connection each, never pooled.
     fresh: reqwest::Client,
     body_limit: usize,
+    timeout: Duration,
 }
 
 /// Settings for a [`ReqwestTransport`], by the same names as qod-ureq's.
@@ -159,6 +161,7 @@ impl ReqwestTransportBuilder {
             pooled: self.client(self.max_idle_connections_per_host)?,
             fresh: self.client(0)?,
             body_limit: self.body_limit,
+            timeout: self.timeout,
         })
     }
 
@@ -324,7 +327,12 @@ impl AsyncTransport for ReqwestTransport {
         } else {
             &self.fresh
         };
-        let request = Self::to_reqwest(request)?;
+        // The call's time left, when shorter than the transport's own.
+        let timeout = RequestTimeout::of(&request, self.timeout);
+        let mut request = Self::to_reqwest(request)?;
+        if timeout < self.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let response = client.execute(request).await.map_err(transport_error)?;
         self.read(response).await
     }

@@ -4,7 +4,9 @@ use std::io::Read;
 use std::time::Duration;
 
 use http::{Method, Request, Response};
-use qod_core::{Delivery, Transport, TransportError, check_timeout, may_use_pooled_connection};
+use qod_core::{
+    Delivery, RequestTimeout, Transport, TransportError, check_timeout, may_use_pooled_connection,
+};
 use ureq::Agent;
 use ureq::config::Config;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
@@ -46,6 +48,7 @@ pub struct UreqTransport {
     /// For requests that must not be: a fresh connection each, never pooled.
     fresh: Agent,
     body_limit: usize,
+    timeout: Duration,
 }
 
 /// Settings for an [`UreqTransport`].
@@ -217,6 +220,7 @@ impl UreqTransportBuilder {
             pooled,
             fresh,
             body_limit: self.body_limit,
+            timeout: self.timeout,
         })
     }
 
@@ -272,11 +276,13 @@ impl Transport for UreqTransport {
         } else {
             &self.fresh
         };
+        // The call's time left, when shorter than the transport's own.
+        let timeout = RequestTimeout::of(&request, self.timeout);
         let result = if request.body().is_empty() && !carries_body {
             // A `()` body sends no content-length: a GET or DELETE has none.
-            agent.run(request.map(|_| ()))
+            run(agent, request.map(|_| ()), timeout, self.timeout)
         } else {
-            agent.run(request)
+            run(agent, request, timeout, self.timeout)
         };
         let response = result.map_err(|e| transport_error(e, limit))?;
         let (parts, body) = response.into_parts();
@@ -293,6 +299,26 @@ impl Transport for UreqTransport {
                 .with_partial_response(parts.status, bytes));
         }
         Ok(Response::from_parts(parts, bytes))
+    }
+}
+
+/// Runs `request` on `agent`, with `timeout` overall when it is shorter
+/// than the agent's own (`agent_timeout`). Only then is the request given a
+/// configuration of its own, a copy this keeps off the usual path.
+fn run<S: ureq::AsSendBody>(
+    agent: &Agent,
+    request: Request<S>,
+    timeout: Duration,
+    agent_timeout: Duration,
+) -> Result<Response<ureq::Body>, ureq::Error> {
+    if timeout < agent_timeout {
+        let request = agent
+            .configure_request(request)
+            .timeout_global(Some(timeout))
+            .build();
+        agent.run(request)
+    } else {
+        agent.run(request)
     }
 }
 

@@ -1,5 +1,10 @@
 //! A per-client token cache that fetches at most one token at a time and
 //! never blocks: it hands out decisions, and the driver does the waiting.
+//!
+//! A failed fetch is shared like a successful one: the callers that waited
+//! for it get its error rather than each fetching again, so N callers
+//! against a dead token endpoint make the token requests of one fetch (at
+//! most [`crate::RetryPolicy::max_attempts`]), not N times as many.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,12 +14,16 @@ use std::time::{Duration, SystemTime};
 
 use event_listener::{Event, EventListener};
 
-use crate::auth::AccessToken;
+use crate::auth::{AccessToken, AuthError};
 
 #[derive(Default)]
 struct State {
     token: Option<AccessToken>,
     fetching: bool,
+    /// Counts the fetches begun, so that a waiter knows which one it waited for.
+    fetches: u64,
+    /// The last fetch that failed, by its number, and its error.
+    last_failure: Option<(u64, AuthError)>,
 }
 
 #[derive(Default)]
@@ -28,8 +37,10 @@ struct Shared {
 /// When the token is missing or due for refresh, the first caller gets a
 /// [`FetchPermit`] and fetches; the others are told to wait
 /// ([`CacheLookup::Wait`]) and look again once the fetch has ended, so a
-/// burst of calls makes one token request. The lock is held only inside each
-/// method, never across a fetch or a wait.
+/// burst of calls makes one token request. When the fetch failed, a caller
+/// that waited for it is told so ([`CacheLookup::Failed`]); when it was
+/// abandoned (its task cancelled), the next caller fetches. The lock is held
+/// only inside each method, never across a fetch or a wait.
 #[derive(Clone, Default)]
 pub struct TokenCache {
     shared: Arc<Shared>,
@@ -43,8 +54,11 @@ pub enum CacheLookup {
     Fresh(AccessToken),
     /// Fetch a token and hand it to [`FetchPermit::complete`].
     Fetch(FetchPermit),
-    /// Another caller is fetching: wait for this, then look again.
+    /// Another caller is fetching: wait for this, then look again, handing
+    /// the wait back to [`TokenCache::lookup`].
     Wait(TokenWait),
+    /// The fetch this caller waited for failed, with this error.
+    Failed(AuthError),
 }
 
 /// The right, and the duty, to fetch the next token. Dropping it without
@@ -52,6 +66,7 @@ pub enum CacheLookup {
 #[derive(Debug)]
 pub struct FetchPermit {
     cache: TokenCache,
+    fetch: u64,
     done: bool,
 }
 
@@ -62,6 +77,19 @@ pub struct FetchPermit {
 /// cache's lock is released, so the end of the fetch cannot be missed.
 pub struct TokenWait {
     listener: Pin<Box<EventListener>>,
+    fetch: FetchId,
+}
+
+/// Which fetch a [`TokenWait`] waits for, kept by the caller to hand back
+/// to [`TokenCache::lookup`] once the wait is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchId(u64);
+
+impl TokenWait {
+    /// The fetch this waits for.
+    pub fn fetch(&self) -> FetchId {
+        self.fetch
+    }
 }
 
 impl std::fmt::Debug for TokenWait {
@@ -102,24 +130,38 @@ impl TokenCache {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The token to use at `now`, the permit to fetch one, or the wait for
-    /// another caller's fetch. Never blocks.
-    pub fn lookup(&self, now: SystemTime, refresh_margin: Duration) -> CacheLookup {
+    /// The token to use at `now`, the permit to fetch one, the wait for
+    /// another caller's fetch, or the error of the fetch this caller waited
+    /// for (`waited`, from the [`TokenWait`] it was given last). Never blocks.
+    pub fn lookup(
+        &self,
+        now: SystemTime,
+        refresh_margin: Duration,
+        waited: Option<FetchId>,
+    ) -> CacheLookup {
         let mut state = self.lock();
         if let Some(token) = &state.token
             && !token.needs_refresh(now, refresh_margin)
         {
             return CacheLookup::Fresh(token.clone());
         }
+        if let (Some(waited), Some((failed, error))) = (waited, &state.last_failure)
+            && waited.0 == *failed
+        {
+            return CacheLookup::Failed(error.clone());
+        }
         if state.fetching {
             let listener = self.shared.fetch_ended.listen();
             return CacheLookup::Wait(TokenWait {
                 listener: Box::pin(listener),
+                fetch: FetchId(state.fetches),
             });
         }
         state.fetching = true;
+        state.fetches += 1;
         CacheLookup::Fetch(FetchPermit {
             cache: self.clone(),
+            fetch: state.fetches,
             done: false,
         })
     }
@@ -142,11 +184,16 @@ impl TokenCache {
         }
     }
 
-    fn finish(&self, token: Option<AccessToken>) {
+    fn finish(&self, fetch: u64, outcome: Option<Result<AccessToken, AuthError>>) {
         let mut state = self.lock();
         state.fetching = false;
-        if let Some(token) = token {
-            state.token = Some(token);
+        match outcome {
+            Some(Ok(token)) => {
+                state.token = Some(token);
+                state.last_failure = None;
+            }
+            Some(Err(error)) => state.last_failure = Some((fetch, error)),
+            None => {}
         }
         drop(state);
         self.shared.fetch_ended.notify(usize::MAX);
@@ -157,14 +204,22 @@ impl FetchPermit {
     /// Stores the fetched token and wakes the waiting callers.
     pub fn complete(mut self, token: AccessToken) {
         self.done = true;
-        self.cache.finish(Some(token));
+        self.cache.finish(self.fetch, Some(Ok(token)));
+    }
+
+    /// Ends the fetch with `error` and wakes the waiting callers, who get it
+    /// too. Callers that come later fetch again.
+    pub fn fail(mut self, error: AuthError) {
+        self.done = true;
+        self.cache.finish(self.fetch, Some(Err(error)));
     }
 }
 
 impl Drop for FetchPermit {
+    /// Abandoned (a cancelled task): the waiters look again, and one fetches.
     fn drop(&mut self) {
         if !self.done {
-            self.cache.finish(None);
+            self.cache.finish(self.fetch, None);
         }
     }
 }
@@ -192,32 +247,35 @@ mod tests {
     fn reuses_before_the_margin_and_refreshes_after() {
         let cache = TokenCache::new();
         let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN) else {
+        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) else {
             panic!("an empty cache must ask for a fetch");
         };
         permit.complete(token(t0, 3600));
         let before = t0 + Duration::from_secs(3600 - 61);
         assert!(matches!(
-            cache.lookup(before, MARGIN),
+            cache.lookup(before, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         let after = t0 + Duration::from_secs(3600 - 60);
-        assert!(matches!(cache.lookup(after, MARGIN), CacheLookup::Fetch(_)));
+        assert!(matches!(
+            cache.lookup(after, MARGIN, None),
+            CacheLookup::Fetch(_)
+        ));
     }
 
     #[test]
     fn short_lifetimes_refresh_at_half_life() {
         let cache = TokenCache::new();
         let t0 = SystemTime::UNIX_EPOCH;
-        if let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN) {
+        if let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) {
             permit.complete(token(t0, 30));
         }
         assert!(matches!(
-            cache.lookup(t0 + Duration::from_secs(14), MARGIN),
+            cache.lookup(t0 + Duration::from_secs(14), MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         assert!(matches!(
-            cache.lookup(t0 + Duration::from_secs(15), MARGIN),
+            cache.lookup(t0 + Duration::from_secs(15), MARGIN, None),
             CacheLookup::Fetch(_)
         ));
     }
@@ -226,10 +284,10 @@ mod tests {
     fn a_second_caller_is_told_to_wait_and_is_woken_by_the_fetch() {
         let cache = TokenCache::new();
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN) else {
+        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) else {
             panic!("the first caller fetches");
         };
-        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN) else {
+        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
@@ -239,15 +297,18 @@ mod tests {
         permit.complete(token(t0, 3600));
         assert!(flag.0.load(std::sync::atomic::Ordering::SeqCst));
         assert!(Pin::new(&mut wait).poll(&mut cx).is_ready());
-        assert!(matches!(cache.lookup(t0, MARGIN), CacheLookup::Fresh(_)));
+        assert!(matches!(
+            cache.lookup(t0, MARGIN, None),
+            CacheLookup::Fresh(_)
+        ));
     }
 
     #[test]
     fn dropped_permit_wakes_waiters_and_lets_the_next_caller_fetch() {
         let cache = TokenCache::new();
         let t0 = SystemTime::UNIX_EPOCH;
-        let first = cache.lookup(t0, MARGIN);
-        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN) else {
+        let first = cache.lookup(t0, MARGIN, None);
+        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         drop(first);
@@ -257,7 +318,59 @@ mod tests {
                 .poll(&mut Context::from_waker(waker))
                 .is_ready()
         );
-        assert!(matches!(cache.lookup(t0, MARGIN), CacheLookup::Fetch(_)));
+        assert!(matches!(
+            cache.lookup(t0, MARGIN, None),
+            CacheLookup::Fetch(_)
+        ));
+    }
+
+    #[test]
+    fn a_failed_fetch_is_handed_to_its_waiters_and_later_callers_fetch_again() {
+        let cache = TokenCache::new();
+        let t0 = SystemTime::UNIX_EPOCH;
+        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) else {
+            panic!("the first caller fetches");
+        };
+        let CacheLookup::Wait(wait) = cache.lookup(t0, MARGIN, None) else {
+            panic!("the second caller waits");
+        };
+        permit.fail(AuthError::Rejected);
+        assert!(matches!(
+            cache.lookup(t0, MARGIN, Some(wait.fetch())),
+            CacheLookup::Failed(AuthError::Rejected)
+        ));
+        // A caller that did not wait for that fetch starts a new one.
+        let CacheLookup::Fetch(second) = cache.lookup(t0, MARGIN, None) else {
+            panic!("a newcomer fetches again");
+        };
+        // The first fetch's waiter still reads its failure, not the new fetch.
+        assert!(matches!(
+            cache.lookup(t0, MARGIN, Some(wait.fetch())),
+            CacheLookup::Failed(_)
+        ));
+        let CacheLookup::Wait(wait_second) = cache.lookup(t0, MARGIN, None) else {
+            panic!("a fetch is under way");
+        };
+        second.complete(token(t0, 3600));
+        assert!(matches!(
+            cache.lookup(t0, MARGIN, Some(wait_second.fetch())),
+            CacheLookup::Fresh(_)
+        ));
+    }
+
+    #[test]
+    fn an_abandoned_fetch_lets_a_waiter_fetch_instead_of_failing() {
+        let cache = TokenCache::new();
+        let t0 = SystemTime::UNIX_EPOCH;
+        let first = cache.lookup(t0, MARGIN, None);
+        let CacheLookup::Wait(wait) = cache.lookup(t0, MARGIN, None) else {
+            panic!("the second caller waits");
+        };
+        drop(first);
+        assert!(matches!(
+            cache.lookup(t0, MARGIN, Some(wait.fetch())),
+            CacheLookup::Fetch(_)
+        ));
     }
 
     #[test]
@@ -265,7 +378,7 @@ mod tests {
         let cache = TokenCache::new();
         let t0 = SystemTime::UNIX_EPOCH;
         let old = token(t0, 3600);
-        if let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN) {
+        if let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) {
             permit.complete(old.clone());
         }
         cache.invalidate(&token(t0, 3600));

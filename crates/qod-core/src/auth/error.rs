@@ -1,6 +1,8 @@
 //! What can go wrong while authenticating.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use http::StatusCode;
 
@@ -9,8 +11,12 @@ use crate::auth::oauth2::OAuthErrorCode;
 use crate::error::snippet;
 use crate::printable;
 
-/// An authentication failure.
-#[derive(Debug, thiserror::Error)]
+/// An authentication failure. The call's own request was not sent: every
+/// one of these happens before it (see [`crate::Error::nothing_sent`]).
+///
+/// It is `Clone` because a failed token fetch is shared: every call that
+/// waited for it gets the same error instead of fetching again.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
     /// The private key cannot be used (found when the credentials are built).
@@ -37,7 +43,29 @@ pub enum AuthError {
         body: RawBody,
         /// What did not parse.
         #[source]
-        source: serde_json::Error,
+        source: Arc<serde_json::Error>,
+    },
+    /// The token request could not be delivered or its answer not received.
+    /// The message says how far the token request got; the call's own
+    /// request was not sent.
+    #[error("the token request failed ({}); the call's request was not sent", source.delivery().describe())]
+    TokenRequest {
+        /// What the transport said about the token request.
+        #[source]
+        source: Arc<crate::TransportError>,
+    },
+    /// The token endpoint answered with a token that cannot be sent in an
+    /// `Authorization` header (empty, or not visible ASCII).
+    #[error("the token endpoint answered with an unusable access token: {0}")]
+    UnusableToken(&'static str),
+    /// The call's time ran out while another call of the client was
+    /// fetching the token it needs.
+    #[error(
+        "gave up after {waited:?} waiting for the token another call is fetching; the call's request was not sent"
+    )]
+    TokenWaitTimedOut {
+        /// How long the call waited.
+        waited: Duration,
     },
     /// The token is not a bearer token.
     #[error("unsupported token type {0:?}: only bearer tokens are supported")]

@@ -13,7 +13,7 @@ mod pop;
 mod taap;
 mod token;
 
-pub use cache::{CacheLookup, FetchPermit, TokenCache, TokenWait};
+pub use cache::{CacheLookup, FetchId, FetchPermit, TokenCache, TokenWait};
 pub use error::{AuthError, OAuthError};
 pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
@@ -22,7 +22,7 @@ pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
 pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
 pub use token::AccessToken;
 
-pub(crate) use token::TokenResponse;
+pub(crate) use token::{TokenResponse, check_token_characters};
 
 use std::time::{Duration, SystemTime};
 
@@ -52,9 +52,24 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    /// A static bearer token.
-    pub fn bearer(token: impl Into<qod_models::SecretString>) -> Self {
-        Credentials::Bearer(AccessToken::new(token))
+    /// A static bearer token. Refused when it cannot be sent in an
+    /// `Authorization` header: empty, or with anything but visible ASCII
+    /// (RFC 6750's `b64token` is a subset of that).
+    ///
+    /// ```
+    /// use qod_core::Credentials;
+    /// assert!(Credentials::bearer("eyJhbGciOi.abc-123_~+/=").is_ok());
+    /// assert!(Credentials::bearer("").is_err());
+    /// assert!(Credentials::bearer("tök").is_err());
+    /// assert!(Credentials::bearer("two words").is_err());
+    /// ```
+    pub fn bearer(
+        token: impl Into<qod_models::SecretString>,
+    ) -> Result<Self, qod_models::ValidationError> {
+        let token = token.into();
+        check_token_characters(token.expose())
+            .map_err(|rule| qod_models::ValidationError::new("bearer token", rule))?;
+        Ok(Credentials::Bearer(AccessToken::new(token)))
     }
 }
 
@@ -83,9 +98,9 @@ pub enum TokenStep {
 /// use std::time::SystemTime;
 /// use qod_core::Endpoint;
 /// use qod_core::auth::{Authenticator, Credentials, TokenStep};
-/// let auth = Authenticator::new(Credentials::bearer("abc123"));
+/// let auth = Authenticator::new(Credentials::bearer("abc123").unwrap());
 /// let endpoint = Endpoint::tmobile_sandbox();
-/// let step = auth.token(&endpoint, SystemTime::now(), uuid::Uuid::nil).unwrap();
+/// let step = auth.token(&endpoint, SystemTime::now(), None, uuid::Uuid::nil).unwrap();
 /// let token = match step {
 ///     TokenStep::Ready(token) => token,
 ///     other => panic!("a static token needs no fetch, got {other:?}"),
@@ -140,13 +155,16 @@ impl Authenticator {
     }
 
     /// The token for a call at `now`, the request that fetches one, or the
-    /// wait for another caller's fetch. Never blocks. `jti` makes the id of
-    /// a TAAP token request's PoP token; it is called only when that request
-    /// is built, so a call with a fresh token spends no random draw on it.
+    /// wait for another caller's fetch. Never blocks. `waited` is the fetch
+    /// this call waited for last, if any: when that fetch failed, its error
+    /// is this call's too. `jti` makes the id of a TAAP token request's PoP
+    /// token; it is called only when that request is built, so a call with
+    /// a fresh token spends no random draw on it.
     pub fn token(
         &self,
         endpoint: &Endpoint,
         now: SystemTime,
+        waited: Option<FetchId>,
         jti: impl FnOnce() -> Uuid,
     ) -> Result<TokenStep, AuthError> {
         if let Credentials::None = self.credentials {
@@ -155,9 +173,10 @@ impl Authenticator {
         if let Credentials::Bearer(token) = &self.credentials {
             return Ok(TokenStep::Ready(Some(token.clone())));
         }
-        match self.cache.lookup(now, self.refresh_margin) {
+        match self.cache.lookup(now, self.refresh_margin, waited) {
             CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
             CacheLookup::Wait(wait) => Ok(TokenStep::Wait(wait)),
+            CacheLookup::Failed(error) => Err(error),
             CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
                 request: self.token_request(endpoint, now, jti())?,
                 permit,
@@ -185,27 +204,34 @@ impl Authenticator {
     }
 
     /// Reads the token endpoint's response and, on success, caches the token.
-    /// On failure the permit is released, so the next call fetches again.
+    /// On failure the fetch ends with the error, which the callers that
+    /// waited for it get too; the next caller fetches again.
     pub fn finish_fetch(
         &self,
         permit: FetchPermit,
         response: Response<Vec<u8>>,
         now: SystemTime,
     ) -> Result<AccessToken, AuthError> {
-        let token = match &self.credentials {
+        let parsed = match &self.credentials {
             Credentials::ClientCredentials(credentials) => {
-                credentials.parse_token_response(response, now)?
+                credentials.parse_token_response(response, now)
             }
             #[cfg(feature = "tmobile")]
-            Credentials::TMobile(credentials) => credentials.parse_token_response(response, now)?,
-            Credentials::None | Credentials::Bearer(_) => {
-                return Err(AuthError::Config(
-                    "these credentials fetch no token".to_owned(),
-                ));
-            }
+            Credentials::TMobile(credentials) => credentials.parse_token_response(response, now),
+            Credentials::None | Credentials::Bearer(_) => Err(AuthError::Config(
+                "these credentials fetch no token".to_owned(),
+            )),
         };
-        permit.complete(token.clone());
-        Ok(token)
+        match parsed {
+            Ok(token) => {
+                permit.complete(token.clone());
+                Ok(token)
+            }
+            Err(error) => {
+                permit.fail(error.clone());
+                Err(error)
+            }
+        }
     }
 
     /// Sets `Authorization: Bearer` and, for TAAP, a fresh PoP token over the
@@ -218,10 +244,11 @@ impl Authenticator {
         jti: Uuid,
     ) -> Result<(), AuthError> {
         if let Some(token) = token {
-            let mut value =
-                HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
-                    AuthError::Config("the access token is not a valid header value".to_owned())
-                })?;
+            // Checked when the token was made; checked again, as a header
+            // carrying anything else fails in one transport and goes out in another.
+            check_token_characters(token.secret()).map_err(AuthError::UnusableToken)?;
+            let mut value = HeaderValue::try_from(format!("Bearer {}", token.secret()))
+                .map_err(|_| AuthError::UnusableToken("it is not a valid header value"))?;
             value.set_sensitive(true);
             request.headers_mut().insert(AUTHORIZATION, value);
         }

@@ -1,5 +1,6 @@
 //! OAuth 2.0 client credentials grant (RFC 6749 §4.4).
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -9,7 +10,7 @@ use http::{HeaderValue, Method, Request, Response, Uri};
 use qod_models::{SecretString, check_authority, is_loopback_host};
 use serde::Deserialize;
 
-use crate::auth::{AccessToken, AuthError, OAuthError, TokenResponse};
+use crate::auth::{AccessToken, AuthError, OAuthError, TokenResponse, check_token_characters};
 use qod_models::open_enum;
 
 open_enum! {
@@ -205,7 +206,7 @@ pub(crate) fn parse_token_response(
         Err(source) => {
             return Err(AuthError::TokenDecode {
                 body: body.into(),
-                source,
+                source: Arc::new(source),
             });
         }
     };
@@ -220,6 +221,9 @@ pub(crate) fn parse_token_response(
             status: parts.status,
             body: body.into(),
         });
+    }
+    if let Err(rule) = check_token_characters(token.access_token.expose()) {
+        return Err(AuthError::UnusableToken(rule));
     }
     Ok(token.into_token(now))
 }

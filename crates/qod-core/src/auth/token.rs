@@ -97,26 +97,48 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// `expires_in` as a number or, as some servers send it, a string of digits.
+/// Whether `token` can be sent as `Authorization: Bearer <token>`: not
+/// empty, and visible ASCII only (RFC 6750's `b64token` is a subset). The
+/// error says what is wrong, never the token.
+pub(crate) fn check_token_characters(token: &str) -> Result<(), &'static str> {
+    if token.is_empty() {
+        return Err("it is empty");
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("it may hold only visible ASCII characters (no spaces, no controls)");
+    }
+    Ok(())
+}
+
+/// `expires_in` as a number or, as some servers send it, a string of
+/// digits. A lifetime of zero or less says nothing usable, so it counts as
+/// absent: the token is used until the server refuses it (a 401 fetches a
+/// new one), instead of putting every call behind a fetch of its own.
 fn lenient_seconds<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Seconds {
-        Number(u64),
+        Whole(u64),
+        Signed(i64),
         Float(f64),
         Text(String),
     }
-    match Option::<Seconds>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(Seconds::Number(n)) => Ok(Some(n)),
-        Some(Seconds::Float(f)) if f.is_finite() && f >= 0.0 => Ok(Some(f as u64)),
-        Some(Seconds::Float(f)) => Err(serde::de::Error::custom(format!(
-            "expires_in {f} is not a number of seconds"
-        ))),
-        Some(Seconds::Text(text)) => text.trim().parse().map(Some).map_err(|_| {
+    let seconds = match Option::<Seconds>::deserialize(deserializer)? {
+        None => return Ok(None),
+        Some(Seconds::Whole(n)) => return Ok((n > 0).then_some(n)),
+        Some(Seconds::Signed(n)) => n as f64,
+        Some(Seconds::Float(f)) => f,
+        Some(Seconds::Text(text)) => text.trim().parse::<f64>().map_err(|_| {
             serde::de::Error::custom(format!("expires_in {text:?} is not a number of seconds"))
-        }),
+        })?,
+    };
+    if !seconds.is_finite() {
+        return Err(serde::de::Error::custom(
+            "expires_in is not a finite number of seconds",
+        ));
     }
+    // `as` saturates: 1e300 seconds is as good as for ever.
+    Ok((seconds >= 1.0).then_some(seconds as u64))
 }
 
 /// A successful token response (RFC 6749 §5.1, and T-Mobile's variant).

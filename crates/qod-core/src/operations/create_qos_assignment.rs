@@ -57,15 +57,14 @@ impl Operation for CreateQosAssignmentOp {
     }
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<AssignmentInfo, Error> {
-        response::parse_json(response)
-            .map_err(|error| created_resource::decode_naming(error, CreatedResource::assignment_in))
+        response::parse_json(response).map_err(|error| {
+            created_resource::decode_naming(error, CreatedResource::assignment_made)
+        })
     }
 
     fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
-        if status.is_success() {
-            CreatedResource::assignment_in(body)
-        } else {
-            None
-        }
+        status
+            .is_success()
+            .then(|| CreatedResource::assignment_made(body))
     }
 }

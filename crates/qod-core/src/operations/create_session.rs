@@ -1,5 +1,5 @@
 use http::{Method, Request, Response, StatusCode};
-use qod_models::{CreateSession, SessionId, SessionInfo, XCorrelator};
+use qod_models::{CreateSession, SessionInfo, XCorrelator};
 
 use crate::operations::Operation;
 use crate::{CreatedResource, Endpoint, Error, created_resource, request, response, validate};
@@ -39,14 +39,12 @@ impl Operation for CreateSessionOp {
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<SessionInfo, Error> {
         response::parse_json(response)
-            .map_err(|error| created_resource::decode_naming(error, CreatedResource::session_in))
+            .map_err(|error| created_resource::decode_naming(error, CreatedResource::session_made))
     }
 
-    fn created_session(&self, status: StatusCode, body: &[u8]) -> Option<SessionId> {
-        if status.is_success() {
-            CreatedResource::session_in(body).and_then(|made| made.session_id())
-        } else {
-            None
-        }
+    fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
+        status
+            .is_success()
+            .then(|| CreatedResource::session_made(body))
     }
 }

@@ -108,21 +108,12 @@ pub trait Operation {
     /// Turns the response into the output or a typed error.
     fn parse(&self, response: Response<Vec<u8>>) -> Result<Self::Output, Error>;
 
-    /// The session this operation made on the server, as far as `body`, the
-    /// part of a `status` answer that arrived before its transport failed,
-    /// shows it. Only a create makes one, so the default is `None`.
-    fn created_session(&self, status: StatusCode, body: &[u8]) -> Option<SessionId> {
+    /// What this operation made on the server although its answer could not
+    /// be read whole: `status` and `body` are what arrived before the
+    /// transport failed. Only a create makes something, so the default is
+    /// `None`; a create answers for any 2xx, naming what `body` shows.
+    fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
         let _ = (status, body);
         None
-    }
-
-    /// What this operation made on the server, a session or anything else,
-    /// as far as `body`, the part of a `status` answer that arrived before
-    /// its transport failed, shows it. The default is the session
-    /// [`Operation::created_session`] finds; a create of anything else
-    /// overrides this.
-    fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
-        self.created_session(status, body)
-            .map(CreatedResource::Session)
     }
 }
