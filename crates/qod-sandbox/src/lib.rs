@@ -20,9 +20,11 @@
 //!   OAuth 2.0 client credentials (with scopes: a token asked for with
 //!   `scope` gets 403 `PERMISSION_DENIED` outside it), and T-Mobile TAAP with
 //!   proof-of-possession tokens checked as T-Mobile's reference validator
-//!   does (each used once, as a gateway must; a GET or DELETE signed
-//!   without its meaningless `{}` body passes). A session belongs to the
-//!   client that created it.
+//!   does, and as strictly as a gateway must: each used once (`jti`), with
+//!   `iat` and `exp` at most 120 s apart, binding the method, the path, the
+//!   `Authorization` header and a meaningful body (a GET or DELETE signed
+//!   without its meaningless `{}` body passes); any other token gets 401.
+//!   A session belongs to the client that created it.
 //! - **[Test assets](test_assets)**: devices and profiles with a known fate,
 //!   for the answers a network gives only to some subscribers.
 //! - **Cost independent of the sessions stored**: a time-ordered index of
