@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::HOST;
+use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderValue, Request, Response, StatusCode, Version};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
@@ -54,6 +54,17 @@ fn into_response(reply: Reply, correlator: Option<&HeaderValue>) -> Response<Ful
         }
     }
     response
+}
+
+/// Whether a body, when there is one, says it is JSON, once.
+fn json_typed(parts: &http::request::Parts, body: &[u8]) -> bool {
+    let mut types = parts.headers.get_all(CONTENT_TYPE).iter();
+    match (types.next(), types.next()) {
+        // Nothing to judge by its type: the handler says what is missing.
+        _ if body.is_empty() => true,
+        (Some(value), None) => rules::json_media_type(value.as_bytes()),
+        _ => false,
+    }
 }
 
 /// 413 for a body over `limit` bytes.
@@ -201,6 +212,13 @@ impl Server {
                 }
                 match self.auth.check_call(&parts, &body, now, scope) {
                     Err(reply) => reply,
+                    Ok(_) if operation.reads_json_body() && !json_typed(&parts, &body) => {
+                        Reply::error(
+                            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            code::UNSUPPORTED_MEDIA_TYPE,
+                            "The request body must be JSON: Content-Type application/json (or application/*+json)",
+                        )
+                    }
                     Ok(caller) => self.dispatch(operation, caller, parts.uri.query(), &body),
                 }
             }
