@@ -598,8 +598,8 @@ mod tests {
         Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
     }
 
-    #[test]
-    fn huge_dates_over_http_get_a_401_not_a_dropped_connection() {
+    /// A TAAP sandbox trusting the fixture key, and a bearer it issued.
+    fn taap_sandbox() -> (crate::Sandbox, String) {
         use crate::{Sandbox, SandboxAuth, SandboxConfig};
         let sandbox = Sandbox::start(SandboxConfig {
             auth: SandboxAuth::Taap {
@@ -610,21 +610,39 @@ mod tests {
             ..SandboxConfig::default()
         })
         .unwrap();
-        let basic = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode("id:secret")
-        );
-        let token_path = "/oauth2/v2/tokens";
-        let pop = token(claims(
-            "Authorization;uri;http-method",
-            &edts(&[basic.as_bytes(), token_path.as_bytes(), b"POST"]),
-        ));
-        let head = format!(
-            "POST {token_path} HTTP/1.1\r\ncontent-type: application/json\r\nauthorization: {basic}\r\nx-authorization: {pop}\r\n"
-        );
-        let (status, json) = exchange(&sandbox, &head, b"").unwrap();
+        let (status, json) = exchange(&sandbox, &token_request(&token_pop()), b"").unwrap();
         assert_eq!(status, 200, "{json}");
         let bearer = format!("Bearer {}", json["access_token"].as_str().unwrap());
+        (sandbox, bearer)
+    }
+
+    const TOKEN_PATH: &str = "/oauth2/v2/tokens";
+
+    fn basic() -> String {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("id:secret")
+        )
+    }
+
+    /// A PoP token for the TAAP token request, as T-Mobile's SDK makes it.
+    fn token_pop() -> String {
+        token(claims(
+            GET_ITEMS,
+            &edts(&[basic().as_bytes(), TOKEN_PATH.as_bytes(), b"POST"]),
+        ))
+    }
+
+    fn token_request(pop: &str) -> String {
+        format!(
+            "POST {TOKEN_PATH} HTTP/1.1\r\ncontent-type: application/json\r\nauthorization: {}\r\nx-authorization: {pop}\r\n",
+            basic()
+        )
+    }
+
+    #[test]
+    fn huge_dates_over_http_get_a_401_not_a_dropped_connection() {
+        let (sandbox, bearer) = taap_sandbox();
         let path = "/qod/v0/qos-profiles/QOS_E";
         let now = now();
         for (iat, exp) in [
@@ -654,6 +672,123 @@ mod tests {
                 "{json}"
             );
         }
+        assert_eq!(sandbox.stats().server_errors, 0);
+    }
+
+    #[test]
+    fn misbound_and_replayed_pop_tokens_over_http() {
+        let (sandbox, bearer) = taap_sandbox();
+        let profile = "/qod/v0/qos-profiles/QOS_E";
+        let session = "/qod/v0/sessions/123e4567-e89b-12d3-a456-426614174000";
+        let call = |method: &str, path: &str, pop: &str, body: &[u8]| {
+            let head = format!(
+                "{method} {path} HTTP/1.1\r\ncontent-type: application/json\r\nauthorization: {bearer}\r\nx-authorization: {pop}\r\n"
+            );
+            exchange(&sandbox, &head, body).unwrap()
+        };
+        let signed = |items: &str, values: &[&[u8]]| token(claims(items, &edts(values)));
+        let get_profile = signed(GET_ITEMS, &[bearer.as_bytes(), profile.as_bytes(), b"GET"]);
+        let extend = format!("{session}/extend");
+        let body = br#"{"requestedAdditionalDuration":60}"#;
+        for (what, method, path, pop, body, reason) in [
+            // The token request's PoP on an API call: another path, method
+            // and Authorization; and a fresh one is used once, below.
+            (
+                "token PoP on a call",
+                "GET",
+                profile,
+                token_pop(),
+                &b""[..],
+                "edts",
+            ),
+            (
+                "signed for GET, sent as DELETE",
+                "DELETE",
+                session,
+                signed(GET_ITEMS, &[bearer.as_bytes(), session.as_bytes(), b"GET"]),
+                b"",
+                "edts",
+            ),
+            (
+                "signed for another path",
+                "GET",
+                "/qod/v0/qos-profiles/QOS_L",
+                get_profile.clone(),
+                b"",
+                "edts",
+            ),
+            (
+                "no uri signed, sent elsewhere",
+                "GET",
+                "/qod/v0/qos-profiles/QOS_L",
+                signed("Authorization;http-method", &[bearer.as_bytes(), b"GET"]),
+                b"",
+                "must name uri",
+            ),
+            (
+                "no method signed",
+                "DELETE",
+                session,
+                signed(
+                    "Authorization;uri",
+                    &[bearer.as_bytes(), session.as_bytes()],
+                ),
+                b"",
+                "must name http-method",
+            ),
+            (
+                "no Authorization signed",
+                "GET",
+                profile,
+                signed("uri;http-method", &[profile.as_bytes(), b"GET"]),
+                b"",
+                "must name Authorization",
+            ),
+            (
+                "no body signed",
+                "POST",
+                &extend,
+                signed(GET_ITEMS, &[bearer.as_bytes(), extend.as_bytes(), b"POST"]),
+                body,
+                "must name body",
+            ),
+            (
+                "signed for another body",
+                "POST",
+                &extend,
+                signed(
+                    "Authorization;uri;http-method;body",
+                    &[
+                        bearer.as_bytes(),
+                        extend.as_bytes(),
+                        b"POST",
+                        b"{\"requestedAdditionalDuration\":600}",
+                    ],
+                ),
+                body,
+                "edts",
+            ),
+        ] {
+            let (status, json) = call(method, path, &pop, body);
+            assert_eq!(status, 401, "{what}: {json}");
+            let message = json["message"].as_str().unwrap();
+            assert!(message.contains(reason), "{what}: {message}");
+        }
+        // The right one passes once; again, it is a replay.
+        let (status, json) = call("GET", profile, &get_profile, b"");
+        assert_eq!(status, 200, "{json}");
+        let (status, json) = call("GET", profile, &get_profile, b"");
+        assert_eq!(status, 401, "{json}");
+        assert!(json["message"].as_str().unwrap().contains("replay"));
+        // A token request's PoP is used once too.
+        let pop = token_pop();
+        assert_eq!(
+            exchange(&sandbox, &token_request(&pop), b"").unwrap().0,
+            200
+        );
+        let (status, json) = exchange(&sandbox, &token_request(&pop), b"").unwrap();
+        assert_eq!(status, 401, "{json}");
+        assert!(json["systemMessage"].as_str().unwrap().contains("replay"));
         assert_eq!(sandbox.stats().server_errors, 0);
     }
 }
