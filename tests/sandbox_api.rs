@@ -1,7 +1,8 @@
 //! The sandbox's QoD API over real HTTP, both wire versions: the session
 //! lifecycle (driven by a manual clock), wire formats, error codes, QoS
-//! profiles, retrieve-sessions and methods. CAMARA's own scenarios are in
-//! `conformance_*.rs`.
+//! profiles, retrieve-sessions and methods, and hostile bodies on every JSON
+//! route (types, shapes, numbers, Unicode, duplicate keys). CAMARA's own
+//! scenarios are in `conformance_*.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

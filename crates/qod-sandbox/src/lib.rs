@@ -35,6 +35,11 @@
 //!   body limit, and accept errors (out of file descriptors) that back off
 //!   instead of spinning. A known path with another method gets 405 and
 //!   `Allow`.
+//! - **Strict on what arrives**: an HTTP/1.1 request without exactly one
+//!   `Host`, a broken chunked body or JSON with a duplicate key is a 400; a
+//!   JSON route's body typed other than `application/json` (or
+//!   `application/*+json`) a 415 `UNSUPPORTED_MEDIA_TYPE`; only a body over
+//!   the limit a 413. No input from the network gets a 5xx.
 //!
 //! ```
 //! let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
