@@ -1,7 +1,8 @@
 //! The sandbox's QoD API over real HTTP, both wire versions: the session
 //! lifecycle (driven by a manual clock), wire formats, error codes, QoS
-//! profiles, retrieve-sessions and methods. CAMARA's own scenarios are in
-//! `conformance_*.rs`.
+//! profiles, retrieve-sessions and methods, and hostile bodies on every JSON
+//! route (types, shapes, numbers, Unicode, duplicate keys). CAMARA's own
+//! scenarios are in `conformance_*.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -124,18 +125,26 @@ impl Raw {
     }
 }
 
-/// Sends one request as given, with no validation and no retries.
+/// Sends one request as given, with no validation and no retries; a body
+/// says `content-type: application/json` unless `headers` name another.
 fn raw(method: &str, url: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Raw {
-    let mut builder = http::Request::builder().method(method).uri(url);
-    if body.is_some() {
-        builder = builder.header("content-type", "application/json");
+    let typed = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    let mut all = headers.to_vec();
+    if body.is_some() && !typed {
+        all.push(("content-type", "application/json"));
     }
+    raw_bytes(method, url, body.unwrap_or_default().as_bytes(), &all)
+}
+
+/// Sends these bytes with these headers and no others.
+fn raw_bytes(method: &str, url: &str, body: &[u8], headers: &[(&str, &str)]) -> Raw {
+    let mut builder = http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    let request = builder
-        .body(body.unwrap_or_default().as_bytes().to_vec())
-        .unwrap();
+    let request = builder.body(body.to_vec()).unwrap();
     let response = UreqTransport::new().unwrap().send(request).unwrap();
     let json = if response.body().is_empty() {
         Value::Null
@@ -1130,4 +1139,218 @@ fn a_wrong_method_on_a_known_path_is_405_with_allow() {
         assert_eq!(response.headers["x-correlator"], "wrong-method");
     }
     assert_eq!(fx.sandbox.stats().server_errors, 0);
+}
+
+// ---------------------------------------------------------------- hostile input
+
+/// A 1.x create for the device with phone `number`, as JSON.
+fn create_json(number: &str) -> Value {
+    json!({"device": {"phoneNumber": number},
+           "applicationServer": {"ipv4Address": "198.51.100.1"},
+           "qosProfile": "QOS_E", "duration": 60})
+}
+
+/// Every route that reads a JSON body, by its full URL.
+fn json_routes(fixture: &Fixture) -> Vec<String> {
+    let base = fixture.sandbox.base_url();
+    let id = random_id();
+    [
+        "/qod/v0/sessions".to_owned(),
+        "/quality-on-demand/v1/sessions".to_owned(),
+        format!("/qod/v0/sessions/{id}/extend"),
+        format!("/quality-on-demand/v1/sessions/{id}/extend"),
+        "/quality-on-demand/v1/retrieve-sessions".to_owned(),
+        "/qos-profiles/v1/retrieve-qos-profiles".to_owned(),
+        "/qos-provisioning/v0.3/qos-assignments".to_owned(),
+        "/qos-provisioning/v0.3/retrieve-qos-assignment".to_owned(),
+    ]
+    .into_iter()
+    .map(|path| format!("{base}{path}"))
+    .collect()
+}
+
+#[test]
+fn a_body_that_is_not_json_by_its_type_is_415() {
+    let fixture = Fixture::start();
+    let create = create_json("+14255550970").to_string();
+    for url in json_routes(&fixture) {
+        for media in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/xml",
+            "application/jsonp",
+            "application/json+xml",
+            "text/json",
+            "json",
+            "",
+        ] {
+            let answer = raw("POST", &url, Some(&create), &[("content-type", media)]);
+            answer.assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
+            assert!(answer.message().contains("JSON"), "{}", answer.json);
+        }
+        // No Content-Type at all, or two of them.
+        raw_bytes("POST", &url, create.as_bytes(), &[]).assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
+        raw_bytes(
+            "POST",
+            &url,
+            create.as_bytes(),
+            &[
+                ("content-type", "application/json"),
+                ("content-type", "text/plain"),
+            ],
+        )
+        .assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
+        // No body: nothing to judge by its type.
+        let answer = raw_bytes("POST", &url, b"", &[("content-type", "text/plain")]);
+        assert_eq!(answer.status, 400, "{url}: {}", answer.json);
+    }
+    assert_eq!(fixture.sandbox.stats().sessions_created, 0);
+    let sessions = format!("{}/sessions", fixture.url(Wire::V1));
+    for (n, media) in [
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON;Charset=UTF-8",
+        "application/merge-patch+json",
+        "application/vnd.camara.qod+JSON ; q=1",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let create = create_json(&format!("+1425555098{n}")).to_string();
+        let answer = raw("POST", &sessions, Some(&create), &[("content-type", media)]);
+        assert_eq!(answer.status, 201, "{media}: {}", answer.json);
+    }
+}
+
+#[test]
+fn bad_json_of_every_shape_to_every_route_is_400() {
+    let fixture = Fixture::start();
+    let deep_arrays = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_objects = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    let unclosed = "[".repeat(100_000 / 2);
+    let bodies: Vec<Vec<u8>> = [
+        "[]",
+        "[{}]",
+        r#""a string""#,
+        "null",
+        "0",
+        "-1",
+        "1e400",
+        "18446744073709551616",
+        "true",
+        deep_arrays.as_str(),
+        deep_objects.as_str(),
+        unclosed.as_str(),
+        r#"{"device":{"phoneNumber":"+1425"#,
+        r#"{"device""#,
+        "{",
+        "}",
+        "{} {}",
+        "{}x",
+        "\u{feff}{}",
+        r#"{"duration":NaN}"#,
+        r#"{"duration":1e400}"#,
+        r#"{"qosProfile":"\ud800"}"#,
+        r#"{"qosProfile":"\udc00\ud800"}"#,
+        r#"{"a":"\u00"}"#,
+        "{'device':{}}",
+        r#"{"device":{},}"#,
+    ]
+    .iter()
+    .map(|b| b.as_bytes().to_vec())
+    .chain([
+        b"\xff\xfe{}".to_vec(),
+        b"{\"qosProfile\":\"\xc3\x28\"}".to_vec(),
+        vec![0; 64],
+    ])
+    .collect();
+    for url in json_routes(&fixture) {
+        for bytes in &bodies {
+            let answer = raw_bytes("POST", &url, bytes, &[("content-type", "application/json")]);
+            let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
+            answer.assert_error(400, "INVALID_ARGUMENT");
+            assert!(!answer.message().is_empty(), "{url} {shown}");
+        }
+    }
+    let stats = fixture.sandbox.stats();
+    assert_eq!((stats.sessions_created, stats.server_errors), (0, 0));
+}
+
+#[test]
+fn huge_numbers_odd_unicode_and_duplicate_keys() {
+    let fixture = Fixture::start();
+    let sessions = format!("{}/sessions", fixture.url(Wire::V1));
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut create = create_json("+14255550970");
+        change(&mut create);
+        create.to_string()
+    };
+    // Numbers no duration can be: 400 whatever their size or form.
+    for duration in [
+        "18446744073709551616",
+        "18446744073709551615",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "2147483648",
+        "1e400",
+        "1e3",
+        "60.0",
+        "-0",
+        "0",
+    ] {
+        let text = with(&|_| {}).replace(r#""duration":60"#, &format!(r#""duration":{duration}"#));
+        let answer = raw("POST", &sessions, Some(&text), &[]);
+        assert_eq!(answer.status, 400, "{duration}: {}", answer.json);
+    }
+    // NUL, RTL override, line separator, a lone surrogate's neighbours: no
+    // phone number or profile has them.
+    for odd in ["\u{0}", "\u{202e}", "\u{2028}", "\u{fffd}", "\u{10ffff}"] {
+        for (field, value) in [
+            ("qosProfile", format!("QOS_E{odd}")),
+            ("phoneNumber", format!("+1425555{odd}0100")),
+        ] {
+            let text = with(&|create| {
+                if field == "qosProfile" {
+                    create["qosProfile"] = json!(value);
+                } else {
+                    create["device"]["phoneNumber"] = json!(value);
+                }
+            });
+            let answer = raw("POST", &sessions, Some(&text), &[]);
+            assert_eq!(answer.status, 400, "{field} {odd:?}: {}", answer.json);
+        }
+    }
+    // Such text where a token is free text: answered in JSON, no 5xx.
+    let token = "tok\u{0}\u{202e}\u{2028}en-of-sixteen-chars";
+    let text = with(&|create| {
+        create["sink"] = json!("http://127.0.0.1:9/notify");
+        create["sinkCredential"] = json!({"credentialType": "ACCESSTOKEN",
+            "accessToken": token, "accessTokenExpiresUtc": "2099-01-01T00:00:00Z",
+            "accessTokenType": "bearer"});
+    });
+    let answer = raw("POST", &sessions, Some(&text), &[]);
+    assert!(answer.status < 500, "{}", answer.json);
+    // Duplicate keys are refused, at any depth: which one a server takes
+    // differs from parser to parser, so no answer would be safe to rely on.
+    let one_device = create_json("+14255550971").to_string();
+    for text in [
+        one_device.replacen(
+            r#""qosProfile":"QOS_E""#,
+            r#""qosProfile":"QOS_E","qosProfile":"QOS_L""#,
+            1,
+        ),
+        one_device.replacen(r#""duration":60"#, r#""duration":60,"duration":86400"#, 1),
+        one_device.replacen(
+            r#""phoneNumber":"#,
+            r#""phoneNumber":"+14255550000","phoneNumber":"#,
+            1,
+        ),
+    ] {
+        assert_ne!(text, one_device);
+        let answer = raw("POST", &sessions, Some(&text), &[]);
+        answer.assert_error(400, "INVALID_ARGUMENT");
+        assert!(answer.message().contains("duplicate"), "{}", answer.json);
+    }
+    assert_eq!(fixture.sandbox.stats().server_errors, 0);
 }

@@ -1,9 +1,12 @@
 //! The sandbox's cost per request against the sessions it stores: requests
 //! per second and the process's memory with 0, 10 000 and 100 000 stored
-//! sessions. Goal: within 1.5x of each other.
+//! sessions. Goal: within 1.5x of each other. First, memory over 20 000
+//! hostile requests (bad JSON, wrong types, duplicate keys, huge numbers,
+//! unknown paths): goal, flat once warm.
 //!
 //! `cargo bench -p qod-sandbox --bench scale` (add `-- --quick` for a
-//! shorter run). Figures are printed, never asserted.
+//! shorter run, `-- --hostile` for the hostile part only). Figures are
+//! printed, never asserted; only that no hostile request gets a 5xx.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -104,6 +107,100 @@ fn workload(sandbox: &Sandbox, rounds: u64, next: &AtomicU64, stored: &[String])
     (rounds / THREADS * THREADS * 4) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Hostile request `n`: the path, the Content-Type and the body.
+fn hostile_request(n: u64, deep: &str) -> (&'static str, &'static str, String) {
+    let sessions = "/quality-on-demand/v1/sessions";
+    match n % 8 {
+        0 => (sessions, "application/json", deep.to_owned()),
+        1 => (
+            sessions,
+            "application/json",
+            r#"{"device":{"phoneNumber":"+1425"#.to_owned(),
+        ),
+        2 => (sessions, "text/plain", create_body(n, 60)),
+        3 => (
+            sessions,
+            "application/json",
+            create_body(n, 60).replace(
+                r#""qosProfile":"QOS_E""#,
+                r#""qosProfile":"QOS_E","qosProfile":"QOS_L""#,
+            ),
+        ),
+        4 => (
+            sessions,
+            "application/json",
+            create_body(n, 60).replace(r#""duration":60"#, r#""duration":18446744073709551616"#),
+        ),
+        5 => (
+            sessions,
+            "application/json",
+            r#"{"qosProfile":"\ud800"}"#.to_owned(),
+        ),
+        6 => (
+            "/quality-on-demand/v1/nope",
+            "application/json",
+            "{}".to_owned(),
+        ),
+        _ => (
+            "/qos-profiles/v1/retrieve-qos-profiles",
+            "application/json",
+            "1e400".to_owned(),
+        ),
+    }
+}
+
+/// Sends `total` hostile requests on two threads; prints RSS along the way
+/// and the statuses answered.
+fn hostile(sandbox: &Sandbox, total: u64) {
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let base = sandbox.base_url();
+    let sent = AtomicU64::new(0);
+    let statuses = std::sync::Mutex::new(std::collections::BTreeMap::<u16, u64>::new());
+    let before = rss_mib().unwrap_or(f64::NAN);
+    let mut marks = Vec::new();
+    for half in 0..2 {
+        std::thread::scope(|scope| {
+            for _ in 0..THREADS {
+                scope.spawn(|| {
+                    let agent = agent();
+                    let mut seen = std::collections::BTreeMap::<u16, u64>::new();
+                    loop {
+                        let n = sent.fetch_add(1, Ordering::Relaxed);
+                        if n >= total / 2 * (half + 1) {
+                            break;
+                        }
+                        let (path, media, body) = hostile_request(n, &deep);
+                        let response = agent
+                            .post(&format!("{base}{path}"))
+                            .content_type(media)
+                            .send(body)
+                            .unwrap();
+                        *seen.entry(response.status().as_u16()).or_default() += 1;
+                    }
+                    let mut all = statuses.lock().unwrap();
+                    for (status, count) in seen {
+                        *all.entry(status).or_default() += count;
+                    }
+                });
+            }
+        });
+        sent.store(total / 2 * (half + 1), Ordering::Relaxed);
+        marks.push(rss_mib().unwrap_or(f64::NAN));
+    }
+    let statuses = statuses.into_inner().unwrap();
+    println!(
+        "qod-sandbox hostile: {total} bad requests; RSS {before:.1} MiB before, {:.1} after {}, {:.1} after {total}",
+        marks[0],
+        total / 2,
+        marks[1]
+    );
+    println!("  statuses: {statuses:?}");
+    assert!(
+        statuses.keys().all(|status| *status < 500),
+        "a hostile request got a 5xx: {statuses:?}"
+    );
+}
+
 /// The process's resident memory, in MiB (Linux).
 fn rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -129,6 +226,10 @@ fn main() {
         ..SandboxConfig::default()
     })
     .unwrap();
+    hostile(&sandbox, 20_000);
+    if std::env::args().any(|a| a == "--hostile") {
+        return;
+    }
     let next = AtomicU64::new(4_255_500_000);
     println!(
         "qod-sandbox scale: {} rounds of create, get, get a stored one, delete; {THREADS} client threads; median of 3",

@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 
 use crate::caller::{Caller, ClientId, Scope, Scopes};
 use crate::config::SandboxAuth;
-use crate::pop_verify::{self, SeenTokens};
+use crate::pop_verify::{self, Presented, SeenTokens};
 use crate::reply::Reply;
 use crate::store::Timeline;
 
@@ -178,10 +178,17 @@ impl AuthState {
             },
             SandboxAuth::Taap { public_key_der, .. } => {
                 let grant = self.issued_token(parts, now)?;
-                pop_verify::verify(parts, body, public_key_der, now, &mut lock(&self.seen_pop))
-                    .map_err(|reason| {
-                        Reply::unauthenticated(&format!("Authorization failed: {reason}"))
-                    })?;
+                pop_verify::verify(
+                    parts,
+                    body,
+                    public_key_der,
+                    now,
+                    &mut lock(&self.seen_pop),
+                    Presented::ApiCall,
+                )
+                .map_err(|reason| {
+                    Reply::unauthenticated(&format!("Authorization failed: {reason}"))
+                })?;
                 Caller {
                     client: THE_CLIENT,
                     scopes: grant.scopes,
@@ -216,9 +223,14 @@ impl AuthState {
                 );
             }
         }
-        if let Err(reason) =
-            pop_verify::verify(parts, body, public_key_der, now, &mut lock(&self.seen_pop))
-        {
+        if let Err(reason) = pop_verify::verify(
+            parts,
+            body,
+            public_key_der,
+            now,
+            &mut lock(&self.seen_pop),
+            Presented::TokenRequest,
+        ) {
             return Reply::json(
                 StatusCode::UNAUTHORIZED,
                 &json!({"reasonCode": "401", "systemMessage": reason, "userMessage": "Unauthorized"}),

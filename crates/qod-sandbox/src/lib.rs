@@ -20,9 +20,11 @@
 //!   OAuth 2.0 client credentials (with scopes: a token asked for with
 //!   `scope` gets 403 `PERMISSION_DENIED` outside it), and T-Mobile TAAP with
 //!   proof-of-possession tokens checked as T-Mobile's reference validator
-//!   does (each used once, as a gateway must; a GET or DELETE signed
-//!   without its meaningless `{}` body passes). A session belongs to the
-//!   client that created it.
+//!   does, and as strictly as a gateway must: each used once (`jti`), with
+//!   `iat` and `exp` at most 120 s apart, binding the method, the path, the
+//!   `Authorization` header and a meaningful body (a GET or DELETE signed
+//!   without its meaningless `{}` body passes); any other token gets 401.
+//!   A session belongs to the client that created it.
 //! - **[Test assets](test_assets)**: devices and profiles with a known fate,
 //!   for the answers a network gives only to some subscribers.
 //! - **Cost independent of the sessions stored**: a time-ordered index of
@@ -33,6 +35,11 @@
 //!   body limit, and accept errors (out of file descriptors) that back off
 //!   instead of spinning. A known path with another method gets 405 and
 //!   `Allow`.
+//! - **Strict on what arrives**: an HTTP/1.1 request without exactly one
+//!   `Host`, a broken chunked body or JSON with a duplicate key is a 400; a
+//!   JSON route's body typed other than `application/json` (or
+//!   `application/*+json`) a 415 `UNSUPPORTED_MEDIA_TYPE`; only a body over
+//!   the limit a 413. No input from the network gets a 5xx.
 //!
 //! ```
 //! let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();

@@ -18,6 +18,9 @@ pub(crate) mod code {
     pub(crate) const IDENTIFIER_NOT_FOUND: &str = "IDENTIFIER_NOT_FOUND";
     pub(crate) const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub(crate) const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    /// For a 415, for which the specs' yaml has no code (nor for 405):
+    /// named after the status, as `METHOD_NOT_ALLOWED` and `REQUEST_TIMEOUT` are.
+    pub(crate) const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
     pub(crate) const CONFLICT: &str = "CONFLICT";
     pub(crate) const SESSION_EXTENSION_NOT_ALLOWED: &str =
         "QUALITY_ON_DEMAND.SESSION_EXTENSION_NOT_ALLOWED";

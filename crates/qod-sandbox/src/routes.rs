@@ -115,6 +115,19 @@ impl<'a> Resource<'a> {
 }
 
 impl Operation<'_> {
+    /// Whether it reads a JSON body (the token endpoints read none, or a form).
+    pub(crate) fn reads_json_body(self) -> bool {
+        matches!(
+            self,
+            Operation::Create(_)
+                | Operation::Extend(..)
+                | Operation::RetrieveSessions
+                | Operation::RetrieveProfiles
+                | Operation::CreateAssignment
+                | Operation::RetrieveAssignment
+        )
+    }
+
     /// The scope a token needs for it; `None` for the token endpoints.
     pub(crate) fn scope(self) -> Option<Scope> {
         Some(match self {

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderValue, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http::header::{CONTENT_TYPE, HOST};
+use http::{HeaderValue, Request, Response, StatusCode, Version};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::time::Instant;
@@ -55,6 +56,26 @@ fn into_response(reply: Reply, correlator: Option<&HeaderValue>) -> Response<Ful
     response
 }
 
+/// Whether a body, when there is one, says it is JSON, once.
+fn json_typed(parts: &http::request::Parts, body: &[u8]) -> bool {
+    let mut types = parts.headers.get_all(CONTENT_TYPE).iter();
+    match (types.next(), types.next()) {
+        // Nothing to judge by its type: the handler says what is missing.
+        _ if body.is_empty() => true,
+        (Some(value), None) => rules::json_media_type(value.as_bytes()),
+        _ => false,
+    }
+}
+
+/// 413 for a body over `limit` bytes.
+fn too_large(limit: usize) -> Reply {
+    Reply::error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        code::INVALID_ARGUMENT,
+        &format!("Request body too large: at most {limit} bytes"),
+    )
+}
+
 impl Server {
     pub(crate) async fn handle(
         self: Arc<Self>,
@@ -65,6 +86,25 @@ impl Server {
         let (parts, body) = request.into_parts();
         let correlator = parts.headers.get("x-correlator").cloned();
         let config = &self.api.config;
+        // RFC 9112 3.2: an HTTP/1.1 request has exactly one Host (1.0 may have none).
+        let hosts = parts.headers.get_all(HOST).iter().count();
+        if hosts > 1 || (hosts == 0 && parts.version == Version::HTTP_11) {
+            let reply = Reply::invalid(&format!(
+                "An HTTP/1.1 request must have exactly one Host header (RFC 9112 3.2); this one has {hosts}"
+            ))
+            .with_header("connection", "close".to_owned());
+            return Ok(into_response(reply, correlator.as_ref()));
+        }
+        // A Content-Length over the limit is refused before any of it is read.
+        let announced = hyper::body::Body::size_hint(&body).lower();
+        if usize::try_from(announced)
+            .ok()
+            .is_none_or(|n| n > config.max_body_bytes)
+        {
+            let reply =
+                too_large(config.max_body_bytes).with_header("connection", "close".to_owned());
+            return Ok(into_response(reply, correlator.as_ref()));
+        }
         let read = tokio::time::timeout(
             config.header_read_timeout,
             Limited::new(body, config.max_body_bytes).collect(),
@@ -72,12 +112,16 @@ impl Server {
         .await;
         let body = match read {
             Ok(Ok(collected)) => collected.to_bytes(),
-            Ok(Err(_)) => {
-                let reply = Reply::error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    code::INVALID_ARGUMENT,
-                    "Request body too large",
-                );
+            Ok(Err(error)) => {
+                // Only a body really over the limit is 413; a body whose
+                // framing is broken (a bad chunk) is the client's syntax error.
+                let reply = if error.downcast_ref::<LengthLimitError>().is_some() {
+                    too_large(config.max_body_bytes)
+                } else {
+                    Reply::invalid(&format!("The request body is malformed: {error}"))
+                };
+                // The rest of the connection's bytes cannot be framed.
+                let reply = reply.with_header("connection", "close".to_owned());
                 return Ok(into_response(reply, correlator.as_ref()));
             }
             Err(_) => {
@@ -168,6 +212,13 @@ impl Server {
                 }
                 match self.auth.check_call(&parts, &body, now, scope) {
                     Err(reply) => reply,
+                    Ok(_) if operation.reads_json_body() && !json_typed(&parts, &body) => {
+                        Reply::error(
+                            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            code::UNSUPPORTED_MEDIA_TYPE,
+                            "The request body must be JSON: Content-Type application/json (or application/*+json)",
+                        )
+                    }
                     Ok(caller) => self.dispatch(operation, caller, parts.uri.query(), &body),
                 }
             }

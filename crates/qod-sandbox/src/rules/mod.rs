@@ -32,9 +32,60 @@ pub(crate) fn x_correlator(value: &[u8]) -> bool {
         })
 }
 
+/// Whether a `Content-Type` value names JSON: `application/json` or an
+/// `application/*+json` type (RFC 6839), in any case, with any parameters
+/// (`; charset=utf-8`).
+pub(crate) fn json_media_type(value: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let essence = text.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    let suffixed = subtype.len() > "+json".len()
+        && subtype
+            .get(subtype.len() - "+json".len()..)
+            .is_some_and(|end| end.eq_ignore_ascii_case("+json"));
+    kind.eq_ignore_ascii_case("application")
+        && !subtype.contains(|c: char| c.is_whitespace() || c == '/')
+        && (subtype.eq_ignore_ascii_case("json") || suffixed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_media_types() {
+        for json in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "APPLICATION/JSON;charset=UTF-8",
+            " application/json ",
+            "application/merge-patch+json",
+            "application/cloudevents+JSON; charset=utf-8",
+        ] {
+            assert!(json_media_type(json.as_bytes()), "{json}");
+        }
+        for other in [
+            "",
+            "json",
+            "text/json",
+            "text/plain",
+            "application/jsonp",
+            "application/json+xml",
+            "application/+json",
+            "application/ json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=json",
+            "text/plain; type=application/json",
+            "application/x/json",
+        ] {
+            assert!(!json_media_type(other.as_bytes()), "{other}");
+        }
+        assert!(!json_media_type(b"application/json\xff"));
+    }
 
     #[test]
     fn session_ids() {
