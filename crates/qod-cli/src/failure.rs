@@ -1,12 +1,13 @@
 //! Why a command failed, and its exit status: 2 when nothing was sent
-//! because the input was invalid, 1 for every other failure.
+//! because the input was invalid, 1 for every other failure, and 0 when
+//! only stdout's reader went away (see [`crate::stdio`]).
 
 use std::error::Error;
 use std::fmt;
 
 use clap::ValueEnum;
 use qod::auth::AuthError;
-use qod::models::ErrorCode;
+use qod::models::{AssignmentId, ErrorCode, SessionId};
 
 use crate::cli::AuthMode;
 
@@ -17,17 +18,62 @@ pub enum Failure {
     Input(String),
     /// The call failed.
     Call(qod::Error),
-    /// Anything else (the sandbox could not start, output could not be written).
+    /// Anything else (the sandbox could not start, signals cannot be handled).
     Other(String),
+    /// Stdout could not be written, after the command did `created`, if
+    /// anything: the new id, which stdout would have shown, is then told on
+    /// stderr instead.
+    Output {
+        error: std::io::Error,
+        created: Option<Created>,
+    },
+}
+
+/// What a create made on the server, which the caller must learn of.
+#[derive(Debug, Clone, Copy)]
+pub enum Created {
+    Session(SessionId),
+    Assignment(AssignmentId),
 }
 
 impl Failure {
+    /// Stdout could not be written.
+    pub fn output(error: std::io::Error) -> Self {
+        Failure::Output {
+            error,
+            created: None,
+        }
+    }
+
+    /// This failure, after the command made `what`: an output failure
+    /// then names it (the caller did not see it on stdout).
+    pub fn after_creating(self, what: Created) -> Self {
+        match self {
+            Failure::Output { error, .. } => Failure::Output {
+                error,
+                created: Some(what),
+            },
+            other => other,
+        }
+    }
+
+    /// Whether the reader of stdout went away before anything it needed
+    /// was lost: nothing to say, and not a failure (see [`crate::stdio`]).
+    pub fn is_reader_gone(&self) -> bool {
+        matches!(
+            self,
+            Failure::Output { error, created: None }
+                if error.kind() == std::io::ErrorKind::BrokenPipe
+        )
+    }
+
     /// The process exit status.
     pub fn exit_code(&self) -> i32 {
         match self {
             Failure::Input(_) => 2,
             Failure::Call(error) if error.is_invalid_input() => 2,
-            Failure::Call(_) | Failure::Other(_) => 1,
+            Failure::Output { .. } if self.is_reader_gone() => 0,
+            Failure::Call(_) | Failure::Other(_) | Failure::Output { .. } => 1,
         }
     }
 
@@ -85,17 +131,25 @@ impl Failure {
     }
 
     /// The QoS assignment a create made although the command failed.
-    pub fn created_assignment(&self) -> Option<qod::models::AssignmentId> {
+    pub fn created_assignment(&self) -> Option<AssignmentId> {
         match self {
             Failure::Call(error) => error.created_assignment_id(),
+            Failure::Output {
+                created: Some(Created::Assignment(id)),
+                ..
+            } => Some(*id),
             _ => None,
         }
     }
 
     /// The session a create made although the command failed.
-    pub fn created_session(&self) -> Option<qod::models::SessionId> {
+    pub fn created_session(&self) -> Option<SessionId> {
         match self {
             Failure::Call(error) => error.created_session_id(),
+            Failure::Output {
+                created: Some(Created::Session(id)),
+                ..
+            } => Some(*id),
             _ => None,
         }
     }
@@ -122,6 +176,10 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Input(message) | Failure::Other(message) => f.write_str(message),
+            Failure::Output { error, .. } if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                f.write_str("cannot write the output: its reader closed the pipe")
+            }
+            Failure::Output { error, .. } => write!(f, "cannot write the output: {error}"),
             Failure::Call(error) => {
                 let mut text = chain(error);
                 // Give the correlator where the error did not already.
