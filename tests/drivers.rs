@@ -915,3 +915,155 @@ fn a_create_whose_answer_cannot_be_read_whole_still_names_what_it_made() {
         },
     );
 }
+
+/// A token endpoint that never answers, and an API that would.
+fn dead_token_server() -> TestServer {
+    TestServer::start(|seen| {
+        if seen.path.starts_with("/token") {
+            Action::Stall
+        } else {
+            Action::json(200, &session_json())
+        }
+    })
+}
+
+/// Before: 100 tasks with a 1 s timeout ran up to 148 s and made 136 token
+/// requests, 30 at once. Now the failed fetch is every waiter's error.
+#[test]
+fn a_hundred_tasks_against_a_dead_token_endpoint_make_one_fetch_and_end_together() {
+    let server = dead_token_server();
+    let (endpoint, credentials) = oauth_endpoint_and_credentials(&server);
+    let client = Arc::new(
+        qod::AsyncClientBuilder::with_endpoint(endpoint)
+            .credentials(credentials)
+            .timeout(Duration::from_secs(1))
+            .build()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let errors = multi_thread_runtime().block_on(async {
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.get_session(id()).await })
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for task in tasks {
+            let result = tokio::time::timeout(HANG_BOUND, task)
+                .await
+                .expect("a task hung")
+                .unwrap();
+            errors.push(result.unwrap_err());
+        }
+        errors
+    });
+    let slowest = started.elapsed();
+    for error in &errors {
+        assert!(
+            matches!(
+                error,
+                Error::Auth(qod::auth::AuthError::TokenRequest { .. })
+            ),
+            "{error:?}"
+        );
+        assert!(error.nothing_sent());
+    }
+    // One fetch, retried under the default policy: at most its attempts.
+    let tokens = token_requests(&server);
+    assert!(
+        (1..=RetryPolicy::default().max_attempts() as usize).contains(&tokens),
+        "{tokens} token requests"
+    );
+    assert!(api_requests(&server).is_empty());
+    // Four 1 s attempts and their backoff; the bound only catches a hang.
+    assert!(slowest < Duration::from_secs(20), "took {slowest:?}");
+}
+
+#[test]
+fn a_call_waiting_for_another_call_s_fetch_gives_up_at_its_own_time_limit() {
+    let server = dead_token_server();
+    let (endpoint, credentials) = oauth_endpoint_and_credentials(&server);
+    let limit = Duration::from_millis(600);
+    // The blocking client: one thread fetches, 15 wait with a short limit.
+    let client = Arc::new(
+        qod::ClientBuilder::with_endpoint(endpoint.clone())
+            .credentials(credentials.clone())
+            .timeout(Duration::from_secs(3))
+            .build()
+            .unwrap(),
+    );
+    let fetcher = {
+        let client = client.clone();
+        std::thread::spawn(move || client.get_session(id()))
+    };
+    while token_requests(&server) == 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (done, results) = mpsc::channel();
+    for _ in 0..15 {
+        let (client, done) = (client.clone(), done.clone());
+        std::thread::spawn(move || {
+            let options = CallOptions::new().with_time_limit(limit);
+            let started = Instant::now();
+            let result = client.execute(&qod::operations::GetSessionOp::new(id()), &options);
+            done.send((result, started.elapsed())).unwrap();
+        });
+    }
+    for _ in 0..15 {
+        let (result, took) = results.recv_timeout(HANG_BOUND).expect("a thread hung");
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::Auth(qod::auth::AuthError::TokenWaitTimedOut { .. })
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().contains("waiting for the token"),
+            "{error}"
+        );
+        // Before, a waiter waited for the whole fetch (here 3 s and more).
+        assert!(took < Duration::from_secs(2), "waited {took:?}");
+    }
+    drop(fetcher);
+    // The async client: the same, on one runtime.
+    let async_client = Arc::new(
+        qod::AsyncClientBuilder::with_endpoint(endpoint)
+            .credentials(credentials)
+            .timeout(Duration::from_secs(3))
+            .build()
+            .unwrap(),
+    );
+    current_thread_runtime().block_on(async {
+        let fetcher = {
+            let client = async_client.clone();
+            tokio::spawn(async move { client.get_session(id()).await })
+        };
+        tokio::task::yield_now().await;
+        let started = Instant::now();
+        let waiters: Vec<_> = (0..15)
+            .map(|_| {
+                let client = async_client.clone();
+                tokio::spawn(async move {
+                    let options = CallOptions::new().with_time_limit(limit);
+                    let op = qod::operations::GetSessionOp::new(id());
+                    client.execute(&op, &options).await
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            let error = waiter.await.unwrap().unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    Error::Auth(qod::auth::AuthError::TokenWaitTimedOut { .. })
+                ),
+                "{error:?}"
+            );
+        }
+        assert!(started.elapsed() < Duration::from_secs(2));
+        fetcher.abort();
+    });
+}

@@ -14,6 +14,7 @@ use crate::failure::Failure;
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::setup;
+use crate::stdio::stderr_line;
 
 /// How long a `--sink-token` is declared valid: an assignment has no end,
 /// so a year, after which the operator may stop notifying.
@@ -55,7 +56,10 @@ pub fn assignment(
     match command {
         AssignmentCommand::Create(args) => {
             let operation = CreateQosAssignmentOp::new(create_body(args)?);
-            output.one(&run(options, &operation, &call)?)
+            let created = run(options, &operation, &call)?;
+            output.one(&created).map_err(|failure| {
+                failure.after_creating(qod::CreatedResource::Assignment(created.assignment_id))
+            })
         }
         AssignmentCommand::Get { id } => {
             let operation = GetQosAssignmentByIdOp::new(assignment_id(id)?);
@@ -70,15 +74,15 @@ pub fn assignment(
             match run(options, &RevokeQosAssignmentOp::new(id), &call)? {
                 // On stderr: stdout stays what the API answered (nothing).
                 Revocation::Revoked => {
-                    eprintln!("assignment {id} revoked");
+                    stderr_line!("assignment {id} revoked");
                     Ok(())
                 }
                 Revocation::Accepted(info) => {
-                    eprintln!("assignment {id}: revoke accepted, it ends shortly");
+                    stderr_line!("assignment {id}: revoke accepted, it ends shortly");
                     output.one(&*info)
                 }
                 other => {
-                    eprintln!("assignment {id}: revoke answered {other:?}");
+                    stderr_line!("assignment {id}: revoke answered {other:?}");
                     Ok(())
                 }
             }
@@ -87,7 +91,7 @@ pub fn assignment(
             let id = assignment_id(id)?;
             let client = setup::client(options)?;
             let mut progress = Progress::new();
-            let result = client.wait_for_assignment(id, wait.interval, wait.max_wait(), |info| {
+            let result = client.wait_for_assignment(id, wait.interval, wait.max_wait, |info| {
                 progress.show(info);
             });
             progress.finish();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 /// The longest `--timeout`, in seconds: an hour.
 pub const MAX_TIMEOUT_SECS: u64 = 3600;
@@ -15,19 +15,46 @@ pub const MIN_INTERVAL_SECS: f64 = 0.1;
 /// The longest `--interval` between polls, in seconds: an hour.
 pub const MAX_INTERVAL_SECS: f64 = 3600.0;
 /// The longest `--max-wait`, in seconds: a day, the longest 0.10 session.
-pub const MAX_WAIT_SECS: u64 = 86_400;
+pub const MAX_WAIT_SECS: f64 = 86_400.0;
 
-/// `--interval`: a number of seconds, bounded so that a typo can neither
-/// poll the server in a tight loop nor overflow a clock.
-fn interval(text: &str) -> Result<Duration, String> {
-    let rule =
-        || format!("must be a number of seconds from {MIN_INTERVAL_SECS} to {MAX_INTERVAL_SECS}");
+/// A number of seconds from `min` to `max`, fractions allowed; NaN and
+/// infinities are outside every range.
+fn seconds_within(text: &str, min: f64, max: f64) -> Result<Duration, String> {
     match text.trim().parse::<f64>() {
-        Ok(seconds) if (MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&seconds) => {
-            Ok(Duration::from_secs_f64(seconds))
-        }
-        _ => Err(rule()),
+        Ok(seconds) if (min..=max).contains(&seconds) => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err(format!("must be a number of seconds from {min} to {max}")),
     }
+}
+
+/// `--interval`: bounded so that a typo can neither poll the server in a
+/// tight loop nor overflow a clock.
+fn interval(text: &str) -> Result<Duration, String> {
+    seconds_within(text, MIN_INTERVAL_SECS, MAX_INTERVAL_SECS)
+}
+
+/// `--max-wait`: 0 (one reading, no waiting) to a day, bounded so that a
+/// deadline cannot overflow a clock.
+fn max_wait(text: &str) -> Result<Duration, String> {
+    seconds_within(text, 0.0, MAX_WAIT_SECS)
+}
+
+/// The first `QOD_` variable the command reads as text whose value is not
+/// UTF-8: clap refuses it without saying where the bytes were. Variables
+/// holding paths take any bytes.
+pub fn non_utf8_variable() -> Option<String> {
+    fn search(command: &clap::Command) -> Option<String> {
+        let own = command.get_arguments().find_map(|arg| {
+            let takes_a_path = matches!(
+                arg.get_value_hint(),
+                ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+            );
+            let name = arg.get_env()?;
+            let value = std::env::var_os(name)?;
+            (!takes_a_path && value.to_str().is_none()).then(|| name.to_string_lossy().into_owned())
+        });
+        own.or_else(|| command.get_subcommands().find_map(search))
+    }
+    search(&<Cli as clap::CommandFactory>::command())
 }
 
 /// A switch's environment variable: true/false, 1/0, yes/no or on/off.
@@ -44,7 +71,9 @@ Every global option can also be set by its environment variable, shown beside it
 RUST_LOG sets what is logged on stderr (e.g. RUST_LOG=debug); ureq's dumps of raw
 traffic, which would show tokens, stay off whatever it says.
 
-Exit status: 0 success, 2 invalid input (nothing was sent), 1 any other failure.";
+Exit status: 0 success, 2 invalid input (nothing was sent), 1 any other failure.
+A reader that closes stdout early (qod ... | head -1) ends qod quietly with 0,
+except after a create: its id then goes to stderr, with status 1.";
 
 /// Quality-on-Demand from the shell: create, watch, extend and delete QoS
 /// sessions, assign QoS profiles to devices until revoked (QoS
@@ -272,17 +301,11 @@ pub struct WaitArgs {
     #[arg(
         long,
         value_name = "SECS",
-        default_value_t = 120,
-        value_parser = clap::value_parser!(u64).range(0..=MAX_WAIT_SECS)
+        default_value = "120",
+        value_parser = max_wait,
+        allow_negative_numbers = true
     )]
-    pub max_wait: u64,
-}
-
-impl WaitArgs {
-    /// `--max-wait` as a duration.
-    pub fn max_wait(&self) -> Duration {
-        Duration::from_secs(self.max_wait)
-    }
+    pub max_wait: Duration,
 }
 
 /// Assignment subcommands.
@@ -465,6 +488,18 @@ mod tests {
             "1e30", "1e-300", "0", "-1", "NaN", "inf", "0.09", "3601", "x", "",
         ] {
             assert!(interval(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn max_waits_take_fractions_and_are_bounded() {
+        assert_eq!(max_wait("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(max_wait("0"), Ok(Duration::ZERO));
+        assert_eq!(max_wait("-0"), Ok(Duration::ZERO));
+        assert_eq!(max_wait("86400"), Ok(Duration::from_secs(86_400)));
+        for bad in ["1e30", "-1", "-0.5", "NaN", "inf", "-inf", "86401", "x", ""] {
+            let error = max_wait(bad).unwrap_err();
+            assert!(error.contains("0 to 86400"), "{bad}: {error}");
         }
     }
 }

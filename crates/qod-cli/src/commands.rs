@@ -18,6 +18,7 @@ use crate::failure::Failure;
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::setup;
+use crate::stdio::stderr_line;
 
 /// The device flags, for messages that ask for one.
 const DEVICE_FLAGS: &str = "--phone, --ipv4, --ipv6 or --nai";
@@ -142,7 +143,10 @@ pub fn session(
                     "QoD 0.10 needs the device: give {DEVICE_FLAGS}"
                 )));
             }
-            output.one(&run(options, &CreateSessionOp::new(body), &call)?)
+            let created = run(options, &CreateSessionOp::new(body), &call)?;
+            output.one(&created).map_err(|failure| {
+                failure.after_creating(qod::CreatedResource::Session(created.session_id))
+            })
         }
         SessionCommand::Get { id } => {
             let operation = GetSessionOp::new(session_id(id)?);
@@ -152,7 +156,7 @@ pub fn session(
             let id = session_id(id)?;
             run(options, &DeleteSessionOp::new(id), &call)?;
             // On stderr: stdout stays what the API answered (nothing).
-            eprintln!("session {id} deleted");
+            stderr_line!("session {id} deleted");
             Ok(())
         }
         SessionCommand::Extend { id, seconds } => {
@@ -167,7 +171,7 @@ pub fn session(
             let id = session_id(id)?;
             let client = setup::client(options)?;
             let mut progress = Progress::new();
-            let result = client.wait_for_session(id, wait.interval, wait.max_wait(), |info| {
+            let result = client.wait_for_session(id, wait.interval, wait.max_wait, |info| {
                 progress.show(info);
             });
             progress.finish();

@@ -1,10 +1,12 @@
 //! Why a command failed, and its exit status: 2 when nothing was sent
-//! because the input was invalid, 1 for every other failure.
+//! because the input was invalid, 1 for every other failure, and 0 when
+//! only stdout's reader went away (see [`crate::stdio`]).
 
 use std::error::Error;
 use std::fmt;
 
 use clap::ValueEnum;
+use qod::CreatedResource;
 use qod::auth::AuthError;
 use qod::models::ErrorCode;
 
@@ -17,17 +19,55 @@ pub enum Failure {
     Input(String),
     /// The call failed.
     Call(qod::Error),
-    /// Anything else (the sandbox could not start, output could not be written).
+    /// Anything else (the sandbox could not start, signals cannot be handled).
     Other(String),
+    /// Stdout could not be written, after the command did `created`, if
+    /// anything: the new id, which stdout would have shown, is then told on
+    /// stderr instead.
+    Output {
+        error: std::io::Error,
+        created: Option<CreatedResource>,
+    },
 }
 
 impl Failure {
+    /// Stdout could not be written.
+    pub fn output(error: std::io::Error) -> Self {
+        Failure::Output {
+            error,
+            created: None,
+        }
+    }
+
+    /// This failure, after the command made `what`: an output failure
+    /// then names it (the caller did not see it on stdout).
+    pub fn after_creating(self, what: CreatedResource) -> Self {
+        match self {
+            Failure::Output { error, .. } => Failure::Output {
+                error,
+                created: Some(what),
+            },
+            other => other,
+        }
+    }
+
+    /// Whether the reader of stdout went away before anything it needed
+    /// was lost: nothing to say, and not a failure (see [`crate::stdio`]).
+    pub fn is_reader_gone(&self) -> bool {
+        matches!(
+            self,
+            Failure::Output { error, created: None }
+                if error.kind() == std::io::ErrorKind::BrokenPipe
+        )
+    }
+
     /// The process exit status.
     pub fn exit_code(&self) -> i32 {
         match self {
             Failure::Input(_) => 2,
             Failure::Call(error) if error.is_invalid_input() => 2,
-            Failure::Call(_) | Failure::Other(_) => 1,
+            Failure::Output { .. } if self.is_reader_gone() => 0,
+            Failure::Call(_) | Failure::Other(_) | Failure::Output { .. } => 1,
         }
     }
 
@@ -84,20 +124,42 @@ impl Failure {
         }
     }
 
-    /// The QoS assignment a create made although the command failed.
-    pub fn created_assignment(&self) -> Option<qod::models::AssignmentId> {
+    /// What a create made although the command failed: the caller has no
+    /// other way to learn of it, and the server holds (and bills for) it.
+    pub fn created(&self) -> Option<CreatedResource> {
         match self {
-            Failure::Call(error) => error.created_assignment_id(),
+            Failure::Call(error) => error.created_resource(),
+            Failure::Output { created, .. } => *created,
             _ => None,
         }
     }
 
-    /// The session a create made although the command failed.
-    pub fn created_session(&self) -> Option<qod::models::SessionId> {
-        match self {
-            Failure::Call(error) => error.created_session_id(),
-            _ => None,
+    /// Whether the call failed before its request left: nothing was
+    /// created or changed on the server (invalid input says so already).
+    pub fn nothing_sent(&self) -> bool {
+        matches!(self, Failure::Call(error) if error.nothing_sent() && !error.is_invalid_input())
+    }
+}
+
+/// The one line that tells what a failed create made and the command that
+/// ends it, for a session or an assignment, named or not.
+pub fn created_hint(made: CreatedResource) -> String {
+    match made {
+        CreatedResource::Session(id) => {
+            format!("session {id} was created; delete it with: qod session delete {id}")
         }
+        CreatedResource::Assignment(id) => {
+            format!("assignment {id} was created; revoke it with: qod assignment revoke {id}")
+        }
+        CreatedResource::UnnamedAssignment => "an assignment was probably created, but its id \
+            could not be read; find it with: qod assignment retrieve and the create's device \
+            flags, then revoke it"
+            .to_owned(),
+        // UnnamedSession, and whatever a later qod can make.
+        _ => "a session was probably created, but its id could not be read; on QoD 1.x find \
+            it with: qod session retrieve and the create's device flags, then delete it (QoD \
+            0.10 cannot list sessions: it lasts until its duration runs out)"
+            .to_owned(),
     }
 }
 
@@ -122,6 +184,10 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Input(message) | Failure::Other(message) => f.write_str(message),
+            Failure::Output { error, .. } if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                f.write_str("cannot write the output: its reader closed the pipe")
+            }
+            Failure::Output { error, .. } => write!(f, "cannot write the output: {error}"),
             Failure::Call(error) => {
                 let mut text = chain(error);
                 // Give the correlator where the error did not already.

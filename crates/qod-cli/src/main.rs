@@ -1,15 +1,20 @@
 //! `qod`: QoD sessions, assignments and profiles from the shell, and an offline sandbox.
 //!
 //! Exit status: 0 on success, 2 for invalid input (nothing was sent), 1 for
-//! every other failure.
+//! every other failure. A closed pipe on stdout is not a failure (0, quietly,
+//! as ripgrep does) unless a create's new id was lost with it (1).
 
 #![forbid(unsafe_code)]
+
+// First: the modules below use its macro.
+mod stdio;
 
 mod assignment_commands;
 mod cli;
 mod commands;
 mod device_args;
 mod failure;
+mod files;
 mod logging;
 mod output;
 mod progress;
@@ -21,10 +26,12 @@ mod table_rows;
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
-use crate::output::Output;
+use crate::failure::Failure;
+use crate::output::{Output, write_stdout};
+use crate::stdio::stderr_line;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|error| refuse_arguments(&error));
     logging::init(cli.output.verbose);
     let output = Output::new(&cli.output);
     let result = match &cli.command {
@@ -35,24 +42,98 @@ fn main() {
         Command::Profile(command) => commands::profile(&cli.global, &output, command),
         Command::Sandbox(args) => sandbox_command::run(&cli.global, args),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "qod", &mut std::io::stdout());
-            Ok(())
+            // Into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "qod", &mut script);
+            write_stdout(&String::from_utf8_lossy(&script))
         }
     };
     if let Err(failure) = result {
+        if failure.is_reader_gone() {
+            std::process::exit(failure.exit_code());
+        }
         // Messages quote servers: control characters are escaped.
-        eprintln!("error: {}", qod::core::printable(&failure.to_string()));
+        stderr_line!(
+            "error: {}",
+            clipped(&qod::core::printable(&failure.to_string()))
+        );
         if let Some(hint) = failure.hint(cli.global.auth) {
-            eprintln!("hint: {hint}");
+            stderr_line!("hint: {hint}");
         }
-        if let Some(id) = failure.created_session() {
-            // The server holds (and bills for) a session the caller has no other way to learn of.
-            eprintln!("session {id} was created; delete it with: qod session delete {id}");
-        }
-        if let Some(id) = failure.created_assignment() {
-            // An assignment has no end: it holds the device until revoked.
-            eprintln!("assignment {id} was created; revoke it with: qod assignment revoke {id}");
+        if let Some(made) = failure.created() {
+            stderr_line!("{}", failure::created_hint(made));
+        } else if failure.nothing_sent()
+            && let Some(kind) = creates(&cli.command)
+        {
+            // A create that failed may have billed a session: say when it cannot have.
+            stderr_line!("hint: the request was not sent: no {kind} was created");
         }
         std::process::exit(failure.exit_code());
+    }
+}
+
+/// What `command` creates, when it is a create.
+fn creates(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Session(cli::SessionCommand::Create(_)) => Some("session"),
+        Command::Assignment(cli::AssignmentCommand::Create(_)) => Some("assignment"),
+        _ => None,
+    }
+}
+
+/// Ends the command when clap did not parse its arguments: `--help` and
+/// `--version` print on stdout (status 0, or as any output that cannot be
+/// written), errors on stderr (status 2).
+fn refuse_arguments(error: &clap::Error) -> ! {
+    if error.kind() == clap::error::ErrorKind::InvalidUtf8
+        && let Some(variable) = cli::non_utf8_variable()
+    {
+        // clap does not say where the bytes were.
+        stderr_line!("error: {variable} is not valid UTF-8");
+        std::process::exit(2);
+    }
+    let rendered = error.render().to_string();
+    if error.use_stderr() && rendered.chars().count() > MAX_MESSAGE {
+        stderr_line!("{}", clipped(rendered.trim_end()));
+        std::process::exit(error.exit_code());
+    }
+    let printed = error.print();
+    if !error.use_stderr()
+        && let Err(io_error) = printed
+    {
+        let failure = Failure::output(io_error);
+        if !failure.is_reader_gone() {
+            stderr_line!("error: {failure}");
+        }
+        std::process::exit(failure.exit_code());
+    }
+    std::process::exit(error.exit_code());
+}
+
+/// The most characters of a message printed: a value of 100 KB quoted
+/// whole would bury what the message says.
+const MAX_MESSAGE: usize = 2048;
+
+/// `message`, cut to [`MAX_MESSAGE`] characters.
+fn clipped(message: &str) -> std::borrow::Cow<'_, str> {
+    let length = message.chars().count();
+    if length <= MAX_MESSAGE {
+        return message.into();
+    }
+    let kept: String = message.chars().take(MAX_MESSAGE).collect();
+    format!("{kept}… ({} more characters)", length - MAX_MESSAGE).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_clipped() {
+        assert_eq!(clipped("short"), "short");
+        let long = "x".repeat(MAX_MESSAGE + 10);
+        let cut = clipped(&long);
+        assert!(cut.ends_with("… (10 more characters)"), "{cut}");
+        assert_eq!(cut.chars().filter(|&c| c == 'x').count(), MAX_MESSAGE);
     }
 }

@@ -1,14 +1,15 @@
 //! How results reach stdout: JSON as the API sends it, or a table with one
 //! row per item; JSON unless stdout is a terminal or a table is asked for.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use qod::models::redact_secrets;
 use serde::Serialize;
 
 use crate::cli::{OutputFormat, OutputOptions};
 use crate::failure::Failure;
-use crate::table::{TableRow, render};
+use crate::stdio;
+use crate::table::{TableRow, moves_or_hides_text, render};
 
 /// Where and how results are printed.
 #[derive(Debug, Clone, Copy)]
@@ -70,20 +71,18 @@ impl Output {
     }
 }
 
-fn write_stdout(text: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| Failure::Other(format!("cannot write the output: {e}")))
+/// Writes `text` to stdout; see [`crate::stdio`] for what a failure means.
+pub fn write_stdout(text: &str) -> Result<(), Failure> {
+    stdio::to_stdout(text.as_bytes()).map_err(Failure::output)
 }
 
-/// `json` with the invisible direction and format marks a server may put
-/// in its strings written as `\uXXXX` escapes, so that they cannot reorder
-/// what a terminal shows (serde_json already escapes control characters).
-/// Outside strings JSON is ASCII, so the text stays valid JSON.
+/// `json` with the characters that can move or hide text (see
+/// [`moves_or_hides_text`]) a server may put in its strings written as
+/// `\uXXXX` escapes, so that they cannot reorder what a terminal shows
+/// (serde_json escapes only C0 controls). Outside strings JSON is ASCII,
+/// so the text stays valid JSON.
 fn escape_invisible_marks(json: String) -> String {
-    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+    let invisible = moves_or_hides_text;
     if !json.contains(invisible) {
         return json;
     }
@@ -107,6 +106,14 @@ mod tests {
         let value = serde_json::json!({"status": "A\u{202e}B\u{1b}"});
         let text = escape_invisible_marks(serde_json::to_string(&value).unwrap());
         assert_eq!(text, r#"{"status":"A\u202eB\u001b"}"#);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
+        );
+        // serde_json leaves C1 controls, line separators and zero-width marks raw.
+        let value = serde_json::json!({"s": "a\u{9b}b\u{2028}c\u{61c}d\u{2060}e\u{7f}"});
+        let text = escape_invisible_marks(serde_json::to_string(&value).unwrap());
+        assert_eq!(text, r#"{"s":"a\u009bb\u2028c\u061cd\u2060e\u007f"}"#);
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&text).unwrap(),
             value

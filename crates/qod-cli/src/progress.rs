@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use qod::models::{AssignmentInfo, SessionInfo};
 
+use crate::stdio::{stderr_line, to_stderr};
+
 /// A reading `wait` shows: what it is, and its status.
 pub trait Reading {
     /// E.g. `session 3fa85f64-…`.
@@ -68,7 +70,7 @@ impl Progress {
     /// status differs from the last one printed.
     pub fn show(&mut self, info: &impl Reading) {
         if let Some(line) = self.line(info) {
-            eprint!("{line}");
+            to_stderr(format_args!("{line}"));
         }
     }
 
@@ -95,7 +97,7 @@ impl Progress {
     /// Ends the spinner's line.
     pub fn finish(&self) {
         if self.spinner {
-            eprintln!();
+            stderr_line!();
         }
     }
 }

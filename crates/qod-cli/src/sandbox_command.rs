@@ -1,7 +1,6 @@
 //! `qod sandbox`: the offline server in the foreground until Ctrl-C or
 //! SIGTERM, authenticating as the client's `--auth` flags say.
 
-use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -10,6 +9,9 @@ use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
 
 use crate::cli::{AuthMode, GlobalOptions, SandboxArgs};
 use crate::failure::Failure;
+use crate::files::read_regular_file;
+use crate::setup::bearer_token;
+use crate::stdio::{self, stderr_line};
 
 /// The largest key file read: a public key is well under a kilobyte.
 const MAX_KEY_FILE: u64 = 64 * 1024;
@@ -59,16 +61,14 @@ fn unused(given: bool, flag: &str, env: &str, mode: AuthMode) -> Result<(), Fail
 }
 
 fn read_key(path: &Path) -> Result<ClientPublicKey, Failure> {
-    let failed =
-        |why: String| Failure::Input(format!("--client-public-key {}: {why}", path.display()));
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_KEY_FILE + 1).read_to_end(&mut bytes))
-        .map_err(|e| failed(e.to_string()))?;
-    if bytes.len() as u64 > MAX_KEY_FILE {
-        return Err(failed("larger than 64 KiB: not a public key".to_owned()));
-    }
-    ClientPublicKey::from_pem_or_der(&bytes).map_err(|e| failed(e.to_string()))
+    let bytes = read_regular_file(
+        "--client-public-key",
+        path,
+        MAX_KEY_FILE,
+        "larger than 64 KiB: not a public key",
+    )?;
+    ClientPublicKey::from_pem_or_der(&bytes)
+        .map_err(|e| Failure::Input(format!("--client-public-key {}: {e}", path.display())))
 }
 
 /// The sandbox's auth from the client's flags (and their environment variables).
@@ -122,7 +122,7 @@ fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failu
                 mode,
             )?;
             unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
-            let token = required(&global.token, "--token", mode)?;
+            let token = bearer_token(required(&global.token, "--token", mode)?)?;
             Ok(SandboxAuth::Bearer(vec![token.to_owned()]))
         }
         AuthMode::Oauth2 => {
@@ -191,8 +191,15 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
         std::io::ErrorKind::InvalidInput => Failure::Input(e.to_string()),
         _ => Failure::Other(format!("cannot listen on {}: {e}", args.addr)),
     })?;
+    let listening = sandbox.address();
+    if !listening.ip().is_loopback() {
+        // Its credentials are the ones given on the command line, over plain http.
+        stderr_line!(
+            "warning: qod sandbox listens on {listening}, reachable beyond this machine; \
+             it has no real security (plain http, test credentials): prefer 127.0.0.1"
+        );
+    }
     {
-        let mut stdout = std::io::stdout().lock();
         let mut urls = format!(
             "{}\n{}\n{}\n{}\n",
             sandbox.v0_url(),
@@ -204,21 +211,21 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
             urls.push_str(&token_url);
             urls.push('\n');
         }
-        stdout
-            .write_all(urls.as_bytes())
-            .and_then(|()| stdout.flush())
+        stdio::to_stdout(urls.as_bytes())
             .map_err(|e| Failure::Other(format!("cannot write the URLs: {e}")))?;
     }
-    eprintln!(
+    stderr_line!(
         "qod sandbox: serving QoD 0.10.1, 1.1.0, QoS Profiles 1.1.0 and QoS Provisioning 0.3.0 with {described}; Ctrl-C to stop"
     );
     let _ = stopped.recv();
     let stats = sandbox.stats();
     let sandbox_assignments = sandbox.assignment_count();
     sandbox.stop();
-    eprintln!(
+    stderr_line!(
         "qod sandbox: stopped after {} requests, {} sessions created, {} assignments stored",
-        stats.requests, stats.sessions_created, sandbox_assignments
+        stats.requests,
+        stats.sessions_created,
+        sandbox_assignments
     );
     Ok(())
 }

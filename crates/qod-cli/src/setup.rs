@@ -8,12 +8,42 @@ use qod::models::XCorrelator;
 use qod::{ApiVersion, CallOptions, ClientBuilder, Credentials, Endpoint, Flavor};
 
 use crate::cli::{AuthMode, FlavorArg, GlobalOptions};
-use crate::failure::{Failure, chain};
+use crate::failure::Failure;
+use crate::files::read_regular_file;
 
 fn required<'a>(value: &'a Option<String>, flag: &str, mode: &str) -> Result<&'a str, Failure> {
     value
         .as_deref()
         .ok_or_else(|| Failure::Input(format!("{flag} is required with --auth {mode}")))
+}
+
+/// The longest bearer token sent: 16 KiB, above any real token and twice
+/// the header line many servers accept.
+const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// `token` when it can follow `Bearer ` in an Authorization header: one or
+/// more visible ASCII characters (RFC 6750's b64token is stricter; some
+/// operators' tokens are not). The reason never quotes the token.
+pub fn bearer_token(token: &str) -> Result<&str, Failure> {
+    let problem = if token.is_empty() {
+        Some("is empty")
+    } else if !token.is_ascii() {
+        Some("has a non-ASCII character")
+    } else if token.contains(|c: char| c.is_ascii_control()) {
+        Some("has a control character")
+    } else if token.contains(' ') {
+        Some("has a space")
+    } else if token.len() > MAX_TOKEN_BYTES {
+        Some("is longer than 16 KiB")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Failure::Input(format!(
+            "--token {problem}: a bearer token is visible ASCII characters, sent in an HTTP header"
+        ))),
+        None => Ok(token),
+    }
 }
 
 /// The endpoint, with the flavor defaulting to T-Mobile's for 0.10.
@@ -26,9 +56,6 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
         Failure::Input(format!("invalid `{flag}`: {}", error.reason()))
     };
     let mut builder = Endpoint::builder(base_url).allow_plain_http(options.allow_plain_http);
-    if let Some(url) = &options.provisioning_url {
-        builder = builder.qos_provisioning_url(url);
-    }
     if let Some(version) = &options.api_version {
         let version = version
             .parse::<ApiVersion>()
@@ -50,17 +77,26 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
         (Some(FlavorArg::Tmobile), _) | (None, ApiVersion::V0_10) => Flavor::TMobile,
         _ => Flavor::Camara,
     };
-    builder
-        .flavor(flavor)
-        .build()
-        .map_err(|e| invalid("--base-url", e))
+    let builder = builder.flavor(flavor);
+    // Added last, so that a failure here is the provisioning URL's.
+    match &options.provisioning_url {
+        Some(url) => builder
+            .qos_provisioning_url(url)
+            .build()
+            .map_err(|e| invalid("--provisioning-url", e)),
+        None => builder.build().map_err(|e| invalid("--base-url", e)),
+    }
 }
 
 fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
     Ok(match options.auth {
         AuthMode::None => Credentials::None,
-        AuthMode::Bearer => Credentials::bearer(required(&options.token, "--token", "bearer")?)
-            .map_err(|e| e.renamed("--token"))?,
+        AuthMode::Bearer => Credentials::bearer(bearer_token(required(
+            &options.token,
+            "--token",
+            "bearer",
+        )?)?)
+        .map_err(|e| e.renamed("--token"))?,
         AuthMode::Oauth2 => Credentials::ClientCredentials(ClientCredentials::new(
             required(&options.token_url, "--token-url", "oauth2")?,
             required(&options.client_id, "--client-id", "oauth2")?,
@@ -70,8 +106,15 @@ fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
             let path = options.private_key.as_ref().ok_or_else(|| {
                 Failure::Input("--private-key is required with --auth tmobile".to_owned())
             })?;
-            let pem = qod::read_private_key_file(path)
-                .map_err(|e| Failure::Input(format!("--private-key: {}", chain(&e))))?;
+            let pem = read_regular_file(
+                "--private-key",
+                path,
+                qod::MAX_PRIVATE_KEY_FILE,
+                &format!(
+                    "larger than {} KiB: not a PEM private key",
+                    qod::MAX_PRIVATE_KEY_FILE / 1024
+                ),
+            )?;
             let mut taap = TaapCredentials::from_pem(
                 required(&options.client_id, "--client-id", "tmobile")?,
                 required(&options.client_secret, "--client-secret", "tmobile")?,
@@ -103,4 +146,35 @@ pub fn call_options(options: &GlobalOptions) -> Result<CallOptions, Failure> {
         ),
         None => CallOptions::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_header_values() {
+        assert!(bearer_token("abc-._~+/123==").is_ok());
+        assert!(bearer_token(&"a".repeat(MAX_TOKEN_BYTES)).is_ok());
+        assert!(bearer_token(&"a".repeat(MAX_TOKEN_BYTES + 1)).is_err());
+        for bad in [
+            "",
+            "tök",
+            "two words",
+            "tab\there",
+            "nl\nx",
+            "del\u{7f}",
+            " ",
+            "nul\u{0}",
+        ] {
+            let error = bearer_token(bad).unwrap_err();
+            assert_eq!(error.exit_code(), 2);
+            let text = error.to_string();
+            assert!(text.starts_with("--token "), "{text}");
+            assert!(
+                bad.len() < 3 || !text.contains(bad),
+                "the token is not quoted: {text}"
+            );
+        }
+    }
 }

@@ -743,6 +743,125 @@ fn completions_come_from_the_command_definitions() {
 }
 
 #[test]
+fn zsh_and_fish_scripts_name_every_subcommand_and_parse_where_the_shell_is() {
+    let subcommands = [
+        "session",
+        "assignment",
+        "profile",
+        "sandbox",
+        "completions",
+        "create",
+        "get",
+        "delete",
+        "extend",
+        "list",
+        "wait",
+        "retrieve",
+        "revoke",
+    ];
+    for shell in ["zsh", "fish"] {
+        let script = stdout(&qod(&["completions", shell], &[]));
+        assert!(script.len() > 1000, "{shell}: {} bytes", script.len());
+        for name in subcommands {
+            assert!(script.contains(name), "{shell} names {name}");
+        }
+        // Checked by the shell itself only where it is installed.
+        let file =
+            std::env::temp_dir().join(format!("qod-completion-{}.{shell}", std::process::id()));
+        std::fs::write(&file, &script).unwrap();
+        match Command::new(shell).arg("-n").arg(&file).output() {
+            Ok(checked) => assert!(
+                checked.status.success(),
+                "{shell} -n: {}",
+                String::from_utf8_lossy(&checked.stderr)
+            ),
+            Err(error) => eprintln!("{shell} not checked: {error}"),
+        }
+        let _ = std::fs::remove_file(&file);
+    }
+}
+
+/// `qod` with one variable set to raw bytes.
+fn with_raw_variable(args: &[&str], name: &str, value: &[u8]) -> Output {
+    use std::os::unix::ffi::OsStrExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qod"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("QOD_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .args(args)
+        .env("QOD_BASE_URL", "http://127.0.0.1:1/qod/v0")
+        .env(name, std::ffi::OsStr::from_bytes(value))
+        .output()
+        .expect("qod runs")
+}
+
+#[test]
+fn odd_environment_values_exit_2_with_a_short_message_naming_them() {
+    let id = "123e4567-e89b-12d3-a456-426614174000";
+    let get = ["session", "get", id];
+    // Named by the variable, or (where clap reads the bytes lossily) by the flag.
+    for (name, flag) in [
+        ("QOD_BASE_URL", "QOD_BASE_URL"),
+        ("QOD_CORRELATOR", "QOD_CORRELATOR"),
+        ("QOD_TOKEN", "QOD_TOKEN"),
+        ("QOD_OUTPUT", "--output"),
+        ("QOD_VERBOSE", "QOD_VERBOSE"),
+        ("QOD_TIMEOUT", "QOD_TIMEOUT"),
+    ] {
+        let output = with_raw_variable(&get, name, b"http\xff\xfe");
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(flag),
+            "{name}: {}",
+            stderr(&output)
+        );
+    }
+    for name in ["QOD_BASE_URL", "QOD_CORRELATOR", "QOD_TOKEN"] {
+        let output = with_raw_variable(&get, name, b"\xff");
+        assert_eq!(
+            stderr(&output).trim_end(),
+            format!("error: {name} is not valid UTF-8"),
+            "{name}"
+        );
+    }
+    let huge = vec![b'a'; 100_000];
+    for name in [
+        "QOD_BASE_URL",
+        "QOD_CORRELATOR",
+        "QOD_TIMEOUT",
+        "QOD_OUTPUT",
+        "QOD_PROVISIONING_URL",
+        "QOD_API_VERSION",
+    ] {
+        let output = with_raw_variable(&get, name, &huge);
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(
+            output.stderr.len() < 4096,
+            "{name}: a short message, not {} bytes",
+            output.stderr.len()
+        );
+    }
+    for (name, flag) in [
+        ("QOD_BASE_URL", "--base-url"),
+        ("QOD_PROVISIONING_URL", "--provisioning-url"),
+        ("QOD_CORRELATOR", "--correlator"),
+        ("QOD_AUTH", "--auth"),
+        ("QOD_TIMEOUT", "--timeout"),
+    ] {
+        let output = with_raw_variable(&get, name, b"");
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(flag),
+            "{name}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
 fn the_options_added_last_read_the_environment() {
     let sandbox = quick_sandbox(SandboxAuth::None);
     let base = sandbox.v1_url();

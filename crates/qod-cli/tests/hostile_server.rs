@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use hostile::{HostileServer, Reply, Run, TempDir, json, leaks, openssl, qod};
+use hostile::{
+    HostileServer, Reply, Run, Stream, TempDir, json, leaks, openssl, qod, qod_writing_to,
+};
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
 
@@ -838,8 +840,29 @@ fn an_endless_private_key_file_is_refused_quickly() {
         ],
         &[],
     );
-    // A device is refused before it is opened.
     assert_refused(&run, &["--private-key", "not a regular file"]);
+    let dir = TempDir::new("huge-key");
+    let huge = dir.path("huge.pem");
+    std::fs::write(&huge, vec![b'a'; 64 * 1024 + 1]).unwrap();
+    let run = qod(
+        &[
+            "--base-url",
+            &server.url("/qod/v0"),
+            "--auth",
+            "tmobile",
+            "--client-id",
+            "id",
+            "--client-secret",
+            "secret",
+            "--private-key",
+            huge.to_str().unwrap(),
+            "session",
+            "get",
+            ID,
+        ],
+        &[],
+    );
+    assert_refused(&run, &["--private-key", "larger than 64 KiB"]);
     assert_eq!(server.accepts(), 0);
 }
 
@@ -887,4 +910,612 @@ fn the_body_limit_is_reported_as_the_limit() {
     assert!(run.stderr.contains("1048576"), "{}", run.stderr);
     assert!(!run.stderr.contains("1048577"), "{}", run.stderr);
     assert_eq!(run.stderr.matches("limit").count(), 1, "{}", run.stderr);
+}
+
+// ---------------------------------------------------- 9. red-team run 2: streams, files, tokens
+
+/// A server that answers QoS assignments as well as sessions and tokens.
+fn assignment_server() -> HostileServer {
+    HostileServer::http(|seen| {
+        if seen.path.contains("qos-assignments") {
+            let status = if seen.method == "POST" { 201 } else { 200 };
+            Reply::Keep(json(
+                status,
+                &format!(r#"{{"assignmentId":"{ID}","qosProfile":"QOS_L","status":"REQUESTED"}}"#),
+            ))
+        } else if seen.method == "DELETE" {
+            Reply::Keep(json(204, ""))
+        } else if seen.method == "POST" {
+            Reply::Keep(json(201, &session_json("REQUESTED")))
+        } else {
+            Reply::Keep(json(200, &session_json("REQUESTED")))
+        }
+    })
+}
+
+fn no_panic(run: &Run) {
+    assert_ne!(run.code, Some(101), "panicked: {}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn a_reader_that_closed_its_pipe_ends_the_command_quietly() {
+    let server = assignment_server();
+    let base = server.url("/qod/v0");
+    for args in [
+        vec!["completions", "bash"],
+        vec!["--base-url", &base, "session", "get", ID],
+        vec![
+            "--base-url",
+            &base,
+            "--output",
+            "table",
+            "session",
+            "get",
+            ID,
+        ],
+        vec!["--help"],
+    ] {
+        let run = qod_writing_to(&args, &[], Stream::ReaderGone, Stream::Piped);
+        no_panic(&run);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{args:?}: quiet");
+    }
+}
+
+#[test]
+fn a_full_stdout_is_one_line_of_error_and_exit_1() {
+    let server = assignment_server();
+    let base = server.url("/qod/v0");
+    for args in [
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["--base-url", &base, "session", "get", ID],
+        vec!["--help"],
+    ] {
+        let run = qod_writing_to(&args, &[], Stream::Full, Stream::Piped);
+        no_panic(&run);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: cannot write the output: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_unwritable_stderr_keeps_the_exit_status() {
+    let server = assignment_server();
+    let base = server.url("/qod/v0");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}/qod/v0", closed.local_addr().unwrap());
+    drop(closed);
+    for err in [Stream::Full, Stream::ReaderGone, Stream::Closed] {
+        for (args, code) in [
+            (vec!["--base-url", &base, "session", "delete", ID], 0),
+            (vec!["--base-url", &base, "session", "get", "not-an-id"], 2),
+            (vec!["--base-url", &nowhere, "session", "get", ID], 1),
+            (
+                vec!["--base-url", &base, "--verbose", "session", "get", ID],
+                0,
+            ),
+            (
+                vec![
+                    "--base-url",
+                    &base,
+                    "session",
+                    "wait",
+                    ID,
+                    "--interval",
+                    "0.1",
+                    "--max-wait",
+                    "0.3",
+                ],
+                1,
+            ),
+            (vec!["--bogus-flag"], 2),
+        ] {
+            let run = qod_writing_to(&args, &[], Stream::Piped, err);
+            no_panic(&run);
+            assert_eq!(run.code, Some(code), "{args:?} with stderr {err:?}");
+        }
+    }
+    assert_eq!(server.count("DELETE", ID), 3, "each delete was sent");
+}
+
+#[test]
+fn a_create_whose_output_cannot_be_written_names_what_it_made_on_stderr() {
+    let server = assignment_server();
+    let v0 = server.url("/qod/v0");
+    let v1 = server.url("/quality-on-demand/v1");
+    let session = [
+        "--base-url",
+        &v0,
+        "session",
+        "create",
+        "--phone",
+        "+14255550100",
+        "--profile",
+        "QOS_E",
+    ];
+    let assignment = [
+        "--base-url",
+        &v1,
+        "assignment",
+        "create",
+        "--phone",
+        "+14255550100",
+        "--profile",
+        "QOS_L",
+    ];
+    for out in [Stream::Closed, Stream::Full, Stream::ReaderGone] {
+        let run = qod_writing_to(&session, &[], out, Stream::Piped);
+        no_panic(&run);
+        assert_eq!(run.code, Some(1), "stdout {out:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: cannot write the output"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.lines().any(|line| line
+                == format!("session {ID} was created; delete it with: qod session delete {ID}")),
+            "stdout {out:?}: {}",
+            run.stderr
+        );
+        let run = qod_writing_to(&assignment, &[], out, Stream::Piped);
+        no_panic(&run);
+        assert_eq!(run.code, Some(1), "stdout {out:?}: {}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|line| line
+                == format!(
+                    "assignment {ID} was created; revoke it with: qod assignment revoke {ID}"
+                )),
+            "stdout {out:?}: {}",
+            run.stderr
+        );
+    }
+    // Output discarded on purpose is not a failure.
+    let to_null = qod_writing_to(&session, &[], Stream::Null, Stream::Piped);
+    assert_eq!(to_null.code, Some(0), "{}", to_null.stderr);
+}
+
+/// Makes a FIFO with `mkfifo`.
+fn fifo(dir: &TempDir, name: &str) -> String {
+    let path = dir.path(name);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_fifo_key_file_is_refused_at_once() {
+    let server = api_server();
+    let dir = TempDir::new("fifo");
+    let private = fifo(&dir, "private.pem");
+    let public = fifo(&dir, "public.pem");
+    let run = qod(
+        &[
+            "--base-url",
+            &server.url("/qod/v0"),
+            "--auth",
+            "tmobile",
+            "--client-id",
+            "id",
+            "--client-secret",
+            "secret",
+            "--private-key",
+            &private,
+            "session",
+            "get",
+            ID,
+        ],
+        &[],
+    );
+    assert_refused(&run, &["--private-key", "not a regular file"]);
+    let run = qod(
+        &["session", "get", ID],
+        &[
+            ("QOD_BASE_URL", &server.url("/qod/v0")),
+            ("QOD_AUTH", "tmobile"),
+            ("QOD_CLIENT_ID", "id"),
+            ("QOD_CLIENT_SECRET", "secret"),
+            ("QOD_PRIVATE_KEY_FILE", &private),
+        ],
+    );
+    assert_refused(&run, &["--private-key", "not a regular file"]);
+    let run = qod(
+        &[
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--auth",
+            "tmobile",
+            "--client-id",
+            "id",
+            "--client-secret",
+            "secret",
+            "--client-public-key",
+            &public,
+        ],
+        &[],
+    );
+    assert_refused(&run, &["--client-public-key", "not a regular file"]);
+    assert_eq!(server.accepts(), 0);
+}
+
+#[test]
+fn a_token_that_cannot_be_a_header_value_is_refused_before_sending() {
+    let server = api_server();
+    let base = server.url("/qod/v0");
+    let huge = "a".repeat(100_000);
+    for token in ["", "tök", "two words", "a\u{1}b", "tab\there", &huge] {
+        let run = qod(
+            &[
+                "--base-url",
+                &base,
+                "--auth",
+                "bearer",
+                "--token",
+                token,
+                "session",
+                "get",
+                ID,
+            ],
+            &[],
+        );
+        assert_refused(&run, &["--token"]);
+        assert!(
+            run.stderr.len() < 400,
+            "the token is not echoed: {}",
+            run.stderr
+        );
+        let run = qod(
+            &[
+                "--base-url",
+                &base,
+                "--auth",
+                "bearer",
+                "session",
+                "get",
+                ID,
+            ],
+            &[("QOD_TOKEN", token)],
+        );
+        assert_refused(&run, &["--token"]);
+        if !token.is_empty() {
+            // The sandbox would accept a token no client can send.
+            let run = qod(
+                &[
+                    "sandbox",
+                    "--addr",
+                    "127.0.0.1:0",
+                    "--auth",
+                    "bearer",
+                    "--token",
+                    token,
+                ],
+                &[],
+            );
+            assert_refused(&run, &["--token"]);
+        }
+    }
+    assert_eq!(server.accepts(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_fractional_max_wait_ends_the_wait_in_time() {
+    let server = api_server();
+    let base = server.url("/qod/v0");
+    let run = qod(
+        &[
+            "--base-url",
+            &base,
+            "session",
+            "wait",
+            ID,
+            "--interval",
+            "0.1",
+            "--max-wait",
+            "0.5",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("still REQUESTED"), "{}", run.stderr);
+    assert!(run.elapsed < Duration::from_secs(3), "{:?}", run.elapsed);
+    for max_wait in ["-1", "-0.5", "NaN", "inf", "1e30", "86401", "x"] {
+        let run = qod(
+            &[
+                "--base-url",
+                &base,
+                "session",
+                "wait",
+                ID,
+                "--max-wait",
+                max_wait,
+            ],
+            &[],
+        );
+        assert_refused(&run, &["--max-wait", "0 to 86400"]);
+        no_panic(&run);
+    }
+}
+
+#[test]
+fn wide_and_invisible_server_text_keeps_the_table_aligned_and_visible() {
+    let device = "\u{6771}\u{4eac}\u{2028}\u{202e}\u{061c}\u{feff}\u{85}";
+    let body = format!(
+        r#"[{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE","device":{{"networkAccessIdentifier":"{device}@x"}}}},{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE","device":{{"networkAccessIdentifier":"ab@x"}}}}]"#
+    );
+    let server = HostileServer::http(move |_| Reply::Keep(json(200, &body)));
+    let run = qod(
+        &[
+            "--base-url",
+            &server.url("/quality-on-demand/v1"),
+            "--output",
+            "table",
+            "session",
+            "list",
+            "--phone",
+            "+14255550100",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    for escape in ["\\u{2028}", "\\u{202e}", "\\u{61c}", "\\u{feff}", "\\u{85}"] {
+        assert!(lines[1].contains(escape), "{escape} in {}", lines[1]);
+    }
+    // DURATION starts at the same terminal column on every line: the CJK
+    // characters count two columns each.
+    let column_of = |line: &str, text: &str| {
+        let at = line.find(text).unwrap();
+        line[..at]
+            .chars()
+            .map(|c| {
+                if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum::<usize>()
+    };
+    let duration = column_of(lines[0], "DURATION");
+    assert_eq!(column_of(lines[1], "600 s"), duration, "{}", run.stdout);
+    assert_eq!(column_of(lines[2], "600 s"), duration, "{}", run.stdout);
+}
+
+/// The status a flickering server gives: REQUESTED, then a status no
+/// version of the spec has, and again.
+fn flickering_server(kind: &'static str) -> HostileServer {
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    HostileServer::http(move |_| {
+        let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let status = if n.is_multiple_of(2) {
+            "REQUESTED"
+        } else {
+            "FLICKERING"
+        };
+        let body = if kind == "session" {
+            session_json(status)
+        } else {
+            format!(r#"{{"assignmentId":"{ID}","qosProfile":"QOS_L","status":"{status}"}}"#)
+        };
+        Reply::Keep(json(200, &body))
+    })
+}
+
+#[test]
+fn a_wait_on_a_status_flickering_to_unknown_ends_at_max_wait() {
+    for (kind, base_path) in [
+        ("session", "/qod/v0"),
+        ("assignment", "/quality-on-demand/v1"),
+    ] {
+        let server = flickering_server(kind);
+        let run = qod(
+            &[
+                "--base-url",
+                &server.url(base_path),
+                kind,
+                "wait",
+                ID,
+                "--interval",
+                "0.1",
+                "--max-wait",
+                "1",
+            ],
+            &[],
+        );
+        assert_eq!(run.code, Some(1), "{kind}: {}", run.stderr);
+        assert!(run.stderr.contains("still"), "{kind}: {}", run.stderr);
+        assert!(
+            run.elapsed < Duration::from_secs(5),
+            "{kind}: {:?}",
+            run.elapsed
+        );
+        assert!(server.count("GET", ID) >= 3, "{kind}: it kept polling");
+    }
+}
+
+// ------------------------------------ the token step and what was not sent
+
+/// A token endpoint that accepts and never answers; the API is on the same server.
+fn hanging_token_server() -> HostileServer {
+    HostileServer::raw(|stream| {
+        // Hold the connection open, say nothing, until the client gives up.
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+        let mut reader = std::io::BufReader::new(&stream);
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut reader, &mut sink);
+    })
+}
+
+#[test]
+fn a_create_whose_token_request_timed_out_says_nothing_was_created() {
+    let server = hanging_token_server();
+    let run = qod(
+        &[
+            "--base-url",
+            &server.url("/quality-on-demand/v1"),
+            "--auth",
+            "oauth2",
+            "--token-url",
+            &server.url("/token"),
+            "--client-id",
+            "id",
+            "--client-secret",
+            "secret",
+            "--timeout",
+            "1",
+            "session",
+            "create",
+            "--phone",
+            "+14255550100",
+            "--profile",
+            "QOS_E",
+            "--app-server-ipv4",
+            "198.51.100.10",
+            "--duration",
+            "600",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    // Before: "request may have been sent … timed out (global)", after 5 s.
+    assert!(!run.stderr.contains("may have been sent"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the token request failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("was not sent"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no session was created"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(8),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn a_token_endpoint_s_empty_or_binary_answer_is_named_in_the_message() {
+    for (reply, expected) in [
+        (
+            hostile::response(302, "text/html", b""),
+            "HTTP 302: empty body",
+        ),
+        (
+            hostile::response(500, "application/octet-stream", &[0xff, 0xfe, 0x00, 0x81]),
+            "HTTP 500: 4 bytes, not UTF-8 text",
+        ),
+    ] {
+        let server = HostileServer::http(move |_| Reply::Keep(reply.clone()));
+        let run = qod(
+            &[
+                "--base-url",
+                &server.url("/quality-on-demand/v1"),
+                "--auth",
+                "oauth2",
+                "--token-url",
+                &server.url("/token"),
+                "--client-id",
+                "id",
+                "--client-secret",
+                "secret",
+                "session",
+                "get",
+                ID,
+            ],
+            &[],
+        );
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_created_answer_with_no_readable_id_says_a_session_was_probably_made() {
+    let server = HostileServer::http(|seen| {
+        if seen.method == "POST" {
+            Reply::Keep(json(201, ""))
+        } else {
+            Reply::Keep(json(
+                404,
+                r#"{"status":404,"code":"NOT_FOUND","message":"x"}"#,
+            ))
+        }
+    });
+    let run = qod(
+        &[
+            "--base-url",
+            &server.url("/quality-on-demand/v1"),
+            "session",
+            "create",
+            "--phone",
+            "+14255550100",
+            "--profile",
+            "QOS_E",
+            "--app-server-ipv4",
+            "198.51.100.10",
+            "--duration",
+            "600",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a session was probably created"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("qod session retrieve"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.count("POST", "/sessions"), 1, "never created twice");
+}
+
+#[test]
+fn a_wait_ends_by_max_wait_whatever_retry_after_asks() {
+    // Before: 58 s, two Retry-After: 29 waits inside a --max-wait of 5.
+    let server = HostileServer::http(|_| {
+        let mut reply =
+            b"HTTP/1.1 503 X\r\nretry-after: 29\r\ncontent-type: application/json\r\n".to_vec();
+        let body = br#"{"status":503,"code":"UNAVAILABLE","message":"later"}"#;
+        reply.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+        reply.extend_from_slice(body);
+        Reply::Keep(reply)
+    });
+    let run = qod(
+        &[
+            "--base-url",
+            &server.url("/quality-on-demand/v1"),
+            "session",
+            "wait",
+            "--max-wait",
+            "5",
+            ID,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("503"), "{}", run.stderr);
+    assert!(
+        run.elapsed < Duration::from_secs(8),
+        "took {:?}",
+        run.elapsed
+    );
 }

@@ -577,3 +577,50 @@ fn out_of_file_descriptors_it_backs_off_instead_of_spinning() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// What `qod sandbox --addr addr` prints on stderr up to its "serving" line.
+fn start_up_lines(addr: &str) -> Vec<String> {
+    let mut child = command(&["sandbox", "--addr", addr], &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let serving = line.contains("serving");
+            if sender.send(line).is_err() || serving {
+                return;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    while let Ok(line) = receiver.recv_timeout(PATIENCE) {
+        let serving = line.contains("serving");
+        lines.push(line);
+        if serving {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        lines.last().is_some_and(|line| line.contains("serving")),
+        "{addr}: {lines:?}"
+    );
+    lines
+}
+
+#[test]
+fn listening_beyond_loopback_is_warned_of() {
+    let everywhere = start_up_lines("0.0.0.0:0");
+    assert_eq!(everywhere.len(), 2, "{everywhere:?}");
+    assert!(
+        everywhere[0].starts_with("warning: qod sandbox listens on 0.0.0.0:")
+            && everywhere[0].contains("no real security"),
+        "{everywhere:?}"
+    );
+    let loopback = start_up_lines("127.0.0.1:0");
+    assert_eq!(loopback.len(), 1, "no warning on loopback: {loopback:?}");
+}

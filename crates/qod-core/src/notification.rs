@@ -200,3 +200,68 @@ pub fn verify_event<E: StatusEvent>(
     event.check().map_err(NotificationError::Event)?;
     Ok(event)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use qod_models::AssignmentStatusChangedEvent;
+
+    const SESSION: &str = "123e4567-e89b-12d3-a456-426614174000";
+
+    fn post(body: String) -> Request<Vec<u8>> {
+        Request::post("/notify")
+            .header("content-type", "application/cloudevents+json")
+            .body(body.into_bytes())
+            .unwrap()
+    }
+
+    fn session_event(event_type: &str, status: &str, info: &str) -> Request<Vec<u8>> {
+        post(format!(
+            r#"{{"id":"1","source":"https://api.example.com/quality-on-demand/v1/sessions/{SESSION}",
+                "specversion":"1.0","type":"{event_type}","time":"2021-12-12T00:00:00Z",
+                "data":{{"sessionId":"{SESSION}","qosStatus":"{status}"{info}}}}}"#
+        ))
+    }
+
+    #[test]
+    fn a_session_event_must_be_a_status_change_of_a_known_type_and_status() {
+        let v1 = "org.camaraproject.quality-on-demand.v1.qos-status-changed";
+        assert!(verify(&session_event(v1, "AVAILABLE", ""), None).is_ok());
+        let ended = r#","statusInfo":"NETWORK_TERMINATED""#;
+        assert!(verify(&session_event(v1, "UNAVAILABLE", ended), None).is_ok());
+        for (event_type, status, info) in [
+            ("com.evil.anything", "AVAILABLE", ""),
+            (
+                "org.camaraproject.qos-provisioning.v0.status-changed",
+                "AVAILABLE",
+                "",
+            ),
+            (v1, "HACKED", ""),
+            (v1, "REQUESTED", ""),
+            (v1, "UNAVAILABLE", r#","statusInfo":"\u001b[2J""#),
+        ] {
+            let error = verify(&session_event(event_type, status, info), None).unwrap_err();
+            assert!(
+                matches!(error, NotificationError::Event(_)),
+                "{event_type} {status}: {error:?}"
+            );
+            assert!(!error.to_string().contains('\u{1b}'), "{error}");
+        }
+    }
+
+    #[test]
+    fn an_assignment_event_is_refused_by_the_session_verifier_and_the_other_way_round() {
+        let assignment = post(format!(
+            r#"{{"id":"1","source":"https://api.example.com/qos-provisioning/v0.3/qos-assignments/{SESSION}",
+                "specversion":"1.0","type":"org.camaraproject.qod.v0.qos-status-changed",
+                "time":"2021-12-12T00:00:00Z","data":{{"assignmentId":"{SESSION}","status":"AVAILABLE"}}}}"#
+        ));
+        let error = verify_event::<AssignmentStatusChangedEvent>(&assignment, None).unwrap_err();
+        assert!(matches!(error, NotificationError::Event(_)), "{error:?}");
+        let v0 = "org.camaraproject.qod.v0.qos-status-changed";
+        let session = session_event(v0, "AVAILABLE", "");
+        assert!(verify_event::<AssignmentStatusChangedEvent>(&session, None).is_err());
+    }
+}

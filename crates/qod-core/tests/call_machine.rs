@@ -584,3 +584,45 @@ fn a_create_answered_with_success_but_no_readable_id_says_a_session_was_made() {
         );
     }
 }
+
+#[test]
+fn every_retry_after_keeps_the_call_within_its_time_limit() {
+    let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1").unwrap());
+    let op = get_op();
+    let limit = Duration::from_secs(10);
+    for retry_after in [
+        "18446744073709551615",
+        "99999999999999999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "soon",
+        "-5",
+        "1.5",
+        "",
+    ] {
+        let options = CallOptions::new().with_time_limit(limit);
+        let mut call = core.start(&op, &options, t0());
+        let mut now = t0();
+        let result = loop {
+            match call.next_step(now) {
+                Step::Send(request) => {
+                    let left = request.extensions().get::<RequestTimeout>().unwrap().0;
+                    assert!(now + left <= t0() + limit, "{retry_after:?}");
+                    call.receive(
+                        Ok(Response::builder()
+                            .status(503)
+                            .header("retry-after", retry_after)
+                            .body(Vec::new())
+                            .unwrap()),
+                        now,
+                    );
+                }
+                Step::Sleep(delay) => now += delay,
+                Step::WaitForToken { .. } => panic!("no token"),
+                Step::Done(result) => break result,
+            }
+        };
+        assert!(result.is_err());
+        assert!(now <= t0() + limit, "{retry_after:?} ran to {now:?}");
+    }
+}

@@ -247,13 +247,69 @@ impl Run {
     }
 }
 
+/// Where a run's stdout or stderr goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// A pipe the test reads.
+    Piped,
+    /// `/dev/null`, opened write-only as a shell's `>/dev/null` does.
+    Null,
+    /// `/dev/full`: every write fails with ENOSPC.
+    Full,
+    /// A pipe whose reader has closed it: every write fails with EPIPE.
+    ReaderGone,
+    /// Closed when qod starts (`>&-`, through `sh`).
+    Closed,
+}
+
+impl Stream {
+    fn stdio(self) -> Stdio {
+        match self {
+            Stream::Piped => Stdio::piped(),
+            Stream::Null => Stdio::null(),
+            Stream::Full => std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap()
+                .into(),
+            Stream::ReaderGone => {
+                let (reader, writer) = std::io::pipe().unwrap();
+                drop(reader);
+                writer.into()
+            }
+            // `sh` closes it; it gets this one.
+            Stream::Closed => Stdio::null(),
+        }
+    }
+}
+
 /// Runs `qod` with `args` and `env` (and no QOD_* variables from the
 /// caller's environment); kills it and fails the test past [`RUN_BOUND`].
 pub fn qod(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_qod"));
+    qod_writing_to(args, env, Stream::Piped, Stream::Piped)
+}
+
+/// [`qod`] with its stdout and stderr going where they say; a stream that
+/// is not piped reads as empty in the [`Run`].
+pub fn qod_writing_to(args: &[&str], env: &[(&str, &str)], out: Stream, err: Stream) -> Run {
+    let program = env!("CARGO_BIN_EXE_qod");
+    let mut command = if out == Stream::Closed || err == Stream::Closed {
+        let mut script = "exec \"$0\" \"$@\"".to_owned();
+        if out == Stream::Closed {
+            script.push_str(" >&-");
+        }
+        if err == Stream::Closed {
+            script.push_str(" 2>&-");
+        }
+        let mut sh = Command::new("sh");
+        sh.arg("-c").arg(script).arg(program);
+        sh
+    } else {
+        Command::new(program)
+    };
     command.args(args).stdin(Stdio::null());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("QOD_") || key == "RUST_LOG" {
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("QOD_") || key == "RUST_LOG" {
             command.env_remove(key);
         }
     }
@@ -262,22 +318,23 @@ pub fn qod(args: &[&str], env: &[(&str, &str)]) -> Run {
     }
     let started = Instant::now();
     let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(out.stdio())
+        .stderr(err.stdio())
         .spawn()
         .expect("qod runs");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
-    });
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let read_all = |stream: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut stream) = stream {
+                let _ = stream.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = read_all(stdout.map(|s| Box::new(s) as Box<dyn Read + Send>));
+    let err = read_all(stderr.map(|s| Box::new(s) as Box<dyn Read + Send>));
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;

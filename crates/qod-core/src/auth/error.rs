@@ -48,7 +48,7 @@ pub enum AuthError {
     /// The token request could not be delivered or its answer not received.
     /// The message says how far the token request got; the call's own
     /// request was not sent.
-    #[error("the token request failed ({}); the call's request was not sent", source.delivery().describe())]
+    #[error("{}; the call's request was not sent", token_request_failure(source))]
     TokenRequest {
         /// What the transport said about the token request.
         #[source]
@@ -109,3 +109,13 @@ impl fmt::Display for OAuthError {
 }
 
 impl std::error::Error for OAuthError {}
+
+/// How far a failed token request got, in words that cannot be taken for
+/// the call's own request.
+fn token_request_failure(source: &crate::TransportError) -> &'static str {
+    match source.delivery() {
+        crate::Delivery::NotSent => "the token request failed: it could not be sent",
+        crate::Delivery::MaybeSent => "the token request failed: no answer came",
+        _ => "the token request failed and cannot succeed",
+    }
+}
