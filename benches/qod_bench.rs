@@ -10,13 +10,14 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use qod::core::Operation;
 use qod::core::{Client, ClientCore};
 use qod::models::{
     ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionId, SessionInfo,
 };
 use qod::operations::CreateSessionOp;
 use qod::ureq_transport::{UreqTransport, ureq};
-use qod::{Endpoint, Operation, StdClock};
+use qod::{Endpoint, StdClock};
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
 
 /// A test-only key, the same the core's tests use.
@@ -289,7 +290,7 @@ fn taap(quick: bool) {
         .build()
         .unwrap();
     let taap = taap.with_token_url(&sandbox.taap_token_url()).unwrap();
-    let core = ClientCore::new(endpoint).credentials(qod::Credentials::TMobile(taap));
+    let core = ClientCore::new(endpoint).with_credentials(qod::Credentials::TMobile(taap));
     let client = Client::new(UreqTransport::new().unwrap(), core, Arc::new(StdClock));
     let created = client
         .create_session(&create_body().with_duration(3600))

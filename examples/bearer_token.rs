@@ -7,7 +7,7 @@
 //! the operator and accepts one token.
 
 use qod::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
-use qod::{Credentials, Error};
+use qod::{Credentials, Error, ErrorKind};
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
 
 /// The token the operator gave you; from a secret store, never the source.
@@ -37,8 +37,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stranger = qod::ClientBuilder::new(&sandbox.v1_url())?
         .credentials(Credentials::bearer("not-the-token-0123456789")?)
         .build()?;
-    match stranger.get_session(session.session_id) {
-        Err(Error::Api(refused)) => {
+    match stranger
+        .get_session(session.session_id)
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Api(refused)) => {
             println!("wrong token: {} {}", refused.status.as_u16(), refused.code)
         }
         other => return Err(format!("expected a 401, got {other:?}").into()),

@@ -8,39 +8,29 @@ use qod_reqwest::{ReqwestTransport, ReqwestTransportBuilder, TokioClock};
 
 use crate::SetupError;
 use crate::builder_methods::builder_methods;
-use crate::front_door_client::front_door_client;
 
-front_door_client! {
-    /// The async QoD client over reqwest, for tokio, made by an
-    /// [`AsyncClientBuilder`]: the blocking client's methods by the same
-    /// names, awaited. Its futures are `Send`; share it between tasks behind
-    /// an `Arc`: they share its connection pool and token cache, and a burst
-    /// of calls makes one token request while the others wait without
-    /// blocking a thread. Its calls must run on a tokio runtime with I/O and
-    /// time enabled (`#[tokio::main]` enables both).
-    ///
-    /// The examples of its methods use a `client` made like this one:
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-    /// let client = qod::AsyncClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
-    ///     .credentials(qod::Credentials::bearer("my-access-token")?)
-    ///     .build()?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub struct AsyncClient(qod_core::AsyncClient<ReqwestTransport>) over ReqwestTransport;
-    async await;
-    operation: [+ Sync],
-    output: [Send],
-    on_poll: [+ Send],
-    prelude: concat!(
-        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
-        "# let client = qod::AsyncClientBuilder::new(\"https://api.example.com/quality-on-demand/v1\")?.build()?;\n",
-    ),
-    await: ".await",
-    epilogue: "# Ok(())\n# }\n",
-}
+/// The async QoD client over reqwest, for tokio, made by an
+/// [`AsyncClientBuilder`]: the core's async driver over the reqwest
+/// transport, the very same type, with the blocking client's methods by the
+/// same names, awaited. Its futures are `Send`; share it between tasks
+/// behind an `Arc`: they share its connection pool and token cache, and a
+/// burst of calls makes one token request while the others wait without
+/// blocking a thread. Its calls must run on a tokio runtime with I/O and
+/// time enabled (`#[tokio::main]` enables both).
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use qod::models::SessionId;
+/// let client = qod::AsyncClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
+///     .credentials(qod::Credentials::bearer("my-access-token")?)
+///     .build()?;
+/// let id: SessionId = "123e4567-e89b-12d3-a456-426614174000".parse()?;
+/// let session = client.get_session(id).await?;
+/// println!("{} until {:?}", session.qos_status, session.expires_at);
+/// # Ok(())
+/// # }
+/// ```
+pub type AsyncClient = qod_core::AsyncClient<ReqwestTransport>;
 
 /// Builds an [`AsyncClient`].
 ///
@@ -73,10 +63,6 @@ impl AsyncClientBuilder {
     /// enabled (`#[tokio::main]` enables both).
     pub fn build(self) -> Result<AsyncClient, SetupError> {
         let transport = self.transport.build()?;
-        Ok(AsyncClient(qod_core::AsyncClient::new(
-            transport,
-            self.core,
-            Arc::new(TokioClock),
-        )))
+        Ok(AsyncClient::new(transport, self.core, Arc::new(TokioClock)))
     }
 }

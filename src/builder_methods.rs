@@ -56,24 +56,25 @@ macro_rules! builder_methods {
             Self::tmobile(environment, client_id, client_secret, &pem)
         }
 
-        /// Sets the credentials.
+        /// Sets the credentials: a [`Credentials`](qod_core::Credentials), or
+        /// an `auth::ClientCredentials` or `auth::TaapCredentials` as they are.
         #[must_use]
-        pub fn credentials(mut self, credentials: qod_core::Credentials) -> Self {
-            self.core = self.core.credentials(credentials);
+        pub fn credentials(mut self, credentials: impl Into<qod_core::Credentials>) -> Self {
+            self.core = self.core.with_credentials(credentials);
             self
         }
 
         /// Sets the authenticator, e.g. one with another refresh margin.
         #[must_use]
         pub fn authenticator(mut self, authenticator: qod_core::auth::Authenticator) -> Self {
-            self.core = self.core.authenticator(authenticator);
+            self.core = self.core.with_authenticator(authenticator);
             self
         }
 
         /// Sets the retry policy.
         #[must_use]
         pub fn retry_policy(mut self, retry: qod_core::RetryPolicy) -> Self {
-            self.core = self.core.retry_policy(retry);
+            self.core = self.core.with_retry_policy(retry);
             self
         }
 

@@ -7,35 +7,30 @@ use qod_core::ClientCore;
 use qod_ureq::{UreqTransport, UreqTransportBuilder};
 
 use crate::builder_methods::builder_methods;
-use crate::front_door_client::front_door_client;
 use crate::{SetupError, StdClock};
 
-front_door_client! {
-    /// The blocking QoD client over ureq, made by a [`ClientBuilder`]. It is
-    /// `Send + Sync`: share it between threads behind an `Arc` or a
-    /// reference; they share its connection pool and token cache, and a
-    /// burst of calls makes one token request.
-    ///
-    /// Every call validates its input before anything is sent, gets and
-    /// refreshes the token, retries what is safe to retry and carries an
-    /// `x-correlator`; see [`Error`](crate::Error) for what a failure tells.
-    /// The examples of its methods use a `client` made like this one:
-    ///
-    /// ```no_run
-    /// let client = qod::ClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
-    ///     .credentials(qod::Credentials::bearer("my-access-token")?)
-    ///     .build()?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub struct Client(qod_core::Client<UreqTransport>) over UreqTransport;
-    ;
-    operation: [],
-    output: [],
-    on_poll: [],
-    prelude: "# let client = qod::ClientBuilder::new(\"https://api.example.com/quality-on-demand/v1\")?.build()?;\n",
-    await: "",
-    epilogue: "# Ok::<(), Box<dyn std::error::Error>>(())\n",
-}
+/// The blocking QoD client over ureq, made by a [`ClientBuilder`]: the core's
+/// blocking driver over the ureq transport, the very same type. It is
+/// `Send + Sync`: share it between threads behind an `Arc` or a reference;
+/// they share its connection pool and token cache, and a burst of calls
+/// makes one token request.
+///
+/// Every call validates its input before anything is sent, gets and
+/// refreshes the token, retries what is safe to retry, ends within its time
+/// limit and carries an `x-correlator`; see [`Error`](crate::Error) for what
+/// a failure tells.
+///
+/// ```no_run
+/// use qod::models::SessionId;
+/// let client = qod::ClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
+///     .credentials(qod::Credentials::bearer("my-access-token")?)
+///     .build()?;
+/// let id: SessionId = "123e4567-e89b-12d3-a456-426614174000".parse()?;
+/// let session = client.get_session(id)?;
+/// println!("{} until {:?}", session.qos_status, session.expires_at);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub type Client = qod_core::Client<UreqTransport>;
 
 /// Builds a blocking [`Client`].
 ///
@@ -48,7 +43,7 @@ front_door_client! {
 /// // Any CAMARA 1.x operator with OAuth 2.0 client credentials.
 /// let oauth = qod::auth::ClientCredentials::new("https://api.example.com/oauth/token", "id", "secret")?;
 /// let camara = qod::ClientBuilder::new("https://api.example.com/quality-on-demand/v1")?
-///     .credentials(qod::Credentials::ClientCredentials(oauth))
+///     .credentials(oauth)
 ///     .build()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -64,10 +59,6 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, SetupError> {
         let transport = self.transport.build()?;
-        Ok(Client(qod_core::Client::new(
-            transport,
-            self.core,
-            Arc::new(StdClock),
-        )))
+        Ok(Client::new(transport, self.core, Arc::new(StdClock)))
     }
 }

@@ -9,12 +9,14 @@
 //!
 //! - [`models`]: the wire types, with validated newtypes.
 //! - [`core`]: the sans-IO protocol core, for other runtimes and tests.
-//! - [`Client`](struct.Client.html) / [`ClientBuilder`](struct.ClientBuilder.html)
+//! - [`Client`](type.Client.html) / [`ClientBuilder`](struct.ClientBuilder.html)
 //!   (feature `ureq`, on by default): the blocking client.
-//! - [`AsyncClient`](struct.AsyncClient.html) /
+//! - [`AsyncClient`](type.AsyncClient.html) /
 //!   [`AsyncClientBuilder`](struct.AsyncClientBuilder.html) (feature
 //!   `reqwest`): the same client for tokio, by the same names, its calls
 //!   awaited.
+//! - [`CallOptions`] with `execute`: per-call options (your own
+//!   correlator, a time limit) for any operation of [`operations`].
 //! - [`notification::verify`]: checks a status notification your webhook or
 //!   sink received.
 //!
@@ -94,8 +96,6 @@ mod builder_methods;
 #[cfg(feature = "ureq")]
 mod front_door;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
-mod front_door_client;
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod setup;
 mod std_clock;
 
@@ -103,11 +103,12 @@ mod std_clock;
 pub use async_front_door::{AsyncClient, AsyncClientBuilder};
 #[cfg(feature = "ureq")]
 pub use front_door::{Client, ClientBuilder};
+// The application's vocabulary; the driver author's (`Call`, `Machine`,
+// `Step`, `ClientCore`, `StatusWait`, clocks, transports) is under `core`.
 pub use qod_core::{
-    ApiError, ApiVersion, AsyncClock, AsyncTransport, Call, CallOptions, ClientCore, Clock,
-    CreatedResource, Credentials, Delivery, Endpoint, EndpointError, Error, Flavor, IdSource,
-    Operation, Pollable, RetryPolicy, Revocation, StatusWait, Step, Transport, TransportError,
-    UnexpectedResponse, WaitStep, auth, notification, operations,
+    Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,
+    EndpointError, Error, ErrorKind, Flavor, Reading, RetryPolicy, Revocation, TransportError,
+    UnexpectedResponse, auth, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]

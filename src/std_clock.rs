@@ -12,7 +12,8 @@ use qod_core::auth::TokenWait;
 /// The system clock; sleeping and waiting block the calling thread.
 ///
 /// ```
-/// use qod::{Clock, StdClock};
+/// use qod::StdClock;
+/// use qod::core::Clock;
 /// let before = StdClock.now();
 /// StdClock.sleep(std::time::Duration::from_millis(1));
 /// assert!(StdClock.now() > before);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use qod::auth::ClientCredentials;
 use qod::models::{QosProfileName, QosStatus, SessionId};
-use qod::{AsyncClient, AsyncClientBuilder, Credentials, Delivery, Error, RetryPolicy};
+use qod::{AsyncClient, AsyncClientBuilder, Credentials, Delivery, ErrorKind, RetryPolicy};
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
 use support::{Action, TestServer, phone_session};
 
@@ -188,15 +188,12 @@ async fn the_builder_settings_reach_the_transport() {
     let started = Instant::now();
     let error = client.get_session(session_id()).await.unwrap_err();
     let elapsed = started.elapsed();
-    let Error::Transport {
-        source, correlator, ..
-    } = &error
-    else {
+    let ErrorKind::Transport(source) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::MaybeSent);
     assert!(
-        correlator.is_some(),
+        error.correlator().is_some(),
         "the error carries the call's correlator"
     );
     assert!(
@@ -214,7 +211,7 @@ async fn the_builder_settings_reach_the_transport() {
         .get_qos_profile(&QosProfileName::parse("QOS_E").unwrap())
         .await
         .unwrap_err();
-    let Error::Transport { source, .. } = &error else {
+    let ErrorKind::Transport(source) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::Fatal);

@@ -15,8 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use qod::auth::ClientCredentials;
+use qod::core::Transport;
 use qod::ureq_transport::{MAX_TIMEOUT, UreqTransport};
-use qod::{Credentials, Delivery, Error, RetryPolicy, Transport};
+use qod::{Credentials, Delivery, Error, ErrorKind, RetryPolicy};
 use support::{Action, TestServer};
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
@@ -199,8 +200,8 @@ fn tls_client(addr: &str) -> qod::Client {
 }
 
 fn transport_source(error: &Error) -> &qod::TransportError {
-    match error {
-        Error::Transport { source, .. } => source,
+    match error.kind() {
+        ErrorKind::Transport(source) => source,
         other => panic!("expected a transport error, got {other:?}"),
     }
 }

@@ -29,7 +29,7 @@ fn a_100_mib_response_is_refused_with_bounded_memory() {
 
     let error = client.get_session(id).unwrap_err();
 
-    let qod::Error::Transport { source, .. } = &error else {
+    let qod::ErrorKind::Transport(source) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(

@@ -13,15 +13,16 @@ use std::time::{Duration, SystemTime};
 use support::phone_session;
 
 use qod::auth::{
-    AccessToken, AuthError, Authenticator, ClientAuthMethod, ClientCredentials, OAuthErrorCode,
-    PopSigner, TaapCredentials, X_AUTHORIZATION,
+    AccessToken, AuthError, ClientAuthMethod, ClientCredentials, OAuthErrorCode, PopSigner,
+    TaapCredentials, X_AUTHORIZATION,
 };
+use qod::core::Transport;
 use qod::models::uuid::Uuid;
 use qod::models::{
     CreateSession, Device, ErrorCode, PhoneNumber, QosProfileFilter, QosProfileName, QosStatus,
 };
 use qod::ureq_transport::UreqTransport;
-use qod::{Credentials, Endpoint, Error, Flavor, Transport};
+use qod::{Credentials, Endpoint, Error, ErrorKind, Flavor};
 use qod_sandbox::{ClientPublicKey, ManualClock, Sandbox, SandboxAuth, SandboxConfig};
 use serde_json::Value;
 
@@ -37,9 +38,9 @@ fn start(auth: SandboxAuth) -> Sandbox {
     .unwrap()
 }
 
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> Box<qod::ApiError> {
-    match result {
-        Err(Error::Api(error)) => error,
+fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> qod::ApiError {
+    match result.map_err(Error::into_kind) {
+        Err(ErrorKind::Api(error)) => error,
         other => panic!("expected a CAMARA error, got {other:?}"),
     }
 }
@@ -184,7 +185,7 @@ fn client_credentials_with_a_wrong_secret() {
         let error = client
             .create_session(&phone_session("+14255550320", 600))
             .unwrap_err();
-        let Error::Auth(AuthError::OAuth(oauth)) = &error else {
+        let ErrorKind::Auth(AuthError::OAuth(oauth)) = error.kind() else {
             panic!("{method:?}: expected an OAuth error, got {error:?}")
         };
         assert_eq!(oauth.status.as_u16(), 401);
@@ -197,10 +198,10 @@ fn client_credentials_with_a_wrong_secret() {
         assert!(sandbox.create_receipts().is_empty());
 
         // The failure is not cached: the next call asks again.
-        assert!(matches!(
-            client.get_qos_profile(&QosProfileName::parse("QOS_E").unwrap()),
-            Err(Error::Auth(AuthError::OAuth(_)))
-        ));
+        let error = client
+            .get_qos_profile(&QosProfileName::parse("QOS_E").unwrap())
+            .unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::Auth(AuthError::OAuth(_))));
         assert_eq!(sandbox.stats().token_requests, 2);
     }
 }
@@ -315,9 +316,7 @@ impl Taap {
                 .header("x-correlator", Uuid::new_v4().to_string())
                 .body(Vec::new())
                 .unwrap();
-        Authenticator::new(Credentials::TMobile(self.credentials(CLIENT_SECRET, pem)))
-            .authorize(&mut request, Some(token), SystemTime::now(), Uuid::new_v4())
-            .unwrap();
+        authorize(&self.credentials(CLIENT_SECRET, pem), &mut request, token);
         assert!(request.headers().contains_key(X_AUTHORIZATION));
         request
     }
@@ -387,7 +386,7 @@ fn taap_with_a_wrong_secret_or_key_gets_no_token() {
         let error = client
             .create_session(&phone_session("+14255550340", 600))
             .unwrap_err();
-        let Error::Auth(AuthError::TokenEndpoint { status, body }) = &error else {
+        let ErrorKind::Auth(AuthError::TokenEndpoint { status, body }) = error.kind() else {
             panic!("expected a refused token request, got {error:?}")
         };
         assert_eq!(status.as_u16(), 401);
@@ -489,16 +488,11 @@ fn taap_accepts_a_delete_with_a_body_signed_as_without_one() {
     .header("content-type", "application/json")
     .body(Vec::new())
     .unwrap();
-    Authenticator::new(Credentials::TMobile(
-        taap.credentials(CLIENT_SECRET, &keys().0),
-    ))
-    .authorize(
+    authorize(
+        &taap.credentials(CLIENT_SECRET, &keys().0),
         &mut request,
-        Some(&token),
-        SystemTime::now(),
-        Uuid::new_v4(),
-    )
-    .unwrap();
+        &token,
+    );
     *request.body_mut() = b"{}".to_vec();
     let (status, json) = send(request);
     assert_eq!(status, 204, "{json}");
@@ -516,11 +510,11 @@ fn taap_accepts_a_delete_with_a_body_signed_as_without_one() {
     .header("content-type", "application/json")
     .body(br#"{"requestedAdditionalDuration":60}"#.to_vec())
     .unwrap();
-    Authenticator::new(Credentials::TMobile(
-        taap.credentials(CLIENT_SECRET, &keys().0),
-    ))
-    .authorize(&mut extend, Some(&token), SystemTime::now(), Uuid::new_v4())
-    .unwrap();
+    authorize(
+        &taap.credentials(CLIENT_SECRET, &keys().0),
+        &mut extend,
+        &token,
+    );
     *extend.body_mut() = br#"{"requestedAdditionalDuration":600}"#.to_vec();
     let (status, json) = send(extend);
     assert_eq!(status, 401, "{json}");
@@ -570,4 +564,20 @@ fn taap_with_a_public_key_read_from_pem() {
     .unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
     assert!(error.to_string().contains("private key"), "{error}");
+}
+
+/// `Authorization: Bearer` with `token`, then a PoP token over the request
+/// as it stands, signed with `credentials`' key: what a TAAP client sends.
+fn authorize(
+    credentials: &TaapCredentials,
+    request: &mut http::Request<Vec<u8>>,
+    token: &AccessToken,
+) {
+    let bearer = format!("Bearer {}", token.secret());
+    request
+        .headers_mut()
+        .insert("authorization", bearer.parse().unwrap());
+    credentials
+        .add_pop(request, SystemTime::now(), Uuid::new_v4())
+        .unwrap();
 }

@@ -12,7 +12,7 @@ use qod::models::{
     AssignmentStatusInfo, CreateAssignment, Device, ErrorCode, PhoneNumber, QosProfileName,
     QosStatus,
 };
-use qod::{Error, Revocation};
+use qod::{ErrorKind, Revocation};
 use qod_sandbox::test_assets::NETWORK_TERMINATED_PHONE_NUMBER;
 use qod_sandbox::{ManualClock, Sandbox, SandboxConfig};
 
@@ -155,6 +155,9 @@ fn a_0_10_endpoint_has_no_provisioning() {
     let error = client
         .create_assignment(&request("+14255550603"))
         .unwrap_err();
-    assert!(matches!(error, Error::Unsupported { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unsupported { .. }),
+        "{error:?}"
+    );
     assert_eq!(sandbox.assignment_count(), 0);
 }

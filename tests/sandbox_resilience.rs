@@ -17,7 +17,7 @@ use qod::core::{Client, ClientCore};
 use qod::models::uuid::Uuid;
 use qod::models::{ErrorCode, QosStatus, SessionId};
 use qod::ureq_transport::UreqTransport;
-use qod::{Delivery, Endpoint, Error, RetryPolicy};
+use qod::{Delivery, Endpoint, Error, ErrorKind, RetryPolicy};
 use qod_sandbox::{Faults, Sandbox, SandboxConfig};
 
 /// Waits are recorded, not slept, so that `Retry-After: 1` costs no time.
@@ -37,7 +37,7 @@ impl RecordingClock {
     }
 }
 
-impl qod::Clock for RecordingClock {
+impl qod::core::Clock for RecordingClock {
     fn now(&self) -> SystemTime {
         SystemTime::now() + self.slept()
     }
@@ -73,7 +73,7 @@ fn client(url: &str, clock: Arc<RecordingClock>) -> Client<UreqTransport> {
         .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let core = ClientCore::new(Endpoint::new(url).unwrap()).retry_policy(POLICY);
+    let core = ClientCore::new(Endpoint::new(url).unwrap()).with_retry_policy(POLICY);
     Client::new(transport, core, clock)
 }
 
@@ -138,9 +138,10 @@ fn two_hundred_calls_under_faults() {
             waited <= POLICY.max_elapsed(),
             "call {i} waited {waited:?}, more than the policy allows"
         );
-        match result {
+        let correlated = result.as_ref().err().map(|e| e.correlator().is_some());
+        match result.map_err(Error::into_kind) {
             Ok(()) => succeeded += 1,
-            Err(Error::Api(error)) => {
+            Err(ErrorKind::Api(error)) => {
                 let status = error.status.as_u16();
                 let expected = match status {
                     429 => error.code == ErrorCode::TooManyRequests,
@@ -149,14 +150,12 @@ fn two_hundred_calls_under_faults() {
                     _ => false,
                 };
                 assert!(expected, "call {i}: unexpected {error}");
-                assert!(error.correlator.is_some());
+                assert_eq!(correlated, Some(true));
                 failures.push(format!("HTTP {status}"));
             }
-            Err(Error::Transport {
-                source, correlator, ..
-            }) => {
+            Err(ErrorKind::Transport(source)) => {
                 assert_eq!(source.delivery(), Delivery::MaybeSent, "call {i}: {source}");
-                assert!(correlator.is_some());
+                assert_eq!(correlated, Some(true));
                 failures.push("dropped".to_owned());
             }
             Err(other) => panic!("call {i}: an error of an unexpected kind: {other:?}"),
@@ -209,12 +208,12 @@ fn a_503_or_a_dropped_connection_ends_a_create_but_not_a_read() {
         let error = client
             .create_session(&phone_session("+14255550500", 600))
             .unwrap_err();
-        match &error {
-            Error::Api(api) => {
+        match error.kind() {
+            ErrorKind::Api(api) => {
                 assert_eq!(api.status.as_u16(), 503);
                 assert_eq!(api.code, ErrorCode::Unavailable);
             }
-            Error::Transport { source, .. } => {
+            ErrorKind::Transport(source) => {
                 assert!(faults.share_dropped > 0.0);
                 assert_eq!(source.delivery(), Delivery::MaybeSent);
             }
@@ -231,7 +230,7 @@ fn a_503_or_a_dropped_connection_ends_a_create_but_not_a_read() {
             .get_session(SessionId::new(Uuid::new_v4()))
             .unwrap_err();
         assert!(
-            matches!(error, Error::Api(_) | Error::Transport { .. }),
+            matches!(error.kind(), ErrorKind::Api(_) | ErrorKind::Transport(_)),
             "{error:?}"
         );
         assert_eq!(
@@ -257,7 +256,7 @@ fn a_429_is_retried_even_for_a_create_within_bounds() {
     let error = client
         .create_session(&phone_session("+14255550510", 600))
         .unwrap_err();
-    let Error::Api(api) = &error else {
+    let ErrorKind::Api(api) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(api.status.as_u16(), 429);

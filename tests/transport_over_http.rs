@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use qod::core::{Client, ClientCore};
 use qod::models::{CreateSession, SessionId};
 use qod::ureq_transport::UreqTransport;
-use qod::{Delivery, Endpoint, Error, RetryPolicy};
+use qod::{Delivery, Endpoint, ErrorKind, RetryPolicy};
 use support::{Action, TestServer, closed_port};
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
@@ -29,7 +29,7 @@ struct RecordingClock {
     sleeps: Mutex<Vec<Duration>>,
 }
 
-impl qod::Clock for RecordingClock {
+impl qod::core::Clock for RecordingClock {
     fn now(&self) -> SystemTime {
         SystemTime::now() + *self.slept.lock().unwrap()
     }
@@ -130,20 +130,17 @@ fn a_stalled_server_is_timed_out_within_the_bound() {
         .build()
         .unwrap();
     let core = ClientCore::new(Endpoint::new(&server.url("/qod/v0")).unwrap())
-        .retry_policy(RetryPolicy::none());
+        .with_retry_policy(RetryPolicy::none());
     let client = Client::new(transport, core, Arc::new(qod::StdClock));
     let started = Instant::now();
     let error = client.get_session(id()).unwrap_err();
     let elapsed = started.elapsed();
-    let Error::Transport {
-        source, correlator, ..
-    } = &error
-    else {
+    let ErrorKind::Transport(source) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::MaybeSent);
     assert!(
-        correlator.is_some(),
+        error.correlator().is_some(),
         "the error carries the call's correlator"
     );
     assert!(
@@ -171,7 +168,7 @@ fn oversized_bodies_are_refused() {
         .body(Vec::new())
         .unwrap();
     assert_eq!(
-        qod::Transport::send(&transport, exact)
+        qod::core::Transport::send(&transport, exact)
             .unwrap()
             .body()
             .len(),
@@ -180,7 +177,7 @@ fn oversized_bodies_are_refused() {
     let over = http::Request::get(server.url("/over"))
         .body(Vec::new())
         .unwrap();
-    let error = qod::Transport::send(&transport, over).unwrap_err();
+    let error = qod::core::Transport::send(&transport, over).unwrap_err();
     assert_eq!(error.delivery(), Delivery::Fatal);
     assert!(error.to_string().contains("1024-byte limit"), "{error}");
 }
@@ -191,7 +188,7 @@ fn a_refused_connection_is_reported_as_not_sent_and_may_be_replayed() {
     let clock = Arc::new(RecordingClock::default());
     let client = client(&url, clock.clone(), UreqTransport::new().unwrap());
     let error = client.create_session(&create_body()).unwrap_err();
-    let Error::Transport { source, .. } = &error else {
+    let ErrorKind::Transport(source) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(source.delivery(), Delivery::NotSent);

@@ -14,9 +14,9 @@ use http::{HeaderValue, Request, Response};
 use qod_core::Operation;
 use qod_core::auth::{ClientCredentials, TaapCredentials};
 use qod_core::operations::{
-    CreateQosAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp,
-    GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp, RevokeQosAssignmentOp,
+    CreateAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetAssignmentOp,
+    GetQosProfileOp, GetSessionOp, ListQosProfilesOp, RetrieveAssignmentOp, RetrieveSessionsOp,
+    RevokeAssignmentOp,
 };
 use qod_models::{
     AssignmentId, AssignmentInfo, AssignmentStatusChangedEvent, CreateAssignment, CreateSession,
@@ -64,7 +64,10 @@ pub fn parse_operation_responses(status: u16, header: &[u8], body: &[u8]) {
     let create = CreateSessionOp::new(CreateSession::new(Device::default(), name.clone()));
     // Messages too: they quote the body, with secrets redacted.
     if let Err(error) = create.parse(response(status, header, body)) {
-        let _ = (error.to_string(), error.created_session_id());
+        let _ = (
+            error.to_string(),
+            error.created().and_then(|made| made.session_id()),
+        );
     }
     let _ = GetSessionOp::new(id).parse(response(status, header, body));
     let _ = DeleteSessionOp::new(id).parse(response(status, header, body));
@@ -73,13 +76,13 @@ pub fn parse_operation_responses(status: u16, header: &[u8], body: &[u8]) {
     let _ = GetQosProfileOp::new(name.clone()).parse(response(status, header, body));
     let _ = ListQosProfilesOp::default().parse(response(status, header, body));
     let assignment = AssignmentId::new(qod_models::uuid::Uuid::nil());
-    let create = CreateQosAssignmentOp::new(CreateAssignment::for_token_subject(name));
+    let create = CreateAssignmentOp::new(CreateAssignment::for_token_subject(name));
     if let Err(error) = create.parse(response(status, header, body)) {
-        let _ = (error.to_string(), error.created_resource());
+        let _ = (error.to_string(), error.created());
     }
-    let _ = GetQosAssignmentByIdOp::new(assignment).parse(response(status, header, body));
-    let _ = GetQosAssignmentByDeviceOp::default().parse(response(status, header, body));
-    let _ = RevokeQosAssignmentOp::new(assignment).parse(response(status, header, body));
+    let _ = GetAssignmentOp::new(assignment).parse(response(status, header, body));
+    let _ = RetrieveAssignmentOp::default().parse(response(status, header, body));
+    let _ = RevokeAssignmentOp::new(assignment).parse(response(status, header, body));
     let _ = qod_core::retry::parse_retry_after(
         response(status, header, body).headers(),
         SystemTime::now(),

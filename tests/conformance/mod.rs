@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use qod::Transport;
+use qod::core::Transport;
 use qod::models::time::OffsetDateTime;
 use qod::models::time::format_description::well_known::Rfc3339;
 use qod::ureq_transport::UreqTransport;

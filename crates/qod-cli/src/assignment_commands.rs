@@ -4,8 +4,7 @@
 use qod::Revocation;
 use qod::models::{AssignmentId, CreateAssignment, QosProfileName, SinkUrl};
 use qod::operations::{
-    CreateQosAssignmentOp, GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp,
-    RevokeQosAssignmentOp,
+    CreateAssignmentOp, GetAssignmentOp, RetrieveAssignmentOp, RevokeAssignmentOp,
 };
 
 use crate::cli::{AssignmentCommand, AssignmentCreateArgs, GlobalOptions};
@@ -55,23 +54,23 @@ pub fn assignment(
     // Inputs are checked before the client (and any token request) exists.
     match command {
         AssignmentCommand::Create(args) => {
-            let operation = CreateQosAssignmentOp::new(create_body(args)?);
+            let operation = CreateAssignmentOp::new(create_body(args)?);
             let created = run(options, &operation, &call)?;
             output.one(&created).map_err(|failure| {
                 failure.after_creating(qod::CreatedResource::Assignment(created.assignment_id))
             })
         }
         AssignmentCommand::Get { id } => {
-            let operation = GetQosAssignmentByIdOp::new(assignment_id(id)?);
+            let operation = GetAssignmentOp::new(assignment_id(id)?);
             output.one(&run(options, &operation, &call)?)
         }
         AssignmentCommand::Retrieve(device) => {
-            let operation = GetQosAssignmentByDeviceOp::new(device.given_device()?);
+            let operation = RetrieveAssignmentOp::new(device.given_device()?);
             output.one(&run(options, &operation, &call)?)
         }
         AssignmentCommand::Revoke { id } => {
             let id = assignment_id(id)?;
-            match run(options, &RevokeQosAssignmentOp::new(id), &call)? {
+            match run(options, &RevokeAssignmentOp::new(id), &call)? {
                 // On stderr: stdout stays what the API answered (nothing).
                 Revocation::Revoked => {
                     stderr_line!("assignment {id} revoked");

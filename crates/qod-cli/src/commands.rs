@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use qod::core::Operation;
 use qod::models::{
     ApplicationServer, CreateSession, Ipv4Network, Ipv6Network, NotificationToken, NotificationUrl,
     PortsSpec, QosProfileFilter, QosProfileName, QosProfileStatus, SessionId, SinkCredential,
@@ -11,7 +12,7 @@ use qod::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
     ListQosProfilesOp, RetrieveSessionsOp,
 };
-use qod::{ApiVersion, CallOptions, Operation};
+use qod::{ApiVersion, CallOptions};
 
 use crate::cli::{CreateArgs, GlobalOptions, ProfileCommand, SessionCommand};
 use crate::failure::Failure;

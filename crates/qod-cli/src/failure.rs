@@ -6,9 +6,9 @@ use std::error::Error;
 use std::fmt;
 
 use clap::ValueEnum;
-use qod::CreatedResource;
 use qod::auth::AuthError;
 use qod::models::ErrorCode;
+use qod::{CreatedResource, ErrorKind};
 
 use crate::cli::AuthMode;
 
@@ -81,18 +81,18 @@ impl Failure {
             .to_possible_value()
             .map(|value| value.get_name().to_owned())
             .unwrap_or_default();
-        match error {
-            qod::Error::Api(api) if api.status.as_u16() == 401 && auth == AuthMode::None => Some(
+        match error.kind() {
+            ErrorKind::Api(api) if api.status.as_u16() == 401 && auth == AuthMode::None => Some(
                 "the server wants credentials: use --auth bearer with --token, \
                  --auth oauth2 with --token-url, --client-id and --client-secret, \
                  or --auth tmobile with --client-id, --client-secret and --private-key"
                     .to_owned(),
             ),
-            qod::Error::Api(api) if api.status.as_u16() == 401 => Some(format!(
+            ErrorKind::Api(api) if api.status.as_u16() == 401 => Some(format!(
                 "the server refused the credentials of --auth {mode}: check them, \
                  and that --auth names the scheme the operator uses"
             )),
-            qod::Error::Auth(AuthError::TokenEndpoint { status, .. })
+            ErrorKind::Auth(AuthError::TokenEndpoint { status, .. })
                 if matches!(status.as_u16(), 400 | 401) =>
             {
                 Some(format!(
@@ -105,19 +105,20 @@ impl Failure {
                     }
                 ))
             }
-            qod::Error::Auth(AuthError::OAuth(_)) => Some(
+            ErrorKind::Auth(AuthError::OAuth(_)) => Some(
                 "the token endpoint refused the client: check --client-id, \
                  --client-secret and --token-url"
                     .to_owned(),
             ),
-            qod::Error::Unsupported { operation, .. } if operation.contains("QosAssignment") => {
-                Some(
-                    "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
+            ErrorKind::Unsupported {
+                api: qod::Api::QosProvisioning,
+                ..
+            } => Some(
+                "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
                      or --provisioning-url"
-                        .to_owned(),
-                )
-            }
-            qod::Error::Api(api) if api.code == ErrorCode::MissingIdentifier => {
+                    .to_owned(),
+            ),
+            ErrorKind::Api(api) if api.code == ErrorCode::MissingIdentifier => {
                 Some("name the device with --phone, --ipv4, --ipv6 or --nai".to_owned())
             }
             _ => None,
@@ -128,7 +129,7 @@ impl Failure {
     /// other way to learn of it, and the server holds (and bills for) it.
     pub fn created(&self) -> Option<CreatedResource> {
         match self {
-            Failure::Call(error) => error.created_resource(),
+            Failure::Call(error) => error.created(),
             Failure::Output { created, .. } => *created,
             _ => None,
         }
@@ -252,14 +253,10 @@ mod tests {
             "cannot connect",
             std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
         );
-        let failure = Failure::Call(qod::Error::Transport {
-            source,
-            correlator: Some("c-1".to_owned()),
-            created: None,
-        });
+        let failure = Failure::Call(qod::Error::from(source));
         assert_eq!(
             failure.to_string(),
-            "request not sent (x-correlator c-1): cannot connect: connection refused"
+            "request not sent: cannot connect: connection refused"
         );
     }
 }

@@ -3,10 +3,15 @@
 //! of its own and never blocks its runtime.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use qod_models::{AssignmentId, AssignmentInfo, SessionId, SessionInfo};
 
 use crate::auth::Authenticator;
+use crate::operations::{GetAssignmentOp, GetSessionOp};
 use crate::{
-    AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, Operation, Step,
+    AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, Machine, Operation,
+    StatusWait, Step,
 };
 
 /// An async QoD client over any [`AsyncTransport`], on any runtime. Its
@@ -34,7 +39,7 @@ use crate::{
 ///     Ok::<_, TransportError>(http::Response::builder().status(204).body(Vec::new()).unwrap())
 /// };
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
-///     .credentials(Credentials::bearer("abc123")?);
+///     .with_credentials(Credentials::bearer("abc123")?);
 /// let client = AsyncClient::new(transport, core, Arc::new(NoWaitClock));
 /// let deleted = client.delete_session("123e4567-e89b-12d3-a456-426614174000".parse()?);
 /// // Any executor runs it; this example polls it by hand.
@@ -80,7 +85,7 @@ impl<T: AsyncTransport> AsyncClient<T> {
 
     /// The authenticator and its token cache.
     pub fn authenticator(&self) -> &Authenticator {
-        self.core.auth()
+        self.core.authenticator()
     }
 
     /// The transport-free half of the client.
@@ -88,31 +93,45 @@ impl<T: AsyncTransport> AsyncClient<T> {
         &self.core
     }
 
-    crate::operation_methods!(
-        async await;
-        crate: "qod_core",
-        prelude: concat!(
-            "# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
-            "# use std::future::Future;\n",
-            "# use std::pin::Pin;\n",
-            "# use std::time::{Duration, SystemTime};\n",
-            "# struct SystemClock;\n",
-            "# impl qod_core::AsyncClock for SystemClock {\n",
-            "#     fn now(&self) -> SystemTime { SystemTime::now() }\n",
-            "#     fn sleep(&self, _: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> { unimplemented!() }\n",
-            "# }\n",
-            "# let transport = |_: http::Request<Vec<u8>>| async { Err::<http::Response<Vec<u8>>, _>(qod_core::TransportError::new(qod_core::Delivery::NotSent, \"offline\")) };\n",
-            "# let endpoint = qod_core::Endpoint::new(\"https://api.example.com/quality-on-demand/v1\")?;\n",
-            "# let client = qod_core::AsyncClient::new(transport, qod_core::ClientCore::new(endpoint), std::sync::Arc::new(SystemClock));\n",
-        ),
-        await: ".await",
-        epilogue: "# Ok(())\n# }\n",
-    );
+    crate::operation_methods::operation_methods!((async await));
 
-    crate::wait_methods::wait_methods!(async; await; Send);
+    /// Polls a session every `interval` until the network has decided
+    /// (`AVAILABLE` or `UNAVAILABLE`), or `timeout` passes; `on_poll` sees
+    /// each reading. A [`StatusWait`] run to its end.
+    pub async fn wait_for_session(
+        &self,
+        session_id: SessionId,
+        interval: Duration,
+        timeout: Duration,
+        on_poll: impl FnMut(&SessionInfo) + Send,
+    ) -> Result<SessionInfo, Error> {
+        let read = GetSessionOp::new(session_id);
+        let now = self.clock.now();
+        self.run(StatusWait::new(
+            &self.core, &read, interval, timeout, now, on_poll,
+        ))
+        .await
+    }
+
+    /// Polls a QoS assignment as [`AsyncClient::wait_for_session`] polls a session.
+    pub async fn wait_for_assignment(
+        &self,
+        assignment_id: AssignmentId,
+        interval: Duration,
+        timeout: Duration,
+        on_poll: impl FnMut(&AssignmentInfo) + Send,
+    ) -> Result<AssignmentInfo, Error> {
+        let read = GetAssignmentOp::new(assignment_id);
+        let now = self.clock.now();
+        self.run(StatusWait::new(
+            &self.core, &read, interval, timeout, now, on_poll,
+        ))
+        .await
+    }
 
     /// Runs any operation with per-call options: authentication, retries and
-    /// the correlator, which every error of the call carries.
+    /// the correlator, which every error of the call carries. See
+    /// [`crate::Client::execute`] for an example.
     pub async fn execute<O: Operation + Sync>(
         &self,
         operation: &O,
@@ -121,12 +140,20 @@ impl<T: AsyncTransport> AsyncClient<T> {
     where
         O::Output: Send,
     {
-        let mut call = self.core.start(operation, options, self.clock.now());
+        self.run(self.core.start(operation, options, self.clock.now()))
+            .await
+    }
+
+    /// Runs any [`Machine`] to its end: the one loop of this driver.
+    pub async fn run<M: Machine + Send>(&self, mut machine: M) -> Result<M::Output, Error>
+    where
+        M::Output: Send,
+    {
         loop {
-            match call.next_step(self.clock.now()) {
+            match machine.next_step(self.clock.now()) {
                 Step::Send(request) => {
                     let result = self.transport.send(request).await;
-                    call.receive(result, self.clock.now());
+                    machine.receive(result, self.clock.now());
                 }
                 Step::Sleep(delay) => self.clock.sleep(delay).await,
                 Step::WaitForToken { wait, at_most } => {

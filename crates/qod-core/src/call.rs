@@ -2,45 +2,37 @@
 //! no lock held across a step. A driver asks it what to do next, does that
 //! in its own way (a blocking socket, an async task, a test closure) and
 //! hands back the time and each response.
+//!
+//! ```text
+//!            Start ── invalid input ─────────────────────────────────────┐
+//!              │ request built                                           │
+//!              ▼                                                         │
+//!   ┌──────▶ NeedToken ── another call fetches ──▶ WaitForToken ─┐       │
+//!   │          │   ▲  ◀──────────── fetch ended / time left ─────┘       │
+//!   │          │   └── fetch failed: its error ─────────────────────────▶│
+//!   │          │ fetch ─▶ AwaitingToken ─▶ (retry: Backoff) ─▶ ...        │
+//!   │          │ token ready                                             │
+//!   │          ▼                                                         ▼
+//!   │        Ready ──▶ AwaitingResponse ── 2xx / final error ───────▶ Done
+//!   │                        │ 401 (once): token invalidated              ▲
+//!   ├────────────────────────┘                                           │
+//!   └── Backoff ◀── 429, 5xx, transport failure the policy retries ──────┘
+//! ```
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::{Method, Request, Response, StatusCode};
 use qod_models::XCorrelator;
 
-use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, TokenStep, TokenWait};
+use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, TokenStep};
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
-    ClientCore, Delivery, Error, Operation, RequestTimeout, TransportError, created_resource,
+    ClientCore, Delivery, Error, Machine, Operation, RequestTimeout, Step, TransportError,
 };
 
-/// What a driver must do next for a [`Call`].
-///
-/// Deliberately exhaustive: a driver that met a step it does not know could
-/// only guess, so a new step is a breaking change by design.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // one step at a time, moved once
-pub enum Step<T> {
-    /// Send this request and hand the outcome to [`Call::receive`].
-    Send(Request<Vec<u8>>),
-    /// Wait this long, then ask again with [`Call::next_step`].
-    Sleep(Duration),
-    /// Another call of this client is fetching the token: wait until that
-    /// fetch ends (`wait` resolves) or `at_most` has passed, whichever comes
-    /// first, then ask again. `at_most` is what is left of this call's time:
-    /// a call never waits past its own limit for another call's fetch.
-    WaitForToken {
-        /// Resolves when the fetch has ended, well or badly.
-        wait: TokenWait,
-        /// The longest this call may wait.
-        at_most: Duration,
-    },
-    /// The call is over.
-    Done(Result<T, Error>),
-}
-
 /// Where a call is. Each variant holds what the next move needs.
-enum State {
+enum State<T> {
     /// The request is not built yet.
     Start,
     /// Look the token up (again), after waiting for this fetch if any.
@@ -62,30 +54,31 @@ enum State {
         logged: Option<(Method, String)>,
     },
     /// Sleep, then go on from the inner state.
-    Backoff(Duration, Box<State>),
+    Backoff(Duration, Box<State<T>>),
     /// The outcome, until the driver takes it.
-    Finished,
-    /// The driver broke the protocol (asked while a request was out, or
-    /// after the end).
-    Misused(&'static str),
+    Done(Result<T, Error>),
+    /// The driver has taken the outcome.
+    Taken,
 }
 
-/// One call of `O`, from validation to result.
+/// One call of `O`, from validation to result: a [`Machine`].
 ///
 /// Its order: the request is validated and built before any I/O (an invalid
 /// input ends the call before a token is fetched); the token is a step of
 /// its own, retried under the same policy as a read (a token request is
-/// harmless to repeat); each attempt only authorizes and signs, last; a 401 invalidates the token and replays
-/// once; failures are retried or not by [`crate::RetryPolicy`]; every error
-/// carries the call's correlator.
+/// harmless to repeat), and shared with the client's other calls; each
+/// attempt only authorizes and signs, last; a 401 invalidates the token and
+/// replays once; failures are retried or not by [`crate::RetryPolicy`];
+/// nothing outlives the call's time limit; every error carries the call's
+/// correlator. The module documentation draws the states.
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use qod_core::{CallOptions, ClientCore, Credentials, Endpoint, Step};
+/// use qod_core::{CallOptions, ClientCore, Credentials, Endpoint, Machine, Step};
 /// use qod_core::operations::DeleteSessionOp;
 ///
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
-///     .credentials(Credentials::bearer("abc123")?);
+///     .with_credentials(Credentials::bearer("abc123")?);
 /// let op = DeleteSessionOp::new("123e4567-e89b-12d3-a456-426614174000".parse()?);
 /// let mut call = core.start(&op, &CallOptions::new(), SystemTime::now());
 /// let Step::Send(request) = call.next_step(SystemTime::now()) else { panic!("sends first") };
@@ -106,10 +99,11 @@ pub struct Call<'a, O: Operation> {
     limit: Duration,
     /// The request built at the start, until the first attempt sends it.
     request: Option<Request<Vec<u8>>>,
-    state: State,
-    outcome: Option<Result<O::Output, Error>>,
+    state: State<O::Output>,
     attempts: u32,
     token_attempts: u32,
+    /// A 401 has been met: the next attempt is its one replay.
+    replaying_after_401: bool,
     replayed_after_401: bool,
 }
 
@@ -140,9 +134,9 @@ impl<'a, O: Operation> Call<'a, O> {
             limit,
             request: None,
             state: State::Start,
-            outcome: None,
             attempts: 0,
             token_attempts: 0,
+            replaying_after_401: false,
             replayed_after_401: false,
         }
     }
@@ -157,10 +151,9 @@ impl<'a, O: Operation> Call<'a, O> {
         self.attempts
     }
 
-    /// What to do next at `now`.
-    pub fn next_step(&mut self, now: SystemTime) -> Step<O::Output> {
+    fn step(&mut self, now: SystemTime) -> Step<O::Output> {
         loop {
-            match std::mem::replace(&mut self.state, State::Finished) {
+            match std::mem::replace(&mut self.state, State::Taken) {
                 State::Start => match self
                     .operation
                     .to_request(self.core.endpoint(), Some(&self.correlator))
@@ -172,47 +165,34 @@ impl<'a, O: Operation> Call<'a, O> {
                     Err(error) => self.finish(Err(error)),
                 },
                 State::NeedToken(waited) => {
-                    let auth = self.core.auth();
-                    // The PoP id is drawn only when a token request is built.
-                    match auth.token(self.core.endpoint(), now, waited, || self.core.jti()) {
-                        Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
-                        Ok(TokenStep::Wait(wait)) => {
-                            let at_most = self.time_left(now);
-                            if at_most.is_zero() {
-                                let waited = self.elapsed(now);
-                                self.finish(Err(AuthError::TokenWaitTimedOut { waited }.into()));
-                                continue;
-                            }
-                            self.state = State::NeedToken(Some(wait.fetch()));
-                            return Step::WaitForToken { wait, at_most };
-                        }
-                        Ok(TokenStep::Fetch { request, permit }) => {
-                            return self.send_token_request(request, permit, now);
-                        }
-                        Err(error) => self.finish(Err(error.into())),
+                    if let Some(step) = self.look_up_token(waited, now) {
+                        return step;
                     }
                 }
                 State::RetryTokenFetch(permit) => {
-                    let auth = self.core.auth();
+                    let auth = self.core.authenticator();
                     match auth.token_request(self.core.endpoint(), now, self.core.jti()) {
-                        Ok(request) => return self.send_token_request(request, permit, now),
+                        Ok(request) => {
+                            if let Some(step) = self.send_token_request(request, permit, now) {
+                                return step;
+                            }
+                        }
                         Err(error) => self.finish(Err(error.into())),
                     }
                 }
                 State::Ready(_) if self.time_left(now).is_zero() => {
                     // Only a token fetch can have spent the time: nothing went out.
-                    self.finish(Err(Error::Transport {
-                        source: TransportError::new(
-                            Delivery::NotSent,
-                            "the call's time limit ran out before its request could be sent",
-                        ),
-                        correlator: None,
-                        created: None,
-                    }));
+                    self.finish(Err(TransportError::new(
+                        Delivery::NotSent,
+                        "the call's time limit ran out before its request could be sent",
+                    )
+                    .into()));
                 }
                 State::Ready(token) => match self.authorized_request(token.as_ref(), now) {
                     Ok(request) => {
-                        self.attempts += 1;
+                        if !std::mem::take(&mut self.replaying_after_401) {
+                            self.attempts += 1;
+                        }
                         let logged = log::log_enabled!(log::Level::Debug)
                             .then(|| (request.method().clone(), request.uri().path().to_owned()));
                         self.state = State::AwaitingResponse {
@@ -228,32 +208,80 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.state = *then;
                     return Step::Sleep(delay);
                 }
-                State::Finished => {
-                    return match self.outcome.take() {
-                        Some(outcome) => {
-                            self.state = State::Misused("next_step after the call ended");
-                            Step::Done(outcome)
-                        }
-                        None => Step::Done(Err(Error::Driver("next_step after the call ended"))),
-                    };
-                }
-                waiting @ (State::AwaitingToken { .. } | State::AwaitingResponse { .. }) => {
-                    self.state = waiting;
-                    return Step::Done(Err(Error::Driver(
-                        "next_step while a request is out: call receive first",
-                    )));
-                }
-                State::Misused(what) => {
-                    self.state = State::Misused(what);
-                    return Step::Done(Err(Error::Driver(what)));
+                State::Done(outcome) => return Step::Done(outcome),
+                State::Taken => panic!("Call::next_step after Step::Done"),
+                out @ (State::AwaitingToken { .. } | State::AwaitingResponse { .. }) => {
+                    self.state = out;
+                    panic!("Call::next_step while a request is out: call receive first");
                 }
             }
         }
     }
 
-    /// Hands over what came of the request of the last [`Step::Send`], at `now`.
-    pub fn receive(&mut self, result: Result<Response<Vec<u8>>, TransportError>, now: SystemTime) {
-        match std::mem::replace(&mut self.state, State::Finished) {
+    /// Looks the token up: ready, wait for another call's fetch (within
+    /// this call's time), fetch it, or end with the error of the fetch
+    /// this call waited for. A step to hand the driver, or `None` to go on.
+    fn look_up_token(
+        &mut self,
+        waited: Option<FetchId>,
+        now: SystemTime,
+    ) -> Option<Step<O::Output>> {
+        let auth = self.core.authenticator();
+        // The PoP id is drawn only when a token request is built.
+        match auth.token(self.core.endpoint(), now, waited, || self.core.jti()) {
+            Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
+            Ok(TokenStep::Wait(wait)) => {
+                let at_most = self.time_left(now);
+                if at_most.is_zero() {
+                    let waited = self.elapsed(now);
+                    self.finish(Err(AuthError::TokenWaitTimedOut { waited }.into()));
+                    return None;
+                }
+                self.state = State::NeedToken(Some(wait.fetch()));
+                return Some(Step::WaitForToken { wait, at_most });
+            }
+            Ok(TokenStep::Fetch { request, permit }) => {
+                return self.send_token_request(request, permit, now);
+            }
+            Err(error) => self.finish(Err(error.into())),
+        }
+        None
+    }
+
+    /// Puts the token request out, or ends the fetch when no time is left.
+    fn send_token_request(
+        &mut self,
+        mut request: Request<Vec<u8>>,
+        permit: FetchPermit,
+        now: SystemTime,
+    ) -> Option<Step<O::Output>> {
+        let time_left = self.time_left(now);
+        if time_left.is_zero() {
+            let error = AuthError::TokenRequest {
+                source: Arc::new(TransportError::new(
+                    Delivery::NotSent,
+                    "the call's time limit ran out before the token request could be sent",
+                )),
+            };
+            permit.fail(error.clone());
+            self.finish(Err(error.into()));
+            return None;
+        }
+        request.extensions_mut().insert(RequestTimeout(time_left));
+        self.token_attempts += 1;
+        self.state = State::AwaitingToken {
+            permit,
+            sent_at: now,
+        };
+        Some(Step::Send(request))
+    }
+
+    fn take_response(
+        &mut self,
+        result: Result<Response<Vec<u8>>, TransportError>,
+        now: SystemTime,
+    ) {
+        match std::mem::replace(&mut self.state, State::Taken) {
             State::AwaitingToken { permit, sent_at } => {
                 self.log_exchange(&Method::POST, "token endpoint", &result, sent_at, now);
                 self.on_token_response(result, permit, now);
@@ -268,38 +296,11 @@ impl<'a, O: Operation> Call<'a, O> {
                 }
                 self.on_response(result, token, now);
             }
-            _ => {
-                self.outcome = None;
-                self.state = State::Misused("receive without a request out");
+            other => {
+                self.state = other;
+                panic!("Call::receive without a request out");
             }
         }
-    }
-
-    fn send_token_request(
-        &mut self,
-        mut request: Request<Vec<u8>>,
-        permit: FetchPermit,
-        now: SystemTime,
-    ) -> Step<O::Output> {
-        let time_left = self.time_left(now);
-        if time_left.is_zero() {
-            let error = AuthError::TokenRequest {
-                source: std::sync::Arc::new(TransportError::new(
-                    Delivery::NotSent,
-                    "the call's time limit ran out before the token request could be sent",
-                )),
-            };
-            permit.fail(error.clone());
-            self.finish(Err(error.into()));
-            return self.next_step(now);
-        }
-        request.extensions_mut().insert(RequestTimeout(time_left));
-        self.token_attempts += 1;
-        self.state = State::AwaitingToken {
-            permit,
-            sent_at: now,
-        };
-        Step::Send(request)
     }
 
     fn on_token_response(
@@ -309,31 +310,33 @@ impl<'a, O: Operation> Call<'a, O> {
         now: SystemTime,
     ) {
         let outcome = match &result {
-            Ok(response) => AttemptOutcome::Status {
+            Ok(response) if response.status().is_success() => None,
+            Ok(response) => Some(AttemptOutcome::Status {
                 status: response.status(),
                 retry_after: parse_retry_after(response.headers(), now),
-            },
-            Err(error) => AttemptOutcome::Transport(error.delivery()),
-        };
-        let transient = match outcome {
-            AttemptOutcome::Status { status, .. } => is_transient(status),
-            _ => true,
+            }),
+            Err(error) => Some(AttemptOutcome::Transport(error.delivery())),
         };
         // A token request changes nothing worth guarding, so it retries like a read.
-        if transient && let Some(delay) = self.retry_delay(true, self.token_attempts, outcome, now)
+        if let Some(outcome) = outcome
+            && let Some(delay) = self.retry_delay(true, self.token_attempts, outcome, now)
         {
             self.state = State::Backoff(delay, Box::new(State::RetryTokenFetch(permit)));
             return;
         }
         match result {
-            Ok(response) => match self.core.auth().finish_fetch(permit, response, now) {
+            Ok(response) => match self
+                .core
+                .authenticator()
+                .finish_fetch(permit, response, now)
+            {
                 Ok(token) => self.state = State::Ready(Some(token)),
                 Err(error) => self.finish(Err(error.into())),
             },
             Err(source) => {
                 // However far the token request got, the call's own did not leave.
                 let error = AuthError::TokenRequest {
-                    source: std::sync::Arc::new(source),
+                    source: Arc::new(source),
                 };
                 permit.fail(error.clone());
                 self.finish(Err(error.into()));
@@ -358,17 +361,17 @@ impl<'a, O: Operation> Call<'a, O> {
         };
         let outcome = match &result {
             Ok(response) => {
-                let auth = self.core.auth();
+                let auth = self.core.authenticator();
                 if response.status() == StatusCode::UNAUTHORIZED
                     && auth.can_refresh()
                     && !self.replayed_after_401
                 {
                     // The server refused the token, so it did not act on the call: replay once.
                     self.replayed_after_401 = true;
+                    self.replaying_after_401 = true;
                     if let Some(token) = &token {
                         auth.invalidate(token);
                     }
-                    self.attempts -= 1;
                     self.state = State::NeedToken(None);
                     return;
                 }
@@ -392,12 +395,7 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.operation
                         .created_resource(partial.status, &partial.body)
                 });
-                let error = Error::Transport {
-                    source,
-                    correlator: None,
-                    created: None,
-                };
-                Err(created_resource::naming(error, created))
+                Err(Error::from(source).naming(created))
             }
         };
         self.finish(finished);
@@ -414,7 +412,7 @@ impl<'a, O: Operation> Call<'a, O> {
         let elapsed = self.elapsed(now);
         let jitter = self.core.id_source().next_uuid().as_u64_pair().0;
         // The call's own limit, which may be shorter than the policy's.
-        let policy = self.core.retry().with_max_elapsed(self.limit);
+        let policy = self.core.retry_policy().with_max_elapsed(self.limit);
         match policy.decide(idempotent, attempt, elapsed, outcome, jitter) {
             RetryDecision::RetryAfter(delay) => {
                 log::debug!(
@@ -447,7 +445,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 .to_request(self.core.endpoint(), Some(&self.correlator))?,
         };
         self.core
-            .auth()
+            .authenticator()
             .authorize(&mut request, token, now, self.core.jti())?;
         request
             .extensions_mut()
@@ -466,8 +464,7 @@ impl<'a, O: Operation> Call<'a, O> {
     }
 
     fn finish(&mut self, outcome: Result<O::Output, Error>) {
-        self.outcome = Some(outcome.map_err(|e| e.with_correlator(Some(self.correlator.as_str()))));
-        self.state = State::Finished;
+        self.state = State::Done(outcome.map_err(|e| e.with_correlator(self.correlator.as_str())));
     }
 
     /// One debug line per exchange: method, path, status, correlator,
@@ -498,7 +495,14 @@ impl<'a, O: Operation> Call<'a, O> {
     }
 }
 
-/// Statuses a retry can cure: rate limiting and gateway trouble.
-fn is_transient(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502..=504)
+impl<O: Operation> Machine for Call<'_, O> {
+    type Output = O::Output;
+
+    fn next_step(&mut self, now: SystemTime) -> Step<O::Output> {
+        self.step(now)
+    }
+
+    fn receive(&mut self, result: Result<Response<Vec<u8>>, TransportError>, now: SystemTime) {
+        self.take_response(result, now);
+    }
 }

@@ -2,9 +2,16 @@
 //! through what it is given and holds no call logic of its own.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use qod_models::{AssignmentId, AssignmentInfo, SessionId, SessionInfo};
 
 use crate::auth::Authenticator;
-use crate::{CallOptions, ClientCore, Clock, Endpoint, Error, Operation, Step, Transport};
+use crate::operations::{GetAssignmentOp, GetSessionOp};
+use crate::{
+    CallOptions, ClientCore, Clock, Endpoint, Error, Machine, Operation, StatusWait, Step,
+    Transport,
+};
 
 /// A blocking QoD client over any [`Transport`]. It is `Send + Sync`: share
 /// it between threads behind an `Arc` or a reference; they share its token
@@ -28,7 +35,7 @@ use crate::{CallOptions, ClientCore, Clock, Endpoint, Error, Operation, Step, Tr
 ///     Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
 /// };
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/qod/v0")?)
-///     .credentials(Credentials::bearer("abc123")?);
+///     .with_credentials(Credentials::bearer("abc123")?);
 /// let client = Client::new(transport, core, Arc::new(FixedClock));
 /// client.delete_session("123e4567-e89b-12d3-a456-426614174000".parse()?)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -70,7 +77,7 @@ impl<T: Transport> Client<T> {
 
     /// The authenticator and its token cache.
     pub fn authenticator(&self) -> &Authenticator {
-        self.core.auth()
+        self.core.authenticator()
     }
 
     /// The transport-free half of the client.
@@ -78,39 +85,71 @@ impl<T: Transport> Client<T> {
         &self.core
     }
 
-    crate::operation_methods!(
-        ;
-        crate: "qod_core",
-        prelude: concat!(
-            "# use std::time::{Duration, SystemTime};\n",
-            "# struct SystemClock;\n",
-            "# impl qod_core::Clock for SystemClock {\n",
-            "#     fn now(&self) -> SystemTime { SystemTime::now() }\n",
-            "#     fn sleep(&self, _: Duration) { unimplemented!() }\n",
-            "# }\n",
-            "# let transport = |_: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, qod_core::TransportError> { unimplemented!() };\n",
-            "# let endpoint = qod_core::Endpoint::new(\"https://api.example.com/quality-on-demand/v1\")?;\n",
-            "# let client = qod_core::Client::new(transport, qod_core::ClientCore::new(endpoint), std::sync::Arc::new(SystemClock));\n",
-        ),
-        await: "",
-        epilogue: "# Ok::<(), Box<dyn std::error::Error>>(())\n",
-    );
+    crate::operation_methods::operation_methods!(());
 
-    crate::wait_methods::wait_methods!(;;);
+    /// Polls a session every `interval` until the network has decided
+    /// (`AVAILABLE` or `UNAVAILABLE`), or `timeout` passes; `on_poll` sees
+    /// each reading. A [`StatusWait`] run to its end.
+    pub fn wait_for_session(
+        &self,
+        session_id: SessionId,
+        interval: Duration,
+        timeout: Duration,
+        on_poll: impl FnMut(&SessionInfo),
+    ) -> Result<SessionInfo, Error> {
+        let read = GetSessionOp::new(session_id);
+        let now = self.clock.now();
+        self.run(StatusWait::new(
+            &self.core, &read, interval, timeout, now, on_poll,
+        ))
+    }
+
+    /// Polls a QoS assignment as [`Client::wait_for_session`] polls a session.
+    pub fn wait_for_assignment(
+        &self,
+        assignment_id: AssignmentId,
+        interval: Duration,
+        timeout: Duration,
+        on_poll: impl FnMut(&AssignmentInfo),
+    ) -> Result<AssignmentInfo, Error> {
+        let read = GetAssignmentOp::new(assignment_id);
+        let now = self.clock.now();
+        self.run(StatusWait::new(
+            &self.core, &read, interval, timeout, now, on_poll,
+        ))
+    }
 
     /// Runs any operation with per-call options: authentication, retries and
     /// the correlator, which every error of the call carries.
+    ///
+    /// ```no_run
+    /// # fn example(client: &qod_core::Client<impl qod_core::Transport>) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use qod_core::CallOptions;
+    /// use qod_core::models::XCorrelator;
+    /// use qod_core::operations::GetSessionOp;
+    /// let options = CallOptions::new()
+    ///     .with_correlator(XCorrelator::parse("order-4711")?)
+    ///     .with_time_limit(Duration::from_secs(5));
+    /// let read = GetSessionOp::new("123e4567-e89b-12d3-a456-426614174000".parse()?);
+    /// let session = client.execute(&read, &options)?;
+    /// # Ok(()) }
+    /// ```
     pub fn execute<O: Operation>(
         &self,
         operation: &O,
         options: &CallOptions,
     ) -> Result<O::Output, Error> {
-        let mut call = self.core.start(operation, options, self.clock.now());
+        self.run(self.core.start(operation, options, self.clock.now()))
+    }
+
+    /// Runs any [`Machine`] to its end: the one loop of this driver.
+    pub fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output, Error> {
         loop {
-            match call.next_step(self.clock.now()) {
+            match machine.next_step(self.clock.now()) {
                 Step::Send(request) => {
                     let result = self.transport.send(request);
-                    call.receive(result, self.clock.now());
+                    machine.receive(result, self.clock.now());
                 }
                 Step::Sleep(delay) => self.clock.sleep(delay),
                 Step::WaitForToken { wait, at_most } => self.clock.wait_for_token(wait, at_most),

@@ -72,9 +72,9 @@ impl CallOptions {
 /// use std::time::Duration;
 /// use qod_core::{ClientCore, Credentials, Endpoint, RetryPolicy};
 /// let core = ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1")?)
-///     .credentials(Credentials::bearer("my-token")?)
-///     .retry_policy(RetryPolicy::default().with_max_attempts(2));
-/// assert_eq!(core.retry().max_attempts(), 2);
+///     .with_credentials(Credentials::bearer("my-token")?)
+///     .with_retry_policy(RetryPolicy::default().with_max_attempts(2));
+/// assert_eq!(core.retry_policy().max_attempts(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -106,30 +106,30 @@ impl ClientCore {
         }
     }
 
-    /// Sets the credentials, with a fresh token cache.
+    /// With `credentials`, and a fresh token cache.
     #[must_use]
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.auth = Authenticator::new(credentials);
+    pub fn with_credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.auth = Authenticator::new(credentials.into());
         self
     }
 
-    /// Sets the authenticator, e.g. one with another refresh margin.
+    /// With `auth`, e.g. one with another refresh margin.
     #[must_use]
-    pub fn authenticator(mut self, auth: Authenticator) -> Self {
+    pub fn with_authenticator(mut self, auth: Authenticator) -> Self {
         self.auth = auth;
         self
     }
 
-    /// Sets the retry policy.
+    /// With `retry` for its calls.
     #[must_use]
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
-    /// Sets where correlators, PoP ids and jitter come from.
+    /// With `ids` as where correlators, PoP ids and jitter come from.
     #[must_use]
-    pub fn ids(mut self, ids: Arc<dyn IdSource>) -> Self {
+    pub fn with_ids(mut self, ids: Arc<dyn IdSource>) -> Self {
         self.ids = ids;
         self
     }
@@ -140,12 +140,12 @@ impl ClientCore {
     }
 
     /// The authenticator and its token cache.
-    pub fn auth(&self) -> &Authenticator {
+    pub fn authenticator(&self) -> &Authenticator {
         &self.auth
     }
 
     /// The retry policy.
-    pub fn retry(&self) -> &RetryPolicy {
+    pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
 
@@ -161,11 +161,8 @@ impl ClientCore {
             .correlator
             .clone()
             .unwrap_or_else(|| XCorrelator::from_uuid(self.ids.next_uuid()));
-        let limit = options
-            .time_limit
-            .map_or(self.retry.max_elapsed(), |limit| {
-                limit.min(self.retry.max_elapsed())
-            });
+        let most = self.retry.max_elapsed();
+        let limit = options.time_limit.map_or(most, |limit| limit.min(most));
         Call::new(self, operation, correlator, now, limit)
     }
 

@@ -11,8 +11,6 @@ use qod_models::{AssignmentId, SessionId};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::Error;
-
 /// What a create made on the server: only a delete (or a revoke) ends it.
 ///
 /// ```
@@ -110,27 +108,6 @@ impl fmt::Display for CreatedResource {
             }
         }
     }
-}
-
-/// `error`, a create's decode or transport failure, naming what the create
-/// made.
-pub(crate) fn naming(mut error: Error, made: Option<CreatedResource>) -> Error {
-    if let Error::Decode { created, .. } | Error::Transport { created, .. } = &mut error
-        && made.is_some()
-    {
-        *created = made;
-    }
-    error
-}
-
-/// `error` naming what a create made when it is a decode error: the body of
-/// a 2xx that did not decode (`made` reads it).
-pub(crate) fn decode_naming(error: Error, made: fn(&[u8]) -> CreatedResource) -> Error {
-    let created = match &error {
-        Error::Decode { status, body, .. } if status.is_success() => Some(made(body)),
-        _ => None,
-    };
-    naming(error, created)
 }
 
 /// The UUID under the first of `keys` in `body`: read from the top level

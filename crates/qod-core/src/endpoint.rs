@@ -16,6 +16,29 @@ pub enum ApiVersion {
     V1,
 }
 
+/// One API of CAMARA's QoD family, for messages and for telling which one
+/// an endpoint lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Api {
+    /// Quality-on-Demand: QoS sessions.
+    QualityOnDemand,
+    /// QoS Profiles.
+    QosProfiles,
+    /// QoS Provisioning: QoS assignments.
+    QosProvisioning,
+}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Api::QualityOnDemand => "QoD",
+            Api::QosProfiles => "QoS Profiles",
+            Api::QosProvisioning => "QoS Provisioning",
+        })
+    }
+}
+
 impl fmt::Display for ApiVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -1,145 +1,163 @@
-//! What can go wrong with a QoD call.
+//! What can go wrong with a QoD call: what happened ([`ErrorKind`]), and
+//! the context of the call it happened in, held once: the `x-correlator`
+//! and what a create made.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::StatusCode;
-use qod_models::{AssignmentId, ErrorCode, SessionId, ValidationError, redact_secrets_in_text};
+use qod_models::{AssignmentInfo, ErrorCode, SessionInfo, ValidationError};
 
-use crate::{ApiVersion, CreatedResource, RawBody, printable};
+use crate::auth::AuthError;
+use crate::{Api, ApiVersion, CreatedResource, RawBody, TransportError, printable};
 
-/// How much of an unexpected body an error message quotes.
-const SNIPPET_LEN: usize = 200;
+/// An error from a QoD call.
+///
+/// What happened is its [`kind`](Error::kind); the context that applies to
+/// any failure is held once beside it: the call's
+/// [`correlator`](Error::correlator) and, after a create whose answer could
+/// not be read, what the create [`created`](Error::created).
+///
+/// ```
+/// use qod_core::{Error, ErrorKind};
+/// use qod_core::models::PhoneNumber;
+/// let error = Error::from(PhoneNumber::parse("12ab").unwrap_err());
+/// assert!(matches!(error.kind(), ErrorKind::Invalid(_)));
+/// assert!(error.nothing_sent());
+/// assert_eq!(error.correlator(), None);
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
 
-/// An error from a QoD operation.
+struct Inner {
+    kind: ErrorKind,
+    correlator: Option<String>,
+    created: Option<CreatedResource>,
+}
+
+/// What went wrong.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorKind {
     /// The input broke a rule of the spec; nothing was sent.
     #[error(transparent)]
-    Invalid(#[from] ValidationError),
-    /// The operation does not exist in the endpoint's API version; nothing was sent.
-    #[error("{operation} is not part of QoD {version}")]
+    Invalid(ValidationError),
+    /// The endpoint does not serve the operation (`api` at `version`);
+    /// nothing was sent.
+    #[error("{}", unsupported(operation, *api, *version))]
     Unsupported {
-        /// The operation.
+        /// The operation, by its spec name.
         operation: &'static str,
-        /// The endpoint's version.
+        /// The API it belongs to.
+        api: Api,
+        /// The endpoint's QoD version.
         version: ApiVersion,
     },
     /// The server answered with a CAMARA error.
     #[error(transparent)]
-    Api(Box<ApiError>),
+    Api(ApiError),
     /// The server answered with a status and body qod cannot read as a CAMARA error.
     #[error(transparent)]
-    UnexpectedResponse(Box<UnexpectedResponse>),
-    /// A success response whose body is not what the spec says.
-    ///
-    /// After a create, what it made (a session, a QoS assignment) exists
-    /// all the same: `created` then names it when the body does, so that it
-    /// can be deleted or revoked.
-    #[error(
-        "{}cannot decode the {status} response body: {source} ({})",
-        created_prefix(created),
-        describe_body(body)
-    )]
+    UnexpectedResponse(UnexpectedResponse),
+    /// A success response whose body is not what the spec says. After a
+    /// create, what it made exists all the same: [`Error::created`].
+    #[error("cannot decode the {status} response body: {source} ({})", body.describe())]
     Decode {
         /// The HTTP status.
         status: StatusCode,
-        /// The `x-correlator` of the call, when known.
-        correlator: Option<String>,
-        /// What a create made, when the body names it.
-        created: Option<CreatedResource>,
         /// The raw body.
         body: RawBody,
         /// What did not parse.
         #[source]
         source: serde_json::Error,
     },
-    /// Authentication failed before the call could be made.
+    /// Authentication failed before the call's request was sent.
     #[error(transparent)]
-    Auth(#[from] crate::auth::AuthError),
+    Auth(AuthError),
     /// The request could not be delivered or its answer not received. The
     /// message says how far the request got; the transport's error, the
     /// source, says why.
-    ///
-    /// When a create's answer arrived with a 2xx status but its body could
-    /// not be read whole (over the limit, cut short), what it made exists
-    /// all the same: `created` then names it when the part read does.
-    #[error("{}{}", transport_summary(source, created), correlator.as_deref().map(|c| format!(" (x-correlator {c})")).unwrap_or_default())]
-    Transport {
-        /// What the transport said.
-        #[source]
-        source: crate::TransportError,
-        /// The `x-correlator` sent with the call.
-        correlator: Option<String>,
-        /// What a create made, when the part of the answer that arrived
-        /// names it.
-        created: Option<CreatedResource>,
-    },
-    /// A session was still `REQUESTED` when the wait ran out.
-    #[error("session {} still {} after {waited:?}", last.session_id, printable(last.qos_status.as_str()))]
+    #[error("{}", .0.delivery().describe())]
+    Transport(#[source] TransportError),
+    /// A session or assignment was still not decided when the wait ran out.
+    #[error("{} still {} after {waited:?}", last.what(), printable(last.status()))]
     WaitTimedOut {
         /// How long it waited.
-        waited: std::time::Duration,
+        waited: Duration,
         /// The last reading.
-        last: Box<qod_models::SessionInfo>,
-    },
-    /// A QoS assignment was still `REQUESTED` when the wait ran out.
-    #[error("QoS assignment {} still {} after {waited:?}", last.assignment_id, printable(last.status.as_str()))]
-    AssignmentWaitTimedOut {
-        /// How long it waited.
-        waited: std::time::Duration,
-        /// The last reading.
-        last: Box<qod_models::AssignmentInfo>,
+        last: Box<Reading>,
     },
     /// A request body could not be serialised (e.g. a timestamp outside RFC 3339's years).
     #[error("cannot serialise the request body: {0}")]
     Encode(#[source] serde_json::Error),
     /// An HTTP request could not be assembled (a bug in qod if it ever shows).
     #[error("cannot build the HTTP request: {0}")]
-    Request(#[from] http::Error),
-    /// A driver of [`crate::Call`] broke its protocol, e.g. asked for the
-    /// next step while a request was out (a bug in that driver).
-    #[error("call driver error: {0}")]
-    Driver(&'static str),
+    Request(#[source] http::Error),
+}
+
+/// The last reading of a wait that ran out.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)] // boxed where it is held, in ErrorKind::WaitTimedOut
+pub enum Reading {
+    /// A QoS session.
+    Session(SessionInfo),
+    /// A QoS assignment.
+    Assignment(AssignmentInfo),
+}
+
+impl Reading {
+    /// `session <id>` or `QoS assignment <id>`.
+    fn what(&self) -> String {
+        match self {
+            Reading::Session(info) => format!("session {}", info.session_id),
+            Reading::Assignment(info) => format!("QoS assignment {}", info.assignment_id),
+        }
+    }
+
+    /// The status read, as the server sent it.
+    pub fn status(&self) -> &str {
+        match self {
+            Reading::Session(info) => info.qos_status.as_str(),
+            Reading::Assignment(info) => info.status.as_str(),
+        }
+    }
+}
+
+fn unsupported(operation: &str, api: Api, version: ApiVersion) -> String {
+    match api {
+        Api::QualityOnDemand => format!("{operation} is not part of QoD {version}"),
+        other => {
+            format!("{operation} needs {other}, which this endpoint (QoD {version}) does not serve")
+        }
+    }
 }
 
 impl Error {
-    /// The HTTP status of the response, when there was one.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Api(api) => Some(api.status),
-            Error::UnexpectedResponse(unexpected) => Some(unexpected.status),
-            Error::Decode { status, .. } => Some(*status),
-            _ => None,
-        }
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
     }
 
-    /// The CAMARA error code, when the server sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
-        match self {
-            Error::Api(api) => Some(&api.code),
-            _ => None,
-        }
+    /// What went wrong, consuming the error.
+    pub fn into_kind(self) -> ErrorKind {
+        self.inner.kind
     }
 
-    /// The `x-correlator` of the call, when known.
+    /// The `x-correlator` of the call: the one the server echoed, else the
+    /// one sent. `None` for an error outside a call.
     pub fn correlator(&self) -> Option<&str> {
-        match self {
-            Error::Api(api) => api.correlator.as_deref(),
-            Error::UnexpectedResponse(unexpected) => unexpected.correlator.as_deref(),
-            Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => {
-                correlator.as_deref()
-            }
-            _ => None,
-        }
+        self.inner.correlator.as_deref()
     }
 
-    /// The id of a session that a create made although its answer could not
-    /// be decoded or read whole: it exists on the server, and only a delete
-    /// ends it.
+    /// What a create made although its answer could not be decoded or read
+    /// whole: it exists on the server, and only a delete (or a revoke) ends
+    /// it. [`CreatedResource::session_id`] and
+    /// [`CreatedResource::assignment_id`] give its id when it was read.
     ///
     /// ```
-    /// use qod_core::{Operation, operations::CreateSessionOp};
+    /// use qod_core::{CreatedResource, Operation, operations::CreateSessionOp};
     /// use qod_models::{CreateSession, Device, PhoneNumber, QosProfileName};
     /// let create = CreateSessionOp::new(CreateSession::new(
     ///     Device::with_phone_number(PhoneNumber::parse("+14250000000")?),
@@ -151,57 +169,40 @@ impl Error {
     ///     .body(br#"{"sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "qosSta"#.to_vec())?;
     /// let error = create.parse(answer).unwrap_err();
     /// assert_eq!(
-    ///     error.created_session_id().map(|id| id.to_string()).as_deref(),
+    ///     error.created().and_then(|made| made.session_id()).map(|id| id.to_string()).as_deref(),
     ///     Some("3fa85f64-5717-4562-b3fc-2c963f66afa6")
     /// );
+    /// assert!(error.to_string().starts_with("session 3fa85f64-5717-4562-b3fc-2c963f66afa6 was created, but"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn created_session_id(&self) -> Option<SessionId> {
-        self.created_resource()
-            .as_ref()
-            .and_then(CreatedResource::session_id)
+    pub fn created(&self) -> Option<CreatedResource> {
+        self.inner.created
     }
 
-    /// The id of a QoS assignment that a create made although its answer
-    /// could not be decoded or read whole: it exists on the server, and only
-    /// a revoke ends it.
-    pub fn created_assignment_id(&self) -> Option<AssignmentId> {
-        self.created_resource()
-            .as_ref()
-            .and_then(CreatedResource::assignment_id)
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self.kind() {
+            ErrorKind::Api(api) => Some(api.status),
+            ErrorKind::UnexpectedResponse(unexpected) => Some(unexpected.status),
+            ErrorKind::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
     }
 
-    /// What a create made although its answer could not be decoded or read
-    /// whole, whatever it is: a session or a QoS assignment.
-    ///
-    /// ```
-    /// use qod_core::{CreatedResource, Operation, operations::CreateQosAssignmentOp};
-    /// use qod_models::{CreateAssignment, Device, PhoneNumber, QosProfileName};
-    /// let create = CreateQosAssignmentOp::new(CreateAssignment::new(
-    ///     Device::with_phone_number(PhoneNumber::parse("+14250000000")?),
-    ///     QosProfileName::parse("QOS_L")?,
-    /// ));
-    /// let answer = http::Response::builder()
-    ///     .status(201)
-    ///     .body(br#"{"assignmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "stat"#.to_vec())?;
-    /// let error = create.parse(answer).unwrap_err();
-    /// assert_eq!(
-    ///     error.created_resource(),
-    ///     Some(CreatedResource::Assignment("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?))
-    /// );
-    /// assert!(error.to_string().starts_with("QoS assignment 3fa85f64-5717-4562-b3fc-2c963f66afa6 was created, but"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn created_resource(&self) -> Option<CreatedResource> {
-        match self {
-            Error::Decode { created, .. } | Error::Transport { created, .. } => *created,
+    /// The CAMARA error code, when the server sent one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self.kind() {
+            ErrorKind::Api(api) => Some(&api.code),
             _ => None,
         }
     }
 
     /// Whether nothing was sent because the input was refused.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Error::Invalid(_) | Error::Unsupported { .. })
+        matches!(
+            self.kind(),
+            ErrorKind::Invalid(_) | ErrorKind::Unsupported { .. }
+        )
     }
 
     /// Whether the call's own request provably never left: the input was
@@ -211,41 +212,152 @@ impl Error {
     ///
     /// ```
     /// use qod_core::{Delivery, Error, TransportError};
-    /// let refused = Error::Transport {
-    ///     source: TransportError::new(Delivery::NotSent, "connection refused"),
-    ///     correlator: None,
-    ///     created: None,
-    /// };
+    /// let refused = Error::from(TransportError::new(Delivery::NotSent, "connection refused"));
     /// assert!(refused.nothing_sent());
     /// ```
     pub fn nothing_sent(&self) -> bool {
-        match self {
-            Error::Invalid(_)
-            | Error::Unsupported { .. }
-            | Error::Encode(_)
-            | Error::Request(_) => true,
+        if self.created().is_some() {
+            return false;
+        }
+        match self.kind() {
+            ErrorKind::Invalid(_)
+            | ErrorKind::Unsupported { .. }
+            | ErrorKind::Encode(_)
+            | ErrorKind::Request(_) => true,
             // A fresh token refused by the server was sent with the request.
-            Error::Auth(error) => !matches!(error, crate::auth::AuthError::Rejected),
-            Error::Transport {
-                source, created, ..
-            } => created.is_none() && source.delivery() == crate::Delivery::NotSent,
+            ErrorKind::Auth(error) => !matches!(error, AuthError::Rejected),
+            ErrorKind::Transport(source) => source.delivery() == crate::Delivery::NotSent,
             _ => false,
         }
     }
 
     /// Sets the correlator where the response did not carry one.
-    pub(crate) fn with_correlator(mut self, sent: Option<&str>) -> Self {
-        let Some(sent) = sent else { return self };
-        let slot = match &mut self {
-            Error::Api(api) => &mut api.correlator,
-            Error::UnexpectedResponse(unexpected) => &mut unexpected.correlator,
-            Error::Decode { correlator, .. } | Error::Transport { correlator, .. } => correlator,
-            _ => return self,
-        };
-        if slot.is_none() {
-            *slot = Some(sent.to_owned());
+    pub(crate) fn with_correlator(mut self, sent: &str) -> Self {
+        if self.inner.correlator.is_none() {
+            self.inner.correlator = Some(sent.to_owned());
         }
         self
+    }
+
+    /// The correlator the server echoed, set by the status gate.
+    pub(crate) fn with_echoed_correlator(mut self, echoed: Option<String>) -> Self {
+        if echoed.is_some() {
+            self.inner.correlator = echoed;
+        }
+        self
+    }
+
+    /// This error naming what a create made, when `made` says.
+    pub(crate) fn naming(mut self, made: Option<CreatedResource>) -> Self {
+        if made.is_some() {
+            self.inner.created = made;
+        }
+        self
+    }
+
+    /// This error, a create's decode failure, naming what the 2xx body it
+    /// could not decode shows the create made (`made` reads the body).
+    pub(crate) fn naming_from(self, made: impl FnOnce(&[u8]) -> CreatedResource) -> Self {
+        let created = match self.kind() {
+            ErrorKind::Decode { status, body, .. } if status.is_success() => Some(made(body)),
+            _ => None,
+        };
+        self.naming(created)
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                correlator: None,
+                created: None,
+            }),
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        ErrorKind::Invalid(error).into()
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(error: AuthError) -> Self {
+        ErrorKind::Auth(error).into()
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        ErrorKind::Transport(error).into()
+    }
+}
+
+impl From<http::Error> for Error {
+    fn from(error: http::Error) -> Self {
+        ErrorKind::Request(error).into()
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("correlator", &self.inner.correlator)
+            .field("created", &self.inner.created)
+            .finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.inner.created, self.kind()) {
+            (Some(made), ErrorKind::Transport(_)) => {
+                write!(
+                    f,
+                    "{}its answer could not be read whole",
+                    created_prefix(made)
+                )?;
+            }
+            (Some(made), kind) => write!(f, "{}{kind}", created_prefix(made))?,
+            (None, kind) => write!(f, "{kind}")?,
+        }
+        // Where a request was made, the correlator finds it in the server's logs.
+        let reached = matches!(
+            self.kind(),
+            ErrorKind::Api(_)
+                | ErrorKind::UnexpectedResponse(_)
+                | ErrorKind::Decode { .. }
+                | ErrorKind::Transport(_)
+        );
+        if reached && let Some(correlator) = &self.inner.correlator {
+            write!(f, " (x-correlator {correlator})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.inner.kind)
+    }
+}
+
+/// The start of a message when a create made something.
+fn created_prefix(made: &CreatedResource) -> String {
+    match made {
+        CreatedResource::UnnamedSession => "a session was probably created (the server answered \
+            with success), but its id could not be read; on QoD 1.x retrieving the device's \
+            sessions finds it: "
+            .to_owned(),
+        CreatedResource::UnnamedAssignment => "a QoS assignment was probably created (the \
+            server answered with success), but its id could not be read; retrieving the \
+            device's assignment finds it: "
+            .to_owned(),
+        made => format!("{made} was created, but "),
     }
 }
 
@@ -259,8 +371,6 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// The server's message.
     pub message: String,
-    /// The `x-correlator` echoed by the server, or the one sent.
-    pub correlator: Option<String>,
     /// The raw body.
     pub body: RawBody,
 }
@@ -275,11 +385,7 @@ impl fmt::Display for ApiError {
             self.status.as_u16(),
             printable(&self.code.to_string()),
             printable(&self.message)
-        )?;
-        if let Some(correlator) = &self.correlator {
-            write!(f, " (x-correlator {correlator})")?;
-        }
-        Ok(())
+        )
     }
 }
 
@@ -292,8 +398,6 @@ impl std::error::Error for ApiError {}
 pub struct UnexpectedResponse {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The `x-correlator` of the call, when known.
-    pub correlator: Option<String>,
     /// The raw body.
     pub body: RawBody,
 }
@@ -307,83 +411,13 @@ impl UnexpectedResponse {
 
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unexpected HTTP {} response", self.status.as_u16())?;
-        if let Some(correlator) = &self.correlator {
-            write!(f, " (x-correlator {correlator})")?;
-        }
-        write!(f, ": {}", describe_body(&self.body))
+        write!(
+            f,
+            "unexpected HTTP {} response: {}",
+            self.status.as_u16(),
+            self.body.snippet()
+        )
     }
 }
 
 impl std::error::Error for UnexpectedResponse {}
-
-/// The start of a decode or transport error's message when a create made
-/// something.
-fn created_prefix(created: &Option<CreatedResource>) -> String {
-    match created {
-        None => String::new(),
-        Some(CreatedResource::UnnamedSession) => "a session was probably created (the server \
-            answered with success), but its id could not be read; on QoD 1.x retrieving the \
-            device's sessions finds it: "
-            .to_owned(),
-        Some(CreatedResource::UnnamedAssignment) => "a QoS assignment was probably created \
-            (the server answered with success), but its id could not be read; retrieving the \
-            device's assignment finds it: "
-            .to_owned(),
-        Some(made) => format!("{made} was created, but "),
-    }
-}
-
-/// What a transport error says happened: how far the request got, or,
-/// after a create was answered with success, that the answer could not be
-/// read whole.
-fn transport_summary(source: &crate::TransportError, created: &Option<CreatedResource>) -> String {
-    match created {
-        Some(_) => format!(
-            "{}its answer could not be read whole",
-            created_prefix(created)
-        ),
-        None => source.delivery().describe().to_owned(),
-    }
-}
-
-/// A body for a message, never silent: `empty body`, `N bytes, not UTF-8
-/// text`, or `body: ` and its start as text.
-pub(crate) fn describe_body(body: &[u8]) -> String {
-    match head_text(body) {
-        Some(_) if body.is_empty() => "empty body".to_owned(),
-        Some(_) => format!("body: {}", snippet(body)),
-        None => format!("{} bytes, not UTF-8 text", body.len()),
-    }
-}
-
-/// The start of a body as text, for messages, with secrets redacted and
-/// what could drive a terminal escaped. An empty body or one that is not
-/// UTF-8 text says so.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let Some(head) = head_text(body) else {
-        return format!("{} bytes, not UTF-8 text", body.len());
-    };
-    if body.is_empty() {
-        return "empty body".to_owned();
-    }
-    let mut text = printable(&redact_secrets_in_text(head)).into_owned();
-    if body.len() > head.len() {
-        text.push('…');
-    }
-    text
-}
-
-/// The first [`SNIPPET_LEN`] bytes of `body` as text (shorter when that cut
-/// a character in two), or `None` when they are not UTF-8.
-fn head_text(body: &[u8]) -> Option<&str> {
-    let head = &body[..body.len().min(SNIPPET_LEN)];
-    match std::str::from_utf8(head) {
-        Ok(text) => Some(text),
-        // Only a character cut by the end of the head: the text before it.
-        Err(error) if error.error_len().is_none() => {
-            std::str::from_utf8(&head[..error.valid_up_to()]).ok()
-        }
-        Err(_) => None,
-    }
-}

@@ -7,10 +7,13 @@
 //! state machine, [`Call`], started from a [`ClientCore`]: it is handed the
 //! time and each response and answers with a [`Step`]: send this, sleep this
 //! long, wait for the token another call is fetching, or here is the result.
-//! It opens no socket, reads no file or environment variable, never sleeps
-//! and never blocks. Two thin drivers run it: the blocking [`Client`] over a
-//! [`Transport`] and the [`AsyncClient`] over an [`AsyncTransport`]; any other
-//! runtime can drive [`Call`] the same way in a dozen lines.
+//! A status wait ([`StatusWait`]) is a machine of the same kind, made of
+//! calls: every [`Machine`] yields the same steps. The core opens no socket,
+//! reads no file or environment variable, never sleeps and never blocks.
+//! Two thin drivers run machines, each with one loop: the blocking
+//! [`Client`] over a [`Transport`] and the [`AsyncClient`] over an
+//! [`AsyncTransport`]; any other runtime can drive them the same way in a
+//! dozen lines.
 //!
 //! ```
 //! use qod_core::{Endpoint, Operation, operations::CreateSessionOp};
@@ -40,6 +43,7 @@ mod clock;
 mod created_resource;
 mod endpoint;
 mod error;
+mod machine;
 pub mod notification;
 mod operation_methods;
 pub mod operations;
@@ -51,23 +55,22 @@ pub mod retry;
 mod status_wait;
 mod transport;
 pub mod validate;
-mod wait_methods;
 
 pub use async_client::AsyncClient;
 pub use auth::Credentials;
-pub use call::{Call, Step};
+pub use call::Call;
 pub use client::Client;
 pub use client_core::{CallOptions, ClientCore};
 pub use clock::{AsyncClock, Clock, IdSource, RandomIds};
 pub use created_resource::CreatedResource;
-pub use endpoint::{ApiVersion, Endpoint, EndpointBuilder, EndpointError, Flavor};
-pub use error::{ApiError, Error, UnexpectedResponse};
+pub use endpoint::{Api, ApiVersion, Endpoint, EndpointBuilder, EndpointError, Flavor};
+pub use error::{ApiError, Error, ErrorKind, Reading, UnexpectedResponse};
+pub use machine::{Machine, Step};
 pub use operations::{Operation, Revocation};
 pub use printable::printable;
 pub use raw_body::RawBody;
-pub use response::error_body;
 pub use retry::RetryPolicy;
-pub use status_wait::{Pollable, StatusWait, WaitStep};
+pub use status_wait::{Pollable, StatusWait};
 pub use transport::{
     AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, RequestTimeout, Transport,
     TransportError, check_timeout, may_use_pooled_connection,

@@ -6,8 +6,10 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use qod_models::XCorrelator;
 use serde::Serialize;
 
-use crate::response::X_CORRELATOR;
-use crate::{Error, Idempotent};
+use crate::{Error, ErrorKind, Idempotent};
+
+/// The correlator header, request and response.
+pub(crate) const X_CORRELATOR: http::HeaderName = http::HeaderName::from_static("x-correlator");
 
 /// The media type of request and response bodies.
 pub(crate) const JSON: &str = "application/json";
@@ -53,7 +55,7 @@ pub(crate) fn build<B: Serialize>(
     correlator: Option<&XCorrelator>,
 ) -> Result<Request<Vec<u8>>, Error> {
     let bytes = match body {
-        Some(body) => serde_json::to_vec(body).map_err(Error::Encode)?,
+        Some(body) => serde_json::to_vec(body).map_err(|e| Error::from(ErrorKind::Encode(e)))?,
         None => Vec::new(),
     };
     let mut request = Request::new(bytes);

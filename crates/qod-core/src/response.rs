@@ -1,15 +1,13 @@
 //! The one status gate every response passes through.
 
 use http::response::Parts;
-use http::{HeaderMap, Response, StatusCode};
-use qod_models::{ErrorCode, ErrorInfo};
+use http::{HeaderMap, Response};
+use qod_models::ErrorCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error, UnexpectedResponse};
-
-/// The correlator header, request and response.
-pub(crate) const X_CORRELATOR: http::HeaderName = http::HeaderName::from_static("x-correlator");
+use crate::error::{ApiError, Error, ErrorKind, UnexpectedResponse};
+use crate::request::X_CORRELATOR;
 
 /// A CAMARA error body read leniently: servers send `status` as a string,
 /// leave out `message`, or add fields.
@@ -35,40 +33,39 @@ fn gate(parts: &Parts, body: Vec<u8>) -> Result<Vec<u8>, Error> {
     if parts.status.is_success() {
         return Ok(body);
     }
-    let correlator = response_correlator(&parts.headers);
-    match serde_json::from_slice::<LenientErrorInfo>(&body) {
+    let kind = match serde_json::from_slice::<LenientErrorInfo>(&body) {
         Ok(info) => {
             let message = match info.message {
                 Some(serde_json::Value::String(text)) => text,
                 Some(other) => other.to_string(),
                 None => String::new(),
             };
-            Err(Error::Api(Box::new(ApiError {
+            ErrorKind::Api(ApiError {
                 status: parts.status,
                 code: ErrorCode::from(info.code),
                 message,
-                correlator,
                 body: body.into(),
-            })))
+            })
         }
-        Err(_) => Err(Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+        Err(_) => ErrorKind::UnexpectedResponse(UnexpectedResponse {
             status: parts.status,
-            correlator,
             body: body.into(),
-        }))),
-    }
+        }),
+    };
+    Err(Error::from(kind).with_echoed_correlator(response_correlator(&parts.headers)))
 }
 
 /// Gates a response and parses its body as `T`.
 pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, Error> {
     let (parts, body) = response.into_parts();
     let body = gate(&parts, body)?;
-    serde_json::from_slice(&body).map_err(|source| Error::Decode {
-        status: parts.status,
-        correlator: response_correlator(&parts.headers),
-        created: None,
-        body: body.into(),
-        source,
+    serde_json::from_slice(&body).map_err(|source| {
+        Error::from(ErrorKind::Decode {
+            status: parts.status,
+            body: body.into(),
+            source,
+        })
+        .with_echoed_correlator(response_correlator(&parts.headers))
     })
 }
 
@@ -76,9 +73,4 @@ pub(crate) fn parse_json<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Re
 pub(crate) fn parse_empty(response: Response<Vec<u8>>) -> Result<(), Error> {
     let (parts, body) = response.into_parts();
     gate(&parts, body).map(|_| ())
-}
-
-/// Builds a CAMARA error body, for servers and tests.
-pub fn error_body(status: StatusCode, code: ErrorCode, message: &str) -> Vec<u8> {
-    serde_json::to_vec(&ErrorInfo::new(status.as_u16(), code, message)).unwrap_or_default()
 }

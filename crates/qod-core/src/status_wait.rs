@@ -1,11 +1,16 @@
-//! Polling a session or a QoS assignment until the network has decided
-//! (`AVAILABLE` or `UNAVAILABLE`): the decisions, not the waiting.
+//! Waiting for a session or a QoS assignment to be decided (`AVAILABLE` or
+//! `UNAVAILABLE`): a machine made of reading calls, so that a driver runs it
+//! with the same loop as any call.
 
 use std::time::{Duration, SystemTime};
 
+use http::Response;
 use qod_models::{AssignmentInfo, QosStatus, SessionInfo};
 
-use crate::Error;
+use crate::{
+    Call, CallOptions, ClientCore, Error, ErrorKind, Machine, Operation, Reading, Step,
+    TransportError,
+};
 
 /// What a status wait reads: a QoS session or a QoS assignment, both
 /// `REQUESTED` until the network decides.
@@ -16,8 +21,8 @@ pub trait Pollable: Sized {
     /// a wait goes on through them and never takes them for success.
     fn is_decided(&self) -> bool;
 
-    /// The error of a wait that ran out after `waited`, `self` its last reading.
-    fn wait_timed_out(self, waited: Duration) -> Error;
+    /// This reading, for the error of a wait that ran out.
+    fn into_reading(self) -> Reading;
 }
 
 impl Pollable for SessionInfo {
@@ -25,11 +30,8 @@ impl Pollable for SessionInfo {
         is_decision(&self.qos_status)
     }
 
-    fn wait_timed_out(self, waited: Duration) -> Error {
-        Error::WaitTimedOut {
-            waited,
-            last: Box::new(self),
-        }
+    fn into_reading(self) -> Reading {
+        Reading::Session(self)
     }
 }
 
@@ -38,11 +40,8 @@ impl Pollable for AssignmentInfo {
         is_decision(&self.status)
     }
 
-    fn wait_timed_out(self, waited: Duration) -> Error {
-        Error::AssignmentWaitTimedOut {
-            waited,
-            last: Box::new(self),
-        }
+    fn into_reading(self) -> Reading {
+        Reading::Assignment(self)
     }
 }
 
@@ -50,124 +49,275 @@ fn is_decision(status: &QosStatus) -> bool {
     matches!(status, QosStatus::Available | QosStatus::Unavailable)
 }
 
-/// What to do after one reading of a session (`T`'s default) or an assignment.
+/// Reads with `read` every `interval` until what is read is decided
+/// ([`Pollable::is_decided`]) or the next reading would end after
+/// `timeout`: then [`ErrorKind::WaitTimedOut`] with the last reading. Each
+/// reading is a [`Call`] whose time limit is what is left of the wait, so no
+/// retry or `Retry-After` inside it outlasts the wait. `on_poll` sees each
+/// reading, e.g. to show progress.
 ///
-/// Exhaustive on purpose, like [`crate::Step`]: a driver must handle every case.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // one step at a time, moved once
-pub enum WaitStep<T = SessionInfo> {
-    /// Stop with this: the network decided, or the time ran out.
-    Done(Result<T, Error>),
-    /// Read it again after this delay.
-    PollAgainAfter(Duration),
-}
-
-/// The rules of `wait_for_session` and `wait_for_assignment`: poll every
-/// `interval` until what is read is `AVAILABLE` or `UNAVAILABLE`, or the
-/// next poll would end after `timeout`. A status the spec does not name
-/// keeps the wait going, as `REQUESTED` does.
+/// A [`Machine`]: it yields the steps of the calls it makes, and a sleep
+/// between them.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use qod_core::{StatusWait, WaitStep};
-/// use qod_core::models::{AssignmentInfo, SessionInfo};
+/// use qod_core::{ClientCore, Endpoint, Machine, StatusWait, Step};
+/// use qod_core::operations::GetSessionOp;
 ///
+/// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1")?);
+/// let read = GetSessionOp::new("123e4567-e89b-12d3-a456-426614174000".parse()?);
 /// let t0 = SystemTime::UNIX_EPOCH;
-/// let wait = StatusWait::new(t0, Duration::from_secs(1), Duration::from_secs(10));
-/// let requested: SessionInfo = serde_json::from_str(r#"{"sessionId":"123e4567-e89b-12d3-a456-426614174000",
-///     "qosProfile":"QOS_VC","duration":60,"qosStatus":"REQUESTED"}"#)?;
-/// assert!(matches!(wait.after_reading(requested.clone(), t0), WaitStep::PollAgainAfter(_)));
-/// let late = t0 + Duration::from_secs(10);
-/// assert!(matches!(wait.after_reading(requested, late), WaitStep::Done(Err(_))));
-///
-/// let available: AssignmentInfo = serde_json::from_str(r#"{"assignmentId":"3fa85f64-5717-4562-b3fc-2c963f66afa6",
-///     "qosProfile":"QOS_L","status":"AVAILABLE"}"#)?;
-/// assert!(matches!(wait.after_reading(available, t0), WaitStep::Done(Ok(_))));
+/// let mut wait = StatusWait::new(&core, &read, Duration::from_secs(1), Duration::from_secs(10), t0, |_| {});
+/// let reading = |status: &str| {
+///     let body = format!(r#"{{"sessionId":"123e4567-e89b-12d3-a456-426614174000",
+///         "qosProfile":"QOS_VC","duration":60,"qosStatus":"{status}"}}"#);
+///     Ok(http::Response::builder().status(200).body(body.into_bytes()).unwrap())
+/// };
+/// assert!(matches!(wait.next_step(t0), Step::Send(_)));
+/// wait.receive(reading("REQUESTED"), t0);
+/// assert!(matches!(wait.next_step(t0), Step::Sleep(_)));
+/// let later = t0 + Duration::from_secs(1);
+/// assert!(matches!(wait.next_step(later), Step::Send(_)));
+/// wait.receive(reading("AVAILABLE"), later);
+/// assert!(matches!(wait.next_step(later), Step::Done(Ok(_))));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy)]
-pub struct StatusWait {
+pub struct StatusWait<'a, O: Operation, F> {
+    core: &'a ClientCore,
+    read: &'a O,
     started: SystemTime,
     interval: Duration,
     timeout: Duration,
+    call: Option<Call<'a, O>>,
+    on_poll: F,
+    done: bool,
 }
 
-impl StatusWait {
-    /// A wait that started at `now`.
-    pub fn new(now: SystemTime, interval: Duration, timeout: Duration) -> Self {
+impl<O: Operation, F> std::fmt::Debug for StatusWait<'_, O, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatusWait")
+            .field("operation", &O::NAME)
+            .field("interval", &self.interval)
+            .field("timeout", &self.timeout)
+            .field("call", &self.call)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, O, F> StatusWait<'a, O, F>
+where
+    O: Operation,
+    O::Output: Pollable,
+    F: FnMut(&O::Output),
+{
+    /// A wait started at `now` that reads with `read` through `core`.
+    pub fn new(
+        core: &'a ClientCore,
+        read: &'a O,
+        interval: Duration,
+        timeout: Duration,
+        now: SystemTime,
+        on_poll: F,
+    ) -> Self {
         StatusWait {
+            core,
+            read,
             started: now,
             interval,
             timeout,
+            call: None,
+            on_poll,
+            done: false,
         }
     }
 
-    /// Decides after reading `info` at `now`.
-    pub fn after_reading<T: Pollable>(&self, info: T, now: SystemTime) -> WaitStep<T> {
-        if info.is_decided() {
-            return WaitStep::Done(Ok(info));
+    fn waited(&self, now: SystemTime) -> Duration {
+        now.duration_since(self.started).unwrap_or(Duration::ZERO)
+    }
+
+    /// What to do after a reading at `now`: stop, or read again after a sleep.
+    fn after_reading(&mut self, reading: O::Output, now: SystemTime) -> Step<O::Output> {
+        (self.on_poll)(&reading);
+        if reading.is_decided() {
+            self.done = true;
+            return Step::Done(Ok(reading));
         }
-        let waited = now.duration_since(self.started).unwrap_or(Duration::ZERO);
+        let waited = self.waited(now);
         if waited.saturating_add(self.interval) > self.timeout {
-            return WaitStep::Done(Err(info.wait_timed_out(waited)));
+            self.done = true;
+            let last = Box::new(reading.into_reading());
+            return Step::Done(Err(ErrorKind::WaitTimedOut { waited, last }.into()));
         }
-        WaitStep::PollAgainAfter(self.interval)
+        Step::Sleep(self.interval)
+    }
+}
+
+impl<O, F> Machine for StatusWait<'_, O, F>
+where
+    O: Operation,
+    O::Output: Pollable,
+    F: FnMut(&O::Output),
+{
+    type Output = O::Output;
+
+    fn next_step(&mut self, now: SystemTime) -> Step<O::Output> {
+        assert!(!self.done, "StatusWait::next_step after Step::Done");
+        let (core, read) = (self.core, self.read);
+        let time_left = self.timeout.saturating_sub(self.waited(now));
+        let call = self.call.get_or_insert_with(|| {
+            // A wait of no time (one reading) leaves its reading the policy's time.
+            let options = match time_left.is_zero() {
+                true => CallOptions::new(),
+                false => CallOptions::new().with_time_limit(time_left),
+            };
+            core.start(read, &options, now)
+        });
+        match call.next_step(now) {
+            Step::Done(result) => {
+                self.call = None;
+                match result {
+                    Ok(reading) => self.after_reading(reading, now),
+                    Err(error) => {
+                        self.done = true;
+                        Step::Done(Err::<O::Output, Error>(error))
+                    }
+                }
+            }
+            other => other,
+        }
     }
 
-    /// What is left of the wait at `now`: the time limit of the next
-    /// reading, so that no retry inside it outlasts the wait.
-    pub fn time_left(&self, now: SystemTime) -> Duration {
-        let waited = now.duration_since(self.started).unwrap_or(Duration::ZERO);
-        self.timeout.saturating_sub(waited)
+    fn receive(&mut self, result: Result<Response<Vec<u8>>, TransportError>, now: SystemTime) {
+        match &mut self.call {
+            Some(call) => call.receive(result, now),
+            None => panic!("StatusWait::receive without a request out"),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Endpoint;
+    use crate::operations::GetSessionOp;
 
-    fn session(status: &str) -> SessionInfo {
-        serde_json::from_value(serde_json::json!({
-            "sessionId": "123e4567-e89b-12d3-a456-426614174000",
-            "qosProfile": "QOS_VC", "duration": 60, "qosStatus": status,
-        }))
-        .unwrap_or_else(|error| panic!("{error}"))
+    fn answer(status: &str) -> Result<Response<Vec<u8>>, TransportError> {
+        let body = format!(
+            r#"{{"sessionId":"123e4567-e89b-12d3-a456-426614174000",
+                "qosProfile":"QOS_VC","duration":60,"qosStatus":"{status}"}}"#
+        );
+        Response::builder()
+            .status(200)
+            .body(body.into_bytes())
+            .map_err(|e| TransportError::new(crate::Delivery::Fatal, e.to_string()))
+    }
+
+    fn core() -> ClientCore {
+        let endpoint = Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1");
+        ClientCore::new(endpoint.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn read() -> GetSessionOp {
+        GetSessionOp::new(
+            "123e4567-e89b-12d3-a456-426614174000"
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+    }
+
+    /// Runs `wait`, answering each read with `statuses` in turn (the last
+    /// for ever), and returns the outcome and when it came.
+    fn run<F: FnMut(&SessionInfo)>(
+        mut wait: StatusWait<'_, GetSessionOp, F>,
+        statuses: &[&str],
+        t0: SystemTime,
+    ) -> (Result<SessionInfo, Error>, SystemTime) {
+        let mut now = t0;
+        let mut reads = 0;
+        loop {
+            match wait.next_step(now) {
+                Step::Send(_) => {
+                    let status = statuses[reads.min(statuses.len() - 1)];
+                    reads += 1;
+                    wait.receive(answer(status), now);
+                }
+                Step::Sleep(delay) => now += delay,
+                Step::WaitForToken { .. } => panic!("no token"),
+                Step::Done(result) => return (result, now),
+            }
+        }
     }
 
     #[test]
     fn an_unknown_status_keeps_the_wait_going_and_never_ends_it_as_success() {
+        let (core, read) = (core(), read());
         let t0 = SystemTime::UNIX_EPOCH;
-        let wait = StatusWait::new(t0, Duration::from_secs(1), Duration::from_secs(5));
-        for status in ["PENDING", "HACKED", "available", ""] {
+        let (interval, timeout) = (Duration::from_secs(1), Duration::from_secs(5));
+        for status in ["PENDING", "HACKED", "available", "", "REQUESTED"] {
+            let wait = StatusWait::new(&core, &read, interval, timeout, t0, |_| {});
+            let (result, ended) = run(wait, &[status], t0);
+            let error = result
+                .err()
+                .unwrap_or_else(|| panic!("{status:?} ended the wait"));
             assert!(
-                matches!(
-                    wait.after_reading(session(status), t0),
-                    WaitStep::PollAgainAfter(_)
-                ),
-                "{status:?} ended the wait"
+                matches!(error.kind(), ErrorKind::WaitTimedOut { last, .. } if last.status() == status),
+                "{error:?}"
             );
-            let late = t0 + Duration::from_secs(5);
-            assert!(matches!(
-                wait.after_reading(session(status), late),
-                WaitStep::Done(Err(Error::WaitTimedOut { .. }))
-            ));
+            assert_eq!(ended, t0 + Duration::from_secs(5), "{status:?}");
         }
         for status in ["AVAILABLE", "UNAVAILABLE"] {
-            assert!(matches!(
-                wait.after_reading(session(status), t0),
-                WaitStep::Done(Ok(_))
-            ));
+            let wait = StatusWait::new(&core, &read, interval, timeout, t0, |_| {});
+            let (result, ended) = run(wait, &["REQUESTED", "PENDING", status], t0);
+            assert!(result.is_ok(), "{status}");
+            assert_eq!(ended, t0 + Duration::from_secs(2));
         }
     }
 
     #[test]
-    fn time_left_counts_down_to_zero() {
+    fn each_reading_is_seen_and_bounded_by_what_is_left_of_the_wait() {
+        let (core, read) = (core(), read());
         let t0 = SystemTime::UNIX_EPOCH;
-        let wait = StatusWait::new(t0, Duration::from_secs(1), Duration::from_secs(5));
-        assert_eq!(
-            wait.time_left(t0 + Duration::from_secs(2)),
-            Duration::from_secs(3)
+        let mut seen = Vec::new();
+        let mut wait = StatusWait::new(
+            &core,
+            &read,
+            Duration::from_secs(2),
+            Duration::from_secs(7),
+            t0,
+            |info: &SessionInfo| seen.push(info.qos_status.clone()),
         );
-        assert_eq!(wait.time_left(t0 + Duration::from_secs(9)), Duration::ZERO);
+        let mut now = t0;
+        let mut limits = Vec::new();
+        let result = loop {
+            match wait.next_step(now) {
+                Step::Send(request) => {
+                    let limit = request.extensions().get::<crate::RequestTimeout>().copied();
+                    limits.push(limit.map(|crate::RequestTimeout(left)| left));
+                    wait.receive(answer("REQUESTED"), now);
+                }
+                Step::Sleep(delay) => now += delay,
+                Step::WaitForToken { .. } => panic!("no token"),
+                Step::Done(result) => break result,
+            }
+        };
+        assert!(result.is_err());
+        let secs = Duration::from_secs;
+        assert_eq!(
+            limits,
+            [Some(secs(7)), Some(secs(5)), Some(secs(3)), Some(secs(1))]
+        );
+        assert_eq!(seen.len(), 4);
+    }
+
+    #[test]
+    #[should_panic(expected = "after Step::Done")]
+    fn asking_after_the_end_is_a_driver_bug() {
+        let (core, read) = (core(), read());
+        let t0 = SystemTime::UNIX_EPOCH;
+        let mut wait = StatusWait::new(&core, &read, Duration::ZERO, Duration::ZERO, t0, |_| {});
+        let _ = wait.next_step(t0);
+        wait.receive(answer("AVAILABLE"), t0);
+        let _ = wait.next_step(t0);
+        let _ = wait.next_step(t0);
     }
 }

@@ -6,7 +6,7 @@ use qod_models::{
     SinkCredential, SinkUrl, ValidationError,
 };
 
-use crate::{ApiVersion, Endpoint, Error, Flavor};
+use crate::{Api, ApiVersion, Endpoint, Error, ErrorKind, Flavor};
 
 /// The longest session 0.10.1 allows, and its default.
 pub const MAX_DURATION_V0: u32 = 86_400;
@@ -181,10 +181,12 @@ pub fn extend_session(additional: u32, endpoint: &Endpoint) -> Result<(), Valida
 /// Checks the device of a retrieve-sessions request.
 pub fn retrieve_sessions(device_filter: Option<&Device>, endpoint: &Endpoint) -> Result<(), Error> {
     if endpoint.api_version() == ApiVersion::V0_10 {
-        return Err(Error::Unsupported {
-            operation: "retrieve-sessions",
+        return Err(ErrorKind::Unsupported {
+            operation: "retrieveSessionsByDevice",
+            api: Api::QualityOnDemand,
             version: endpoint.api_version(),
-        });
+        }
+        .into());
     }
     if let Some(d) = device_filter {
         device(d, endpoint.api_version()).map_err(|e| e.under("device"))?;

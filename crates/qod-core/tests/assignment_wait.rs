@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::TestClock;
 use http::{Request, Response};
-use qod_core::{Client, ClientCore, Endpoint, Error, TransportError};
+use qod_core::{Client, ClientCore, Endpoint, ErrorKind, Reading, TransportError};
 use qod_models::{AssignmentId, QosStatus};
 
 const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -95,10 +95,13 @@ fn gives_up_with_the_last_reading() {
     let error = client
         .wait_for_assignment(id(), Duration::from_secs(2), Duration::from_secs(5), |_| {})
         .unwrap_err();
-    let Error::AssignmentWaitTimedOut { waited, last } = &error else {
+    let ErrorKind::WaitTimedOut { waited, last } = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(*waited, Duration::from_secs(4));
+    let Reading::Assignment(last) = &**last else {
+        panic!("{last:?}")
+    };
     assert_eq!(last.assignment_id, id());
     assert_eq!(clock.sleeps.lock().unwrap().len(), 2);
     assert_eq!(

@@ -18,7 +18,7 @@ use qod_core::auth::{
     AuthError, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, OAuthErrorCode,
     PopSigner, TaapCredentials,
 };
-use qod_core::{Client, ClientCore, Endpoint, Error, TransportError};
+use qod_core::{Client, ClientCore, Endpoint, ErrorKind, TransportError};
 use qod_models::{
     ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, SessionId,
 };
@@ -275,7 +275,8 @@ fn taap_client(
     let taap = TaapCredentials::from_pem("client-id", "secret", KEY_PEM).unwrap();
     let server = Arc::clone(server);
     let transport = move |request| server.handle(request);
-    let core = ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::TMobile(taap));
+    let core =
+        ClientCore::new(Endpoint::tmobile_sandbox()).with_credentials(Credentials::TMobile(taap));
     Client::new(transport, core, clock.clone())
 }
 
@@ -396,7 +397,7 @@ fn oauth2_client_fetches_through_the_transport() {
     let handler = Arc::clone(&server);
     let core =
         ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap())
-            .authenticator(
+            .with_authenticator(
                 Authenticator::new(Credentials::ClientCredentials(credentials))
                     .with_refresh_margin(Duration::from_secs(60)),
             );
@@ -428,7 +429,7 @@ fn static_bearer_is_not_replayed_on_401() {
     let server = FakeServer::new(0);
     let handler = Arc::clone(&server);
     let core = ClientCore::new(Endpoint::tmobile_sandbox())
-        .credentials(Credentials::bearer("static").unwrap());
+        .with_credentials(Credentials::bearer("static").unwrap());
     let client = Client::new(
         move |request| handler.handle(request),
         core,
@@ -436,7 +437,7 @@ fn static_bearer_is_not_replayed_on_401() {
     );
     server.fail_with.lock().unwrap().push(401);
     let error = client.get_session(SESSION.parse().unwrap()).unwrap_err();
-    assert!(matches!(error, Error::Api(_)));
+    assert!(matches!(error.kind(), ErrorKind::Api(_)));
     assert_eq!(server.api_requests.lock().unwrap().len(), 1);
     assert_eq!(server.token_requests.load(Ordering::SeqCst), 0);
 }
@@ -457,12 +458,13 @@ fn failed_token_fetch_is_an_auth_error_and_retried_next_call() {
         Ok(json_response(200, &session_json()))
     };
     let taap = TaapCredentials::from_pem("id", "secret", KEY_PEM).unwrap();
-    let core = ClientCore::new(Endpoint::tmobile_sandbox()).credentials(Credentials::TMobile(taap));
+    let core =
+        ClientCore::new(Endpoint::tmobile_sandbox()).with_credentials(Credentials::TMobile(taap));
     let client = Client::new(transport, core, clock);
     let id: SessionId = SESSION.parse().unwrap();
     let error = client.get_session(id).unwrap_err();
     assert!(
-        matches!(error, Error::Auth(AuthError::TokenEndpoint { status, .. }) if status == 401),
+        matches!(error.kind(), ErrorKind::Auth(AuthError::TokenEndpoint { status, .. }) if *status == 401),
         "{error:?}"
     );
     client.get_session(id).unwrap();

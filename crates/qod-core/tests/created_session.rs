@@ -9,11 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use http::{Request, Response};
-use qod_core::operations::{
-    CreateQosAssignmentOp, CreateSessionOp, GetQosAssignmentByIdOp, GetSessionOp,
-};
+use qod_core::operations::{CreateAssignmentOp, CreateSessionOp, GetAssignmentOp, GetSessionOp};
 use qod_core::{
-    Client, ClientCore, Clock, CreatedResource, Delivery, Endpoint, Error, Operation,
+    Client, ClientCore, Clock, CreatedResource, Delivery, Endpoint, ErrorKind, Operation,
     TransportError,
 };
 use qod_models::{
@@ -80,20 +78,19 @@ fn an_answer_that_is_not_json_still_names_the_session() {
         r#"<html><body>created {{"sessionId": "{ID}", "webhook": {{"notificationAuthToken": "CANARY-webhook-token-1"}}</body>"#
     );
     let error = create().parse(created(&body)).unwrap_err();
-    assert_eq!(error.created_session_id(), Some(id()));
-    let Error::Decode {
-        status,
-        correlator,
-        created: made,
-        body: raw,
-        ..
-    } = &error
+    assert_eq!(
+        error.created().and_then(|made| made.session_id()),
+        Some(id())
+    );
+    let ErrorKind::Decode {
+        status, body: raw, ..
+    } = error.kind()
     else {
         panic!("{error:?}")
     };
     assert_eq!(*status, 201);
-    assert_eq!(correlator.as_deref(), Some("corr-201"));
-    assert_eq!(*made, Some(CreatedResource::Session(id())));
+    assert_eq!(error.correlator(), Some("corr-201"));
+    assert_eq!(error.created(), Some(CreatedResource::Session(id())));
     assert_eq!(raw, body.as_bytes());
     let message = error.to_string();
     assert!(
@@ -111,7 +108,11 @@ fn an_answer_missing_what_the_session_needs_still_names_it() {
         format!(r#"{{"sessionId": "{ID}", "qosProfile": "QOS_VC", "dura"#),
     ] {
         let error = create().parse(created(&body)).unwrap_err();
-        assert_eq!(error.created_session_id(), Some(id()), "{body}");
+        assert_eq!(
+            error.created().and_then(|made| made.session_id()),
+            Some(id()),
+            "{body}"
+        );
     }
     for body in [
         "",
@@ -120,11 +121,15 @@ fn an_answer_missing_what_the_session_needs_still_names_it() {
         "<html>created</html>",
     ] {
         let error = create().parse(created(body)).unwrap_err();
-        assert!(matches!(error, Error::Decode { .. }), "{body}");
-        assert_eq!(error.created_session_id(), None, "{body}");
+        assert!(matches!(error.kind(), ErrorKind::Decode { .. }), "{body}");
+        assert_eq!(
+            error.created().and_then(|made| made.session_id()),
+            None,
+            "{body}"
+        );
         // No id to read, but a 201 made a session all the same.
         assert_eq!(
-            error.created_resource(),
+            error.created(),
             Some(CreatedResource::UnnamedSession),
             "{body}"
         );
@@ -133,7 +138,7 @@ fn an_answer_missing_what_the_session_needs_still_names_it() {
     let read = GetSessionOp::new(id())
         .parse(created(&format!(r#"{{"sessionId": "{ID}"}}"#)))
         .unwrap_err();
-    assert_eq!(read.created_session_id(), None);
+    assert_eq!(read.created().and_then(|made| made.session_id()), None);
 }
 
 struct StillClock;
@@ -169,7 +174,10 @@ fn the_client_returns_the_id_and_does_not_create_again() {
         Arc::new(StillClock),
     );
     let error = client.create_session(&create().body).unwrap_err();
-    assert_eq!(error.created_session_id(), Some(id()));
+    assert_eq!(
+        error.created().and_then(|made| made.session_id()),
+        Some(id())
+    );
     assert_eq!(
         error.correlator(),
         Some(sent_correlator.lock().unwrap().as_str())
@@ -185,8 +193,8 @@ fn assignment_id() -> AssignmentId {
     ID.parse().unwrap()
 }
 
-fn create_assignment() -> CreateQosAssignmentOp {
-    CreateQosAssignmentOp::new(CreateAssignment::new(
+fn create_assignment() -> CreateAssignmentOp {
+    CreateAssignmentOp::new(CreateAssignment::new(
         Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
         QosProfileName::parse("QOS_L").unwrap(),
     ))
@@ -201,15 +209,23 @@ fn an_assignment_answer_that_does_not_decode_still_names_it() {
     ] {
         let error = create_assignment().parse(created(&body)).unwrap_err();
         assert_eq!(
-            error.created_assignment_id(),
+            error.created().and_then(|made| made.assignment_id()),
             Some(assignment_id()),
             "{body}"
         );
-        assert_eq!(error.created_session_id(), None, "{body}");
-        let Error::Decode { created: made, .. } = &error else {
-            panic!("{error:?}")
-        };
-        assert_eq!(*made, Some(CreatedResource::Assignment(assignment_id())));
+        assert_eq!(
+            error.created().and_then(|made| made.session_id()),
+            None,
+            "{body}"
+        );
+        assert!(
+            matches!(error.kind(), ErrorKind::Decode { .. }),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.created(),
+            Some(CreatedResource::Assignment(assignment_id()))
+        );
         assert_eq!(error.status().map(|s| s.as_u16()), Some(201));
         assert_eq!(error.correlator(), Some("corr-201"));
         let message = error.to_string();
@@ -229,14 +245,18 @@ fn an_assignment_answer_that_does_not_decode_still_names_it() {
         &format!(r#"{{"sessionId": "{ID}"}}"#),
     ] {
         let error = create_assignment().parse(created(body)).unwrap_err();
-        assert!(matches!(error, Error::Decode { .. }), "{body}");
+        assert!(matches!(error.kind(), ErrorKind::Decode { .. }), "{body}");
         // A success without a readable id still made an assignment.
         assert_eq!(
-            error.created_resource(),
+            error.created(),
             Some(CreatedResource::UnnamedAssignment),
             "{body}"
         );
-        assert_eq!(error.created_assignment_id(), None, "{body}");
+        assert_eq!(
+            error.created().and_then(|made| made.assignment_id()),
+            None,
+            "{body}"
+        );
         assert!(
             error
                 .to_string()
@@ -245,10 +265,10 @@ fn an_assignment_answer_that_does_not_decode_still_names_it() {
         );
     }
     // Only a create makes an assignment.
-    let read = GetQosAssignmentByIdOp::new(assignment_id())
+    let read = GetAssignmentOp::new(assignment_id())
         .parse(created(&format!(r#"{{"assignmentId": "{ID}"}}"#)))
         .unwrap_err();
-    assert_eq!(read.created_resource(), None);
+    assert_eq!(read.created(), None);
 }
 
 #[test]
@@ -269,15 +289,13 @@ fn the_client_names_an_assignment_whose_answer_was_cut_short_and_does_not_create
     let error = client
         .create_assignment(&create_assignment().body)
         .unwrap_err();
-    assert_eq!(error.created_assignment_id(), Some(assignment_id()));
+    assert_eq!(
+        error.created().and_then(|made| made.assignment_id()),
+        Some(assignment_id())
+    );
     assert!(
-        matches!(
-            error,
-            Error::Transport {
-                created: Some(CreatedResource::Assignment(_)),
-                ..
-            }
-        ),
+        matches!(error.kind(), ErrorKind::Transport(_))
+            && matches!(error.created(), Some(CreatedResource::Assignment(_))),
         "{error:?}"
     );
     assert!(

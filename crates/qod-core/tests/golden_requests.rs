@@ -4,11 +4,11 @@
 
 use http::Request;
 use qod_core::operations::{
-    CreateQosAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp,
-    GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp, RevokeQosAssignmentOp,
+    CreateAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetAssignmentOp,
+    GetQosProfileOp, GetSessionOp, ListQosProfilesOp, RetrieveAssignmentOp, RetrieveSessionsOp,
+    RevokeAssignmentOp,
 };
-use qod_core::{ApiVersion, Endpoint, Error, Operation};
+use qod_core::{Api, ApiVersion, Endpoint, ErrorKind, Operation};
 use qod_models::{
     ApplicationServer, AssignmentId, CreateAssignment, CreateSession, Device, DeviceIpv4Address,
     NotificationToken, NotificationUrl, PhoneNumber, PortsSpec, QosProfileFilter, QosProfileName,
@@ -187,13 +187,19 @@ fn retrieve_sessions_is_1x_only() {
         .to_request(&v1(), None)
         .unwrap();
     assert_eq!(body_json(&empty), json!({}));
+    let refused = op.to_request(&v0(), None).unwrap_err();
     assert!(matches!(
-        op.to_request(&v0(), None),
-        Err(Error::Unsupported {
-            operation: "retrieve-sessions",
+        refused.kind(),
+        ErrorKind::Unsupported {
+            operation: "retrieveSessionsByDevice",
+            api: Api::QualityOnDemand,
             version: ApiVersion::V0_10
-        })
+        }
     ));
+    assert_eq!(
+        refused.to_string(),
+        "retrieveSessionsByDevice is not part of QoD 0.10"
+    );
 }
 
 #[test]
@@ -284,7 +290,7 @@ fn tmobile_create_needs_no_application_server() {
     let refused = CreateSessionOp::new(body)
         .to_request(&v0(), None)
         .unwrap_err();
-    assert!(matches!(refused, Error::Invalid(e) if e.field() == "applicationServer"));
+    assert!(matches!(refused.kind(), ErrorKind::Invalid(e) if e.field() == "applicationServer"));
 }
 
 #[test]
@@ -315,7 +321,7 @@ fn create_assignment_with_device_and_sink() {
     );
     let correlator = XCorrelator::parse("corr-7").unwrap();
     let endpoint = Endpoint::from_api_root("https://api.example.com/camara").unwrap();
-    let request = CreateQosAssignmentOp::new(body)
+    let request = CreateAssignmentOp::new(body)
         .to_request(&endpoint, Some(&correlator))
         .unwrap();
     assert_shape(
@@ -342,7 +348,7 @@ fn create_assignment_with_device_and_sink() {
 #[test]
 fn create_assignment_for_the_token_subject_sends_no_device() {
     let body = CreateAssignment::for_token_subject(QosProfileName::parse("QOS_M").unwrap());
-    let request = CreateQosAssignmentOp::new(body)
+    let request = CreateAssignmentOp::new(body)
         .to_request(&v1(), None)
         .unwrap();
     assert_shape(
@@ -357,11 +363,11 @@ fn create_assignment_for_the_token_subject_sends_no_device() {
 #[test]
 fn get_revoke_and_retrieve_assignments() {
     let base = "https://api.example.com/qos-provisioning/v0.3";
-    let get = GetQosAssignmentByIdOp::new(assignment_id())
+    let get = GetAssignmentOp::new(assignment_id())
         .to_request(&v1(), None)
         .unwrap();
     assert_shape(&get, "GET", &format!("{base}/qos-assignments/{ID}"), false);
-    let revoke = RevokeQosAssignmentOp::new(assignment_id())
+    let revoke = RevokeAssignmentOp::new(assignment_id())
         .to_request(&v1(), None)
         .unwrap();
     assert_shape(
@@ -370,7 +376,7 @@ fn get_revoke_and_retrieve_assignments() {
         &format!("{base}/qos-assignments/{ID}"),
         false,
     );
-    let by_device = GetQosAssignmentByDeviceOp::new(Some(Device::with_phone_number(
+    let by_device = RetrieveAssignmentOp::new(Some(Device::with_phone_number(
         PhoneNumber::parse("+123456789").unwrap(),
     )))
     .to_request(&v1(), None)
@@ -385,7 +391,7 @@ fn get_revoke_and_retrieve_assignments() {
         body_json(&by_device),
         json!({"device": {"phoneNumber": "+123456789"}})
     );
-    let three_legged = GetQosAssignmentByDeviceOp::default()
+    let three_legged = RetrieveAssignmentOp::default()
         .to_request(&v1(), None)
         .unwrap();
     assert_eq!(body_json(&three_legged), json!({}));
@@ -397,7 +403,7 @@ fn assignments_go_where_the_endpoint_puts_provisioning() {
         .qos_provisioning_url("https://provisioning.example.com/qos-provisioning/v0.3/")
         .build()
         .unwrap();
-    let request = GetQosAssignmentByIdOp::new(assignment_id())
+    let request = GetAssignmentOp::new(assignment_id())
         .to_request(&endpoint, None)
         .unwrap();
     assert_eq!(
@@ -410,16 +416,16 @@ fn assignments_go_where_the_endpoint_puts_provisioning() {
 fn tmobile_offers_no_provisioning_and_nothing_is_built() {
     let tmobile = Endpoint::tmobile_production();
     let results = [
-        CreateQosAssignmentOp::new(create_assignment_body())
+        CreateAssignmentOp::new(create_assignment_body())
             .to_request(&tmobile, None)
             .map(drop),
-        GetQosAssignmentByIdOp::new(assignment_id())
+        GetAssignmentOp::new(assignment_id())
             .to_request(&tmobile, None)
             .map(drop),
-        RevokeQosAssignmentOp::new(assignment_id())
+        RevokeAssignmentOp::new(assignment_id())
             .to_request(&tmobile, None)
             .map(drop),
-        GetQosAssignmentByDeviceOp::default()
+        RetrieveAssignmentOp::default()
             .to_request(&tmobile, None)
             .map(drop),
     ];
@@ -432,11 +438,14 @@ fn tmobile_offers_no_provisioning_and_nothing_is_built() {
     for (result, name) in results.into_iter().zip(names) {
         let error = result.unwrap_err();
         assert!(
-            matches!(&error, Error::Unsupported { operation, version: ApiVersion::V0_10 } if *operation == name),
+            matches!(error.kind(), ErrorKind::Unsupported { operation, api: Api::QosProvisioning, version: ApiVersion::V0_10 } if *operation == name),
             "{error:?}"
         );
         assert!(error.is_invalid_input());
-        assert_eq!(error.to_string(), format!("{name} is not part of QoD 0.10"));
+        assert_eq!(
+            error.to_string(),
+            format!("{name} needs QoS Provisioning, which this endpoint (QoD 0.10) does not serve")
+        );
     }
 }
 
@@ -470,22 +479,22 @@ fn only_requests_safe_to_replay_may_use_a_pooled_connection() {
             .unwrap()
     ));
     assert!(may_pool(
-        GetQosAssignmentByIdOp::new(assignment_id())
+        GetAssignmentOp::new(assignment_id())
             .to_request(&endpoint, None)
             .unwrap()
     ));
     assert!(may_pool(
-        RevokeQosAssignmentOp::new(assignment_id())
+        RevokeAssignmentOp::new(assignment_id())
             .to_request(&endpoint, None)
             .unwrap()
     ));
     assert!(may_pool(
-        GetQosAssignmentByDeviceOp::default()
+        RetrieveAssignmentOp::default()
             .to_request(&endpoint, None)
             .unwrap()
     ));
     assert!(!may_pool(
-        CreateQosAssignmentOp::new(create_assignment_body())
+        CreateAssignmentOp::new(create_assignment_body())
             .to_request(&endpoint, None)
             .unwrap()
     ));

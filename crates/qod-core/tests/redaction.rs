@@ -11,7 +11,7 @@ use common::{KEY_PEM, TestClock};
 use http::{Request, Response};
 use qod_core::auth::{
     AccessToken, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, PopSigner,
-    TaapCredentials, TokenCache,
+    TaapCredentials,
 };
 use qod_core::operations::CreateSessionOp;
 use qod_core::{Client, ClientCore, Endpoint, Operation, TransportError};
@@ -122,7 +122,7 @@ fn secrets_never_print() {
 
     let taap = TaapCredentials::from_pem("client-id", CLIENT_SECRET, KEY_PEM).unwrap();
     let core = ClientCore::new(Endpoint::tmobile_sandbox())
-        .credentials(Credentials::TMobile(taap.clone()));
+        .with_credentials(Credentials::TMobile(taap.clone()));
     let client = Client::new(transport, core, Arc::new(TestClock::new()));
     let error = client
         .get_session("123e4567-e89b-12d3-a456-426614174000".parse().unwrap())
@@ -132,7 +132,6 @@ fn secrets_never_print() {
     let oauth = ClientCredentials::new("https://auth.example.com/token", "id", CLIENT_SECRET)
         .unwrap()
         .with_auth_method(ClientAuthMethod::Post);
-    let cache = TokenCache::new();
     let fetched = AccessToken::new(ACCESS_TOKEN);
     let body = CreateSession::new(
         Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
@@ -178,7 +177,12 @@ fn secrets_never_print() {
                 .unwrap(),
         )
         .unwrap_err();
-    assert!(undecodable.created_session_id().is_some());
+    assert!(
+        undecodable
+            .created()
+            .and_then(|made| made.session_id())
+            .is_some()
+    );
 
     let pops = pop_tokens.lock().unwrap().clone();
     assert!(
@@ -209,7 +213,11 @@ fn secrets_never_print() {
             )),
         ),
         ("AccessToken", formats(&fetched)),
-        ("TokenCache", formats(&cache)),
+        // Its token cache holds the token fetched for the call above.
+        (
+            "Authenticator with a cached token",
+            formats(client.authenticator()),
+        ),
         ("SecretString", formats(&SecretString::new(CLIENT_SECRET))),
         ("CreateSession", formats(&body)),
         ("SinkCredential", formats(&credential)),

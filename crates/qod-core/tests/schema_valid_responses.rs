@@ -10,11 +10,10 @@ mod schemas;
 use http::Response;
 use proptest::prelude::*;
 use qod_core::operations::{
-    CreateQosAssignmentOp, CreateSessionOp, ExtendSessionOp, GetQosAssignmentByDeviceOp,
-    GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp, ListQosProfilesOp, RetrieveSessionsOp,
-    RevokeQosAssignmentOp,
+    CreateAssignmentOp, CreateSessionOp, ExtendSessionOp, GetAssignmentOp, GetQosProfileOp,
+    GetSessionOp, ListQosProfilesOp, RetrieveAssignmentOp, RetrieveSessionsOp, RevokeAssignmentOp,
 };
-use qod_core::{Error, Operation, Revocation};
+use qod_core::{Error, ErrorKind, Operation, Revocation};
 use qod_models::{
     AssignmentId, AssignmentInfo, CreateAssignment, CreateSession, Device, ErrorCode, ErrorInfo,
     PhoneNumber, QosProfile, QosProfileName, SessionId, SessionInfo,
@@ -115,8 +114,8 @@ fn assignment_id(body: &Value) -> AssignmentId {
     AssignmentId::parse(body["assignmentId"].as_str().unwrap()).unwrap()
 }
 
-fn create_assignment() -> CreateQosAssignmentOp {
-    CreateQosAssignmentOp::new(CreateAssignment::new(
+fn create_assignment() -> CreateAssignmentOp {
+    CreateAssignmentOp::new(CreateAssignment::new(
         Device::with_phone_number(PhoneNumber::parse("+14250000000").unwrap()),
         QosProfileName::parse("QOS_L").unwrap(),
     ))
@@ -155,14 +154,14 @@ fn check_api_error<T: std::fmt::Debug>(
         Err(error) => error,
         Ok(output) => return Err(TestCaseError::fail(format!("parsed: {output:?}"))),
     };
-    let Error::Api(api) = &error else {
+    let ErrorKind::Api(api) = error.kind() else {
         return Err(TestCaseError::fail(format!("{error:?}")));
     };
     prop_assert_eq!(api.status.as_u16(), status);
     prop_assert_eq!(&api.code, &ErrorCode::from(sent["code"].as_str().unwrap()));
     prop_assert_eq!(api.message.as_str(), sent["message"].as_str().unwrap());
     prop_assert_eq!(&api.body, &serde_json::to_vec(sent).unwrap());
-    prop_assert_eq!(error.created_resource(), None);
+    prop_assert_eq!(error.created(), None);
     Ok(())
 }
 
@@ -257,11 +256,11 @@ proptest! {
         prop_assert!(created.is_ok(), "{:?}", created.err());
         check_assignment(&created.unwrap(), &sent)?;
         let id = assignment_id(&sent);
-        let read = GetQosAssignmentByIdOp::new(id).parse(answer(200, &sent)).unwrap();
+        let read = GetAssignmentOp::new(id).parse(answer(200, &sent)).unwrap();
         check_assignment(&read, &sent)?;
-        let by_device = GetQosAssignmentByDeviceOp::default().parse(answer(200, &sent)).unwrap();
+        let by_device = RetrieveAssignmentOp::default().parse(answer(200, &sent)).unwrap();
         check_assignment(&by_device, &sent)?;
-        let Revocation::Accepted(accepted) = RevokeQosAssignmentOp::new(id).parse(answer(202, &sent)).unwrap() else {
+        let Revocation::Accepted(accepted) = RevokeAssignmentOp::new(id).parse(answer(202, &sent)).unwrap() else {
             return Err(TestCaseError::fail("a 202 revoke is accepted"));
         };
         check_assignment(&accepted, &sent)?;
@@ -271,8 +270,8 @@ proptest! {
     fn error_info_parses_through_the_assignment_operations(sent in schemas::error_info(), status in 400_u16..600) {
         let id = AssignmentId::new(qod_models::uuid::Uuid::nil());
         check_api_error(create_assignment().parse(answer(status, &sent)), status, &sent)?;
-        check_api_error(GetQosAssignmentByIdOp::new(id).parse(answer(status, &sent)), status, &sent)?;
-        check_api_error(GetQosAssignmentByDeviceOp::default().parse(answer(status, &sent)), status, &sent)?;
-        check_api_error(RevokeQosAssignmentOp::new(id).parse(answer(status, &sent)), status, &sent)?;
+        check_api_error(GetAssignmentOp::new(id).parse(answer(status, &sent)), status, &sent)?;
+        check_api_error(RetrieveAssignmentOp::default().parse(answer(status, &sent)), status, &sent)?;
+        check_api_error(RevokeAssignmentOp::new(id).parse(answer(status, &sent)), status, &sent)?;
     }
 }

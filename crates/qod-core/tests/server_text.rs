@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use qod_core::auth::ClientCredentials;
 use qod_core::operations::GetSessionOp;
-use qod_core::{Delivery, Error, Operation, TransportError};
+use qod_core::{Delivery, ErrorKind, Operation, TransportError};
 
 const FORGED: &str = "\u{1b}[2J\u{1b}[H\rerror: forged\nline\u{7}\u{202e}";
 
@@ -42,9 +42,11 @@ fn camara_codes_and_messages_are_escaped() {
             format!(r#"{{"status":409,"code":{quoted},"message":{quoted}}}"#),
         ))
         .unwrap_err();
-    assert!(matches!(error, Error::Api(_)), "{error:?}");
+    assert!(matches!(error.kind(), ErrorKind::Api(_)), "{error:?}");
     assert_printable(&error.to_string());
-    let Error::Api(api) = error else { return };
+    let ErrorKind::Api(api) = error.kind() else {
+        return;
+    };
     assert_eq!(api.message, FORGED, "the message itself is kept as sent");
 }
 
@@ -67,12 +69,32 @@ fn oauth_error_descriptions_are_escaped() {
 
 #[test]
 fn a_transport_failure_tells_each_part_once() {
-    let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
-    let source = TransportError::with_source(Delivery::NotSent, "cannot connect", io);
-    let error = Error::Transport {
-        source,
-        correlator: Some("corr-1".to_owned()),
-        created: None,
+    // A call that cannot connect, with a correlator of the caller's.
+    let core =
+        qod_core::ClientCore::new(qod_core::Endpoint::new("http://127.0.0.1:9/qod/v0").unwrap())
+            .with_retry_policy(qod_core::RetryPolicy::none());
+    let transport = |_: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, TransportError> {
+        let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        Err(TransportError::with_source(
+            Delivery::NotSent,
+            "cannot connect",
+            io,
+        ))
+    };
+    let options = qod_core::CallOptions::new()
+        .with_correlator(qod_models::XCorrelator::parse("corr-1").unwrap());
+    let read = qod_core::operations::GetSessionOp::new(
+        "123e4567-e89b-12d3-a456-426614174000".parse().unwrap(),
+    );
+    let mut call = core.start(&read, &options, SystemTime::UNIX_EPOCH);
+    let error = loop {
+        match qod_core::Machine::next_step(&mut call, SystemTime::UNIX_EPOCH) {
+            qod_core::Step::Send(request) => {
+                qod_core::Machine::receive(&mut call, transport(request), SystemTime::UNIX_EPOCH)
+            }
+            qod_core::Step::Done(result) => break result.unwrap_err(),
+            other => panic!("{other:?}"),
+        }
     };
     assert_eq!(error.to_string(), "request not sent (x-correlator corr-1)");
     let mut chain = vec![error.to_string()];

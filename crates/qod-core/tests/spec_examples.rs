@@ -8,11 +8,11 @@
 use http::{Request, Response, StatusCode};
 use qod_core::notification::{verify, verify_event};
 use qod_core::operations::{
-    CreateQosAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp,
-    GetQosAssignmentByDeviceOp, GetQosAssignmentByIdOp, GetQosProfileOp, GetSessionOp,
-    ListQosProfilesOp, RetrieveSessionsOp, RevokeQosAssignmentOp,
+    CreateAssignmentOp, CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetAssignmentOp,
+    GetQosProfileOp, GetSessionOp, ListQosProfilesOp, RetrieveAssignmentOp, RetrieveSessionsOp,
+    RevokeAssignmentOp,
 };
-use qod_core::{Error, Operation, Revocation};
+use qod_core::{Error, ErrorKind, Operation, Revocation};
 use qod_models::{
     AssignmentId, AssignmentInfo, AssignmentStatusChangedEvent, CreateAssignment, CreateSession,
     Device, PhoneNumber, QosProfile, QosProfileName, SessionId, SessionInfo,
@@ -139,15 +139,15 @@ fn run_assignment_response(operation: &str, status: u16, body: &Value, what: &st
     let response = || answer(status, body);
     let success = StatusCode::from_u16(status).unwrap().is_success();
     let result = match operation {
-        "createQosAssignment" => CreateQosAssignmentOp::new(CreateAssignment::new(
+        "createQosAssignment" => CreateAssignmentOp::new(CreateAssignment::new(
             Device::with_phone_number(PhoneNumber::parse("+123456789").unwrap()),
             QosProfileName::parse("QOS_L").unwrap(),
         ))
         .parse(response()),
-        "getQosAssignmentById" => GetQosAssignmentByIdOp::new(id).parse(response()),
-        "getQosAssignmentByDevice" => GetQosAssignmentByDeviceOp::default().parse(response()),
+        "getQosAssignmentById" => GetAssignmentOp::new(id).parse(response()),
+        "getQosAssignmentByDevice" => RetrieveAssignmentOp::default().parse(response()),
         "revokeQosAssignment" => {
-            let revoked = RevokeQosAssignmentOp::new(id).parse(response());
+            let revoked = RevokeAssignmentOp::new(id).parse(response());
             if success {
                 let Revocation::Accepted(info) = revoked.expect(what) else {
                     panic!("{what}: a 202 with a body is accepted, not done")
@@ -186,7 +186,7 @@ fn check_error<T: std::fmt::Debug>(
     what: &str,
 ) {
     let error = result.expect_err(what);
-    let Error::Api(api) = &error else {
+    let ErrorKind::Api(api) = error.kind() else {
         panic!("{what}: {error:?}")
     };
     assert_eq!(api.status, status, "{what}");

@@ -7,7 +7,7 @@ use qod_core::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
     ListQosProfilesOp, RetrieveSessionsOp,
 };
-use qod_core::{Error, Operation};
+use qod_core::{ErrorKind, Operation};
 use qod_models::{
     CreateSession, Device, Echoed, ErrorCode, L4sQueueType, PhoneNumber, QosProfileName, QosStatus,
     RateUnit, SessionId, Severity, StatusInfo, TimeUnit, TimestampFormat,
@@ -297,7 +297,7 @@ fn camara_errors_are_typed() {
         assert_eq!(error.code(), Some(expected), "{code}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(*status));
         assert_eq!(error.correlator(), Some("resp-corr"));
-        let Error::Api(api) = &error else {
+        let ErrorKind::Api(api) = error.kind() else {
             panic!("{code} should be an API error")
         };
         assert_eq!(api.message, format!("m-{code}"));
@@ -313,7 +313,7 @@ fn non_camara_error_bodies_keep_status_and_body() {
     let error = GetSessionOp::new(id())
         .parse(response(401, body))
         .unwrap_err();
-    let Error::UnexpectedResponse(unexpected) = &error else {
+    let ErrorKind::UnexpectedResponse(unexpected) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(unexpected.status, 401);
@@ -328,7 +328,7 @@ fn non_camara_error_bodies_keep_status_and_body() {
     let redirect = GetSessionOp::new(id())
         .parse(response(302, ""))
         .unwrap_err();
-    assert!(matches!(redirect, Error::UnexpectedResponse(_)));
+    assert!(matches!(redirect.kind(), ErrorKind::UnexpectedResponse(_)));
 }
 
 #[test]
@@ -336,7 +336,7 @@ fn undecodable_success_bodies_carry_the_body() {
     let error = GetSessionOp::new(id())
         .parse(response(200, r#"{"sessionId": 5}"#))
         .unwrap_err();
-    let Error::Decode { status, body, .. } = &error else {
+    let ErrorKind::Decode { status, body, .. } = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(*status, 200);

@@ -3,10 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 use qod_core::operations::{
-    CreateQosAssignmentOp, CreateSessionOp, ExtendSessionOp, GetQosAssignmentByDeviceOp,
-    ListQosProfilesOp,
+    CreateAssignmentOp, CreateSessionOp, ExtendSessionOp, ListQosProfilesOp, RetrieveAssignmentOp,
 };
-use qod_core::{Endpoint, EndpointBuilder, Error, Operation};
+use qod_core::{Endpoint, EndpointBuilder, Error, ErrorKind, Operation};
 use qod_models::{
     ApplicationServer, CreateAssignment, CreateSession, CredentialType, Device, DeviceIpv4Address,
     Ipv4Network, Ipv6Network, NetworkAccessIdentifier, NotificationToken, NotificationUrl,
@@ -33,8 +32,11 @@ fn good_body() -> CreateSession {
 
 /// The create request is refused with `field`, and its rule mentions `rule_part`.
 fn refused(body: CreateSession, endpoint: &Endpoint, field: &str, rule_part: &str) {
-    match CreateSessionOp::new(body).to_request(endpoint, None) {
-        Err(Error::Invalid(error)) => {
+    match CreateSessionOp::new(body)
+        .to_request(endpoint, None)
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Invalid(error)) => {
             assert_eq!(error.field(), field, "{error}");
             assert!(
                 error.rule().contains(rule_part),
@@ -357,8 +359,11 @@ fn other_operation_rules() {
         (86_400, v0(), "1..=86399"),
         (0, v0(), "1..=86399"),
     ] {
-        match ExtendSessionOp::new(id, seconds).to_request(&endpoint, None) {
-            Err(Error::Invalid(e)) => {
+        match ExtendSessionOp::new(id, seconds)
+            .to_request(&endpoint, None)
+            .map_err(Error::into_kind)
+        {
+            Err(ErrorKind::Invalid(e)) => {
                 assert_eq!(e.field(), "requestedAdditionalDuration");
                 assert!(e.rule().contains(rule), "{e}");
             }
@@ -372,8 +377,11 @@ fn other_operation_rules() {
         )),
         ..QosProfileFilter::default()
     };
-    match ListQosProfilesOp::new(filter).to_request(&v0(), None) {
-        Err(Error::Invalid(e)) => assert_eq!(e.field(), "device"),
+    match ListQosProfilesOp::new(filter)
+        .to_request(&v0(), None)
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Invalid(e)) => assert_eq!(e.field(), "device"),
         other => panic!("{other:?}"),
     }
 }
@@ -386,7 +394,7 @@ fn create_assignment_rules() {
     let sink = || SinkUrl::parse("https://app.example.com/cb").unwrap();
     let endpoint = Endpoint::from_api_root("https://api.example.com").unwrap();
     let check = |body: CreateAssignment| {
-        CreateQosAssignmentOp::new(body)
+        CreateAssignmentOp::new(body)
             .to_request(&endpoint, None)
             .map(drop)
     };
@@ -453,8 +461,8 @@ fn create_assignment_rules() {
         ),
         (no_sink, "sinkCredential", "with a sink"),
     ] {
-        match check(body) {
-            Err(Error::Invalid(error)) => {
+        match check(body).map_err(Error::into_kind) {
+            Err(ErrorKind::Invalid(error)) => {
                 assert_eq!(error.field(), field, "{error}");
                 assert!(error.rule().contains(rule), "{error}: {rule}");
             }
@@ -462,8 +470,11 @@ fn create_assignment_rules() {
         }
     }
     // Finding a device's assignment checks the device by the same rules.
-    match GetQosAssignmentByDeviceOp::new(Some(phone("14250000000"))).to_request(&endpoint, None) {
-        Err(Error::Invalid(error)) => assert_eq!(error.field(), "device.phoneNumber"),
+    match RetrieveAssignmentOp::new(Some(phone("14250000000")))
+        .to_request(&endpoint, None)
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Invalid(error)) => assert_eq!(error.field(), "device.phoneNumber"),
         other => panic!("{other:?}"),
     }
 }

@@ -42,14 +42,14 @@ struct Shared {
 /// abandoned (its task cancelled), the next caller fetches. The lock is held
 /// only inside each method, never across a fetch or a wait.
 #[derive(Clone, Default)]
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     shared: Arc<Shared>,
 }
 
 /// What a caller should do to have a token.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum CacheLookup {
+pub(crate) enum CacheLookup {
     /// Use this token.
     Fresh(AccessToken),
     /// Fetch a token and hand it to [`FetchPermit::complete`].
@@ -64,7 +64,7 @@ pub enum CacheLookup {
 /// The right, and the duty, to fetch the next token. Dropping it without
 /// completing (a failed fetch, a cancelled task) lets a waiting caller fetch.
 #[derive(Debug)]
-pub struct FetchPermit {
+pub(crate) struct FetchPermit {
     cache: TokenCache,
     fetch: u64,
     done: bool,
@@ -83,11 +83,11 @@ pub struct TokenWait {
 /// Which fetch a [`TokenWait`] waits for, kept by the caller to hand back
 /// to [`TokenCache::lookup`] once the wait is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FetchId(u64);
+pub(crate) struct FetchId(u64);
 
 impl TokenWait {
     /// The fetch this waits for.
-    pub fn fetch(&self) -> FetchId {
+    pub(crate) fn fetch(&self) -> FetchId {
         self.fetch
     }
 }
@@ -118,7 +118,7 @@ impl std::fmt::Debug for TokenCache {
 
 impl TokenCache {
     /// An empty cache.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         TokenCache::default()
     }
 
@@ -133,7 +133,7 @@ impl TokenCache {
     /// The token to use at `now`, the permit to fetch one, the wait for
     /// another caller's fetch, or the error of the fetch this caller waited
     /// for (`waited`, from the [`TokenWait`] it was given last). Never blocks.
-    pub fn lookup(
+    pub(crate) fn lookup(
         &self,
         now: SystemTime,
         refresh_margin: Duration,
@@ -167,13 +167,14 @@ impl TokenCache {
     }
 
     /// The cached token, fresh or not, without fetching.
-    pub fn current(&self) -> Option<AccessToken> {
+    #[cfg(test)]
+    pub(crate) fn current(&self) -> Option<AccessToken> {
         self.lock().token.clone()
     }
 
     /// Forgets `token` after the server refused it, unless a newer one has
     /// replaced it already.
-    pub fn invalidate(&self, token: &AccessToken) {
+    pub(crate) fn invalidate(&self, token: &AccessToken) {
         let mut state = self.lock();
         if state
             .token
@@ -202,14 +203,14 @@ impl TokenCache {
 
 impl FetchPermit {
     /// Stores the fetched token and wakes the waiting callers.
-    pub fn complete(mut self, token: AccessToken) {
+    pub(crate) fn complete(mut self, token: AccessToken) {
         self.done = true;
         self.cache.finish(self.fetch, Some(Ok(token)));
     }
 
     /// Ends the fetch with `error` and wakes the waiting callers, who get it
     /// too. Callers that come later fetch again.
-    pub fn fail(mut self, error: AuthError) {
+    pub(crate) fn fail(mut self, error: AuthError) {
         self.done = true;
         self.cache.finish(self.fetch, Some(Err(error)));
     }

@@ -8,7 +8,6 @@ use http::StatusCode;
 
 use crate::RawBody;
 use crate::auth::oauth2::OAuthErrorCode;
-use crate::error::snippet;
 use crate::printable;
 
 /// An authentication failure. The call's own request was not sent: every
@@ -29,7 +28,7 @@ pub enum AuthError {
     #[error(transparent)]
     OAuth(Box<OAuthError>),
     /// The token endpoint answered with a status and body that are not a token.
-    #[error("token endpoint answered HTTP {}: {}", status.as_u16(), snippet(body))]
+    #[error("token endpoint answered HTTP {}: {}", status.as_u16(), body.snippet())]
     TokenEndpoint {
         /// The HTTP status.
         status: StatusCode,

@@ -13,7 +13,8 @@ mod pop;
 mod taap;
 mod token;
 
-pub use cache::{CacheLookup, FetchId, FetchPermit, TokenCache, TokenWait};
+pub use cache::TokenWait;
+pub(crate) use cache::{CacheLookup, FetchId, FetchPermit, TokenCache};
 pub use error::{AuthError, OAuthError};
 pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
@@ -73,11 +74,23 @@ impl Credentials {
     }
 }
 
+impl From<ClientCredentials> for Credentials {
+    fn from(credentials: ClientCredentials) -> Self {
+        Credentials::ClientCredentials(credentials)
+    }
+}
+
+#[cfg(feature = "tmobile")]
+impl From<TaapCredentials> for Credentials {
+    fn from(credentials: TaapCredentials) -> Self {
+        Credentials::TMobile(credentials)
+    }
+}
+
 /// What to do before a call can be authorized.
 #[derive(Debug)]
-#[non_exhaustive]
 #[allow(clippy::large_enum_variant)] // short-lived, moved once: boxing would only add an allocation
-pub enum TokenStep {
+pub(crate) enum TokenStep {
     /// Authorize the call with this token (`None`: no authentication).
     Ready(Option<AccessToken>),
     /// Send `request` to the token endpoint and hand its response, with the
@@ -92,22 +105,19 @@ pub enum TokenStep {
     Wait(TokenWait),
 }
 
-/// Credentials with their per-client token cache.
+/// Credentials with their per-client token cache. The calls of a client
+/// share it: a burst makes one token request, and a failed fetch is the
+/// error of every call that waited for it. How a call gets its token is the
+/// call's business ([`crate::Call`]); this type only holds what they share.
 ///
 /// ```
-/// use std::time::SystemTime;
-/// use qod_core::Endpoint;
-/// use qod_core::auth::{Authenticator, Credentials, TokenStep};
-/// let auth = Authenticator::new(Credentials::bearer("abc123").unwrap());
-/// let endpoint = Endpoint::tmobile_sandbox();
-/// let step = auth.token(&endpoint, SystemTime::now(), None, uuid::Uuid::nil).unwrap();
-/// let token = match step {
-///     TokenStep::Ready(token) => token,
-///     other => panic!("a static token needs no fetch, got {other:?}"),
-/// };
-/// let mut request = http::Request::get("https://h/qod/v0/sessions/x").body(Vec::new()).unwrap();
-/// auth.authorize(&mut request, token.as_ref(), SystemTime::now(), uuid::Uuid::nil()).unwrap();
-/// assert_eq!(request.headers()["authorization"], "Bearer abc123");
+/// use std::time::Duration;
+/// use qod_core::auth::{Authenticator, Credentials};
+/// let auth = Authenticator::new(Credentials::bearer("abc123")?)
+///     .with_refresh_margin(Duration::from_secs(30));
+/// // A static token cannot be fetched again after a 401.
+/// assert!(!auth.can_refresh());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Authenticator {
@@ -160,7 +170,7 @@ impl Authenticator {
     /// is this call's too. `jti` makes the id of a TAAP token request's PoP
     /// token; it is called only when that request is built, so a call with
     /// a fresh token spends no random draw on it.
-    pub fn token(
+    pub(crate) fn token(
         &self,
         endpoint: &Endpoint,
         now: SystemTime,
@@ -187,7 +197,7 @@ impl Authenticator {
     /// A request to the token endpoint, e.g. to try a failed fetch again
     /// while holding its [`FetchPermit`].
     #[cfg_attr(not(feature = "tmobile"), allow(unused_variables))]
-    pub fn token_request(
+    pub(crate) fn token_request(
         &self,
         endpoint: &Endpoint,
         now: SystemTime,
@@ -206,7 +216,7 @@ impl Authenticator {
     /// Reads the token endpoint's response and, on success, caches the token.
     /// On failure the fetch ends with the error, which the callers that
     /// waited for it get too; the next caller fetches again.
-    pub fn finish_fetch(
+    pub(crate) fn finish_fetch(
         &self,
         permit: FetchPermit,
         response: Response<Vec<u8>>,
@@ -236,7 +246,7 @@ impl Authenticator {
 
     /// Sets `Authorization: Bearer` and, for TAAP, a fresh PoP token over the
     /// final request. Call it last, once per attempt.
-    pub fn authorize(
+    pub(crate) fn authorize(
         &self,
         request: &mut Request<Vec<u8>>,
         token: Option<&AccessToken>,
@@ -262,7 +272,7 @@ impl Authenticator {
     }
 
     /// Forgets `token` after a 401, so the next call fetches a new one.
-    pub fn invalidate(&self, token: &AccessToken) {
+    pub(crate) fn invalidate(&self, token: &AccessToken) {
         self.cache.invalidate(token);
     }
 }

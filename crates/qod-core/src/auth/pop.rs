@@ -18,7 +18,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::auth::AuthError;
-use crate::response::X_CORRELATOR;
+use crate::request::X_CORRELATOR;
 
 /// The header that carries the PoP token.
 pub const X_AUTHORIZATION: &str = "x-authorization";

@@ -2,13 +2,13 @@ use http::{Method, Request, Response, StatusCode};
 use qod_models::{CreateSession, SessionInfo, XCorrelator};
 
 use crate::operations::Operation;
-use crate::{CreatedResource, Endpoint, Error, created_resource, request, response, validate};
+use crate::{CreatedResource, Endpoint, Error, request, response, validate};
 
 /// `POST /sessions`: creates a QoS session. Never replayed once it may have
 /// reached the server.
 ///
 /// A 2xx whose body cannot be decoded still made a session: the error then
-/// carries its id when the body names one ([`Error::created_session_id`]).
+/// carries its id when the body names one ([`Error::created`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateSessionOp {
     /// The request body.
@@ -39,7 +39,7 @@ impl Operation for CreateSessionOp {
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<SessionInfo, Error> {
         response::parse_json(response)
-            .map_err(|error| created_resource::decode_naming(error, CreatedResource::session_made))
+            .map_err(|error| error.naming_from(CreatedResource::session_made))
     }
 
     fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {

@@ -2,36 +2,36 @@
 //! profiles, QoS assignments): it builds its request and parses its
 //! response, and knows whether replaying it is safe.
 
-mod create_qos_assignment;
+mod create_assignment;
 mod create_session;
 mod delete_session;
 mod extend_session;
-mod get_qos_assignment_by_device;
-mod get_qos_assignment_by_id;
+mod get_assignment;
 mod get_qos_profile;
 mod get_session;
 mod list_qos_profiles;
+mod retrieve_assignment;
 mod retrieve_sessions;
-mod revoke_qos_assignment;
+mod revoke_assignment;
 
-pub use create_qos_assignment::CreateQosAssignmentOp;
+pub use create_assignment::CreateAssignmentOp;
 pub use create_session::CreateSessionOp;
 pub use delete_session::DeleteSessionOp;
 pub use extend_session::ExtendSessionOp;
-pub use get_qos_assignment_by_device::GetQosAssignmentByDeviceOp;
-pub use get_qos_assignment_by_id::GetQosAssignmentByIdOp;
+pub use get_assignment::GetAssignmentOp;
 pub use get_qos_profile::GetQosProfileOp;
 pub use get_session::GetSessionOp;
 pub use list_qos_profiles::ListQosProfilesOp;
+pub use retrieve_assignment::RetrieveAssignmentOp;
 pub use retrieve_sessions::RetrieveSessionsOp;
-pub use revoke_qos_assignment::{Revocation, RevokeQosAssignmentOp};
+pub use revoke_assignment::{Revocation, RevokeAssignmentOp};
 
 use http::{Request, Response, StatusCode, Uri};
 use qod_models::{AssignmentId, SessionId, XCorrelator};
 use uuid::Uuid;
 
 use crate::endpoint::BaseUrl;
-use crate::{CreatedResource, Endpoint, Error};
+use crate::{Api, CreatedResource, Endpoint, Error, ErrorKind};
 
 /// The URI of one session, with `suffix` (e.g. `/extend`) after its id.
 pub(crate) fn session_uri(endpoint: &Endpoint, id: SessionId, suffix: &str) -> Result<Uri, Error> {
@@ -44,9 +44,13 @@ pub(crate) fn provisioning<'a>(
     endpoint: &'a Endpoint,
     operation: &'static str,
 ) -> Result<&'a BaseUrl, Error> {
-    endpoint.provisioning().ok_or(Error::Unsupported {
-        operation,
-        version: endpoint.api_version(),
+    endpoint.provisioning().ok_or_else(|| {
+        ErrorKind::Unsupported {
+            operation,
+            api: Api::QosProvisioning,
+            version: endpoint.api_version(),
+        }
+        .into()
     })
 }
 

@@ -6,19 +6,19 @@ use crate::{Endpoint, Error, request, response};
 
 /// `GET /qos-assignments/{assignmentId}` (QoS Provisioning): reads an assignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GetQosAssignmentByIdOp {
+pub struct GetAssignmentOp {
     /// The assignment.
     pub assignment_id: AssignmentId,
 }
 
-impl GetQosAssignmentByIdOp {
+impl GetAssignmentOp {
     /// The operation for `assignment_id`.
     pub fn new(assignment_id: AssignmentId) -> Self {
-        GetQosAssignmentByIdOp { assignment_id }
+        GetAssignmentOp { assignment_id }
     }
 }
 
-impl Operation for GetQosAssignmentByIdOp {
+impl Operation for GetAssignmentOp {
     type Output = AssignmentInfo;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "getQosAssignmentById";

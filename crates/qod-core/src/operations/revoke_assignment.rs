@@ -21,8 +21,8 @@ pub enum Revocation {
 /// revoke runs asynchronously ([`Revocation`]).
 ///
 /// ```
-/// use qod_core::{Operation, operations::{Revocation, RevokeQosAssignmentOp}};
-/// let op = RevokeQosAssignmentOp::new("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?);
+/// use qod_core::{Operation, operations::{Revocation, RevokeAssignmentOp}};
+/// let op = RevokeAssignmentOp::new("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?);
 /// let done = http::Response::builder().status(204).body(Vec::new())?;
 /// assert_eq!(op.parse(done)?, Revocation::Revoked);
 /// let accepted = http::Response::builder().status(202).body(br#"{
@@ -32,19 +32,19 @@ pub enum Revocation {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RevokeQosAssignmentOp {
+pub struct RevokeAssignmentOp {
     /// The assignment.
     pub assignment_id: AssignmentId,
 }
 
-impl RevokeQosAssignmentOp {
+impl RevokeAssignmentOp {
     /// The operation for `assignment_id`.
     pub fn new(assignment_id: AssignmentId) -> Self {
-        RevokeQosAssignmentOp { assignment_id }
+        RevokeAssignmentOp { assignment_id }
     }
 }
 
-impl Operation for RevokeQosAssignmentOp {
+impl Operation for RevokeAssignmentOp {
     type Output = Revocation;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "revokeQosAssignment";

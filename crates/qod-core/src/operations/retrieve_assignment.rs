@@ -8,19 +8,19 @@ use crate::{Endpoint, Error, request, response, validate};
 /// device (404 `NOT_FOUND` when it has none). Read-only, so it is retried
 /// like a read although it is a POST.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GetQosAssignmentByDeviceOp {
+pub struct RetrieveAssignmentOp {
     /// The device; leave it out with a three-legged token.
     pub device: Option<Device>,
 }
 
-impl GetQosAssignmentByDeviceOp {
+impl RetrieveAssignmentOp {
     /// The operation for `device`.
     pub fn new(device: Option<Device>) -> Self {
-        GetQosAssignmentByDeviceOp { device }
+        RetrieveAssignmentOp { device }
     }
 }
 
-impl Operation for GetQosAssignmentByDeviceOp {
+impl Operation for RetrieveAssignmentOp {
     type Output = AssignmentInfo;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "getQosAssignmentByDevice";

@@ -2,7 +2,7 @@ use http::{Method, Request, Response, StatusCode};
 use qod_models::{AssignmentInfo, CreateAssignment, XCorrelator};
 
 use crate::operations::{Operation, provisioning};
-use crate::{CreatedResource, Endpoint, Error, created_resource, request, response, validate};
+use crate::{CreatedResource, Endpoint, Error, request, response, validate};
 
 /// `POST /qos-assignments` (QoS Provisioning): assigns a QoS profile to a
 /// device until revoked. Never replayed once it may have reached the
@@ -10,12 +10,12 @@ use crate::{CreatedResource, Endpoint, Error, created_resource, request, respons
 ///
 /// A 2xx whose body cannot be decoded still made an assignment: the error
 /// then carries its id when the body names one
-/// ([`Error::created_assignment_id`]).
+/// ([`Error::created`]).
 ///
 /// ```
-/// use qod_core::{Endpoint, Error, Operation, operations::CreateQosAssignmentOp};
+/// use qod_core::{Endpoint, ErrorKind, Operation, operations::CreateAssignmentOp};
 /// use qod_models::{CreateAssignment, Device, PhoneNumber, QosProfileName};
-/// let op = CreateQosAssignmentOp::new(CreateAssignment::new(
+/// let op = CreateAssignmentOp::new(CreateAssignment::new(
 ///     Device::with_phone_number(PhoneNumber::parse("+14250000000")?),
 ///     QosProfileName::parse("QOS_L")?,
 /// ));
@@ -24,23 +24,23 @@ use crate::{CreatedResource, Endpoint, Error, created_resource, request, respons
 /// assert_eq!(request.uri(), "https://api.example.com/qos-provisioning/v0.3/qos-assignments");
 /// // T-Mobile offers no QoS Provisioning: refused before anything is sent.
 /// let refused = op.to_request(&Endpoint::tmobile_production(), None).unwrap_err();
-/// assert!(matches!(refused, Error::Unsupported { .. }));
+/// assert!(matches!(refused.kind(), ErrorKind::Unsupported { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateQosAssignmentOp {
+pub struct CreateAssignmentOp {
     /// The request body.
     pub body: CreateAssignment,
 }
 
-impl CreateQosAssignmentOp {
+impl CreateAssignmentOp {
     /// The operation for `body`.
     pub fn new(body: CreateAssignment) -> Self {
-        CreateQosAssignmentOp { body }
+        CreateAssignmentOp { body }
     }
 }
 
-impl Operation for CreateQosAssignmentOp {
+impl Operation for CreateAssignmentOp {
     type Output = AssignmentInfo;
     const IDEMPOTENT: bool = false;
     const NAME: &'static str = "createQosAssignment";
@@ -57,9 +57,8 @@ impl Operation for CreateQosAssignmentOp {
     }
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<AssignmentInfo, Error> {
-        response::parse_json(response).map_err(|error| {
-            created_resource::decode_naming(error, CreatedResource::assignment_made)
-        })
+        response::parse_json(response)
+            .map_err(|error| error.naming_from(CreatedResource::assignment_made))
     }
 
     fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
