@@ -9,8 +9,9 @@
 //! [`SandboxConfig::retain_ended_for`](crate::SandboxConfig::retain_ended_for),
 //! then 404.
 
-pub(crate) mod assignment;
-pub(crate) mod event;
+pub(crate) mod events;
+pub(crate) mod lifecycle;
+pub(crate) mod render;
 pub(crate) mod rules;
 pub(crate) mod store;
 
@@ -19,13 +20,13 @@ use std::sync::MutexGuard;
 use http::StatusCode;
 
 use crate::api::{Api, known_v1_device, missing_device};
-use crate::caller::Caller;
-use crate::render::{Object, rfc3339};
-use crate::reply::{Reply, code};
+use crate::auth::caller::Caller;
+use crate::http::reply::{Reply, code};
 use crate::rules::session_id;
 use crate::test_assets::KnownDevice;
 use crate::wire::Wire;
-use assignment::{Assignment, AssignmentPlan};
+use lifecycle::{Assignment, AssignmentPlan};
+use render::assignment_info;
 use store::AssignmentStore;
 
 /// The API's base path.
@@ -39,23 +40,6 @@ fn not_yours() -> Reply {
     Reply::forbidden(
         "Client does not have sufficient permissions to perform this action: the QoS assignment was created by another client.",
     )
-}
-
-/// The assignment's `AssignmentInfo`, as JSON.
-pub(crate) fn assignment_info(assignment: &Assignment) -> String {
-    let mut out = Object::new();
-    out.string("assignmentId", &assignment.id.to_string());
-    out.raw("device", assignment.device_echo.as_deref());
-    out.string("qosProfile", &assignment.profile);
-    out.raw("sink", assignment.sink_echo.as_deref());
-    if let Some(started) = assignment.started_at {
-        out.string("startedAt", &rfc3339(started));
-    }
-    out.string("status", assignment.status.as_str());
-    if let Some(reason) = assignment.reason {
-        out.string("statusInfo", reason.as_str());
-    }
-    out.finish()
 }
 
 impl Api {

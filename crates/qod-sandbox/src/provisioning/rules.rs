@@ -2,11 +2,11 @@
 //! 0.3.0 defines them: the device is the 1.x `Device`; `sink` and
 //! `sinkCredential` follow the 1.x rules.
 
-use crate::reply::Reply;
+use crate::http::reply::Reply;
+use crate::profiles::rules::profile_name;
 use crate::rules::device::{DeviceIds, device};
 use crate::rules::json::{object_body, present, required, string};
-use crate::rules::profiles::profile_name;
-use crate::rules::session::{NotifyTarget, sink, sink_credential};
+use crate::rules::sink::{NotifyTarget, sink, sink_credential};
 use crate::wire::Wire;
 
 /// A create request that follows the schema.

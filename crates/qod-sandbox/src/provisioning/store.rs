@@ -7,13 +7,13 @@ use std::time::{Duration, SystemTime};
 
 use uuid::Uuid;
 
-use crate::events::Notification;
-use crate::identity::Identity;
-use crate::lifecycle::Transition;
-use crate::provisioning::assignment::Assignment;
-use crate::provisioning::event::notification;
+use crate::notifier::Notification;
+use crate::provisioning::events::notification;
+use crate::provisioning::lifecycle::Assignment;
+use crate::sessions::lifecycle::Transition;
 use crate::store::Timeline;
 use crate::store::device_index::DeviceIndex;
+use crate::store::identity::Identity;
 
 #[derive(Debug)]
 pub(crate) struct AssignmentStore {
@@ -121,10 +121,10 @@ impl AssignmentStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::IdentityKey;
-    use crate::lifecycle::Status;
-    use crate::provisioning::assignment::AssignmentPlan;
-    use crate::provisioning::assignment::tests::plan;
+    use crate::provisioning::lifecycle::AssignmentPlan;
+    use crate::provisioning::lifecycle::tests::plan;
+    use crate::sessions::lifecycle::Status;
+    use crate::store::identity::IdentityKey;
 
     #[test]
     fn revoked_assignments_release_the_device_and_are_forgotten() {

@@ -5,6 +5,7 @@
 //! the same two parts.
 
 pub(crate) mod device_index;
+pub(crate) mod identity;
 mod timeline;
 
 use std::collections::HashMap;
@@ -12,10 +13,11 @@ use std::time::{Duration, SystemTime};
 
 use uuid::Uuid;
 
-use crate::caller::ClientId;
-use crate::events::{Notification, notification};
-use crate::identity::Identity;
-use crate::lifecycle::{Session, Transition};
+use crate::auth::caller::ClientId;
+use crate::notifier::Notification;
+use crate::sessions::events::notification;
+use crate::sessions::lifecycle::{Session, Transition};
+use crate::store::identity::Identity;
 use crate::wire::Wire;
 use device_index::DeviceIndex;
 pub(crate) use timeline::Timeline;
@@ -150,9 +152,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::IdentityKey;
-    use crate::lifecycle::tests::plan;
-    use crate::lifecycle::{Plan, Status};
+    use crate::sessions::lifecycle::tests::plan;
+    use crate::sessions::lifecycle::{Plan, Status};
+    use crate::store::identity::IdentityKey;
 
     const RETAIN: Duration = Duration::from_secs(360);
 

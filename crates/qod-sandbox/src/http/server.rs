@@ -12,13 +12,13 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::time::Instant;
 
-use crate::activity::{Activity, Tracked};
 use crate::api::Api;
 use crate::auth::AuthState;
-use crate::caller::Caller;
-use crate::faults::{Fault, draw};
-use crate::reply::{Reply, code};
-use crate::routes::{Operation, Route, route};
+use crate::auth::caller::Caller;
+use crate::http::activity::{Activity, Tracked};
+use crate::http::faults::{Fault, draw};
+use crate::http::reply::{Reply, code};
+use crate::http::routes::{Operation, Route, route};
 use crate::rules;
 use crate::stats::bump;
 

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use uuid::Uuid;
 
-use crate::caller::ClientId;
-use crate::identity::Identity;
-use crate::lifecycle::{EndReason, Status, Transition};
-use crate::rules::session::NotifyTarget;
+use crate::auth::caller::ClientId;
+use crate::rules::sink::NotifyTarget;
+use crate::sessions::lifecycle::{EndReason, Status, Transition};
+use crate::store::identity::Identity;
 
 /// What a new assignment is made of.
 #[derive(Debug, Clone)]

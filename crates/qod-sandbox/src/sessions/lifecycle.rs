@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use uuid::Uuid;
 
-use crate::caller::ClientId;
-use crate::identity::Identity;
-use crate::rules::session::NotifyTarget;
+use crate::auth::caller::ClientId;
+use crate::rules::sink::NotifyTarget;
+use crate::store::identity::Identity;
 use crate::wire::Wire;
 
 /// `qosStatus`.

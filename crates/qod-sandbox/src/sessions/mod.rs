@@ -1,0 +1,286 @@
+//! Sessions of QoD 0.10.1 (under `/qod/v0`, T-Mobile's rules) and 1.1.0
+//! (under `/quality-on-demand/v1`): create, read, delete, extend and
+//! retrieve by device, each checked by the sandbox's own reading of the
+//! spec ([`rules`]).
+
+pub(crate) mod events;
+pub(crate) mod lifecycle;
+pub(crate) mod render;
+pub(crate) mod rules;
+
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::api::{Api, known_v1_device, missing_device};
+use crate::auth::caller::Caller;
+use crate::http::reply::{Reply, code};
+use crate::profiles::catalogue::Catalogue;
+use crate::rules::device::device;
+use crate::rules::json::{object_body, present};
+use crate::rules::session_id;
+use crate::stats::bump;
+use crate::store::Store;
+use crate::test_assets::{KnownDevice, known_device};
+use crate::wire::Wire;
+use lifecycle::{Echoes, Plan, Session, Status};
+use render::session_info;
+use rules::MAX_DURATION_V0;
+
+fn not_found(wire: Wire) -> Reply {
+    Reply::not_found(match wire {
+        Wire::V0 => "Session Id does not exist",
+        Wire::V1 => "The specified resource is not found.",
+    })
+}
+
+fn not_yours() -> Reply {
+    Reply::forbidden(
+        "Client does not have sufficient permissions to perform this action: the session was created by another client.",
+    )
+}
+
+impl Api {
+    /// How many sessions are stored.
+    pub(crate) fn session_count(&self) -> usize {
+        self.store().len()
+    }
+
+    pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create(wire, caller, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let request = rules::create(wire, body)?;
+        let device = request.device.as_ref().ok_or_else(missing_device)?;
+        let known = match wire {
+            Wire::V1 => known_v1_device(device)?,
+            // 0.10.1 has no answer for an unknown or unsuitable device.
+            Wire::V0 => match known_device(device.phone.as_deref()) {
+                known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
+                _ => KnownDevice::Ordinary,
+            },
+        };
+        let not_applicable = |message: &str| match wire {
+            Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, message),
+            Wire::V0 => Reply::invalid(message),
+        };
+        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
+            Reply::schema(
+                "qosProfile",
+                &format!("unknown QoS profile {}", request.qos_profile),
+            )
+        })?;
+        if profile.status.as_str() != "ACTIVE" {
+            let message = format!(
+                "The requested QoS Profile is currently not available for session creation ({}).",
+                profile.status.as_str()
+            );
+            return Err(match wire {
+                Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
+                Wire::V0 => Reply::invalid(&message),
+            });
+        }
+        if !self.catalogue.available_to(&request.qos_profile, known) {
+            return Err(not_applicable(&format!(
+                "The QoS profile {} is not available for the provided device.",
+                request.qos_profile
+            )));
+        }
+        let duration = u64::from(request.duration.unwrap_or(MAX_DURATION_V0));
+        let (min, max) = Catalogue::limits(profile);
+        if duration < min || duration > max {
+            let message = format!(
+                "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
+            );
+            return Err(match wire {
+                Wire::V0 => Reply::out_of_range(&message),
+                Wire::V1 => Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    code::DURATION_OUT_OF_RANGE,
+                    &message,
+                ),
+            });
+        }
+        let identity = device.identity(wire);
+        let now = self.now();
+        let mut store = self.store();
+        if store.conflict(&identity).is_some() {
+            return Err(Reply::error(
+                StatusCode::CONFLICT,
+                code::CONFLICT,
+                "Conflict with an existing session for the same device.",
+            ));
+        }
+        if store.len() >= self.config.max_sessions {
+            return Err(Reply::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                code::QUOTA_EXCEEDED,
+                &format!(
+                    "Out of resource quota: this sandbox holds at most {} sessions, ended ones included until {} s after they end.",
+                    self.config.max_sessions,
+                    self.config.retain_ended_for.as_secs()
+                ),
+            ));
+        }
+        // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
+        let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
+        let delay = if at_once {
+            Duration::ZERO
+        } else {
+            self.config.available_after
+        };
+        let mut session = Session::new(Plan {
+            id: uuid::Uuid::new_v4(),
+            wire,
+            owner: caller.client,
+            profile: request.qos_profile.into(),
+            identity,
+            echoes: Echoes {
+                device: Some(device.echo(wire).into()),
+                application_server: request.application_server.map(Into::into),
+                device_ports: request.device_ports.map(Into::into),
+                application_server_ports: request.application_server_ports.map(Into::into),
+                webhook: request.webhook.map(Into::into),
+                sink: request.sink.map(Into::into),
+            },
+            notify: request.notify,
+            duration,
+            now,
+            available_at: now + delay,
+            refused: known == KnownDevice::NetworkTerminated,
+        });
+        let changes = if at_once {
+            session.advance(now)
+        } else {
+            Vec::new()
+        };
+        let info = session_info(&session);
+        let notifications = store.insert(session, &changes, now);
+        drop(store);
+        self.notify(notifications);
+        bump(&self.counters.sessions_created);
+        Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
+    }
+
+    /// The session `id` of `caller` in `wire`, under the store's lock.
+    fn owned<'s>(
+        store: &'s Store,
+        wire: Wire,
+        caller: Caller,
+        id: &uuid::Uuid,
+    ) -> Result<&'s Session, Reply> {
+        let session = store
+            .get(id)
+            .filter(|s| s.wire == wire)
+            .ok_or_else(|| not_found(wire))?;
+        if session.owner != caller.client {
+            return Err(not_yours());
+        }
+        Ok(session)
+    }
+
+    pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+        let result = session_id(id).and_then(|id| {
+            let store = self.store();
+            Self::owned(&store, wire, caller, &id).map(session_info)
+        });
+        match result {
+            Ok(info) => Reply::raw_json(StatusCode::OK, info.into_bytes()),
+            Err(reply) => reply,
+        }
+    }
+
+    pub(crate) fn delete(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+        let id = match session_id(id) {
+            Ok(id) => id,
+            Err(reply) => return reply,
+        };
+        let now = self.now();
+        let mut store = self.store();
+        if let Err(reply) = Self::owned(&store, wire, caller, &id) {
+            return reply;
+        }
+        let notification = store
+            .update(&id, now, |session| ((), session.delete(now)))
+            .and_then(|(_, notification)| notification);
+        drop(store);
+        self.notify(notification);
+        Reply::empty(StatusCode::NO_CONTENT)
+    }
+
+    pub(crate) fn extend(&self, wire: Wire, caller: Caller, id: &str, body: &[u8]) -> Reply {
+        match self.try_extend(wire, caller, id, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_extend(
+        &self,
+        wire: Wire,
+        caller: Caller,
+        id: &str,
+        body: &[u8],
+    ) -> Result<Reply, Reply> {
+        let id = session_id(id)?;
+        let additional = rules::extend(wire, body)?;
+        let now = self.now();
+        let mut store = self.store();
+        let session = Self::owned(&store, wire, caller, &id)?;
+        if session.status != Status::Available {
+            return Err(match wire {
+                Wire::V0 => Reply::invalid("The target session is inactive"),
+                Wire::V1 => Reply::error(
+                    StatusCode::CONFLICT,
+                    code::SESSION_EXTENSION_NOT_ALLOWED,
+                    &format!(
+                        "Extending the session duration is not allowed in the current state ({}). The session must be in the AVAILABLE state.",
+                        session.status.as_str()
+                    ),
+                ),
+            });
+        }
+        let profile_max = self
+            .catalogue
+            .get(&session.profile)
+            .map_or(u64::from(MAX_DURATION_V0), |p| Catalogue::limits(p).1);
+        let info = store
+            .update(&id, now, |session| {
+                session.extend(now, u64::from(additional), profile_max);
+                (session_info(session), None)
+            })
+            .map(|(info, _)| info)
+            .ok_or_else(|| not_found(wire))?;
+        Ok(Reply::raw_json(StatusCode::OK, info.into_bytes()))
+    }
+
+    /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
+    pub(crate) fn retrieve_sessions(&self, caller: Caller, body: &[u8]) -> Reply {
+        let device = object_body(body).and_then(|map| {
+            present(&map, "device")
+                .map(|v| device(v, "device", Wire::V1))
+                .transpose()
+        });
+        let device = match device {
+            Ok(Some(device)) => device,
+            Ok(None) => return missing_device(),
+            Err(reply) => return reply,
+        };
+        if let Err(reply) = known_v1_device(&device) {
+            return reply;
+        }
+        let store = self.store();
+        let sessions = store.for_device(&device.identity(Wire::V1), Wire::V1, caller.client);
+        let mut body = String::from("[");
+        for (n, session) in sessions.into_iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            body.push_str(&session_info(session));
+        }
+        body.push(']');
+        Reply::raw_json(StatusCode::OK, body.into_bytes())
+    }
+}
