@@ -11,19 +11,20 @@ use crate::config::SandboxConfig;
 use crate::http::reply::{Reply, code};
 use crate::notifier::Notification;
 use crate::profiles::catalogue::Catalogue;
-use crate::provisioning::store::AssignmentStore;
+use crate::provisioning::lifecycle::Assignment;
 use crate::rules::device::DeviceIds;
+use crate::sessions::lifecycle::Session;
 use crate::stats::Counters;
-use crate::store::Store;
+use crate::store::{Resource, Store};
 use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
 
 pub(crate) struct Api {
     pub(crate) config: SandboxConfig,
     pub(crate) counters: Arc<Counters>,
-    store: Mutex<Store>,
+    sessions: Mutex<Store<Session>>,
     /// QoS Provisioning's assignments ([`crate::provisioning`]).
-    pub(crate) assignments: Mutex<AssignmentStore>,
+    assignments: Mutex<Store<Assignment>>,
     pub(crate) catalogue: Catalogue,
     notifier: Mutex<Sender<Notification>>,
 }
@@ -57,12 +58,12 @@ pub(crate) fn missing_device() -> Reply {
 impl Api {
     pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
         let notifier = crate::notifier::start(counters.clone());
-        let store = Store::new(base_url.clone(), config.retain_ended_for);
-        let assignments = AssignmentStore::new(base_url, config.retain_ended_for);
+        let sessions = Store::new(base_url.clone(), config.retain_ended_for);
+        let assignments = Store::new(base_url, config.retain_ended_for);
         Api {
             config,
             counters,
-            store: Mutex::new(store),
+            sessions: Mutex::new(sessions),
             assignments: Mutex::new(assignments),
             catalogue: Catalogue::default(),
             notifier: Mutex::new(notifier),
@@ -73,11 +74,20 @@ impl Api {
         self.config.clock.now()
     }
 
-    /// Locks the store with every session due brought up to now, sending
+    /// Locks the sessions with every one due brought up to now, sending
     /// what changed.
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        let mut store = self
-            .store
+    pub(crate) fn sessions(&self) -> MutexGuard<'_, Store<Session>> {
+        self.up_to_date(&self.sessions)
+    }
+
+    /// Locks the assignments with every one due brought up to now, sending
+    /// what changed.
+    pub(crate) fn assignments(&self) -> MutexGuard<'_, Store<Assignment>> {
+        self.up_to_date(&self.assignments)
+    }
+
+    fn up_to_date<'a, R: Resource>(&self, store: &'a Mutex<Store<R>>) -> MutexGuard<'a, Store<R>> {
+        let mut store = store
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let due = store.advance(self.now());
@@ -100,7 +110,7 @@ impl Api {
     /// Advances the sessions due (called by the ticker, so that
     /// notifications go out on time).
     pub(crate) fn tick(&self) {
-        drop(self.store());
+        drop(self.sessions());
         drop(self.assignments());
     }
 }

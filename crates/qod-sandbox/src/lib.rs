@@ -54,6 +54,7 @@ mod auth;
 mod clock;
 mod config;
 mod http;
+mod life;
 mod notifier;
 mod profiles;
 mod provisioning;

@@ -7,10 +7,10 @@ use qod_models::{
     QosStatus, Timestamp,
 };
 
+use crate::life::{EndReason, Status, Transition};
 use crate::notifier::{Event, Notification};
 use crate::provisioning::BASE_PATH;
 use crate::provisioning::lifecycle::Assignment;
-use crate::sessions::lifecycle::{EndReason, Status, Transition};
 
 fn status(status: Status) -> QosStatus {
     match status {

@@ -13,9 +13,6 @@ pub(crate) mod events;
 pub(crate) mod lifecycle;
 pub(crate) mod render;
 pub(crate) mod rules;
-pub(crate) mod store;
-
-use std::sync::MutexGuard;
 
 use http::StatusCode;
 
@@ -23,11 +20,11 @@ use crate::api::{Api, known_v1_device, missing_device};
 use crate::auth::caller::Caller;
 use crate::http::reply::{Reply, code};
 use crate::rules::session_id;
+use crate::store::Store;
 use crate::test_assets::KnownDevice;
 use crate::wire::Wire;
 use lifecycle::{Assignment, AssignmentPlan};
 use render::assignment_info;
-use store::AssignmentStore;
 
 /// The API's base path.
 pub(crate) const BASE_PATH: &str = "/qos-provisioning/v0.3";
@@ -43,18 +40,6 @@ fn not_yours() -> Reply {
 }
 
 impl Api {
-    /// Locks the assignments with every one due brought up to now, sending
-    /// what changed.
-    pub(crate) fn assignments(&self) -> MutexGuard<'_, AssignmentStore> {
-        let mut store = self
-            .assignments
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = store.advance(self.now());
-        self.notify(due);
-        store
-    }
-
     /// How many assignments are stored.
     pub(crate) fn assignment_count(&self) -> usize {
         self.assignments().len()
@@ -98,23 +83,7 @@ impl Api {
         let identity = device.identity(Wire::V1);
         let now = self.now();
         let mut store = self.assignments();
-        if store.holder(&identity).is_some() {
-            return Err(Reply::error(
-                StatusCode::CONFLICT,
-                code::CONFLICT,
-                "There is another existing QoS assignment for the same device: revoke it first.",
-            ));
-        }
-        if store.len() >= self.config.max_sessions {
-            return Err(Reply::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                code::QUOTA_EXCEEDED,
-                &format!(
-                    "Out of resource quota: this sandbox holds at most {} assignments.",
-                    self.config.max_sessions
-                ),
-            ));
-        }
+        store.admit(&identity, self.config.max_sessions)?;
         let assignment = Assignment::new(AssignmentPlan {
             owner: caller.client,
             profile: request.qos_profile.into(),
@@ -127,14 +96,14 @@ impl Api {
             refused: known == KnownDevice::NetworkTerminated,
         });
         let info = assignment_info(&assignment);
-        store.insert(assignment);
+        store.insert(assignment, &[], now);
         drop(store);
         Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
     }
 
     /// The assignment `id` of `caller`.
     fn owned_assignment<'s>(
-        store: &'s AssignmentStore,
+        store: &'s Store<Assignment>,
         caller: Caller,
         id: &uuid::Uuid,
     ) -> Result<&'s Assignment, Reply> {
@@ -171,16 +140,15 @@ impl Api {
             return reply;
         }
         if let Some(delay) = self.config.async_revoke_after {
-            store.update(&id, now, |a| {
-                a.revoke_after(now + delay);
-                None
-            });
+            store.update(&id, now, |a| (a.revoke_after(now + delay), None));
             if let Some(pending) = store.get(&id).filter(|a| a.revoke_pending()) {
                 let info = assignment_info(pending);
                 return Reply::raw_json(StatusCode::ACCEPTED, info.into_bytes());
             }
         }
-        let notification = store.update(&id, now, |a| a.revoke(now));
+        let notification = store
+            .update(&id, now, |a| ((), a.revoke(now)))
+            .and_then(|(_, notification)| notification);
         drop(store);
         self.notify(notification);
         Reply::empty(StatusCode::NO_CONTENT)

@@ -10,11 +10,11 @@ pub(crate) fn assignment_info(assignment: &Assignment) -> String {
     out.raw("device", assignment.device_echo.as_deref());
     out.string("qosProfile", &assignment.profile);
     out.raw("sink", assignment.sink_echo.as_deref());
-    if let Some(started) = assignment.started_at {
+    if let Some(started) = assignment.life.started_at {
         out.string("startedAt", &rfc3339(started));
     }
-    out.string("status", assignment.status.as_str());
-    if let Some(reason) = assignment.reason {
+    out.string("status", assignment.life.status.as_str());
+    if let Some(reason) = assignment.life.reason {
         out.string("statusInfo", reason.as_str());
     }
     out.finish()

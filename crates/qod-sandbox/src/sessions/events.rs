@@ -7,8 +7,9 @@ use qod_models::{
     Timestamp,
 };
 
+use crate::life::{EndReason, Status, Transition};
 use crate::notifier::{Event, Notification};
-use crate::sessions::lifecycle::{EndReason, Session, Status, Transition};
+use crate::sessions::lifecycle::Session;
 use crate::wire::Wire;
 
 fn status(status: Status) -> QosStatus {

@@ -15,6 +15,7 @@ use http::StatusCode;
 use crate::api::{Api, known_v1_device, missing_device};
 use crate::auth::caller::Caller;
 use crate::http::reply::{Reply, code};
+use crate::life::Status;
 use crate::profiles::catalogue::Catalogue;
 use crate::rules::device::device;
 use crate::rules::json::{object_body, present};
@@ -23,7 +24,7 @@ use crate::stats::bump;
 use crate::store::Store;
 use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
-use lifecycle::{Echoes, Plan, Session, Status};
+use lifecycle::{Echoes, Plan, Session};
 use render::session_info;
 use rules::MAX_DURATION_V0;
 
@@ -43,7 +44,7 @@ fn not_yours() -> Reply {
 impl Api {
     /// How many sessions are stored.
     pub(crate) fn session_count(&self) -> usize {
-        self.store().len()
+        self.sessions().len()
     }
 
     pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
@@ -106,25 +107,8 @@ impl Api {
         }
         let identity = device.identity(wire);
         let now = self.now();
-        let mut store = self.store();
-        if store.conflict(&identity).is_some() {
-            return Err(Reply::error(
-                StatusCode::CONFLICT,
-                code::CONFLICT,
-                "Conflict with an existing session for the same device.",
-            ));
-        }
-        if store.len() >= self.config.max_sessions {
-            return Err(Reply::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                code::QUOTA_EXCEEDED,
-                &format!(
-                    "Out of resource quota: this sandbox holds at most {} sessions, ended ones included until {} s after they end.",
-                    self.config.max_sessions,
-                    self.config.retain_ended_for.as_secs()
-                ),
-            ));
-        }
+        let mut store = self.sessions();
+        store.admit(&identity, self.config.max_sessions)?;
         // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
         let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
         let delay = if at_once {
@@ -167,7 +151,7 @@ impl Api {
 
     /// The session `id` of `caller` in `wire`, under the store's lock.
     fn owned<'s>(
-        store: &'s Store,
+        store: &'s Store<Session>,
         wire: Wire,
         caller: Caller,
         id: &uuid::Uuid,
@@ -184,7 +168,7 @@ impl Api {
 
     pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let result = session_id(id).and_then(|id| {
-            let store = self.store();
+            let store = self.sessions();
             Self::owned(&store, wire, caller, &id).map(session_info)
         });
         match result {
@@ -199,7 +183,7 @@ impl Api {
             Err(reply) => return reply,
         };
         let now = self.now();
-        let mut store = self.store();
+        let mut store = self.sessions();
         if let Err(reply) = Self::owned(&store, wire, caller, &id) {
             return reply;
         }
@@ -227,9 +211,9 @@ impl Api {
         let id = session_id(id)?;
         let additional = rules::extend(wire, body)?;
         let now = self.now();
-        let mut store = self.store();
+        let mut store = self.sessions();
         let session = Self::owned(&store, wire, caller, &id)?;
-        if session.status != Status::Available {
+        if session.life.status != Status::Available {
             return Err(match wire {
                 Wire::V0 => Reply::invalid("The target session is inactive"),
                 Wire::V1 => Reply::error(
@@ -237,7 +221,7 @@ impl Api {
                     code::SESSION_EXTENSION_NOT_ALLOWED,
                     &format!(
                         "Extending the session duration is not allowed in the current state ({}). The session must be in the AVAILABLE state.",
-                        session.status.as_str()
+                        session.life.status.as_str()
                     ),
                 ),
             });
@@ -271,10 +255,13 @@ impl Api {
         if let Err(reply) = known_v1_device(&device) {
             return reply;
         }
-        let store = self.store();
-        let sessions = store.for_device(&device.identity(Wire::V1), Wire::V1, caller.client);
+        let store = self.sessions();
+        let sessions = store
+            .for_device(&device.identity(Wire::V1))
+            .into_iter()
+            .filter(|s| s.wire == Wire::V1 && s.owner == caller.client);
         let mut body = String::from("[");
-        for (n, session) in sessions.into_iter().enumerate() {
+        for (n, session) in sessions.enumerate() {
             if n > 0 {
                 body.push(',');
             }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use crate::http::json::{Object, rfc3339, unix};
-use crate::sessions::lifecycle::{Session, Status};
+use crate::life::Status;
+use crate::sessions::lifecycle::Session;
 use crate::wire::Wire;
 
 /// The session's `SessionInfo`, as JSON.
@@ -26,13 +27,13 @@ pub(crate) fn session_info(session: &Session) -> String {
             out.raw("webhook", echoes.webhook.as_deref());
             out.number("duration", duration);
             // 0.10.1 requires both; while REQUESTED they give the planned window.
-            let started = session.started_at.unwrap_or(session.created_at);
+            let started = session.life.started_at.unwrap_or(session.life.created_at);
             let expires = session
                 .expires_at
-                .unwrap_or(session.created_at + Duration::from_secs(session.duration));
+                .unwrap_or(session.life.created_at + Duration::from_secs(session.duration));
             out.number("startedAt", unix(started));
             out.number("expiresAt", unix(expires));
-            out.string("qosStatus", session.status.as_str());
+            out.string("qosStatus", session.life.status.as_str());
         }
         Wire::V1 => {
             if let Some(sink) = echoes.sink.as_deref() {
@@ -40,16 +41,16 @@ pub(crate) fn session_info(session: &Session) -> String {
             }
             // The sink credential is the caller's secret: never echoed.
             out.number("duration", duration);
-            if let Some(started) = session.started_at {
+            if let Some(started) = session.life.started_at {
                 out.string("startedAt", &rfc3339(started));
             }
-            if session.status != Status::Requested
+            if session.life.status != Status::Requested
                 && let Some(expires) = session.expires_at
             {
                 out.string("expiresAt", &rfc3339(expires));
             }
-            out.string("qosStatus", session.status.as_str());
-            if let Some(reason) = session.reason {
+            out.string("qosStatus", session.life.status.as_str());
+            if let Some(reason) = session.life.reason {
                 out.string("statusInfo", reason.as_str());
             }
         }
