@@ -7,8 +7,10 @@ use std::time::SystemTime;
 
 use http::StatusCode;
 
+use crate::auth::caller::Caller;
 use crate::config::SandboxConfig;
 use crate::http::reply::{Reply, code};
+use crate::http::routes::Operation;
 use crate::notifier::Notification;
 use crate::profiles::catalogue::Catalogue;
 use crate::provisioning::lifecycle::Assignment;
@@ -112,5 +114,34 @@ impl Api {
     pub(crate) fn tick(&self) {
         drop(self.sessions());
         drop(self.assignments());
+    }
+}
+
+impl Api {
+    /// Runs an operation for an authenticated caller.
+    pub(crate) fn dispatch(
+        &self,
+        operation: Operation<'_>,
+        caller: Caller,
+        query: Option<&str>,
+        body: &[u8],
+    ) -> Reply {
+        match operation {
+            Operation::Create(wire) => self.create_session(wire, caller, body),
+            Operation::Get(wire, id) => self.get_session(wire, caller, id),
+            Operation::Delete(wire, id) => self.delete_session(wire, caller, id),
+            Operation::Extend(wire, id) => self.extend_session(wire, caller, id, body),
+            Operation::RetrieveSessions => self.retrieve_sessions(caller, body),
+            Operation::Profile(name) => self.profile(name),
+            Operation::ListProfilesV0 => self.list_profiles_v0(query),
+            Operation::RetrieveProfiles => self.retrieve_profiles(body),
+            Operation::CreateAssignment => self.create_assignment(caller, body),
+            Operation::GetAssignment(id) => self.get_assignment(caller, id),
+            Operation::RevokeAssignment(id) => self.revoke_assignment(caller, id),
+            Operation::RetrieveAssignment => self.retrieve_assignment(caller, body),
+            Operation::TaapToken | Operation::OAuthToken => {
+                Reply::not_found("The specified resource is not found.")
+            }
+        }
     }
 }

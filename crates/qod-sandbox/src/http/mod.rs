@@ -4,6 +4,7 @@
 pub(crate) mod activity;
 pub(crate) mod faults;
 pub(crate) mod json;
+pub(crate) mod pipeline;
 pub(crate) mod reply;
 pub(crate) mod routes;
 pub(crate) mod server;

@@ -47,13 +47,13 @@ impl Api {
         self.sessions().len()
     }
 
-    pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
-        match self.try_create(wire, caller, body) {
+    pub(crate) fn create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create_session(wire, caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+    fn try_create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(wire, body)?;
         let device = request.device.as_ref().ok_or_else(missing_device)?;
         let known = match wire {
@@ -166,7 +166,7 @@ impl Api {
         Ok(session)
     }
 
-    pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn get_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let result = session_id(id).and_then(|id| {
             let store = self.sessions();
             Self::owned(&store, wire, caller, &id).map(session_info)
@@ -177,7 +177,7 @@ impl Api {
         }
     }
 
-    pub(crate) fn delete(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn delete_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let id = match session_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
@@ -195,13 +195,19 @@ impl Api {
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
-    pub(crate) fn extend(&self, wire: Wire, caller: Caller, id: &str, body: &[u8]) -> Reply {
-        match self.try_extend(wire, caller, id, body) {
+    pub(crate) fn extend_session(
+        &self,
+        wire: Wire,
+        caller: Caller,
+        id: &str,
+        body: &[u8],
+    ) -> Reply {
+        match self.try_extend_session(wire, caller, id, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_extend(
+    fn try_extend_session(
         &self,
         wire: Wire,
         caller: Caller,
