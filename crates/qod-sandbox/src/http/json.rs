@@ -1,52 +1,18 @@
-//! Writing JSON answers: objects from trusted parts and the two ways the
-//! specs write an instant.
+//! The two ways the specs write an instant in a JSON answer.
 
 use std::time::SystemTime;
 
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Writes a JSON object from trusted parts: keys are literals, raw values
-/// were produced by serde_json.
-pub(crate) struct Object(String);
-
-impl Object {
-    pub(crate) fn new() -> Object {
-        Object(String::from("{"))
-    }
-
-    fn key(&mut self, key: &str) {
-        if self.0.len() > 1 {
-            self.0.push(',');
-        }
-        self.0.push('"');
-        self.0.push_str(key);
-        self.0.push_str("\":");
-    }
-
-    pub(crate) fn raw(&mut self, key: &str, json: Option<&str>) {
-        if let Some(json) = json {
-            self.key(key);
-            self.0.push_str(json);
-        }
-    }
-
-    pub(crate) fn string(&mut self, key: &str, text: &str) {
-        self.key(key);
-        // A string always serializes.
-        self.0
-            .push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
-    }
-
-    pub(crate) fn number(&mut self, key: &str, n: i64) {
-        self.key(key);
-        self.0.push_str(&n.to_string());
-    }
-
-    pub(crate) fn finish(mut self) -> String {
-        self.0.push('}');
-        self.0
-    }
+/// An instant as a spec writes it: 0.10.1 in Unix seconds, the rest in
+/// RFC 3339.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Instant {
+    Seconds(i64),
+    Text(String),
 }
 
 pub(crate) fn unix(at: SystemTime) -> i64 {

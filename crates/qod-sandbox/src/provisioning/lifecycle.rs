@@ -6,6 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::caller::ClientId;
@@ -22,10 +23,10 @@ pub(crate) struct AssignmentPlan {
     pub(crate) owner: ClientId,
     pub(crate) profile: Box<str>,
     pub(crate) identity: Identity,
-    /// The device as the assignment echoes it, as JSON.
-    pub(crate) device_echo: Option<Box<str>>,
-    /// The sink as sent, as JSON.
-    pub(crate) sink_echo: Option<Box<str>>,
+    /// The device as the assignment echoes it.
+    pub(crate) device_echo: Option<Value>,
+    /// The sink as sent.
+    pub(crate) sink: Option<Box<str>>,
     pub(crate) notify: Option<NotifyTarget>,
     pub(crate) now: SystemTime,
     /// When the network answers the request.
@@ -40,8 +41,8 @@ pub(crate) struct Assignment {
     pub(crate) owner: ClientId,
     pub(crate) profile: Box<str>,
     pub(crate) identity: Identity,
-    pub(crate) device_echo: Option<Box<str>>,
-    pub(crate) sink_echo: Option<Box<str>>,
+    pub(crate) device_echo: Option<Value>,
+    pub(crate) sink: Option<Box<str>>,
     pub(crate) notify: Option<NotifyTarget>,
     pub(crate) life: Life,
     /// When a pending (asynchronous) revoke is done.
@@ -56,7 +57,7 @@ impl Assignment {
             profile: plan.profile,
             identity: plan.identity,
             device_echo: plan.device_echo,
-            sink_echo: plan.sink_echo,
+            sink: plan.sink,
             notify: plan.notify,
             life: Life::new(plan.now, plan.available_at, plan.refused),
             revoke_at: None,
@@ -168,7 +169,7 @@ pub(crate) mod tests {
             profile: "QOS_L".into(),
             identity: Identity::default(),
             device_echo: None,
-            sink_echo: None,
+            sink: None,
             notify: None,
             now,
             available_at: now + Duration::from_secs(2),

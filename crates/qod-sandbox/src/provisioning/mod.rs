@@ -88,17 +88,16 @@ impl Api {
             owner: caller.client,
             profile: request.qos_profile.into(),
             identity,
-            device_echo: Some(device.echo(Wire::V1).into()),
-            sink_echo: request.sink_echo.map(Into::into),
+            device_echo: Some(device.echo(Wire::V1)),
+            sink: request.sink.map(Into::into),
             notify: request.notify,
             now,
             available_at: now + self.config.available_after,
             refused: known == KnownDevice::NetworkTerminated,
         });
-        let info = assignment_info(&assignment);
+        let reply = Reply::json(StatusCode::CREATED, &assignment_info(&assignment));
         store.insert(assignment, &[], now);
-        drop(store);
-        Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
+        Ok(reply)
     }
 
     /// The assignment `id` of `caller`.
@@ -118,11 +117,11 @@ impl Api {
     pub(crate) fn get_assignment(&self, caller: Caller, id: &str) -> Reply {
         let result = assignment_id(id).and_then(|id| {
             let store = self.assignments();
-            Self::owned_assignment(&store, caller, &id).map(assignment_info)
+            Self::owned_assignment(&store, caller, &id)
+                .map(|assignment| Reply::json(StatusCode::OK, &assignment_info(assignment)))
         });
         match result {
-            Ok(info) => Reply::raw_json(StatusCode::OK, info.into_bytes()),
-            Err(reply) => reply,
+            Ok(reply) | Err(reply) => reply,
         }
     }
 
@@ -142,8 +141,7 @@ impl Api {
         if let Some(delay) = self.config.async_revoke_after {
             store.update(&id, now, |a| (a.revoke_after(now + delay), None));
             if let Some(pending) = store.get(&id).filter(|a| a.revoke_pending()) {
-                let info = assignment_info(pending);
-                return Reply::raw_json(StatusCode::ACCEPTED, info.into_bytes());
+                return Reply::json(StatusCode::ACCEPTED, &assignment_info(pending));
             }
         }
         let notification = store
@@ -175,7 +173,7 @@ impl Api {
         match found {
             None => Reply::not_found("No QoS assignment found for the device."),
             Some(a) if a.owner != caller.client => not_yours(),
-            Some(a) => Reply::raw_json(StatusCode::OK, assignment_info(a).into_bytes()),
+            Some(a) => Reply::json(StatusCode::OK, &assignment_info(a)),
         }
     }
 }

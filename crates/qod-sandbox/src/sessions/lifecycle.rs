@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::caller::ClientId;
@@ -14,14 +15,14 @@ use crate::store::Resource;
 use crate::store::identity::Identity;
 use crate::wire::Wire;
 
-/// The request data a session gives back, as the JSON that was sent.
+/// The request data a session gives back, as it was sent.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Echoes {
-    pub(crate) device: Option<Box<str>>,
-    pub(crate) application_server: Option<Box<str>>,
-    pub(crate) device_ports: Option<Box<str>>,
-    pub(crate) application_server_ports: Option<Box<str>>,
-    pub(crate) webhook: Option<Box<str>>,
+    pub(crate) device: Option<Value>,
+    pub(crate) application_server: Option<Value>,
+    pub(crate) device_ports: Option<Value>,
+    pub(crate) application_server_ports: Option<Value>,
+    pub(crate) webhook: Option<Value>,
     pub(crate) sink: Option<Box<str>>,
 }
 

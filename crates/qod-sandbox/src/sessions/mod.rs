@@ -123,11 +123,11 @@ impl Api {
             profile: request.qos_profile.into(),
             identity,
             echoes: Echoes {
-                device: Some(device.echo(wire).into()),
-                application_server: request.application_server.map(Into::into),
-                device_ports: request.device_ports.map(Into::into),
-                application_server_ports: request.application_server_ports.map(Into::into),
-                webhook: request.webhook.map(Into::into),
+                device: Some(device.echo(wire)),
+                application_server: request.application_server,
+                device_ports: request.device_ports,
+                application_server_ports: request.application_server_ports,
+                webhook: request.webhook,
                 sink: request.sink.map(Into::into),
             },
             notify: request.notify,
@@ -141,12 +141,12 @@ impl Api {
         } else {
             Vec::new()
         };
-        let info = session_info(&session);
+        let reply = Reply::json(StatusCode::CREATED, &session_info(&session));
         let notifications = store.insert(session, &changes, now);
         drop(store);
         self.notify(notifications);
         bump(&self.counters.sessions_created);
-        Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
+        Ok(reply)
     }
 
     /// The session `id` of `caller` in `wire`, under the store's lock.
@@ -169,11 +169,11 @@ impl Api {
     pub(crate) fn get_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let result = session_id(id).and_then(|id| {
             let store = self.sessions();
-            Self::owned(&store, wire, caller, &id).map(session_info)
+            Self::owned(&store, wire, caller, &id)
+                .map(|session| Reply::json(StatusCode::OK, &session_info(session)))
         });
         match result {
-            Ok(info) => Reply::raw_json(StatusCode::OK, info.into_bytes()),
-            Err(reply) => reply,
+            Ok(reply) | Err(reply) => reply,
         }
     }
 
@@ -236,14 +236,13 @@ impl Api {
             .catalogue
             .get(&session.profile)
             .map_or(u64::from(MAX_DURATION_V0), |p| Catalogue::limits(p).1);
-        let info = store
+        store
             .update(&id, now, |session| {
                 session.extend(now, u64::from(additional), profile_max);
-                (session_info(session), None)
+                (Reply::json(StatusCode::OK, &session_info(session)), None)
             })
-            .map(|(info, _)| info)
-            .ok_or_else(|| not_found(wire))?;
-        Ok(Reply::raw_json(StatusCode::OK, info.into_bytes()))
+            .map(|(reply, _)| reply)
+            .ok_or_else(|| not_found(wire))
     }
 
     /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
@@ -262,18 +261,12 @@ impl Api {
             return reply;
         }
         let store = self.sessions();
-        let sessions = store
+        let sessions: Vec<_> = store
             .for_device(&device.identity(Wire::V1))
             .into_iter()
-            .filter(|s| s.wire == Wire::V1 && s.owner == caller.client);
-        let mut body = String::from("[");
-        for (n, session) in sessions.enumerate() {
-            if n > 0 {
-                body.push(',');
-            }
-            body.push_str(&session_info(session));
-        }
-        body.push(']');
-        Reply::raw_json(StatusCode::OK, body.into_bytes())
+            .filter(|s| s.wire == Wire::V1 && s.owner == caller.client)
+            .map(session_info)
+            .collect();
+        Reply::json(StatusCode::OK, &sessions)
     }
 }

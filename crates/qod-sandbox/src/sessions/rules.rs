@@ -26,21 +26,21 @@ const MAX_INT32: i64 = i32::MAX as i64;
 #[derive(Debug, Clone)]
 pub(crate) struct CreateRequest {
     pub(crate) device: Option<DeviceIds>,
-    pub(crate) application_server: Option<String>,
-    pub(crate) device_ports: Option<String>,
-    pub(crate) application_server_ports: Option<String>,
+    pub(crate) application_server: Option<Value>,
+    pub(crate) device_ports: Option<Value>,
+    pub(crate) application_server_ports: Option<Value>,
     pub(crate) qos_profile: String,
     /// The requested seconds (0.10.1 may leave it out).
     pub(crate) duration: Option<u32>,
     pub(crate) notify: Option<NotifyTarget>,
     /// 0.10.1's `webhook` as sent.
-    pub(crate) webhook: Option<String>,
+    pub(crate) webhook: Option<Value>,
     /// 1.x's `sink` as sent.
     pub(crate) sink: Option<String>,
 }
 
 /// `PortsSpec`: `ranges` and/or `ports`, each non-empty; `from <= to`.
-fn ports_spec(value: &Value, path: &str) -> Result<String, Reply> {
+fn ports_spec(value: &Value, path: &str) -> Result<Value, Reply> {
     let map = object(value, path)?;
     let ranges = present(map, "ranges");
     let ports = present(map, "ports");
@@ -66,11 +66,11 @@ fn ports_spec(value: &Value, path: &str) -> Result<String, Reply> {
             port(p, &path)?;
         }
     }
-    Ok(value.to_string())
+    Ok(value.clone())
 }
 
 /// An `ApplicationServer`: an IPv4 and/or IPv6 address, each optionally a network.
-fn application_server(value: &Value) -> Result<String, Reply> {
+fn application_server(value: &Value) -> Result<Value, Reply> {
     const PATH: &str = "applicationServer";
     let map = object(value, PATH)?;
     let v4 = present(map, "ipv4Address");
@@ -96,7 +96,7 @@ fn application_server(value: &Value) -> Result<String, Reply> {
             ));
         }
     }
-    Ok(value.to_string())
+    Ok(value.clone())
 }
 
 /// `address` or `address/bits` with `bits <= max_bits`.
@@ -115,7 +115,7 @@ fn is_network<A: std::str::FromStr>(text: &str, max_bits: u8) -> bool {
 
 /// 0.10.1 `webhook`: `notificationUrl` (a URI the sandbox can POST to) and
 /// an optional `notificationAuthToken` of 20 to 256 characters.
-fn webhook(value: &Value) -> Result<(NotifyTarget, String), Reply> {
+fn webhook(value: &Value) -> Result<(NotifyTarget, Value), Reply> {
     const PATH: &str = "webhook";
     let map = object(value, PATH)?;
     let url_path = child(PATH, "notificationUrl");
@@ -139,7 +139,7 @@ fn webhook(value: &Value) -> Result<(NotifyTarget, String), Reply> {
             url: url.to_owned(),
             token,
         },
-        value.to_string(),
+        value.clone(),
     ))
 }
 
@@ -274,7 +274,10 @@ mod tests {
         .unwrap();
         assert_eq!(request.qos_profile, "QOS_E");
         assert_eq!(request.duration, Some(600));
-        assert_eq!(request.device_ports.as_deref(), Some(r#"{"ports":[5060]}"#));
+        assert_eq!(
+            request.device_ports.map(|v| v.to_string()).as_deref(),
+            Some(r#"{"ports":[5060]}"#)
+        );
         assert_eq!(request.notify.unwrap().token, None);
     }
 
