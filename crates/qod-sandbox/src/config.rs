@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::public_key::ClientPublicKey;
 use crate::clock::{SandboxClock, SystemClock};
-use crate::public_key::ClientPublicKey;
 
 /// Which callers the sandbox accepts.
 #[derive(Clone, Default)]

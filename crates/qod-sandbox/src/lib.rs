@@ -49,26 +49,17 @@
 
 #![forbid(unsafe_code)]
 
-mod activity;
 mod api;
 mod auth;
-mod caller;
-mod catalogue;
 mod clock;
 mod config;
-mod events;
-mod faults;
-mod identity;
-mod lifecycle;
+mod http;
+mod life;
 mod notifier;
-mod pop_verify;
+mod profiles;
 mod provisioning;
-mod public_key;
-mod render;
-mod reply;
-mod routes;
 mod rules;
-mod server;
+mod sessions;
 mod stats;
 mod store;
 pub mod test_assets;
@@ -79,15 +70,15 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-pub use catalogue::Catalogue;
+pub use auth::public_key::{ClientPublicKey, PublicKeyError};
 pub use clock::{ManualClock, SandboxClock, SystemClock};
 pub use config::{Faults, SandboxAuth, SandboxConfig};
-pub use public_key::{ClientPublicKey, PublicKeyError};
+pub use profiles::catalogue::Catalogue;
 pub use stats::SandboxStats;
 
 use crate::api::Api;
 use crate::auth::AuthState;
-use crate::server::Server;
+use crate::http::server::{self, Server};
 
 /// A running sandbox. Dropping it stops it.
 pub struct Sandbox {

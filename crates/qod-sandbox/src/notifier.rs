@@ -5,10 +5,25 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-use qod_models::CLOUDEVENTS_CONTENT_TYPE;
+use qod_models::{CLOUDEVENTS_CONTENT_TYPE, QosStatusChangedEvent};
 
-use crate::events::Notification;
 use crate::stats::{Counters, bump};
+
+/// An event to POST, and where.
+#[derive(Debug, Clone)]
+pub(crate) struct Notification {
+    pub(crate) url: String,
+    pub(crate) token: Option<String>,
+    pub(crate) event: Event,
+}
+
+/// A session's event or an assignment's, written as the event itself.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub(crate) enum Event {
+    Session(QosStatusChangedEvent),
+    Assignment(qod_models::AssignmentStatusChangedEvent),
+}
 
 /// Starts the delivery thread; it ends when every sender is dropped.
 pub(crate) fn start(counters: Arc<Counters>) -> Sender<Notification> {

@@ -9,24 +9,22 @@
 //! [`SandboxConfig::retain_ended_for`](crate::SandboxConfig::retain_ended_for),
 //! then 404.
 
-pub(crate) mod assignment;
-pub(crate) mod event;
+pub(crate) mod events;
+pub(crate) mod lifecycle;
+pub(crate) mod render;
 pub(crate) mod rules;
-pub(crate) mod store;
-
-use std::sync::MutexGuard;
 
 use http::StatusCode;
 
 use crate::api::{Api, known_v1_device, missing_device};
-use crate::caller::Caller;
-use crate::render::{Object, rfc3339};
-use crate::reply::{Reply, code};
+use crate::auth::caller::Caller;
+use crate::http::reply::{Reply, code};
 use crate::rules::session_id;
+use crate::store::Store;
 use crate::test_assets::KnownDevice;
 use crate::wire::Wire;
-use assignment::{Assignment, AssignmentPlan};
-use store::AssignmentStore;
+use lifecycle::{Assignment, AssignmentPlan};
+use render::assignment_info;
 
 /// The API's base path.
 pub(crate) const BASE_PATH: &str = "/qos-provisioning/v0.3";
@@ -41,36 +39,7 @@ fn not_yours() -> Reply {
     )
 }
 
-/// The assignment's `AssignmentInfo`, as JSON.
-pub(crate) fn assignment_info(assignment: &Assignment) -> String {
-    let mut out = Object::new();
-    out.string("assignmentId", &assignment.id.to_string());
-    out.raw("device", assignment.device_echo.as_deref());
-    out.string("qosProfile", &assignment.profile);
-    out.raw("sink", assignment.sink_echo.as_deref());
-    if let Some(started) = assignment.started_at {
-        out.string("startedAt", &rfc3339(started));
-    }
-    out.string("status", assignment.status.as_str());
-    if let Some(reason) = assignment.reason {
-        out.string("statusInfo", reason.as_str());
-    }
-    out.finish()
-}
-
 impl Api {
-    /// Locks the assignments with every one due brought up to now, sending
-    /// what changed.
-    pub(crate) fn assignments(&self) -> MutexGuard<'_, AssignmentStore> {
-        let mut store = self
-            .assignments
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = store.advance(self.now());
-        self.notify(due);
-        store
-    }
-
     /// How many assignments are stored.
     pub(crate) fn assignment_count(&self) -> usize {
         self.assignments().len()
@@ -114,43 +83,26 @@ impl Api {
         let identity = device.identity(Wire::V1);
         let now = self.now();
         let mut store = self.assignments();
-        if store.holder(&identity).is_some() {
-            return Err(Reply::error(
-                StatusCode::CONFLICT,
-                code::CONFLICT,
-                "There is another existing QoS assignment for the same device: revoke it first.",
-            ));
-        }
-        if store.len() >= self.config.max_sessions {
-            return Err(Reply::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                code::QUOTA_EXCEEDED,
-                &format!(
-                    "Out of resource quota: this sandbox holds at most {} assignments.",
-                    self.config.max_sessions
-                ),
-            ));
-        }
+        store.admit(&identity, self.config.max_sessions)?;
         let assignment = Assignment::new(AssignmentPlan {
             owner: caller.client,
             profile: request.qos_profile.into(),
             identity,
-            device_echo: Some(device.echo(Wire::V1).into()),
-            sink_echo: request.sink_echo.map(Into::into),
+            device_echo: Some(device.echo(Wire::V1)),
+            sink: request.sink.map(Into::into),
             notify: request.notify,
             now,
             available_at: now + self.config.available_after,
             refused: known == KnownDevice::NetworkTerminated,
         });
-        let info = assignment_info(&assignment);
-        store.insert(assignment);
-        drop(store);
-        Ok(Reply::raw_json(StatusCode::CREATED, info.into_bytes()))
+        let reply = Reply::json(StatusCode::CREATED, &assignment_info(&assignment));
+        store.insert(assignment, &[], now);
+        Ok(reply)
     }
 
     /// The assignment `id` of `caller`.
     fn owned_assignment<'s>(
-        store: &'s AssignmentStore,
+        store: &'s Store<Assignment>,
         caller: Caller,
         id: &uuid::Uuid,
     ) -> Result<&'s Assignment, Reply> {
@@ -165,11 +117,11 @@ impl Api {
     pub(crate) fn get_assignment(&self, caller: Caller, id: &str) -> Reply {
         let result = assignment_id(id).and_then(|id| {
             let store = self.assignments();
-            Self::owned_assignment(&store, caller, &id).map(assignment_info)
+            Self::owned_assignment(&store, caller, &id)
+                .map(|assignment| Reply::json(StatusCode::OK, &assignment_info(assignment)))
         });
         match result {
-            Ok(info) => Reply::raw_json(StatusCode::OK, info.into_bytes()),
-            Err(reply) => reply,
+            Ok(reply) | Err(reply) => reply,
         }
     }
 
@@ -187,16 +139,14 @@ impl Api {
             return reply;
         }
         if let Some(delay) = self.config.async_revoke_after {
-            store.update(&id, now, |a| {
-                a.revoke_after(now + delay);
-                None
-            });
+            store.update(&id, now, |a| (a.revoke_after(now + delay), None));
             if let Some(pending) = store.get(&id).filter(|a| a.revoke_pending()) {
-                let info = assignment_info(pending);
-                return Reply::raw_json(StatusCode::ACCEPTED, info.into_bytes());
+                return Reply::json(StatusCode::ACCEPTED, &assignment_info(pending));
             }
         }
-        let notification = store.update(&id, now, |a| a.revoke(now));
+        let notification = store
+            .update(&id, now, |a| ((), a.revoke(now)))
+            .and_then(|(_, notification)| notification);
         drop(store);
         self.notify(notification);
         Reply::empty(StatusCode::NO_CONTENT)
@@ -223,7 +173,7 @@ impl Api {
         match found {
             None => Reply::not_found("No QoS assignment found for the device."),
             Some(a) if a.owner != caller.client => not_yours(),
-            Some(a) => Reply::raw_json(StatusCode::OK, assignment_info(a).into_bytes()),
+            Some(a) => Reply::json(StatusCode::OK, &assignment_info(a)),
         }
     }
 }

@@ -2,11 +2,11 @@
 //! 0.3.0 defines them: the device is the 1.x `Device`; `sink` and
 //! `sinkCredential` follow the 1.x rules.
 
-use crate::reply::Reply;
+use crate::http::reply::Reply;
+use crate::profiles::rules::profile_name;
 use crate::rules::device::{DeviceIds, device};
 use crate::rules::json::{object_body, present, required, string};
-use crate::rules::profiles::profile_name;
-use crate::rules::session::{NotifyTarget, sink, sink_credential};
+use crate::rules::sink::{NotifyTarget, sink, sink_credential};
 use crate::wire::Wire;
 
 /// A create request that follows the schema.
@@ -15,8 +15,8 @@ pub(crate) struct CreateAssignmentRequest {
     pub(crate) device: Option<DeviceIds>,
     pub(crate) qos_profile: String,
     pub(crate) notify: Option<NotifyTarget>,
-    /// The sink as sent, as JSON.
-    pub(crate) sink_echo: Option<String>,
+    /// The sink as sent.
+    pub(crate) sink: Option<String>,
 }
 
 /// Reads a create body.
@@ -35,14 +35,11 @@ pub(crate) fn create(body: &[u8]) -> Result<CreateAssignmentRequest, Reply> {
         .map(sink_credential)
         .transpose()?
         .flatten();
-    let sink_echo = sink
-        .as_deref()
-        .map(|url| serde_json::Value::from(url).to_string());
     Ok(CreateAssignmentRequest {
         device,
         qos_profile,
-        notify: sink.map(|url| NotifyTarget { url, token }),
-        sink_echo,
+        notify: sink.clone().map(|url| NotifyTarget { url, token }),
+        sink,
     })
 }
 
@@ -70,7 +67,7 @@ mod tests {
     fn creates() {
         let ok = create(br#"{"device":{"phoneNumber":"+14255550100"},"qosProfile":"QOS_L","sink":"https://a.example/n"}"#).unwrap();
         assert_eq!(ok.qos_profile, "QOS_L");
-        assert_eq!(ok.sink_echo.as_deref(), Some("\"https://a.example/n\""));
+        assert_eq!(ok.sink.as_deref(), Some("https://a.example/n"));
         assert!(
             create(br#"{"qosProfile":"QOS_L"}"#)
                 .unwrap()

@@ -5,9 +5,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
-use crate::identity::{Identity, IdentityKey};
-use crate::reply::Reply;
+use crate::http::reply::Reply;
 use crate::rules::json::{child, integer, object, present, string};
+use crate::store::identity::{Identity, IdentityKey};
 use crate::wire::Wire;
 
 const PHONE: &str = "phoneNumber";
@@ -173,9 +173,9 @@ impl DeviceIds {
         Identity { keys }
     }
 
-    /// The device as a session echoes it, as JSON: 0.10.1 gives back what
-    /// was sent; 1.x only the identifier the session applies to.
-    pub(crate) fn echo(&self, wire: Wire) -> String {
+    /// The device as a session echoes it: 0.10.1 gives back what was
+    /// sent; 1.x only the identifier the session applies to.
+    pub(crate) fn echo(&self, wire: Wire) -> Value {
         let chosen = match wire {
             Wire::V0 => self.sent.clone(),
             Wire::V1 => [PHONE, IPV4, IPV6]
@@ -184,7 +184,7 @@ impl DeviceIds {
                 .into_iter()
                 .collect(),
         };
-        Value::Object(chosen).to_string()
+        Value::Object(chosen)
     }
 }
 
@@ -297,8 +297,11 @@ mod tests {
         let ids = device(&both, "device", Wire::V1).unwrap();
         assert_eq!(ids.identity(Wire::V1).keys.len(), 2, "no NAI in 1.x");
         assert_eq!(ids.identity(Wire::V0).keys.len(), 3);
-        assert_eq!(ids.echo(Wire::V1), r#"{"phoneNumber":"+14255550100"}"#);
-        let v0: Value = serde_json::from_str(&ids.echo(Wire::V0)).unwrap();
+        assert_eq!(
+            ids.echo(Wire::V1).to_string(),
+            r#"{"phoneNumber":"+14255550100"}"#
+        );
+        let v0: Value = ids.echo(Wire::V0);
         assert_eq!(
             v0.as_object().unwrap().len(),
             3,

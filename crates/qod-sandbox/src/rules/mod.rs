@@ -5,12 +5,11 @@
 
 pub(crate) mod device;
 pub(crate) mod json;
-pub(crate) mod profiles;
-pub(crate) mod session;
+pub(crate) mod sink;
 
 use uuid::Uuid;
 
-use crate::reply::Reply;
+use crate::http::reply::Reply;
 
 /// A `sessionId` path parameter: a UUID in its hyphenated form.
 pub(crate) fn session_id(text: &str) -> Result<Uuid, Reply> {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::identity::{Identity, IdentityKey};
+use crate::store::identity::{Identity, IdentityKey};
 
 /// Resources by the identity keys of their device.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 
 use http::Method;
 
-use crate::caller::Scope;
+use crate::auth::caller::Scope;
 use crate::wire::Wire;
 
 /// A resource the sandbox serves.

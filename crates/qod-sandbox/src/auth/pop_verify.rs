@@ -287,8 +287,8 @@ mod tests {
     use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
     use serde_json::json;
 
-    const PRIVATE: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-rsa-2048.pem");
-    const PUBLIC: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.pkcs1.der");
+    const PRIVATE: &[u8] = include_bytes!("../../../qod-core/tests/fixtures/test-rsa-2048.pem");
+    const PUBLIC: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048.pkcs1.der");
 
     fn key() -> RsaKeyPair {
         let text = std::str::from_utf8(PRIVATE).unwrap();

@@ -1,17 +1,21 @@
-//! One QoS assignment's life: REQUESTED, AVAILABLE until revoked (or
-//! refused by the network), then UNAVAILABLE and kept readable for the
-//! retention before it is gone. An asynchronous revoke of an AVAILABLE
-//! assignment leaves it AVAILABLE with `DELETE_REQUESTED` until the revoke
-//! is done.
+//! One QoS assignment: a [`Life`] with no duration, AVAILABLE until
+//! revoked (or refused by the network), then UNAVAILABLE and kept readable
+//! for the retention before it is gone. An asynchronous revoke of an
+//! AVAILABLE assignment leaves it AVAILABLE with `DELETE_REQUESTED` until
+//! the revoke is done.
 
 use std::time::{Duration, SystemTime};
 
+use serde_json::Value;
 use uuid::Uuid;
 
-use crate::caller::ClientId;
-use crate::identity::Identity;
-use crate::lifecycle::{EndReason, Status, Transition};
-use crate::rules::session::NotifyTarget;
+use crate::auth::caller::ClientId;
+use crate::life::{EndReason, Life, Status, Transition};
+use crate::notifier::Notification;
+use crate::provisioning::events::notification;
+use crate::rules::sink::NotifyTarget;
+use crate::store::Resource;
+use crate::store::identity::Identity;
 
 /// What a new assignment is made of.
 #[derive(Debug, Clone)]
@@ -19,10 +23,10 @@ pub(crate) struct AssignmentPlan {
     pub(crate) owner: ClientId,
     pub(crate) profile: Box<str>,
     pub(crate) identity: Identity,
-    /// The device as the assignment echoes it, as JSON.
-    pub(crate) device_echo: Option<Box<str>>,
-    /// The sink as sent, as JSON.
-    pub(crate) sink_echo: Option<Box<str>>,
+    /// The device as the assignment echoes it.
+    pub(crate) device_echo: Option<Value>,
+    /// The sink as sent.
+    pub(crate) sink: Option<Box<str>>,
     pub(crate) notify: Option<NotifyTarget>,
     pub(crate) now: SystemTime,
     /// When the network answers the request.
@@ -37,16 +41,10 @@ pub(crate) struct Assignment {
     pub(crate) owner: ClientId,
     pub(crate) profile: Box<str>,
     pub(crate) identity: Identity,
-    pub(crate) device_echo: Option<Box<str>>,
-    pub(crate) sink_echo: Option<Box<str>>,
+    pub(crate) device_echo: Option<Value>,
+    pub(crate) sink: Option<Box<str>>,
     pub(crate) notify: Option<NotifyTarget>,
-    pub(crate) created_at: SystemTime,
-    available_at: SystemTime,
-    refused: bool,
-    pub(crate) status: Status,
-    pub(crate) reason: Option<EndReason>,
-    pub(crate) started_at: Option<SystemTime>,
-    pub(crate) ended_at: Option<SystemTime>,
+    pub(crate) life: Life,
     /// When a pending (asynchronous) revoke is done.
     revoke_at: Option<SystemTime>,
 }
@@ -59,15 +57,9 @@ impl Assignment {
             profile: plan.profile,
             identity: plan.identity,
             device_echo: plan.device_echo,
-            sink_echo: plan.sink_echo,
+            sink: plan.sink,
             notify: plan.notify,
-            created_at: plan.now,
-            available_at: plan.available_at,
-            refused: plan.refused,
-            status: Status::Requested,
-            reason: None,
-            started_at: None,
-            ended_at: None,
+            life: Life::new(plan.now, plan.available_at, plan.refused),
             revoke_at: None,
         }
     }
@@ -76,64 +68,29 @@ impl Assignment {
     /// once the network ended it (the spec asks for an explicit revoke
     /// first).
     pub(crate) fn holds_device(&self) -> bool {
-        self.reason != Some(EndReason::DeleteRequested) || self.revoke_pending()
+        self.life.reason != Some(EndReason::DeleteRequested) || self.revoke_pending()
     }
 
     /// Whether an asynchronous revoke has been asked for and is not done yet.
     pub(crate) fn revoke_pending(&self) -> bool {
-        self.status == Status::Available && self.revoke_at.is_some()
+        self.life.status == Status::Available && self.revoke_at.is_some()
     }
 
     /// When something happens to it next: it becomes AVAILABLE (or is
     /// refused), its pending revoke is done, or, once ended and kept for
     /// `retain`, it is gone. An AVAILABLE assignment otherwise has no end.
     pub(crate) fn next_due(&self, retain: Duration) -> Option<SystemTime> {
-        match self.status {
-            Status::Requested => Some(self.available_at),
-            Status::Available => self.revoke_at,
-            Status::Unavailable => Some(self.ended_at.unwrap_or(self.created_at) + retain),
-        }
-    }
-
-    /// Whether an ended assignment has been kept long enough.
-    pub(crate) fn is_gone(&self, now: SystemTime, retain: Duration) -> bool {
-        self.ended_at.is_some_and(|ended| now >= ended + retain)
+        self.life.next_due(retain, self.revoke_at)
     }
 
     /// Brings the status up to `now`: the change, if any.
     pub(crate) fn advance(&mut self, now: SystemTime) -> Option<Transition> {
-        if let Some(at) = self
-            .revoke_at
-            .filter(|at| self.revoke_pending() && now >= *at)
-        {
-            self.end(at, EndReason::DeleteRequested);
-            return Some(Transition {
-                status: Status::Unavailable,
-                reason: Some(EndReason::DeleteRequested),
-            });
+        match self.revoke_at {
+            Some(at) if self.revoke_pending() && now >= at => {
+                Some(self.life.end(at, EndReason::DeleteRequested))
+            }
+            _ => self.life.answer(now),
         }
-        if self.status != Status::Requested || now < self.available_at {
-            return None;
-        }
-        if self.refused {
-            self.end(self.available_at, EndReason::NetworkTerminated);
-            return Some(Transition {
-                status: Status::Unavailable,
-                reason: Some(EndReason::NetworkTerminated),
-            });
-        }
-        self.status = Status::Available;
-        self.started_at = Some(self.available_at);
-        Some(Transition {
-            status: Status::Available,
-            reason: None,
-        })
-    }
-
-    fn end(&mut self, at: SystemTime, reason: EndReason) {
-        self.status = Status::Unavailable;
-        self.reason = Some(reason);
-        self.ended_at = Some(at);
     }
 
     /// Asks for an AVAILABLE assignment to be revoked at `at` (the sandbox
@@ -142,8 +99,8 @@ impl Assignment {
     /// assignment has no service to take down and is left as it is, for
     /// [`revoke`](Self::revoke).
     pub(crate) fn revoke_after(&mut self, at: SystemTime) {
-        if self.status == Status::Available && self.revoke_at.is_none() {
-            self.reason = Some(EndReason::DeleteRequested);
+        if self.life.status == Status::Available && self.revoke_at.is_none() {
+            self.life.reason = Some(EndReason::DeleteRequested);
             self.revoke_at = Some(at);
         }
     }
@@ -152,18 +109,53 @@ impl Assignment {
     /// was AVAILABLE. A network-ended assignment is released: it no longer
     /// holds its device, and is kept for the retention counted from now.
     pub(crate) fn revoke(&mut self, now: SystemTime) -> Option<Transition> {
-        let was_available = self.status == Status::Available;
-        match self.status {
-            Status::Requested | Status::Available => self.end(now, EndReason::DeleteRequested),
-            Status::Unavailable if self.holds_device() => {
-                self.end(now, EndReason::DeleteRequested);
-            }
-            Status::Unavailable => {}
+        let was_available = self.life.status == Status::Available;
+        if self.life.is_active() || self.holds_device() {
+            self.life.end(now, EndReason::DeleteRequested);
         }
-        was_available.then_some(Transition {
-            status: Status::Unavailable,
-            reason: Some(EndReason::DeleteRequested),
-        })
+        was_available.then_some(Transition::ended(EndReason::DeleteRequested))
+    }
+}
+
+impl Resource for Assignment {
+    const CONFLICT: &'static str =
+        "There is another existing QoS assignment for the same device: revoke it first.";
+
+    fn quota_exceeded(capacity: usize, _retain: Duration) -> String {
+        format!("Out of resource quota: this sandbox holds at most {capacity} assignments.")
+    }
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    fn life(&self) -> &Life {
+        &self.life
+    }
+
+    fn holds_device(&self) -> bool {
+        Assignment::holds_device(self)
+    }
+
+    fn next_due(&self, retain: Duration) -> Option<SystemTime> {
+        Assignment::next_due(self, retain)
+    }
+
+    fn advance(&mut self, now: SystemTime) -> Vec<Transition> {
+        Assignment::advance(self, now).into_iter().collect()
+    }
+
+    fn notification(
+        &self,
+        base_url: &str,
+        change: Transition,
+        now: SystemTime,
+    ) -> Option<Notification> {
+        notification(base_url, self, change, now)
     }
 }
 
@@ -177,7 +169,7 @@ pub(crate) mod tests {
             profile: "QOS_L".into(),
             identity: Identity::default(),
             device_echo: None,
-            sink_echo: None,
+            sink: None,
             notify: None,
             now,
             available_at: now + Duration::from_secs(2),
@@ -198,12 +190,12 @@ pub(crate) mod tests {
         assert_eq!(a.next_due(retain), None, "no duration: never expires");
         let t1 = t0 + Duration::from_secs(1_000);
         assert!(a.revoke(t1).is_some());
-        assert_eq!(a.reason, Some(EndReason::DeleteRequested));
+        assert_eq!(a.life.reason, Some(EndReason::DeleteRequested));
         assert!(!a.holds_device());
         assert_eq!(a.next_due(retain), Some(t1 + retain));
         assert!(a.revoke(t1).is_none(), "a second revoke changes nothing");
-        assert!(!a.is_gone(t1 + retain - Duration::from_secs(1), retain));
-        assert!(a.is_gone(t1 + retain, retain));
+        assert!(!a.life.is_gone(t1 + retain - Duration::from_secs(1), retain));
+        assert!(a.life.is_gone(t1 + retain, retain));
     }
 
     #[test]
@@ -215,15 +207,15 @@ pub(crate) mod tests {
         // Not AVAILABLE yet: nothing to take down, left for a revoke at once.
         a.revoke_after(t0 + delay);
         assert!(!a.revoke_pending());
-        assert_eq!(a.reason, None);
+        assert_eq!(a.life.reason, None);
         assert!(a.advance(t0 + Duration::from_secs(2)).is_some());
-        let started = a.started_at;
+        let started = a.life.started_at;
         let t1 = t0 + Duration::from_secs(100);
         a.revoke_after(t1 + delay);
         assert!(a.revoke_pending());
-        assert_eq!(a.status, Status::Available);
-        assert_eq!(a.reason, Some(EndReason::DeleteRequested));
-        assert_eq!(a.started_at, started, "startedAt kept");
+        assert_eq!(a.life.status, Status::Available);
+        assert_eq!(a.life.reason, Some(EndReason::DeleteRequested));
+        assert_eq!(a.life.started_at, started, "startedAt kept");
         assert!(a.holds_device(), "until the revoke is done");
         assert_eq!(a.next_due(retain), Some(t1 + delay));
         // A second ask does not move the end.
@@ -237,7 +229,7 @@ pub(crate) mod tests {
         assert!(!a.revoke_pending());
         assert!(!a.holds_device());
         assert_eq!(
-            a.ended_at,
+            a.life.ended_at,
             Some(t1 + delay),
             "ended when due, not when seen"
         );

@@ -3,12 +3,13 @@
 
 use serde_json::{Map, Value};
 
-use crate::reply::{Reply, code};
+use crate::http::reply::Reply;
+use crate::profiles::rules::profile_name;
 use crate::rules::device::{DeviceIds, device, port};
 use crate::rules::json::{
     child, integer, integer_in, non_empty_array, object, object_body, present, required, string,
 };
-use crate::rules::profiles::profile_name;
+use crate::rules::sink::{NotifyTarget, http_url_host, sink, sink_credential};
 use crate::wire::Wire;
 
 /// The longest session 0.10.1 allows, and its default.
@@ -20,33 +21,26 @@ const MIN_DURATION_TMOBILE: u32 = 60;
 /// `int32`'s largest value, the 1.x bound on durations.
 const MAX_INT32: i64 = i32::MAX as i64;
 
-/// Where notifications of a session go, with the token to present.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NotifyTarget {
-    pub(crate) url: String,
-    pub(crate) token: Option<String>,
-}
-
 /// A create request that follows the schema. Echoed parts are kept as the
 /// JSON that was sent.
 #[derive(Debug, Clone)]
 pub(crate) struct CreateRequest {
     pub(crate) device: Option<DeviceIds>,
-    pub(crate) application_server: Option<String>,
-    pub(crate) device_ports: Option<String>,
-    pub(crate) application_server_ports: Option<String>,
+    pub(crate) application_server: Option<Value>,
+    pub(crate) device_ports: Option<Value>,
+    pub(crate) application_server_ports: Option<Value>,
     pub(crate) qos_profile: String,
     /// The requested seconds (0.10.1 may leave it out).
     pub(crate) duration: Option<u32>,
     pub(crate) notify: Option<NotifyTarget>,
     /// 0.10.1's `webhook` as sent.
-    pub(crate) webhook: Option<String>,
+    pub(crate) webhook: Option<Value>,
     /// 1.x's `sink` as sent.
     pub(crate) sink: Option<String>,
 }
 
 /// `PortsSpec`: `ranges` and/or `ports`, each non-empty; `from <= to`.
-fn ports_spec(value: &Value, path: &str) -> Result<String, Reply> {
+fn ports_spec(value: &Value, path: &str) -> Result<Value, Reply> {
     let map = object(value, path)?;
     let ranges = present(map, "ranges");
     let ports = present(map, "ports");
@@ -72,11 +66,11 @@ fn ports_spec(value: &Value, path: &str) -> Result<String, Reply> {
             port(p, &path)?;
         }
     }
-    Ok(value.to_string())
+    Ok(value.clone())
 }
 
 /// An `ApplicationServer`: an IPv4 and/or IPv6 address, each optionally a network.
-fn application_server(value: &Value) -> Result<String, Reply> {
+fn application_server(value: &Value) -> Result<Value, Reply> {
     const PATH: &str = "applicationServer";
     let map = object(value, PATH)?;
     let v4 = present(map, "ipv4Address");
@@ -102,7 +96,7 @@ fn application_server(value: &Value) -> Result<String, Reply> {
             ));
         }
     }
-    Ok(value.to_string())
+    Ok(value.clone())
 }
 
 /// `address` or `address/bits` with `bits <= max_bits`.
@@ -119,31 +113,9 @@ fn is_network<A: std::str::FromStr>(text: &str, max_bits: u8) -> bool {
         })
 }
 
-/// The host of an `http`/`https` URL, or `None` when `text` is not one.
-fn http_url_host(text: &str) -> Option<(&'static str, String)> {
-    let uri: http::Uri = text.parse().ok()?;
-    let scheme = match uri.scheme_str()? {
-        "https" => "https",
-        "http" => "http",
-        _ => return None,
-    };
-    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']');
-    if host.is_empty() {
-        return None;
-    }
-    Some((scheme, host.to_ascii_lowercase()))
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// 0.10.1 `webhook`: `notificationUrl` (a URI the sandbox can POST to) and
 /// an optional `notificationAuthToken` of 20 to 256 characters.
-fn webhook(value: &Value) -> Result<(NotifyTarget, String), Reply> {
+fn webhook(value: &Value) -> Result<(NotifyTarget, Value), Reply> {
     const PATH: &str = "webhook";
     let map = object(value, PATH)?;
     let url_path = child(PATH, "notificationUrl");
@@ -167,68 +139,8 @@ fn webhook(value: &Value) -> Result<(NotifyTarget, String), Reply> {
             url: url.to_owned(),
             token,
         },
-        value.to_string(),
+        value.clone(),
     ))
-}
-
-/// 1.x `sink`: `^https:\/\/.+$`. Plain http is let through to loopback
-/// only, so that a test can listen without TLS.
-pub(crate) fn sink(value: &Value) -> Result<String, Reply> {
-    let text = string(value, "sink")?;
-    match http_url_host(text) {
-        Some(("https", _)) => Ok(text.to_owned()),
-        Some((_, host)) if is_loopback(&host) => Ok(text.to_owned()),
-        _ => Err(Reply::error(
-            http::StatusCode::BAD_REQUEST,
-            code::INVALID_SINK,
-            "sink not valid for the specified protocol: it must be an https URL",
-        )),
-    }
-}
-
-/// 1.x `sinkCredential`: only `ACCESSTOKEN` with a `bearer` token.
-pub(crate) fn sink_credential(value: &Value) -> Result<Option<String>, Reply> {
-    const PATH: &str = "sinkCredential";
-    let map = object(value, PATH)?;
-    let kind_path = child(PATH, "credentialType");
-    match string(required(map, "credentialType", PATH)?, &kind_path)? {
-        "ACCESSTOKEN" => {}
-        "PLAIN" | "REFRESHTOKEN" => {
-            return Err(Reply::error(
-                http::StatusCode::BAD_REQUEST,
-                code::INVALID_CREDENTIAL,
-                "Only Access token is supported",
-            ));
-        }
-        _ => {
-            return Err(Reply::schema(
-                &kind_path,
-                "must be one of PLAIN, ACCESSTOKEN, REFRESHTOKEN",
-            ));
-        }
-    }
-    let token = string(
-        required(map, "accessToken", PATH)?,
-        &child(PATH, "accessToken"),
-    )?;
-    let expires_path = child(PATH, "accessTokenExpiresUtc");
-    let expires = string(required(map, "accessTokenExpiresUtc", PATH)?, &expires_path)?;
-    if time::OffsetDateTime::parse(expires, &time::format_description::well_known::Rfc3339).is_err()
-    {
-        return Err(Reply::schema(
-            &expires_path,
-            "must be an RFC 3339 date-time with a time zone",
-        ));
-    }
-    let type_path = child(PATH, "accessTokenType");
-    if string(required(map, "accessTokenType", PATH)?, &type_path)? != "bearer" {
-        return Err(Reply::error(
-            http::StatusCode::BAD_REQUEST,
-            code::INVALID_TOKEN,
-            "Only bearer token is supported",
-        ));
-    }
-    Ok(Some(token.to_owned()))
 }
 
 fn duration(map: &Map<String, Value>, wire: Wire) -> Result<Option<u32>, Reply> {
@@ -362,7 +274,10 @@ mod tests {
         .unwrap();
         assert_eq!(request.qos_profile, "QOS_E");
         assert_eq!(request.duration, Some(600));
-        assert_eq!(request.device_ports.as_deref(), Some(r#"{"ports":[5060]}"#));
+        assert_eq!(
+            request.device_ports.map(|v| v.to_string()).as_deref(),
+            Some(r#"{"ports":[5060]}"#)
+        );
         assert_eq!(request.notify.unwrap().token, None);
     }
 

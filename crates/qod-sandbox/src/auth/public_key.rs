@@ -40,7 +40,7 @@ pub enum PublicKeyError {
 /// A TAAP client's RSA public key.
 ///
 /// ```
-/// let pem = include_bytes!("../tests/fixtures/test-rsa-2048.spki.pem");
+/// let pem = include_bytes!("../../tests/fixtures/test-rsa-2048.spki.pem");
 /// let key = qod_sandbox::ClientPublicKey::from_pem_or_der(pem).unwrap();
 /// assert_eq!(key.modulus_bits(), 2048);
 /// ```
@@ -212,14 +212,14 @@ impl ClientPublicKey {
 mod tests {
     use super::*;
 
-    const SPKI_PEM: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.spki.pem");
-    const SPKI_DER: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.spki.der");
-    const PKCS1_PEM: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.pkcs1.pem");
-    const PKCS1_DER: &[u8] = include_bytes!("../tests/fixtures/test-rsa-2048.pkcs1.der");
-    const PRIVATE: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-rsa-2048.pem");
+    const SPKI_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048.spki.pem");
+    const SPKI_DER: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048.spki.der");
+    const PKCS1_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048.pkcs1.pem");
+    const PKCS1_DER: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048.pkcs1.der");
+    const PRIVATE: &[u8] = include_bytes!("../../../qod-core/tests/fixtures/test-rsa-2048.pem");
     const PRIVATE_PKCS1: &[u8] =
-        include_bytes!("../../qod-core/tests/fixtures/test-rsa-2048-pkcs1.pem");
-    const EC: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-ec-p256.pem");
+        include_bytes!("../../../qod-core/tests/fixtures/test-rsa-2048-pkcs1.pem");
+    const EC: &[u8] = include_bytes!("../../../qod-core/tests/fixtures/test-ec-p256.pem");
 
     #[test]
     fn the_four_forms_give_one_key() {

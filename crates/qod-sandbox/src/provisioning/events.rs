@@ -7,10 +7,10 @@ use qod_models::{
     QosStatus, Timestamp,
 };
 
-use crate::events::{Event, Notification};
-use crate::lifecycle::{EndReason, Status, Transition};
+use crate::life::{EndReason, Status, Transition};
+use crate::notifier::{Event, Notification};
 use crate::provisioning::BASE_PATH;
-use crate::provisioning::assignment::Assignment;
+use crate::provisioning::lifecycle::Assignment;
 
 fn status(status: Status) -> QosStatus {
     match status {

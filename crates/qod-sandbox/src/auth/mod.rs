@@ -1,6 +1,10 @@
 //! Token endpoints and the check every API call passes: who calls, and
 //! whether its token has the scope the operation needs.
 
+pub(crate) mod caller;
+pub(crate) mod pop_verify;
+pub(crate) mod public_key;
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -12,11 +16,11 @@ use http::request::Parts;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use crate::caller::{Caller, ClientId, Scope, Scopes};
+use crate::auth::caller::{Caller, ClientId, Scope, Scopes};
 use crate::config::SandboxAuth;
-use crate::pop_verify::{self, Presented, SeenTokens};
-use crate::reply::Reply;
+use crate::http::reply::Reply;
 use crate::store::Timeline;
+use pop_verify::{Presented, SeenTokens};
 
 /// The one client of the OAuth 2.0 and TAAP modes.
 const THE_CLIENT: ClientId = ClientId(1);

@@ -1,67 +1,28 @@
-//! One session's life: REQUESTED, AVAILABLE, then UNAVAILABLE with a reason,
-//! driven by the time it is asked about; and when the store must look at
-//! it next.
+//! One session: what it was asked for and echoes, its [`Life`], and the
+//! expiry only a session has (and its extension).
 
 use std::time::{Duration, SystemTime};
 
+use serde_json::Value;
 use uuid::Uuid;
 
-use crate::caller::ClientId;
-use crate::identity::Identity;
-use crate::rules::session::NotifyTarget;
+use crate::auth::caller::ClientId;
+use crate::life::{EndReason, Life, Status, Transition};
+use crate::notifier::Notification;
+use crate::rules::sink::NotifyTarget;
+use crate::sessions::events::notification;
+use crate::store::Resource;
+use crate::store::identity::Identity;
 use crate::wire::Wire;
 
-/// `qosStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Status {
-    Requested,
-    Available,
-    Unavailable,
-}
-
-impl Status {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Status::Requested => "REQUESTED",
-            Status::Available => "AVAILABLE",
-            Status::Unavailable => "UNAVAILABLE",
-        }
-    }
-}
-
-/// `statusInfo`: why a session is UNAVAILABLE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EndReason {
-    DurationExpired,
-    NetworkTerminated,
-    DeleteRequested,
-}
-
-impl EndReason {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            EndReason::DurationExpired => "DURATION_EXPIRED",
-            EndReason::NetworkTerminated => "NETWORK_TERMINATED",
-            EndReason::DeleteRequested => "DELETE_REQUESTED",
-        }
-    }
-}
-
-/// A status change to notify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Transition {
-    pub(crate) status: Status,
-    pub(crate) reason: Option<EndReason>,
-}
-
-/// The request data a session gives back, as the JSON that was sent.
+/// The request data a session gives back, as it was sent.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Echoes {
-    pub(crate) device: Option<Box<str>>,
-    pub(crate) application_server: Option<Box<str>>,
-    pub(crate) device_ports: Option<Box<str>>,
-    pub(crate) application_server_ports: Option<Box<str>>,
-    pub(crate) webhook: Option<Box<str>>,
+    pub(crate) device: Option<Value>,
+    pub(crate) application_server: Option<Value>,
+    pub(crate) device_ports: Option<Value>,
+    pub(crate) application_server_ports: Option<Value>,
+    pub(crate) webhook: Option<Value>,
     pub(crate) sink: Option<Box<str>>,
 }
 
@@ -95,14 +56,8 @@ pub(crate) struct Session {
     pub(crate) notify: Option<NotifyTarget>,
     /// Seconds: granted while REQUESTED, overall once AVAILABLE, effective once ended.
     pub(crate) duration: u64,
-    pub(crate) created_at: SystemTime,
-    available_at: SystemTime,
-    refused: bool,
-    pub(crate) status: Status,
-    pub(crate) reason: Option<EndReason>,
-    pub(crate) started_at: Option<SystemTime>,
+    pub(crate) life: Life,
     pub(crate) expires_at: Option<SystemTime>,
-    pub(crate) ended_at: Option<SystemTime>,
 }
 
 impl Session {
@@ -116,100 +71,63 @@ impl Session {
             echoes: plan.echoes,
             notify: plan.notify,
             duration: plan.duration,
-            created_at: plan.now,
-            available_at: plan.available_at,
-            refused: plan.refused,
-            status: Status::Requested,
-            reason: None,
-            started_at: None,
+            life: Life::new(plan.now, plan.available_at, plan.refused),
             expires_at: None,
-            ended_at: None,
         }
-    }
-
-    /// Whether the session holds (or waits for) network resources.
-    pub(crate) fn is_active(&self) -> bool {
-        matches!(self.status, Status::Requested | Status::Available)
     }
 
     /// When something happens to it next: it becomes AVAILABLE (or is
     /// refused), it expires, or, once ended and kept for `retain`, it is gone.
-    pub(crate) fn next_due(&self, retain: Duration) -> SystemTime {
-        match self.status {
-            Status::Requested => self.available_at,
-            Status::Available => self.expires_at.unwrap_or(self.available_at),
-            Status::Unavailable => self.ended_at.unwrap_or(self.created_at) + retain,
-        }
-    }
-
-    /// Whether an ended session has been kept long enough.
-    pub(crate) fn is_gone(&self, now: SystemTime, retain: Duration) -> bool {
-        self.ended_at.is_some_and(|ended| now >= ended + retain)
+    pub(crate) fn next_due(&self, retain: Duration) -> Option<SystemTime> {
+        self.life
+            .next_due(retain, self.expires_at.or(self.life.started_at))
     }
 
     /// Brings the status up to `now`, returning the changes in order.
     pub(crate) fn advance(&mut self, now: SystemTime) -> Vec<Transition> {
         let mut changes = Vec::new();
-        if self.status == Status::Requested && now >= self.available_at {
-            if self.refused {
-                self.end(self.available_at, EndReason::NetworkTerminated);
-                changes.push(Transition {
-                    status: Status::Unavailable,
-                    reason: Some(EndReason::NetworkTerminated),
-                });
-                return changes;
-            }
-            self.status = Status::Available;
-            self.started_at = Some(self.available_at);
-            self.expires_at = Some(self.available_at + Duration::from_secs(self.duration));
-            changes.push(Transition {
-                status: Status::Available,
-                reason: None,
-            });
+        if let Some(answer) = self.life.answer(now) {
+            changes.push(answer);
+            // A refused session ends when it is refused; a started one runs its duration.
+            self.expires_at = match self.life.started_at {
+                Some(started) => Some(started + Duration::from_secs(self.duration)),
+                None => self.life.ended_at,
+            };
         }
-        if self.status == Status::Available
+        if self.life.status == Status::Available
             && let Some(expires_at) = self.expires_at
             && now >= expires_at
         {
-            self.end(expires_at, EndReason::DurationExpired);
-            changes.push(Transition {
-                status: Status::Unavailable,
-                reason: Some(EndReason::DurationExpired),
-            });
+            changes.push(self.end(expires_at, EndReason::DurationExpired));
         }
         changes
     }
 
-    fn end(&mut self, at: SystemTime, reason: EndReason) {
-        if let Some(started) = self.started_at {
+    fn end(&mut self, at: SystemTime, reason: EndReason) -> Transition {
+        if let Some(started) = self.life.started_at {
             self.duration = at
                 .duration_since(started)
                 .unwrap_or_default()
                 .as_secs()
                 .max(1);
         }
-        self.status = Status::Unavailable;
-        self.reason = Some(reason);
         self.expires_at = Some(at);
-        self.ended_at = Some(at);
+        self.life.end(at, reason)
     }
 
     /// Ends the session on request. Notifies only when it was AVAILABLE.
     pub(crate) fn delete(&mut self, now: SystemTime) -> Option<Transition> {
-        let was_available = self.status == Status::Available;
-        if self.is_active() {
+        let was_available = self.life.status == Status::Available;
+        if self.life.is_active() {
             self.end(now, EndReason::DeleteRequested);
         }
-        was_available.then_some(Transition {
-            status: Status::Unavailable,
-            reason: Some(EndReason::DeleteRequested),
-        })
+        was_available.then_some(Transition::ended(EndReason::DeleteRequested))
     }
 
     /// Extends an AVAILABLE session. 0.10.1 caps the remaining time at
     /// 86 400 s; 1.x caps the overall duration at the profile's maximum.
     pub(crate) fn extend(&mut self, now: SystemTime, additional: u64, profile_max: u64) {
-        let (Some(started), Some(expires)) = (self.started_at, self.expires_at) else {
+        let (Some(started), Some(expires)) = (self.life.started_at, self.expires_at) else {
             return;
         };
         let new_expiry = match self.wire {
@@ -227,6 +145,50 @@ impl Session {
             .duration_since(started)
             .unwrap_or_default()
             .as_secs();
+    }
+}
+
+impl Resource for Session {
+    const CONFLICT: &'static str = "Conflict with an existing session for the same device.";
+
+    fn quota_exceeded(capacity: usize, retain: Duration) -> String {
+        format!(
+            "Out of resource quota: this sandbox holds at most {capacity} sessions, ended ones included until {} s after they end.",
+            retain.as_secs()
+        )
+    }
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    fn life(&self) -> &Life {
+        &self.life
+    }
+
+    fn holds_device(&self) -> bool {
+        self.life.is_active()
+    }
+
+    fn next_due(&self, retain: Duration) -> Option<SystemTime> {
+        Session::next_due(self, retain)
+    }
+
+    fn advance(&mut self, now: SystemTime) -> Vec<Transition> {
+        Session::advance(self, now)
+    }
+
+    fn notification(
+        &self,
+        base_url: &str,
+        change: Transition,
+        now: SystemTime,
+    ) -> Option<Notification> {
+        notification(base_url, self, change, now)
     }
 }
 
@@ -259,17 +221,20 @@ pub(crate) mod tests {
     fn requested_available_expired() {
         let retain = Duration::from_secs(360);
         let (mut s, t0) = session(Wire::V1);
-        assert_eq!(s.next_due(retain), t0 + Duration::from_secs(2));
+        assert_eq!(s.next_due(retain), Some(t0 + Duration::from_secs(2)));
         assert!(s.advance(t0 + Duration::from_secs(1)).is_empty());
         let changes = s.advance(t0 + Duration::from_secs(2));
         assert_eq!(changes[0].status, Status::Available);
-        assert_eq!(s.next_due(retain), t0 + Duration::from_secs(602));
+        assert_eq!(s.next_due(retain), Some(t0 + Duration::from_secs(602)));
         let changes = s.advance(t0 + Duration::from_secs(700));
         assert_eq!(changes[0].reason, Some(EndReason::DurationExpired));
         assert_eq!(s.duration, 600);
-        assert_eq!(s.next_due(retain), t0 + Duration::from_secs(602 + 360));
-        assert!(!s.is_gone(t0 + Duration::from_secs(700), retain));
-        assert!(s.is_gone(t0 + Duration::from_secs(602 + 360), retain));
+        assert_eq!(
+            s.next_due(retain),
+            Some(t0 + Duration::from_secs(602 + 360))
+        );
+        assert!(!s.life.is_gone(t0 + Duration::from_secs(700), retain));
+        assert!(s.life.is_gone(t0 + Duration::from_secs(602 + 360), retain));
     }
 
     #[test]
@@ -294,8 +259,8 @@ pub(crate) mod tests {
                 reason: Some(EndReason::NetworkTerminated)
             }]
         );
-        assert_eq!(s.started_at, None);
-        assert_eq!(s.ended_at, Some(now + Duration::from_secs(2)));
+        assert_eq!(s.life.started_at, None);
+        assert_eq!(s.life.ended_at, Some(now + Duration::from_secs(2)));
         assert_eq!(s.duration, 600, "the granted duration, never started");
     }
 
@@ -306,7 +271,7 @@ pub(crate) mod tests {
             s.delete(t0).is_none(),
             "no notification for a session never available"
         );
-        assert_eq!(s.reason, Some(EndReason::DeleteRequested));
+        assert_eq!(s.life.reason, Some(EndReason::DeleteRequested));
 
         let (mut s, t0) = session(Wire::V1);
         s.advance(t0 + Duration::from_secs(2));

@@ -1,4 +1,4 @@
-//! The CloudEvents a session's status changes produce, and where they go.
+//! The CloudEvents a session's status changes produce.
 
 use std::time::SystemTime;
 
@@ -7,24 +7,10 @@ use qod_models::{
     Timestamp,
 };
 
-use crate::lifecycle::{EndReason, Session, Status, Transition};
+use crate::life::{EndReason, Status, Transition};
+use crate::notifier::{Event, Notification};
+use crate::sessions::lifecycle::Session;
 use crate::wire::Wire;
-
-/// An event to POST, and where.
-#[derive(Debug, Clone)]
-pub(crate) struct Notification {
-    pub(crate) url: String,
-    pub(crate) token: Option<String>,
-    pub(crate) event: Event,
-}
-
-/// A session's event or an assignment's, written as the event itself.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
-pub(crate) enum Event {
-    Session(QosStatusChangedEvent),
-    Assignment(qod_models::AssignmentStatusChangedEvent),
-}
 
 fn status(status: Status) -> QosStatus {
     match status {

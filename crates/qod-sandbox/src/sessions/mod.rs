@@ -1,0 +1,272 @@
+//! Sessions of QoD 0.10.1 (under `/qod/v0`, T-Mobile's rules) and 1.1.0
+//! (under `/quality-on-demand/v1`): create, read, delete, extend and
+//! retrieve by device, each checked by the sandbox's own reading of the
+//! spec ([`rules`]).
+
+pub(crate) mod events;
+pub(crate) mod lifecycle;
+pub(crate) mod render;
+pub(crate) mod rules;
+
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::api::{Api, known_v1_device, missing_device};
+use crate::auth::caller::Caller;
+use crate::http::reply::{Reply, code};
+use crate::life::Status;
+use crate::profiles::catalogue::Catalogue;
+use crate::rules::device::device;
+use crate::rules::json::{object_body, present};
+use crate::rules::session_id;
+use crate::stats::bump;
+use crate::store::Store;
+use crate::test_assets::{KnownDevice, known_device};
+use crate::wire::Wire;
+use lifecycle::{Echoes, Plan, Session};
+use render::session_info;
+use rules::MAX_DURATION_V0;
+
+fn not_found(wire: Wire) -> Reply {
+    Reply::not_found(match wire {
+        Wire::V0 => "Session Id does not exist",
+        Wire::V1 => "The specified resource is not found.",
+    })
+}
+
+fn not_yours() -> Reply {
+    Reply::forbidden(
+        "Client does not have sufficient permissions to perform this action: the session was created by another client.",
+    )
+}
+
+impl Api {
+    /// How many sessions are stored.
+    pub(crate) fn session_count(&self) -> usize {
+        self.sessions().len()
+    }
+
+    pub(crate) fn create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create_session(wire, caller, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let request = rules::create(wire, body)?;
+        let device = request.device.as_ref().ok_or_else(missing_device)?;
+        let known = match wire {
+            Wire::V1 => known_v1_device(device)?,
+            // 0.10.1 has no answer for an unknown or unsuitable device.
+            Wire::V0 => match known_device(device.phone.as_deref()) {
+                known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
+                _ => KnownDevice::Ordinary,
+            },
+        };
+        let not_applicable = |message: &str| match wire {
+            Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, message),
+            Wire::V0 => Reply::invalid(message),
+        };
+        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
+            Reply::schema(
+                "qosProfile",
+                &format!("unknown QoS profile {}", request.qos_profile),
+            )
+        })?;
+        if profile.status.as_str() != "ACTIVE" {
+            let message = format!(
+                "The requested QoS Profile is currently not available for session creation ({}).",
+                profile.status.as_str()
+            );
+            return Err(match wire {
+                Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
+                Wire::V0 => Reply::invalid(&message),
+            });
+        }
+        if !self.catalogue.available_to(&request.qos_profile, known) {
+            return Err(not_applicable(&format!(
+                "The QoS profile {} is not available for the provided device.",
+                request.qos_profile
+            )));
+        }
+        let duration = u64::from(request.duration.unwrap_or(MAX_DURATION_V0));
+        let (min, max) = Catalogue::limits(profile);
+        if duration < min || duration > max {
+            let message = format!(
+                "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
+            );
+            return Err(match wire {
+                Wire::V0 => Reply::out_of_range(&message),
+                Wire::V1 => Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    code::DURATION_OUT_OF_RANGE,
+                    &message,
+                ),
+            });
+        }
+        let identity = device.identity(wire);
+        let now = self.now();
+        let mut store = self.sessions();
+        store.admit(&identity, self.config.max_sessions)?;
+        // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
+        let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
+        let delay = if at_once {
+            Duration::ZERO
+        } else {
+            self.config.available_after
+        };
+        let mut session = Session::new(Plan {
+            id: uuid::Uuid::new_v4(),
+            wire,
+            owner: caller.client,
+            profile: request.qos_profile.into(),
+            identity,
+            echoes: Echoes {
+                device: Some(device.echo(wire)),
+                application_server: request.application_server,
+                device_ports: request.device_ports,
+                application_server_ports: request.application_server_ports,
+                webhook: request.webhook,
+                sink: request.sink.map(Into::into),
+            },
+            notify: request.notify,
+            duration,
+            now,
+            available_at: now + delay,
+            refused: known == KnownDevice::NetworkTerminated,
+        });
+        let changes = if at_once {
+            session.advance(now)
+        } else {
+            Vec::new()
+        };
+        let reply = Reply::json(StatusCode::CREATED, &session_info(&session));
+        let notifications = store.insert(session, &changes, now);
+        drop(store);
+        self.notify(notifications);
+        bump(&self.counters.sessions_created);
+        Ok(reply)
+    }
+
+    /// The session `id` of `caller` in `wire`, under the store's lock.
+    fn owned<'s>(
+        store: &'s Store<Session>,
+        wire: Wire,
+        caller: Caller,
+        id: &uuid::Uuid,
+    ) -> Result<&'s Session, Reply> {
+        let session = store
+            .get(id)
+            .filter(|s| s.wire == wire)
+            .ok_or_else(|| not_found(wire))?;
+        if session.owner != caller.client {
+            return Err(not_yours());
+        }
+        Ok(session)
+    }
+
+    pub(crate) fn get_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+        let result = session_id(id).and_then(|id| {
+            let store = self.sessions();
+            Self::owned(&store, wire, caller, &id)
+                .map(|session| Reply::json(StatusCode::OK, &session_info(session)))
+        });
+        match result {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    pub(crate) fn delete_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+        let id = match session_id(id) {
+            Ok(id) => id,
+            Err(reply) => return reply,
+        };
+        let now = self.now();
+        let mut store = self.sessions();
+        if let Err(reply) = Self::owned(&store, wire, caller, &id) {
+            return reply;
+        }
+        let notification = store
+            .update(&id, now, |session| ((), session.delete(now)))
+            .and_then(|(_, notification)| notification);
+        drop(store);
+        self.notify(notification);
+        Reply::empty(StatusCode::NO_CONTENT)
+    }
+
+    pub(crate) fn extend_session(
+        &self,
+        wire: Wire,
+        caller: Caller,
+        id: &str,
+        body: &[u8],
+    ) -> Reply {
+        match self.try_extend_session(wire, caller, id, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_extend_session(
+        &self,
+        wire: Wire,
+        caller: Caller,
+        id: &str,
+        body: &[u8],
+    ) -> Result<Reply, Reply> {
+        let id = session_id(id)?;
+        let additional = rules::extend(wire, body)?;
+        let now = self.now();
+        let mut store = self.sessions();
+        let session = Self::owned(&store, wire, caller, &id)?;
+        if session.life.status != Status::Available {
+            return Err(match wire {
+                Wire::V0 => Reply::invalid("The target session is inactive"),
+                Wire::V1 => Reply::error(
+                    StatusCode::CONFLICT,
+                    code::SESSION_EXTENSION_NOT_ALLOWED,
+                    &format!(
+                        "Extending the session duration is not allowed in the current state ({}). The session must be in the AVAILABLE state.",
+                        session.life.status.as_str()
+                    ),
+                ),
+            });
+        }
+        let profile_max = self
+            .catalogue
+            .get(&session.profile)
+            .map_or(u64::from(MAX_DURATION_V0), |p| Catalogue::limits(p).1);
+        store
+            .update(&id, now, |session| {
+                session.extend(now, u64::from(additional), profile_max);
+                (Reply::json(StatusCode::OK, &session_info(session)), None)
+            })
+            .map(|(reply, _)| reply)
+            .ok_or_else(|| not_found(wire))
+    }
+
+    /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
+    pub(crate) fn retrieve_sessions(&self, caller: Caller, body: &[u8]) -> Reply {
+        let device = object_body(body).and_then(|map| {
+            present(&map, "device")
+                .map(|v| device(v, "device", Wire::V1))
+                .transpose()
+        });
+        let device = match device {
+            Ok(Some(device)) => device,
+            Ok(None) => return missing_device(),
+            Err(reply) => return reply,
+        };
+        if let Err(reply) = known_v1_device(&device) {
+            return reply;
+        }
+        let store = self.sessions();
+        let sessions: Vec<_> = store
+            .for_device(&device.identity(Wire::V1))
+            .into_iter()
+            .filter(|s| s.wire == Wire::V1 && s.owner == caller.client)
+            .map(session_info)
+            .collect();
+        Reply::json(StatusCode::OK, &sessions)
+    }
+}
