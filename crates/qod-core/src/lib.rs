@@ -49,7 +49,7 @@ mod request;
 mod response;
 pub mod retry;
 mod status_wait;
-mod transport;
+pub mod transport;
 pub mod validate;
 mod wait_methods;
 
