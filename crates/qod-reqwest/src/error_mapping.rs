@@ -1,11 +1,11 @@
 //! What a reqwest failure says about itself, read from reqwest's error and
-//! its causes into [`Symptoms`]; which [`Delivery`] that makes is
+//! its causes into [`Symptoms`]; which [`qod_core::Delivery`] that makes is
 //! [`Symptoms::delivery`]'s decision, the table of the crate documentation.
 
 use std::error::Error as StdError;
 
 use qod_core::transport::{Symptoms, causes};
-use qod_core::{Delivery, TransportError};
+use qod_core::TransportError;
 
 /// The symptoms of `error`.
 fn symptoms(error: &reqwest::Error) -> Symptoms {
@@ -96,6 +96,8 @@ fn is_certificate_refusal(cause: &(dyn StdError + 'static)) -> bool {
 #[cfg(test)]
 mod tests {
     use std::io;
+
+    use qod_core::Delivery;
 
     use super::*;
 
