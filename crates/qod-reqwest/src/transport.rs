@@ -76,47 +76,9 @@ impl Default for ReqwestTransportBuilder {
     }
 }
 
-impl From<TransportSettings> for ReqwestTransportBuilder {
-    fn from(settings: TransportSettings) -> Self {
-        ReqwestTransportBuilder { settings }
-    }
-}
+qod_core::transport_builder_setters!(ReqwestTransportBuilder);
 
 impl ReqwestTransportBuilder {
-    /// The settings so far.
-    pub fn settings(&self) -> &TransportSettings {
-        &self.settings
-    }
-
-    /// The longest a connection (TCP and TLS handshake) may take.
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.settings.connect_timeout = timeout;
-        self
-    }
-
-    /// The longest a whole call may take, reading the body included.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.settings.timeout = timeout;
-        self
-    }
-
-    /// The largest response body accepted, in bytes.
-    #[must_use]
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.settings.body_limit = bytes;
-        self
-    }
-
-    /// Uses the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY`
-    /// (honouring `NO_PROXY`). Off by default.
-    #[must_use]
-    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
-        self.settings.proxy_from_env = enabled;
-        self
-    }
-
     /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
     /// blocks) instead of the Mozilla roots, e.g. for a private CA.
     ///
@@ -128,26 +90,6 @@ impl ReqwestTransportBuilder {
         let certificates = certificates_from_pem(pem)?;
         (self.settings.root_certificates_der).extend(certificates.iter().map(|c| c.to_vec()));
         Ok(self)
-    }
-
-    /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
-    /// `native-tls` feature; a build with `native-tls` but not `rustls` uses
-    /// it either way, and a build with neither speaks plain http only
-    /// (an `https` request is refused as `Fatal`).
-    #[must_use]
-    pub fn native_tls(mut self, enabled: bool) -> Self {
-        self.settings.native_tls = enabled;
-        self
-    }
-
-    /// How many idle connections per host stay open for reuse (default 64,
-    /// [`DEFAULT_ASYNC_MAX_IDLE_CONNECTIONS_PER_HOST`](qod_core::transport::DEFAULT_ASYNC_MAX_IDLE_CONNECTIONS_PER_HOST):
-    /// an async client often has many calls under way at once, and opening a
-    /// connection per call costs far more than keeping one idle).
-    #[must_use]
-    pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
-        self.settings.max_idle_connections_per_host = count;
-        self
     }
 
     /// The transport; refused when a timeout is zero or over
