@@ -53,7 +53,7 @@ mod request;
 mod response;
 pub mod retry;
 mod status_wait;
-mod transport;
+pub mod transport;
 pub mod validate;
 
 pub use async_client::AsyncClient;

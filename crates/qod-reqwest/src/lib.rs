@@ -19,19 +19,22 @@
 //!
 //! Every failure is a [`TransportError`](qod_core::TransportError) whose
 //! [`Delivery`](qod_core::Delivery) tells the core whether the request may be
-//! replayed. The rules, checked in this order:
+//! replayed. This crate only reads reqwest's error and its causes into
+//! [`Symptoms`](qod_core::transport::Symptoms); the table is the core's, the
+//! same for qod-ureq. The rules, checked in this order:
 //!
 //! | failure | delivery | why |
 //! |---|---|---|
 //! | response body over the limit (read up to the limit, whatever `content-length` says, and its start kept as the error's [`PartialResponse`](qod_core::PartialResponse), where a create's session id may be found) | `Fatal` | the same request gets the same body |
 //! | unusable request: bad URL or scheme, bad header, `https` without a TLS feature | `Fatal` | it cannot be sent as it is |
-//! | the server's certificate was refused (untrusted issuer, expired, wrong name, revoked) | `Fatal` | never retried: retrying cannot fix trust, and should not hide an attack |
+//! | the server's certificate was refused (untrusted issuer, expired, wrong name, revoked, none presented) | `Fatal` | never retried: retrying cannot fix trust, and should not hide an attack |
 //! | any other failure while connecting: DNS, refused, unreachable, connect timeout, proxy tunnel, TLS handshake | `NotSent` | no request byte left: even a create may be replayed |
 //! | anything after the connection was up: overall timeout, reset, closed early, broken body (what arrived of it kept as above) | `MaybeSent` | the server may have acted: only idempotent calls are replayed |
 //!
-//! With rustls, a refused certificate is recognised by its type
-//! (`rustls::Error::InvalidCertificate`, `InvalidCertRevocationList`). With
-//! native TLS the platform reports it only as text, so a handshake error
+//! With rustls, a refused certificate is recognised by its type, from the
+//! core's list
+//! ([`RUSTLS_CERTIFICATE_REFUSALS`](qod_core::transport::RUSTLS_CERTIFICATE_REFUSALS)).
+//! With native TLS the platform reports it only as text, so a handshake error
 //! whose message mentions a certificate counts as refused (OpenSSL's
 //! "certificate verify failed", Security.framework's "certificate was not
 //! trusted"); any other native TLS handshake error is `NotSent`.

@@ -29,9 +29,7 @@ pub(crate) fn certificates_from_pem(
 /// The config is handed to reqwest whole, so that reqwest never falls back
 /// to a process-wide crypto provider or to the platform's verifier.
 #[cfg(feature = "rustls")]
-pub(crate) fn rustls_config(
-    roots: &[CertificateDer<'static>],
-) -> Result<rustls::ClientConfig, TransportError> {
+pub(crate) fn rustls_config(roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, TransportError> {
     use std::sync::Arc;
 
     let mut store = rustls::RootCertStore::empty();
@@ -39,9 +37,11 @@ pub(crate) fn rustls_config(
         store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     } else {
         for root in roots {
-            store.add(root.clone()).map_err(|error| {
-                TransportError::with_source(Delivery::Fatal, "unusable root certificate", error)
-            })?;
+            store
+                .add(CertificateDer::from(root.as_slice()))
+                .map_err(|error| {
+                    TransportError::with_source(Delivery::Fatal, "unusable root certificate", error)
+                })?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -94,8 +94,8 @@ mod tests {
         let config = rustls_config(&[]).unwrap();
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
         let roots = certificates_from_pem(CA).unwrap();
-        rustls_config(&roots).unwrap();
-        let not_a_certificate = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x00]);
+        rustls_config(&[roots[0].to_vec()]).unwrap();
+        let not_a_certificate = vec![0x30, 0x03, 0x02, 0x01, 0x00];
         let error = rustls_config(&[not_a_certificate]).unwrap_err();
         assert_eq!(error.delivery(), Delivery::Fatal);
     }

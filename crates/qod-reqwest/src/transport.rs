@@ -3,24 +3,18 @@
 use std::time::Duration;
 
 use http::{Method, Request, Response};
+use qod_core::transport::TransportSettings;
 use qod_core::{
-    AsyncTransport, Delivery, RequestTimeout, TransportError, check_timeout,
-    may_use_pooled_connection,
+    AsyncTransport, Delivery, RequestTimeout, TransportError, may_use_pooled_connection,
 };
-use rustls_pki_types::CertificateDer;
 
 use crate::body_limit::LimitedBody;
-use crate::error_mapping::{body_over_limit, transport_error};
+use crate::error_mapping::{body_over_limit, transport_error, unusable_request};
 use crate::tls::certificates_from_pem;
 
-/// The longest a connection (TCP and TLS handshake) may take, by default.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest a whole call may take, body included, by default.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The largest response body read, by default: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-/// The `user-agent` sent.
-pub const USER_AGENT: &str = concat!("qod/", env!("CARGO_PKG_VERSION"));
+pub use qod_core::transport::{
+    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+};
 
 /// Whether this build can speak TLS at all.
 const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
@@ -52,11 +46,14 @@ pub struct ReqwestTransport {
     timeout: Duration,
 }
 
-/// Settings for a [`ReqwestTransport`], by the same names as qod-ureq's.
+/// Settings for a [`ReqwestTransport`], by the same names as qod-ureq's: a
+/// [`TransportSettings`] with a setter for each, built with the async
+/// defaults ([`TransportSettings::async_default`]).
 ///
 /// ```
 /// use std::time::Duration;
-/// use qod_reqwest::ReqwestTransport;
+/// use qod_core::transport::TransportSettings;
+/// use qod_reqwest::{ReqwestTransport, ReqwestTransportBuilder};
 /// let transport = ReqwestTransport::builder()
 ///     .connect_timeout(Duration::from_secs(2))
 ///     .timeout(Duration::from_secs(10))
@@ -64,63 +61,24 @@ pub struct ReqwestTransport {
 ///     .max_idle_connections_per_host(2)
 ///     .build()?;
 /// assert_eq!(transport.body_limit(), 64 * 1024);
+/// let builder = ReqwestTransportBuilder::from(TransportSettings::async_default());
+/// assert_eq!(builder.settings(), ReqwestTransport::builder().settings());
 /// # Ok::<(), qod_core::TransportError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct ReqwestTransportBuilder {
-    connect_timeout: Duration,
-    timeout: Duration,
-    body_limit: usize,
-    proxy_from_env: bool,
-    root_certificates: Vec<CertificateDer<'static>>,
-    native_tls: bool,
-    max_idle_connections_per_host: usize,
+    settings: TransportSettings,
 }
 
 impl Default for ReqwestTransportBuilder {
     fn default() -> Self {
-        ReqwestTransportBuilder {
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
-            body_limit: DEFAULT_BODY_LIMIT,
-            proxy_from_env: false,
-            root_certificates: Vec::new(),
-            native_tls: false,
-            max_idle_connections_per_host: 64,
-        }
+        TransportSettings::async_default().into()
     }
 }
 
+qod_core::transport_builder_setters!(ReqwestTransportBuilder);
+
 impl ReqwestTransportBuilder {
-    /// The longest a connection (TCP and TLS handshake) may take.
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The longest a whole call may take, reading the body included.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest response body accepted, in bytes.
-    #[must_use]
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-
-    /// Uses the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY`
-    /// (honouring `NO_PROXY`). Off by default.
-    #[must_use]
-    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
-        self.proxy_from_env = enabled;
-        self
-    }
-
     /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
     /// blocks) instead of the Mozilla roots, e.g. for a private CA.
     ///
@@ -129,48 +87,31 @@ impl ReqwestTransportBuilder {
     /// assert!(qod_reqwest::ReqwestTransport::builder().root_certificates_pem(not_pem).is_err());
     /// ```
     pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
-        self.root_certificates.extend(certificates_from_pem(pem)?);
+        let certificates = certificates_from_pem(pem)?;
+        (self.settings.root_certificates_der).extend(certificates.iter().map(|c| c.to_vec()));
         Ok(self)
     }
 
-    /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
-    /// `native-tls` feature; a build with `native-tls` but not `rustls` uses
-    /// it either way, and a build with neither speaks plain http only
-    /// (an `https` request is refused as `Fatal`).
-    #[must_use]
-    pub fn native_tls(mut self, enabled: bool) -> Self {
-        self.native_tls = enabled;
-        self
-    }
-
-    /// How many idle connections per host stay open for reuse (default 64:
-    /// an async client often has many calls under way at once, and opening a
-    /// connection per call costs far more than keeping one idle).
-    #[must_use]
-    pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
-        self.max_idle_connections_per_host = count;
-        self
-    }
-
     /// The transport; refused when a timeout is zero or over
-    /// [`qod_core::MAX_TIMEOUT`].
+    /// [`qod_core::MAX_TIMEOUT`] ([`TransportSettings::check`]).
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
-        check_timeout("timeout", self.timeout)?;
-        check_timeout("connect timeout", self.connect_timeout)?;
+        let settings = &self.settings;
+        settings.check()?;
         Ok(ReqwestTransport {
-            pooled: self.client(self.max_idle_connections_per_host)?,
+            pooled: self.client(settings.max_idle_connections_per_host)?,
             fresh: self.client(0)?,
-            body_limit: self.body_limit,
-            timeout: self.timeout,
+            body_limit: settings.body_limit,
+            timeout: settings.timeout,
         })
     }
 
     /// A reqwest client with these settings, keeping `max_idle` idle
     /// connections per host.
     fn client(&self, max_idle: usize) -> Result<reqwest::Client, TransportError> {
+        let settings = &self.settings;
         let mut builder = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())
             // The core decides every retry: reqwest replays nothing.
             .retry(reqwest::retry::never())
@@ -183,7 +124,7 @@ impl ReqwestTransportBuilder {
             .no_deflate()
             .no_zstd()
             .pool_max_idle_per_host(max_idle);
-        if !self.proxy_from_env {
+        if !settings.proxy_from_env {
             builder = builder.no_proxy();
         }
         self.tls(builder)?.build().map_err(|error| {
@@ -197,13 +138,14 @@ impl ReqwestTransportBuilder {
         &self,
         builder: reqwest::ClientBuilder,
     ) -> Result<reqwest::ClientBuilder, TransportError> {
-        if self.native_tls || !cfg!(feature = "rustls") {
+        let settings = &self.settings;
+        if settings.native_tls || !cfg!(feature = "rustls") {
             #[cfg(feature = "native-tls")]
             {
                 return self.native(builder);
             }
             #[cfg(not(feature = "native-tls"))]
-            if self.native_tls {
+            if settings.native_tls {
                 return Err(TransportError::new(
                     Delivery::Fatal,
                     "native TLS needs qod-reqwest's `native-tls` feature",
@@ -212,12 +154,13 @@ impl ReqwestTransportBuilder {
         }
         #[cfg(feature = "rustls")]
         {
-            Ok(builder
-                .tls_backend_preconfigured(crate::tls::rustls_config(&self.root_certificates)?))
+            Ok(builder.tls_backend_preconfigured(crate::tls::rustls_config(
+                &settings.root_certificates_der,
+            )?))
         }
         #[cfg(not(feature = "rustls"))]
         {
-            if !self.root_certificates.is_empty() {
+            if !settings.root_certificates_der.is_empty() {
                 return Err(TransportError::new(
                     Delivery::Fatal,
                     "root certificates need qod-reqwest's `rustls` or `native-tls` feature",
@@ -234,11 +177,11 @@ impl ReqwestTransportBuilder {
         builder: reqwest::ClientBuilder,
     ) -> Result<reqwest::ClientBuilder, TransportError> {
         let builder = builder.tls_backend_native();
-        if self.root_certificates.is_empty() {
+        let roots = &self.settings.root_certificates_der;
+        if roots.is_empty() {
             return Ok(builder);
         }
-        let roots = self
-            .root_certificates
+        let roots = roots
             .iter()
             .map(|der| reqwest::Certificate::from_der(der))
             .collect::<Result<Vec<_>, _>>()
@@ -269,14 +212,13 @@ impl ReqwestTransport {
     fn to_reqwest(request: Request<Vec<u8>>) -> Result<reqwest::Request, TransportError> {
         let (parts, body) = request.into_parts();
         if parts.uri.scheme_str() == Some("https") && !HAS_TLS {
-            return Err(TransportError::new(
-                Delivery::Fatal,
+            return Err(unusable_request(
                 "https needs qod-reqwest's `rustls` or `native-tls` feature",
+                None,
             ));
         }
-        let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|error| {
-            TransportError::with_source(Delivery::Fatal, "unusable request URL", error)
-        })?;
+        let url = reqwest::Url::parse(&parts.uri.to_string())
+            .map_err(|error| unusable_request("unusable request URL", Some(error.into())))?;
         // No body at all, hence no content-length, on a GET or DELETE without one.
         let carries_body = matches!(parts.method, Method::POST | Method::PUT | Method::PATCH);
         let mut converted = reqwest::Request::new(parts.method, url);

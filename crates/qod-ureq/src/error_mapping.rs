@@ -1,9 +1,12 @@
-//! How far a request got when ureq failed, by the rules of
-//! [`qod_core::Delivery`].
+//! What a ureq failure says about itself, read into [`Symptoms`]; which
+//! [`qod_core::Delivery`] that makes is [`Symptoms::delivery`]'s decision.
 
 use std::io::ErrorKind;
 
-use qod_core::{Delivery, TransportError};
+#[cfg(test)]
+use qod_core::Delivery;
+use qod_core::TransportError;
+use qod_core::transport::Symptoms;
 use ureq::{Error, Timeout};
 
 use crate::connect_phase::ConnectFailed;
@@ -25,28 +28,20 @@ fn io_not_sent(error: &std::io::Error) -> bool {
 fn rustls_error(error: &Error) -> Option<&rustls::Error> {
     match error {
         Error::Rustls(tls) => Some(tls),
-        Error::Io(io) => io.get_ref()?.downcast_ref::<rustls::Error>(),
+        Error::Io(io) => qod_core::transport::causes(io).find_map(|c| c.downcast_ref()),
         _ => None,
     }
 }
 
-/// Whether the server's certificate was refused: that will not heal by
-/// trying again.
+/// Whether the server's certificate was refused, by the core's lists.
 fn is_certificate_refused(error: &Error) -> bool {
     #[cfg(feature = "rustls")]
     if let Some(tls) = rustls_error(error) {
-        return matches!(
-            tls,
-            rustls::Error::InvalidCertificate(_)
-                | rustls::Error::NoCertificatesPresented
-                | rustls::Error::UnsupportedNameType
-                | rustls::Error::InvalidCertRevocationList(_)
-        );
+        return qod_core::transport::is_rustls_certificate_refusal(&format!("{tls:?}"));
     }
-    // Native TLS libraries say it only in words, as qod-reqwest reads them.
     #[cfg(feature = "native-tls")]
     if let Error::NativeTls(tls) = error {
-        return tls.to_string().to_lowercase().contains("certificate");
+        return qod_core::transport::is_native_tls_certificate_refusal(&tls.to_string());
     }
     let _ = error;
     false
@@ -65,81 +60,96 @@ fn is_tls_failure(error: &Error) -> bool {
     matches!(error, Error::Tls(_))
 }
 
-/// How far the request got, for a failure outside the connect phase.
-pub(crate) fn delivery(error: &Error) -> Delivery {
+/// Whether `error` itself shows it came before any request byte could
+/// leave, wherever it happened.
+fn before_sending(error: &Error) -> bool {
     match error {
-        Error::HostNotFound | Error::ConnectionFailed | Error::ConnectProxyFailed(_) => {
-            Delivery::NotSent
-        }
-        Error::Timeout(Timeout::Resolve | Timeout::Connect) => Delivery::NotSent,
-        Error::Io(io) if io_not_sent(io) => Delivery::NotSent,
+        Error::HostNotFound
+        | Error::ConnectionFailed
+        | Error::ConnectProxyFailed(_)
+        | Error::Timeout(Timeout::Resolve | Timeout::Connect) => true,
+        Error::Io(io) => io_not_sent(io),
         #[cfg(feature = "rustls")]
-        Error::Rustls(_) => Delivery::NotSent,
+        Error::Rustls(_) => true,
         #[cfg(feature = "native-tls")]
-        Error::NativeTls(_) => Delivery::NotSent,
+        Error::NativeTls(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether `error` says the request cannot go as it is, or not with this
+/// TLS configuration.
+fn unusable(error: &Error) -> bool {
+    match error {
         #[cfg(any(feature = "rustls", feature = "native-tls"))]
-        Error::Pem(_) => Delivery::Fatal,
+        Error::Pem(_) => true,
         #[cfg(feature = "native-tls")]
-        Error::Der(_) => Delivery::Fatal,
+        Error::Der(_) => true,
         Error::BadUri(_)
         | Error::Http(_)
         | Error::InvalidProxyUrl
         | Error::RequireHttpsOnly(_)
-        | Error::BodyExceedsLimit(_)
         | Error::Tls(_)
-        | Error::TlsRequired => Delivery::Fatal,
-        _ => Delivery::MaybeSent,
+        | Error::TlsRequired => true,
+        _ => false,
     }
 }
 
-/// A failure while connecting: not sent, and fatal when retrying cannot help.
-fn connect_error(error: Error) -> TransportError {
-    if is_certificate_refused(&error) {
-        return TransportError::with_source(
-            Delivery::Fatal,
-            "the server's TLS certificate was refused; the request was not sent",
-            error,
-        );
-    }
-    let delivery = match delivery(&error) {
-        Delivery::Fatal => Delivery::Fatal,
-        _ => Delivery::NotSent,
-    };
-    match error {
-        Error::Timeout(which) => {
-            TransportError::new(delivery, format!("timed out while connecting ({which})"))
-        }
-        Error::HostNotFound => TransportError::new(delivery, "host not found"),
-        other if is_tls_failure(&other) => {
-            TransportError::with_source(delivery, "TLS handshake failed", other)
-        }
-        other => TransportError::with_source(delivery, "cannot connect", other),
-    }
+/// The symptoms of `error`; `connecting` when it happened while a
+/// connection was being made.
+fn symptoms(error: &Error, connecting: bool) -> Symptoms {
+    let mut symptoms = Symptoms::default();
+    symptoms.unusable_request = unusable(error);
+    symptoms.certificate_refused = is_certificate_refused(error);
+    symptoms.connecting = connecting || before_sending(error);
+    symptoms.timed_out = matches!(error, Error::Timeout(_));
+    symptoms.body_over_limit = matches!(error, Error::BodyExceedsLimit(_));
+    symptoms
+}
+
+/// How far the request got, for a failure outside the connect phase.
+#[cfg(test)]
+fn delivery(error: &Error) -> Delivery {
+    symptoms(error, false).delivery()
 }
 
 /// A [`TransportError`] for a ureq failure: what failed in the message, the
 /// ureq error as the source when it adds anything.
 pub(crate) fn transport_error(error: Error, body_limit: u64) -> TransportError {
-    let error = match error {
+    let (error, connecting) = match error {
         Error::Other(other) => match other.downcast::<ConnectFailed>() {
-            Ok(connect) => return connect_error(connect.0),
-            Err(other) => Error::Other(other),
+            Ok(connect) => (connect.0, true),
+            Err(other) => (Error::Other(other), false),
         },
-        error => error,
+        error => (error, false),
     };
-    let delivery = delivery(&error);
+    let symptoms = symptoms(&error, connecting);
+    let delivery = symptoms.delivery();
+    if symptoms.certificate_refused {
+        return TransportError::with_source(
+            delivery,
+            "the server's TLS certificate was refused; the request was not sent",
+            error,
+        );
+    }
     match error {
         // ureq's own message names the limit plus the one byte asked for.
         Error::BodyExceedsLimit(_) => TransportError::new(
             delivery,
             format!("the response body is larger than the {body_limit}-byte limit"),
         ),
+        Error::Timeout(which) if connecting => {
+            TransportError::new(delivery, format!("timed out while connecting ({which})"))
+        }
         Error::Timeout(which) => TransportError::new(delivery, format!("timed out ({which})")),
         Error::HostNotFound => TransportError::new(delivery, "host not found"),
+        other if connecting && is_tls_failure(&other) => {
+            TransportError::with_source(delivery, "TLS handshake failed", other)
+        }
+        other if connecting => TransportError::with_source(delivery, "cannot connect", other),
         other => TransportError::with_source(delivery, "HTTP exchange failed", other),
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +227,46 @@ mod tests {
             transport_error(Error::Io(io), 10).delivery(),
             Delivery::MaybeSent
         );
+    }
+
+    /// The same rustls errors, with the same verdicts, as qod-reqwest's
+    /// `error_mapping` tests: both transports read core's one list.
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn rustls_refusals_are_the_core_list_as_in_qod_reqwest() {
+        use rustls::{CertRevocationListError, CertificateError, Error as TlsError};
+        let refused = [
+            TlsError::InvalidCertificate(CertificateError::UnknownIssuer),
+            TlsError::InvalidCertificate(CertificateError::Expired),
+            TlsError::InvalidCertificate(CertificateError::NotValidForName),
+            TlsError::InvalidCertRevocationList(CertRevocationListError::BadSignature),
+            TlsError::NoCertificatesPresented,
+            TlsError::UnsupportedNameType,
+        ];
+        let not_refused = [
+            TlsError::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+            TlsError::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+            TlsError::NoApplicationProtocol,
+        ];
+        let verdict = |error: &TlsError| {
+            let io = std::io::Error::new(ErrorKind::InvalidData, error.clone());
+            let wrapped = connect_failure(Error::Io(io)).delivery();
+            assert_eq!(
+                connect_failure(Error::Rustls(error.clone())).delivery(),
+                wrapped
+            );
+            wrapped
+        };
+        for error in &refused {
+            assert_eq!(verdict(error), Delivery::Fatal, "{error:?}");
+        }
+        for error in &not_refused {
+            assert_eq!(verdict(error), Delivery::NotSent, "{error:?}");
+        }
+        // Every name on core's list is a variant rustls still has.
+        for name in qod_core::transport::RUSTLS_CERTIFICATE_REFUSALS {
+            let named = |e: &TlsError| format!("{e:?}").starts_with(name);
+            assert!(refused.iter().any(named), "{name}");
+        }
     }
 }

@@ -5,7 +5,10 @@
 //! response bodies read to the end (so connections are reused) up to 1 MiB,
 //! no proxy unless asked, rustls with the Mozilla roots. A request that
 //! must not be replayed never goes over an idle pooled connection, and
-//! failures are classified by the rules of [`qod_core::Delivery`].
+//! failures are classified by the rules of [`qod_core::Delivery`]: this
+//! crate reads ureq's errors into [`Symptoms`](qod_core::transport::Symptoms)
+//! and the core's table decides, the same as for qod-reqwest. The settings
+//! are the core's [`TransportSettings`](qod_core::transport::TransportSettings).
 //!
 //! Features: `rustls` (default) for rustls with ring and the Mozilla roots;
 //! `native-tls` for the platform's TLS, the default when `rustls` is off

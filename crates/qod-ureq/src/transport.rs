@@ -4,9 +4,8 @@ use std::io::Read;
 use std::time::Duration;
 
 use http::{Method, Request, Response};
-use qod_core::{
-    Delivery, RequestTimeout, Transport, TransportError, check_timeout, may_use_pooled_connection,
-};
+use qod_core::transport::TransportSettings;
+use qod_core::{Delivery, RequestTimeout, Transport, TransportError, may_use_pooled_connection};
 use ureq::Agent;
 use ureq::config::Config;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
@@ -18,17 +17,9 @@ use crate::connect_phase::ConnectPhase;
 use crate::error_mapping::transport_error;
 use crate::resolver::CachingResolver;
 
-/// The longest a connection (TCP and TLS) may take, by default.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest a whole call may take, body included, by default.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The longest timeout accepted: a day. Longer ones are refused, as ureq
-/// would overflow its clock computing a deadline that far away.
-pub const MAX_TIMEOUT: Duration = qod_core::MAX_TIMEOUT;
-/// The largest response body read, by default: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-/// The `user-agent` sent.
-pub const USER_AGENT: &str = concat!("qod/", env!("CARGO_PKG_VERSION"));
+pub use qod_core::transport::{
+    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, USER_AGENT,
+};
 
 /// A blocking transport over ureq. Cheap to clone: clones share the
 /// connection pool.
@@ -51,66 +42,30 @@ pub struct UreqTransport {
     timeout: Duration,
 }
 
-/// Settings for an [`UreqTransport`].
-#[derive(Debug, Clone)]
+/// Settings for an [`UreqTransport`]: a [`TransportSettings`] with a setter
+/// for each, built with the blocking defaults ([`TransportSettings::default`]).
+///
+/// ```
+/// use std::time::Duration;
+/// use qod_core::transport::TransportSettings;
+/// use qod_ureq::{UreqTransport, UreqTransportBuilder};
+/// let mut settings = TransportSettings::default();
+/// settings.body_limit = 64 * 1024;
+/// let transport = UreqTransportBuilder::from(settings)
+///     .connect_timeout(Duration::from_secs(2))
+///     .build()?;
+/// assert_eq!(transport.body_limit(), 64 * 1024);
+/// assert_eq!(UreqTransport::builder().settings(), &TransportSettings::default());
+/// # Ok::<(), qod_core::TransportError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
 pub struct UreqTransportBuilder {
-    connect_timeout: Duration,
-    timeout: Duration,
-    body_limit: usize,
-    proxy_from_env: bool,
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    root_certificates: Vec<Certificate<'static>>,
-    native_tls: bool,
-    max_idle_connections_per_host: usize,
+    settings: TransportSettings,
 }
 
-impl Default for UreqTransportBuilder {
-    fn default() -> Self {
-        UreqTransportBuilder {
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
-            body_limit: DEFAULT_BODY_LIMIT,
-            proxy_from_env: false,
-            #[cfg(any(feature = "rustls", feature = "native-tls"))]
-            root_certificates: Vec::new(),
-            native_tls: false,
-            max_idle_connections_per_host: 8,
-        }
-    }
-}
+qod_core::transport_builder_setters!(UreqTransportBuilder);
 
 impl UreqTransportBuilder {
-    /// The longest a connection (TCP and TLS handshake) may take: more than
-    /// zero and at most [`MAX_TIMEOUT`], checked by [`build`](Self::build).
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The longest a whole call may take, reading the body included: more
-    /// than zero and at most [`MAX_TIMEOUT`], checked by [`build`](Self::build).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest response body accepted, in bytes.
-    #[must_use]
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-
-    /// Uses the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY`
-    /// (honouring `NO_PROXY`). Off by default.
-    #[must_use]
-    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
-        self.proxy_from_env = enabled;
-        self
-    }
-
     /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
     /// blocks) instead of the Mozilla roots, e.g. for a private CA. Needs
     /// the `rustls` or the `native-tls` feature.
@@ -139,9 +94,10 @@ impl UreqTransportBuilder {
     pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
         for item in ureq::tls::parse_pem(pem) {
             match item {
-                Ok(ureq::tls::PemItem::Certificate(certificate)) => {
-                    self.root_certificates.push(certificate)
-                }
+                Ok(ureq::tls::PemItem::Certificate(certificate)) => self
+                    .settings
+                    .root_certificates_der
+                    .push(certificate.der().to_vec()),
                 Ok(_) => {}
                 Err(error) => {
                     return Err(TransportError::with_source(
@@ -152,7 +108,7 @@ impl UreqTransportBuilder {
                 }
             }
         }
-        if self.root_certificates.is_empty() {
+        if self.settings.root_certificates_der.is_empty() {
             return Err(TransportError::new(
                 Delivery::Fatal,
                 "no CERTIFICATE found in the PEM",
@@ -161,31 +117,14 @@ impl UreqTransportBuilder {
         Ok(self)
     }
 
-    /// Uses the platform's TLS (native-tls) instead of rustls. Needs the
-    /// `native-tls` feature; a build with `native-tls` but not `rustls` uses
-    /// it either way, and a build with neither speaks plain http only (an
-    /// `https` request is refused as `Fatal`).
-    #[must_use]
-    pub fn native_tls(mut self, enabled: bool) -> Self {
-        self.native_tls = enabled;
-        self
-    }
-
-    /// How many idle connections per host stay open for reuse (default 8).
-    #[must_use]
-    pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
-        self.max_idle_connections_per_host = count;
-        self
-    }
-
     /// The transport; refused when a timeout is zero or over [`MAX_TIMEOUT`].
     pub fn build(self) -> Result<UreqTransport, TransportError> {
-        check_timeout("timeout", self.timeout)?;
-        check_timeout("connect timeout", self.connect_timeout)?;
+        self.settings.check()?;
+        let settings = &self.settings;
         #[cfg(any(feature = "rustls", feature = "native-tls"))]
         let tls = self.tls()?;
         #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-        if self.native_tls {
+        if settings.native_tls {
             return Err(TransportError::new(
                 Delivery::Fatal,
                 "native TLS needs qod-ureq's `native-tls` feature",
@@ -195,10 +134,10 @@ impl UreqTransportBuilder {
             let config = Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
-                .timeout_connect(Some(self.connect_timeout))
-                .timeout_global(Some(self.timeout))
+                .timeout_connect(Some(settings.connect_timeout))
+                .timeout_global(Some(settings.timeout))
                 .user_agent(USER_AGENT)
-                .proxy(if self.proxy_from_env {
+                .proxy(if settings.proxy_from_env {
                     ureq::Proxy::try_from_env()
                 } else {
                     None
@@ -212,15 +151,15 @@ impl UreqTransportBuilder {
             (config, CoarseTimeoutsConnector(connector))
         };
         let resolver = CachingResolver::default();
-        let (config, connector) = parts(self.max_idle_connections_per_host);
+        let (config, connector) = parts(settings.max_idle_connections_per_host);
         let pooled = Agent::with_parts(config, connector, resolver.clone());
         let (config, connector) = parts(0);
         let fresh = Agent::with_parts(config, connector, resolver);
         Ok(UreqTransport {
             pooled,
             fresh,
-            body_limit: self.body_limit,
-            timeout: self.timeout,
+            body_limit: settings.body_limit,
+            timeout: settings.timeout,
         })
     }
 
@@ -229,7 +168,7 @@ impl UreqTransportBuilder {
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
     fn tls(&self) -> Result<TlsConfig, TransportError> {
         let mut tls = TlsConfig::builder();
-        if self.native_tls || !cfg!(feature = "rustls") {
+        if self.settings.native_tls || !cfg!(feature = "rustls") {
             #[cfg(not(feature = "native-tls"))]
             return Err(TransportError::new(
                 Delivery::Fatal,
@@ -240,8 +179,12 @@ impl UreqTransportBuilder {
                 tls = tls.provider(ureq::tls::TlsProvider::NativeTls);
             }
         }
-        if !self.root_certificates.is_empty() {
-            tls = tls.root_certs(RootCerts::new_with_certs(&self.root_certificates));
+        let roots = &self.settings.root_certificates_der;
+        if !roots.is_empty() {
+            let roots = roots
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned());
+            tls = tls.root_certs(RootCerts::from(roots));
         }
         Ok(tls.build())
     }

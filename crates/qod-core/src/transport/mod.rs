@@ -1,4 +1,12 @@
-//! The seam between the core and whatever sends bytes.
+//! The seam between the core and whatever sends bytes, and the policy
+//! every transport applies: one [`TransportSettings`] and one
+//! classification table ([`Symptoms::delivery`]).
+//!
+//! A transport translates the settings into its library's configuration and
+//! its library's errors into [`Symptoms`]; what they mean is decided here.
+
+mod classify;
+mod settings;
 
 use std::fmt;
 use std::future::Future;
@@ -8,13 +16,24 @@ use http::{Request, Response};
 
 use crate::RawBody;
 
+pub use classify::{
+    RUSTLS_CERTIFICATE_REFUSALS, Symptoms, causes, is_native_tls_certificate_refusal,
+    is_rustls_certificate_refusal,
+};
+pub use settings::{
+    DEFAULT_ASYNC_MAX_IDLE_CONNECTIONS_PER_HOST, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST, DEFAULT_TIMEOUT, MAX_TIMEOUT, TransportSettings,
+    USER_AGENT, check_timeout,
+};
+
 /// How far a failed request got, which decides whether it may be replayed.
 ///
 /// # How every transport classifies a failure
 ///
-/// These rules are the contract of [`Transport`]; each transport (the ureq
-/// one now, an async one later) maps its errors by them, so that the
-/// retry rules mean the same over any of them:
+/// These rules are the contract of [`Transport`] and [`AsyncTransport`];
+/// [`Symptoms::delivery`] implements them, and each transport reads its
+/// errors into [`Symptoms`], so that the retry rules mean the same over any
+/// of them:
 ///
 /// - [`NotSent`](Delivery::NotSent): the failure happened before any byte
 ///   of the request could reach the server. Name resolution; the TCP
@@ -123,32 +142,6 @@ impl RequestTimeout {
             .map_or(own, |RequestTimeout(left)| own.min(*left));
         limit.max(Duration::from_millis(1))
     }
-}
-
-/// The longest timeout a transport accepts: a day. Longer ones are refused,
-/// as HTTP clients overflow their clocks computing a deadline that far away.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// Checks a transport's `timeout` (called `name` in the message): more than
-/// zero and at most [`MAX_TIMEOUT`]. Both of qod's transports apply it.
-///
-/// ```
-/// use std::time::Duration;
-/// assert!(qod_core::check_timeout("timeout", Duration::from_secs(30)).is_ok());
-/// assert!(qod_core::check_timeout("timeout", Duration::ZERO).is_err());
-/// assert!(qod_core::check_timeout("timeout", Duration::MAX).is_err());
-/// ```
-pub fn check_timeout(name: &str, timeout: Duration) -> Result<(), TransportError> {
-    if timeout.is_zero() || timeout > MAX_TIMEOUT {
-        return Err(TransportError::new(
-            Delivery::Fatal,
-            format!(
-                "the {name} must be more than zero and at most {} s, got {timeout:?}",
-                MAX_TIMEOUT.as_secs()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// A transport failure, with how far the request got.
