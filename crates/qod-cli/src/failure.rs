@@ -10,7 +10,7 @@ use qod::CreatedResource;
 use qod::auth::AuthError;
 use qod::models::ErrorCode;
 
-use crate::cli::AuthMode;
+use crate::auth_mode::AuthMode;
 
 /// A failed command.
 #[derive(Debug)]

@@ -7,7 +7,8 @@ use qod::core::EndpointError;
 use qod::models::XCorrelator;
 use qod::{ApiVersion, CallOptions, ClientBuilder, Credentials, Endpoint, Flavor};
 
-use crate::cli::{AuthMode, FlavorArg, GlobalOptions};
+use crate::auth_mode::AuthMode;
+use crate::cli::{FlavorArg, GlobalOptions};
 use crate::failure::Failure;
 use crate::files::read_regular_file;
 

@@ -1,17 +1,57 @@
 //! `qod sandbox`: the offline server in the foreground until Ctrl-C or
 //! SIGTERM, authenticating as the client's `--auth` flags say.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use clap::Args;
 use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
 
-use crate::cli::{AuthMode, GlobalOptions, SandboxArgs};
+use crate::auth_mode::AuthMode;
+use crate::cli::GlobalOptions;
 use crate::failure::Failure;
 use crate::files::read_regular_file;
 use crate::setup::bearer_token;
 use crate::stdio::{self, stderr_line};
+
+/// `qod sandbox`. It authenticates as the global `--auth` flags say (the
+/// client's flags and environment variables): `--auth bearer --token T`,
+/// `--auth oauth2 --client-id ID --client-secret S`, `--auth tmobile
+/// --client-id ID --client-secret S --client-public-key FILE`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:9091")]
+    pub addr: String,
+    /// Milliseconds a session or QoS assignment stays REQUESTED before it is AVAILABLE (0 to 3600000); for sessions under /qod/v0 only with --v0-requested-phase
+    #[arg(
+        long,
+        default_value_t = 500,
+        value_parser = clap::value_parser!(u64).range(0..=3_600_000)
+    )]
+    pub available_after_ms: u64,
+    /// Under /qod/v0, answer a create with REQUESTED and turn AVAILABLE later (by default AVAILABLE at once, as T-Mobile does)
+    #[arg(long)]
+    pub v0_requested_phase: bool,
+    /// Revoke QoS assignments asynchronously: answer a revoke of an AVAILABLE assignment 202 (still AVAILABLE, DELETE_REQUESTED) and end it this many milliseconds later (0 to 3600000); by default a revoke is done at once, 204
+    #[arg(
+        long,
+        value_name = "MS",
+        value_parser = clap::value_parser!(u64).range(0..=3_600_000)
+    )]
+    pub async_revoke_ms: Option<u64>,
+    /// The TAAP client's RSA public key: PEM or DER, SPKI or PKCS#1 (--auth tmobile)
+    #[arg(long, env = "QOD_CLIENT_PUBLIC_KEY_FILE", value_name = "FILE")]
+    pub client_public_key: Option<PathBuf>,
+    /// The most sessions held at once, ended ones included for 360 s (1 to 10000000), and as many QoS assignments; beyond, a create gets 429 QUOTA_EXCEEDED
+    #[arg(
+        long,
+        default_value_t = 100_000,
+        value_parser = clap::value_parser!(u64).range(1..=10_000_000)
+    )]
+    pub max_sessions: u64,
+}
 
 /// The largest key file read: a public key is well under a kilobyte.
 const MAX_KEY_FILE: u64 = 64 * 1024;
@@ -170,6 +210,7 @@ fn describe(auth: &SandboxAuth, mode: AuthMode) -> String {
     }
 }
 
+/// Runs the sandbox until Ctrl-C or SIGTERM.
 pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
     let auth = auth(global, args)?;
     let described = describe(&auth, global.auth);
