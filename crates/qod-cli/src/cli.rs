@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, ValueEnum, ValueHint};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum, ValueHint};
 
-use crate::auth_mode::AuthMode;
+use crate::auth_mode::{AuthFlag, AuthMode, Given};
 use crate::commands::Command;
 
 /// The longest `--timeout`, in seconds: an hour.
@@ -60,6 +61,24 @@ pub struct Cli {
     pub output: OutputOptions,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The command line and the environment, noting which auth flags the
+    /// command line itself gave (clap's value source).
+    pub fn parse_with_sources() -> Result<Cli, clap::Error> {
+        let mut matches = Cli::command().try_get_matches()?;
+        // Before the values are taken out of `matches`, and their sources with them.
+        let on_command_line = AuthFlag::ALL
+            .into_iter()
+            .filter(|flag| flag.is_global())
+            .filter(|flag| matches.value_source(flag.id()) == Some(ValueSource::CommandLine))
+            .collect();
+        let mut cli =
+            Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut Cli::command()))?;
+        cli.global.auth_flags_on_command_line = on_command_line;
+        Ok(cli)
+    }
 }
 
 /// How results are printed.
@@ -157,6 +176,32 @@ pub struct GlobalOptions {
     /// Allow plain http to hosts other than loopback (tokens cross the network in clear text)
     #[arg(long, env = "QOD_ALLOW_PLAIN_HTTP", global = true, value_parser = boolish())]
     pub allow_plain_http: bool,
+    /// The auth flags the command line gave (not their environment
+    /// variables), which [`Cli::parse_with_sources`] fills in.
+    #[arg(skip)]
+    pub auth_flags_on_command_line: Vec<AuthFlag>,
+}
+
+impl GlobalOptions {
+    /// Where `flag`'s value came from; never given for a flag that is not
+    /// a global option.
+    pub fn source(&self, flag: AuthFlag) -> Given {
+        let present = match flag {
+            AuthFlag::Token => self.token.is_some(),
+            AuthFlag::ClientId => self.client_id.is_some(),
+            AuthFlag::ClientSecret => self.client_secret.is_some(),
+            AuthFlag::PrivateKey => self.private_key.is_some(),
+            AuthFlag::TokenUrl => self.token_url.is_some(),
+            AuthFlag::ClientPublicKey => false,
+        };
+        if !present {
+            Given::Absent
+        } else if self.auth_flags_on_command_line.contains(&flag) {
+            Given::CommandLine
+        } else {
+            Given::Environment
+        }
+    }
 }
 
 /// Operator flavors (explained in `--flavor`'s help).

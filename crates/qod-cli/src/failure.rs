@@ -5,7 +5,6 @@
 use std::error::Error;
 use std::fmt;
 
-use clap::ValueEnum;
 use qod::CreatedResource;
 use qod::auth::AuthError;
 use qod::models::ErrorCode;
@@ -77,10 +76,7 @@ impl Failure {
         let Failure::Call(error) = self else {
             return None;
         };
-        let mode = auth
-            .to_possible_value()
-            .map(|value| value.get_name().to_owned())
-            .unwrap_or_default();
+        let mode = auth.name();
         match error {
             qod::Error::Api(api) if api.status.as_u16() == 401 && auth == AuthMode::None => Some(
                 "the server wants credentials: use --auth bearer with --token, \

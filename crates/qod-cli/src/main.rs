@@ -26,14 +26,12 @@ mod table;
 mod table_rows;
 mod wait_args;
 
-use clap::Parser;
-
 use crate::cli::Cli;
 use crate::failure::Failure;
 use crate::stdio::stderr_line;
 
 fn main() {
-    let cli = Cli::try_parse().unwrap_or_else(|error| refuse_arguments(&error));
+    let cli = Cli::parse_with_sources().unwrap_or_else(|error| refuse_arguments(&error));
     logging::init(cli.output.verbose);
     let result = commands::run(&cli);
     if let Err(failure) = result {

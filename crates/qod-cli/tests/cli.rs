@@ -894,3 +894,66 @@ fn the_options_added_last_read_the_environment() {
         "QOD_TIMEOUT is read and checked"
     );
 }
+
+#[test]
+fn a_flag_the_auth_mode_does_not_use_is_refused_but_its_variable_is_not() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v1_url();
+    for (args, says) in [
+        (vec!["--token", "t"], "--token is not used with --auth none"),
+        (
+            vec!["--auth", "bearer", "--token", "t", "--client-id", "a"],
+            "--client-id is not used with --auth bearer",
+        ),
+        (
+            vec![
+                "--auth",
+                "oauth2",
+                "--token-url",
+                "http://127.0.0.1:1/t",
+                "--client-id",
+                "a",
+                "--client-secret",
+                "b",
+                "--private-key",
+                "key.pem",
+            ],
+            "--private-key is not used with --auth oauth2",
+        ),
+    ] {
+        let mut all = vec!["--base-url", base.as_str()];
+        all.extend_from_slice(&args);
+        all.extend(["profile", "list"]);
+        let refused = qod(&all, &[]);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&refused).contains(says),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+    }
+    assert_eq!(sandbox.stats().requests, 0, "nothing reached the server");
+    // Kept for another mode, the variables change nothing.
+    let listed = qod(
+        &["--base-url", &base, "profile", "list"],
+        &[
+            ("QOD_TOKEN", "t"),
+            ("QOD_CLIENT_ID", "a"),
+            ("QOD_CLIENT_SECRET", "b"),
+            ("QOD_PRIVATE_KEY_FILE", "key.pem"),
+            ("QOD_TOKEN_URL", "http://127.0.0.1:1/t"),
+        ],
+    );
+    assert!(json(&listed).is_array());
+    // What a mode needs still comes from its variable.
+    let missing = qod(
+        &["--base-url", &base, "--auth", "tmobile", "profile", "list"],
+        &[("QOD_CLIENT_ID", "a")],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("--private-key FILE is required with --auth tmobile"),
+        "{}",
+        stderr(&missing)
+    );
+}

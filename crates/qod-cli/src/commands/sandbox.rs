@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
 
-use crate::auth_mode::AuthMode;
+use crate::auth_mode::{self, AuthFlag, AuthMode, Given, Reader};
 use crate::cli::GlobalOptions;
 use crate::failure::Failure;
 use crate::files::read_regular_file;
@@ -56,50 +56,6 @@ pub struct SandboxArgs {
 /// The largest key file read: a public key is well under a kilobyte.
 const MAX_KEY_FILE: u64 = 64 * 1024;
 
-fn mode_name(mode: AuthMode) -> &'static str {
-    match mode {
-        AuthMode::None => "none",
-        AuthMode::Bearer => "bearer",
-        AuthMode::Oauth2 => "oauth2",
-        AuthMode::Tmobile => "tmobile",
-    }
-}
-
-/// A value the mode needs, not empty.
-fn required<'a>(value: &'a Option<String>, flag: &str, mode: AuthMode) -> Result<&'a str, Failure> {
-    match value.as_deref() {
-        Some("") => Err(Failure::Input(format!("{flag} must not be empty"))),
-        Some(value) => Ok(value),
-        None => Err(Failure::Input(format!(
-            "{flag} is required with qod sandbox --auth {}",
-            mode_name(mode)
-        ))),
-    }
-}
-
-/// Refuses a value the mode would ignore: whoever gave it (as a flag or
-/// through its environment variable) expects it to count.
-fn unused(given: bool, flag: &str, env: &str, mode: AuthMode) -> Result<(), Failure> {
-    if !given {
-        return Ok(());
-    }
-    Err(Failure::Input(match (flag, mode) {
-        ("--private-key", AuthMode::Tmobile) => {
-            "--private-key (QOD_PRIVATE_KEY_FILE) is the client's; \
-             the sandbox checks PoP tokens with the client's public key: --client-public-key FILE \
-             (openssl pkey -in KEY.pem -pubout -out KEY.pub.pem)"
-                .to_owned()
-        }
-        ("--token-url", _) => "--token-url (QOD_TOKEN_URL) is the client's; the sandbox serves \
-             its own token URL and prints it"
-            .to_owned(),
-        _ => format!(
-            "{flag} ({env}) is not used by qod sandbox --auth {}: give the --auth mode that uses it, or leave it out",
-            mode_name(mode)
-        ),
-    }))
-}
-
 fn read_key(path: &Path) -> Result<ClientPublicKey, Failure> {
     let bytes = read_regular_file(
         "--client-public-key",
@@ -111,99 +67,53 @@ fn read_key(path: &Path) -> Result<ClientPublicKey, Failure> {
         .map_err(|e| Failure::Input(format!("--client-public-key {}: {e}", path.display())))
 }
 
-/// The sandbox's auth from the client's flags (and their environment variables).
+/// The sandbox's auth from the client's flags (and their environment
+/// variables), as the table in [`crate::auth_mode`] says.
 fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failure> {
     let mode = global.auth;
-    unused(
-        global.token_url.is_some(),
-        "--token-url",
-        "QOD_TOKEN_URL",
+    auth_mode::check(Reader::Sandbox, mode, |flag| match flag {
+        AuthFlag::ClientPublicKey if args.client_public_key.is_some() => Given::CommandLine,
+        flag => global.source(flag),
+    })?;
+    // A value the mode needs, not empty.
+    let text = |value: &Option<String>, flag: AuthFlag| match auth_mode::required_value(
+        value.as_deref(),
+        Reader::Sandbox,
         mode,
-    )?;
-    let token = global.token.is_some();
-    let client = global.client_id.is_some() || global.client_secret.is_some();
-    let key = args.client_public_key.is_some();
-    let private_key = global.private_key.is_some();
-    let id_and_secret = || {
-        Ok::<_, Failure>((
-            required(&global.client_id, "--client-id", mode)?.to_owned(),
-            required(&global.client_secret, "--client-secret", mode)?.to_owned(),
-        ))
+        flag,
+    )? {
+        "" => Err(Failure::Input(format!("{} must not be empty", flag.long()))),
+        value => Ok(value.to_owned()),
     };
-    match mode {
-        AuthMode::None => {
-            unused(token, "--token", "QOD_TOKEN", mode)?;
-            unused(
-                client,
-                "--client-id/--client-secret",
-                "QOD_CLIENT_ID/QOD_CLIENT_SECRET",
-                mode,
-            )?;
-            unused(
-                key,
-                "--client-public-key",
-                "QOD_CLIENT_PUBLIC_KEY_FILE",
-                mode,
-            )?;
-            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
-            Ok(SandboxAuth::None)
-        }
+    Ok(match mode {
+        AuthMode::None => SandboxAuth::None,
         AuthMode::Bearer => {
-            unused(
-                client,
-                "--client-id/--client-secret",
-                "QOD_CLIENT_ID/QOD_CLIENT_SECRET",
-                mode,
-            )?;
-            unused(
-                key,
-                "--client-public-key",
-                "QOD_CLIENT_PUBLIC_KEY_FILE",
-                mode,
-            )?;
-            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
-            let token = bearer_token(required(&global.token, "--token", mode)?)?;
-            Ok(SandboxAuth::Bearer(vec![token.to_owned()]))
+            let token = text(&global.token, AuthFlag::Token)?;
+            SandboxAuth::Bearer(vec![bearer_token(&token)?.to_owned()])
         }
-        AuthMode::Oauth2 => {
-            unused(token, "--token", "QOD_TOKEN", mode)?;
-            unused(
-                key,
-                "--client-public-key",
-                "QOD_CLIENT_PUBLIC_KEY_FILE",
-                mode,
-            )?;
-            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
-            let (client_id, client_secret) = id_and_secret()?;
-            Ok(SandboxAuth::ClientCredentials {
-                client_id,
-                client_secret,
-            })
-        }
+        AuthMode::Oauth2 => SandboxAuth::ClientCredentials {
+            client_id: text(&global.client_id, AuthFlag::ClientId)?,
+            client_secret: text(&global.client_secret, AuthFlag::ClientSecret)?,
+        },
         AuthMode::Tmobile => {
-            unused(token, "--token", "QOD_TOKEN", mode)?;
-            unused(private_key, "--private-key", "QOD_PRIVATE_KEY_FILE", mode)?;
-            let (client_id, client_secret) = id_and_secret()?;
-            let path = args.client_public_key.as_deref().ok_or_else(|| {
-                Failure::Input(
-                    "--client-public-key FILE is required with qod sandbox --auth tmobile"
-                        .to_owned(),
-                )
-            })?;
-            Ok(SandboxAuth::taap(
-                &client_id,
-                &client_secret,
-                &read_key(path)?,
-            ))
+            let client_id = text(&global.client_id, AuthFlag::ClientId)?;
+            let client_secret = text(&global.client_secret, AuthFlag::ClientSecret)?;
+            let path = auth_mode::required_value(
+                args.client_public_key.as_deref(),
+                Reader::Sandbox,
+                mode,
+                AuthFlag::ClientPublicKey,
+            )?;
+            SandboxAuth::taap(&client_id, &client_secret, &read_key(path)?)
         }
-    }
+    })
 }
 
 /// What the sandbox accepts, for the start-up line (no secrets).
 fn describe(auth: &SandboxAuth, mode: AuthMode) -> String {
     match auth {
         SandboxAuth::ClientCredentials { client_id, .. } | SandboxAuth::Taap { client_id, .. } => {
-            format!("auth {} for client {client_id}", mode_name(mode))
+            format!("auth {} for client {client_id}", mode.name())
         }
         SandboxAuth::Bearer(_) => "auth bearer (the token given)".to_owned(),
         _ => "no auth".to_owned(),
