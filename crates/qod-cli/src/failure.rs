@@ -154,7 +154,7 @@ pub fn created_hint(made: CreatedResource) -> String {
         // UnnamedSession, and whatever a later qod can make.
         _ => "a session was probably created, but its id could not be read; on QoD 1.x find \
             it with: qod session retrieve and the create's device flags, then delete it (QoD \
-            0.10 cannot list sessions: it lasts until its duration runs out)"
+            0.10 cannot retrieve sessions: it lasts until its duration runs out)"
             .to_owned(),
     }
 }

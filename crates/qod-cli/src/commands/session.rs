@@ -1,4 +1,5 @@
-//! `qod session`: create, get, delete, extend, list and wait for QoS sessions.
+//! `qod session`: create, get, delete, extend, retrieve (a device's
+//! sessions) and wait for QoS sessions.
 
 use clap::{Args, Subcommand};
 use qod::models::{
@@ -42,8 +43,8 @@ pub enum SessionCommand {
         #[arg(long)]
         seconds: u32,
     },
-    /// The sessions of a device (QoD 1.x)
-    List(DeviceArgs),
+    /// Retrieve the sessions of a device (QoD 1.x)
+    Retrieve(DeviceArgs),
     /// Poll until the session is AVAILABLE or UNAVAILABLE
     Wait {
         /// Session id
@@ -195,7 +196,7 @@ pub fn run(
             let operation = ExtendSessionOp::new(session_id(id)?, *seconds);
             output.one(&operation::run(options, &operation, &call)?)
         }
-        SessionCommand::List(device) => {
+        SessionCommand::Retrieve(device) => {
             let operation = RetrieveSessionsOp::new(device.given_device()?);
             output.all(&operation::run(options, &operation, &call)?)
         }
