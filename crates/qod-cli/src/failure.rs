@@ -10,6 +10,7 @@ use qod::auth::AuthError;
 use qod::models::ErrorCode;
 
 use crate::auth_mode::AuthMode;
+use crate::device_args::DEVICE_FLAGS;
 
 /// A failed command.
 #[derive(Debug)]
@@ -106,6 +107,7 @@ impl Failure {
                  --client-secret and --token-url"
                     .to_owned(),
             ),
+            // TODO(core): Error::Unsupported will name the API
             qod::Error::Unsupported { operation, .. } if operation.contains("QosAssignment") => {
                 Some(
                     "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
@@ -114,7 +116,7 @@ impl Failure {
                 )
             }
             qod::Error::Api(api) if api.code == ErrorCode::MissingIdentifier => {
-                Some("name the device with --phone, --ipv4, --ipv6 or --nai".to_owned())
+                Some(format!("name the device with {DEVICE_FLAGS}"))
             }
             _ => None,
         }
