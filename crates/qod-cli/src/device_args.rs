@@ -1,10 +1,34 @@
-//! Device flags into a `Device`.
+//! The device flags, and the `Device` they name.
 
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use clap::Args;
 use qod::models::{
     Device, DeviceIpv4Address, NetworkAccessIdentifier, PhoneNumber, Port, ValidationError,
 };
 
-use crate::cli::DeviceArgs;
+/// The device flags, for messages that ask for one.
+pub const DEVICE_FLAGS: &str = "--phone, --ipv4, --ipv6 or --nai";
+
+/// Device identifiers.
+#[derive(Debug, Args, Default)]
+pub struct DeviceArgs {
+    /// Phone number, e.g. +14255550100
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Public IPv4 address, optionally with the public port: 203.0.113.7:5060
+    #[arg(long)]
+    pub ipv4: Option<String>,
+    /// Private IPv4 address behind NAT (with --ipv4)
+    #[arg(long)]
+    pub ipv4_private: Option<Ipv4Addr>,
+    /// IPv6 address
+    #[arg(long)]
+    pub ipv6: Option<Ipv6Addr>,
+    /// Network access identifier, e.g. 123456789@domain.com
+    #[arg(long)]
+    pub nai: Option<String>,
+}
 
 impl DeviceArgs {
     /// Whether any identifier was given.

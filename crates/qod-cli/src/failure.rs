@@ -5,12 +5,12 @@
 use std::error::Error;
 use std::fmt;
 
-use clap::ValueEnum;
+use qod::{CreatedResource, ErrorKind};
 use qod::auth::AuthError;
 use qod::models::ErrorCode;
-use qod::{CreatedResource, ErrorKind};
 
-use crate::cli::AuthMode;
+use crate::auth_mode::AuthMode;
+use crate::device_args::DEVICE_FLAGS;
 
 /// A failed command.
 #[derive(Debug)]
@@ -77,10 +77,7 @@ impl Failure {
         let Failure::Call(error) = self else {
             return None;
         };
-        let mode = auth
-            .to_possible_value()
-            .map(|value| value.get_name().to_owned())
-            .unwrap_or_default();
+        let mode = auth.name();
         match error.kind() {
             ErrorKind::Api(api) if api.status.as_u16() == 401 && auth == AuthMode::None => Some(
                 "the server wants credentials: use --auth bearer with --token, \
@@ -113,13 +110,15 @@ impl Failure {
             ErrorKind::Unsupported {
                 api: qod::Api::QosProvisioning,
                 ..
-            } => Some(
-                "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
+            } => {
+                Some(
+                    "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
                      or --provisioning-url"
-                    .to_owned(),
-            ),
+                        .to_owned(),
+                )
+            }
             ErrorKind::Api(api) if api.code == ErrorCode::MissingIdentifier => {
-                Some("name the device with --phone, --ipv4, --ipv6 or --nai".to_owned())
+                Some(format!("name the device with {DEVICE_FLAGS}"))
             }
             _ => None,
         }
@@ -159,7 +158,7 @@ pub fn created_hint(made: CreatedResource) -> String {
         // UnnamedSession, and whatever a later qod can make.
         _ => "a session was probably created, but its id could not be read; on QoD 1.x find \
             it with: qod session retrieve and the create's device flags, then delete it (QoD \
-            0.10 cannot list sessions: it lasts until its duration runs out)"
+            0.10 cannot retrieve sessions: it lasts until its duration runs out)"
             .to_owned(),
     }
 }

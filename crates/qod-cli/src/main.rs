@@ -9,45 +9,31 @@
 // First: the modules below use its macro.
 mod stdio;
 
-mod assignment_commands;
+mod auth_mode;
 mod cli;
 mod commands;
 mod device_args;
 mod failure;
 mod files;
+mod flag;
 mod logging;
+mod operation;
 mod output;
 mod progress;
-mod sandbox_command;
 mod setup;
+mod sink;
 mod table;
 mod table_rows;
+mod wait_args;
 
-use clap::{CommandFactory, Parser};
-
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
 use crate::failure::Failure;
-use crate::output::{Output, write_stdout};
 use crate::stdio::stderr_line;
 
 fn main() {
-    let cli = Cli::try_parse().unwrap_or_else(|error| refuse_arguments(&error));
+    let cli = Cli::parse_with_sources().unwrap_or_else(|error| refuse_arguments(&error));
     logging::init(cli.output.verbose);
-    let output = Output::new(&cli.output);
-    let result = match &cli.command {
-        Command::Session(command) => commands::session(&cli.global, &output, command),
-        Command::Assignment(command) => {
-            assignment_commands::assignment(&cli.global, &output, command)
-        }
-        Command::Profile(command) => commands::profile(&cli.global, &output, command),
-        Command::Sandbox(args) => sandbox_command::run(&cli.global, args),
-        Command::Completions { shell } => {
-            // Into memory first: clap_complete panics when its writer fails.
-            let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "qod", &mut script);
-            write_stdout(&String::from_utf8_lossy(&script))
-        }
-    };
+    let result = commands::run(&cli);
     if let Err(failure) = result {
         if failure.is_reader_gone() {
             std::process::exit(failure.exit_code());
@@ -63,21 +49,12 @@ fn main() {
         if let Some(made) = failure.created() {
             stderr_line!("{}", failure::created_hint(made));
         } else if failure.nothing_sent()
-            && let Some(kind) = creates(&cli.command)
+            && let Some(kind) = cli.command.creates()
         {
             // A create that failed may have billed a session: say when it cannot have.
             stderr_line!("hint: the request was not sent: no {kind} was created");
         }
         std::process::exit(failure.exit_code());
-    }
-}
-
-/// What `command` creates, when it is a create.
-fn creates(command: &Command) -> Option<&'static str> {
-    match command {
-        Command::Session(cli::SessionCommand::Create(_)) => Some("session"),
-        Command::Assignment(cli::AssignmentCommand::Create(_)) => Some("assignment"),
-        _ => None,
     }
 }
 

@@ -7,15 +7,10 @@ use qod::core::EndpointError;
 use qod::models::XCorrelator;
 use qod::{ApiVersion, CallOptions, ClientBuilder, Credentials, Endpoint, Flavor};
 
-use crate::cli::{AuthMode, FlavorArg, GlobalOptions};
+use crate::auth_mode::{self, AuthFlag, AuthMode, Reader};
+use crate::cli::{FlavorArg, GlobalOptions};
 use crate::failure::Failure;
 use crate::files::read_regular_file;
-
-fn required<'a>(value: &'a Option<String>, flag: &str, mode: &str) -> Result<&'a str, Failure> {
-    value
-        .as_deref()
-        .ok_or_else(|| Failure::Input(format!("{flag} is required with --auth {mode}")))
-}
 
 /// The longest bearer token sent: 16 KiB, above any real token and twice
 /// the header line many servers accept.
@@ -88,24 +83,32 @@ pub fn endpoint(options: &GlobalOptions) -> Result<Endpoint, Failure> {
     }
 }
 
+/// The credentials of `--auth`, from the flags the table in
+/// [`crate::auth_mode`] gives it.
 fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
-    Ok(match options.auth {
+    let mode = options.auth;
+    auth_mode::check(Reader::Client, mode, |flag| options.source(flag))?;
+    fn text(value: &Option<String>, mode: AuthMode, flag: AuthFlag) -> Result<&str, Failure> {
+        auth_mode::required_value(value.as_deref(), Reader::Client, mode, flag)
+    }
+    Ok(match mode {
         AuthMode::None => Credentials::None,
-        AuthMode::Bearer => Credentials::bearer(bearer_token(required(
-            &options.token,
-            "--token",
-            "bearer",
-        )?)?)
-        .map_err(|e| e.renamed("--token"))?,
+        AuthMode::Bearer => {
+            Credentials::bearer(bearer_token(text(&options.token, mode, AuthFlag::Token)?)?)
+                .map_err(|e| e.renamed("--token"))?
+        }
         AuthMode::Oauth2 => Credentials::ClientCredentials(ClientCredentials::new(
-            required(&options.token_url, "--token-url", "oauth2")?,
-            required(&options.client_id, "--client-id", "oauth2")?,
-            required(&options.client_secret, "--client-secret", "oauth2")?,
+            text(&options.token_url, mode, AuthFlag::TokenUrl)?,
+            text(&options.client_id, mode, AuthFlag::ClientId)?,
+            text(&options.client_secret, mode, AuthFlag::ClientSecret)?,
         )?),
         AuthMode::Tmobile => {
-            let path = options.private_key.as_ref().ok_or_else(|| {
-                Failure::Input("--private-key is required with --auth tmobile".to_owned())
-            })?;
+            let path = auth_mode::required_value(
+                options.private_key.as_deref(),
+                Reader::Client,
+                mode,
+                AuthFlag::PrivateKey,
+            )?;
             let pem = read_regular_file(
                 "--private-key",
                 path,
@@ -116,8 +119,8 @@ fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
                 ),
             )?;
             let mut taap = TaapCredentials::from_pem(
-                required(&options.client_id, "--client-id", "tmobile")?,
-                required(&options.client_secret, "--client-secret", "tmobile")?,
+                text(&options.client_id, mode, AuthFlag::ClientId)?,
+                text(&options.client_secret, mode, AuthFlag::ClientSecret)?,
                 &pem,
             )?;
             if let Some(url) = &options.token_url {

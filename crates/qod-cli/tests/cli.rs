@@ -118,7 +118,7 @@ fn full_lifecycle_in_1_x_with_environment_variables() {
     let id = created["sessionId"].as_str().unwrap().to_owned();
     assert_eq!(created["devicePorts"]["ranges"][0]["from"], 5010);
     let listed = json(&qod(
-        &["session", "list", "--ipv4", "203.0.113.7:5060"],
+        &["session", "retrieve", "--ipv4", "203.0.113.7:5060"],
         &env,
     ));
     assert_eq!(listed[0]["sessionId"], id.as_str());
@@ -197,7 +197,7 @@ fn invalid_input_exits_2_and_sends_nothing() {
             "--base-url",
             base.as_str(),
             "session",
-            "list",
+            "retrieve",
             "--phone",
             "+14255550100",
         ],
@@ -521,7 +521,7 @@ fn tables_have_one_row_per_item_and_rfc_3339_times_in_both_versions() {
 
     let base = sandbox.v1_url();
     let listed = stdout(&qod(
-        &["session", "list", "--phone", "+14255550181"],
+        &["session", "retrieve", "--phone", "+14255550181"],
         &[("QOD_BASE_URL", &base), ("QOD_OUTPUT", "table")],
     ));
     assert_eq!(listed.lines().count(), 2, "{listed}");
@@ -892,5 +892,81 @@ fn the_options_added_last_read_the_environment() {
         bad_timeout.status.code(),
         Some(2),
         "QOD_TIMEOUT is read and checked"
+    );
+}
+
+#[test]
+fn a_flag_the_auth_mode_does_not_use_is_refused_but_its_variable_is_not() {
+    let sandbox = quick_sandbox(SandboxAuth::None);
+    let base = sandbox.v1_url();
+    for (args, says) in [
+        (vec!["--token", "t"], "--token is not used with --auth none"),
+        (
+            vec!["--auth", "bearer", "--token", "t", "--client-id", "a"],
+            "--client-id is not used with --auth bearer",
+        ),
+        (
+            vec![
+                "--auth",
+                "oauth2",
+                "--token-url",
+                "http://127.0.0.1:1/t",
+                "--client-id",
+                "a",
+                "--client-secret",
+                "b",
+                "--private-key",
+                "key.pem",
+            ],
+            "--private-key is not used with --auth oauth2",
+        ),
+    ] {
+        let mut all = vec!["--base-url", base.as_str()];
+        all.extend_from_slice(&args);
+        all.extend(["profile", "list"]);
+        let refused = qod(&all, &[]);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&refused).contains(says),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+    }
+    assert_eq!(sandbox.stats().requests, 0, "nothing reached the server");
+    // Kept for another mode, the variables change nothing.
+    let listed = qod(
+        &["--base-url", &base, "profile", "list"],
+        &[
+            ("QOD_TOKEN", "t"),
+            ("QOD_CLIENT_ID", "a"),
+            ("QOD_CLIENT_SECRET", "b"),
+            ("QOD_PRIVATE_KEY_FILE", "key.pem"),
+            ("QOD_TOKEN_URL", "http://127.0.0.1:1/t"),
+        ],
+    );
+    assert!(json(&listed).is_array());
+    // What a mode needs still comes from its variable.
+    let missing = qod(
+        &["--base-url", &base, "--auth", "tmobile", "profile", "list"],
+        &[("QOD_CLIENT_ID", "a")],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("--private-key FILE is required with --auth tmobile"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn a_devices_sessions_are_retrieved_by_the_operations_name_only() {
+    let help = stdout(&qod(&["session", "--help"], &[]));
+    assert!(help.contains("retrieve"), "{help}");
+    let old_name = qod(&["session", "list", "--phone", "+14255550100"], &[]);
+    assert_eq!(old_name.status.code(), Some(2));
+    assert!(
+        stderr(&old_name).contains("unrecognized subcommand 'list'"),
+        "{}",
+        stderr(&old_name)
     );
 }

@@ -785,7 +785,14 @@ fn input_holes_are_closed_with_the_field_and_rule_named() {
             &["--app-server-ipv6", "2001:db8::/64"],
         ),
         (
-            vec!["--base-url", &v1, "session", "list", "--ipv4", "1.2.3.4:0"],
+            vec![
+                "--base-url",
+                &v1,
+                "session",
+                "retrieve",
+                "--ipv4",
+                "1.2.3.4:0",
+            ],
             &["--ipv4", "port"],
         ),
         (
@@ -1261,7 +1268,7 @@ fn wide_and_invisible_server_text_keeps_the_table_aligned_and_visible() {
             "--output",
             "table",
             "session",
-            "list",
+            "retrieve",
             "--phone",
             "+14255550100",
         ],

@@ -1,19 +1,65 @@
-//! The assignment commands (QoS Provisioning): create, get, retrieve,
-//! revoke and wait, with the conventions of the session commands.
+//! `qod assignment` (QoS Provisioning): create, get, retrieve, revoke and
+//! wait, with the conventions of the session commands.
 
-use qod::Revocation;
-use qod::models::{AssignmentId, CreateAssignment, QosProfileName, SinkUrl};
+use clap::{Args, Subcommand};
+use qod::models::{AssignmentId, CreateAssignment, QosProfileName};
 use qod::operations::{
-    CreateAssignmentOp, GetAssignmentOp, RetrieveAssignmentOp, RevokeAssignmentOp,
+    CreateAssignmentOp, RetrieveAssignmentOp, GetAssignmentOp,
+    RevokeAssignmentOp,
 };
+use qod::{CreatedResource, Revocation};
 
-use crate::cli::{AssignmentCommand, AssignmentCreateArgs, GlobalOptions};
-use crate::commands::{run, sink_credential};
+use crate::cli::GlobalOptions;
+use crate::device_args::DeviceArgs;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::progress::Progress;
-use crate::setup;
 use crate::stdio::stderr_line;
+use crate::wait_args::WaitArgs;
+use crate::{operation, setup, sink};
+
+/// Assignment subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AssignmentCommand {
+    /// Assign a QoS profile to a device, until revoked
+    Create(AssignmentCreateArgs),
+    /// Read an assignment
+    Get {
+        /// Assignment id
+        id: String,
+    },
+    /// The assignment of a device
+    Retrieve(DeviceArgs),
+    /// Revoke an assignment
+    Revoke {
+        /// Assignment id
+        id: String,
+    },
+    /// Poll until the assignment is AVAILABLE or UNAVAILABLE
+    Wait {
+        /// Assignment id
+        id: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+/// `qod assignment create`.
+#[derive(Debug, Args)]
+pub struct AssignmentCreateArgs {
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// QoS profile, e.g. QOS_L
+    #[arg(long)]
+    pub profile: String,
+    /// Notification sink, https
+    #[arg(long)]
+    pub sink: Option<String>,
+    /// Access token the server puts on notifications (valid for a year: an
+    /// assignment has no end)
+    #[arg(long, requires = "sink")]
+    pub sink_token: Option<String>,
+}
 
 /// How long a `--sink-token` is declared valid: an assignment has no end,
 /// so a year, after which the operator may stop notifying.
@@ -31,21 +77,18 @@ fn create_body(args: &AssignmentCreateArgs) -> Result<CreateAssignment, Failure>
         // No device flag: the device a three-legged token names.
         None => CreateAssignment::for_token_subject(profile),
     };
-    if let Some(sink) = &args.sink {
-        let sink = SinkUrl::parse(sink.as_str())
-            .and_then(|sink| sink.validate().map(|()| sink))
-            .map_err(|e| e.renamed("--sink"))?;
-        let credential = args
-            .sink_token
-            .as_deref()
-            .map(|token| sink_credential(token, SINK_TOKEN_LIFETIME_SECS))
-            .transpose()?;
+    if let Some((sink, credential)) = sink::parse(
+        args.sink.as_deref(),
+        args.sink_token.as_deref(),
+        SINK_TOKEN_LIFETIME_SECS,
+    )? {
         body = body.with_sink(sink, credential);
     }
     Ok(body)
 }
 
-pub fn assignment(
+/// Runs an assignment command.
+pub fn run(
     options: &GlobalOptions,
     output: &Output,
     command: &AssignmentCommand,
@@ -55,22 +98,22 @@ pub fn assignment(
     match command {
         AssignmentCommand::Create(args) => {
             let operation = CreateAssignmentOp::new(create_body(args)?);
-            let created = run(options, &operation, &call)?;
+            let created = operation::run(options, &operation, &call)?;
             output.one(&created).map_err(|failure| {
-                failure.after_creating(qod::CreatedResource::Assignment(created.assignment_id))
+                failure.after_creating(CreatedResource::Assignment(created.assignment_id))
             })
         }
         AssignmentCommand::Get { id } => {
             let operation = GetAssignmentOp::new(assignment_id(id)?);
-            output.one(&run(options, &operation, &call)?)
+            output.one(&operation::run(options, &operation, &call)?)
         }
         AssignmentCommand::Retrieve(device) => {
             let operation = RetrieveAssignmentOp::new(device.given_device()?);
-            output.one(&run(options, &operation, &call)?)
+            output.one(&operation::run(options, &operation, &call)?)
         }
         AssignmentCommand::Revoke { id } => {
             let id = assignment_id(id)?;
-            match run(options, &RevokeAssignmentOp::new(id), &call)? {
+            match operation::run(options, &RevokeAssignmentOp::new(id), &call)? {
                 // On stderr: stdout stays what the API answered (nothing).
                 Revocation::Revoked => {
                     stderr_line!("assignment {id} revoked");

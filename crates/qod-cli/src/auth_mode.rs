@@ -1,0 +1,346 @@
+//! The `--auth` modes and the flags each accepts: one table, read by the
+//! client commands and by `qod sandbox`, from which both say "--x is
+//! required with --auth y" and "--x is not used with --auth y".
+
+use clap::ValueEnum;
+
+use crate::failure::Failure;
+
+/// Authentication modes (explained in `--auth`'s help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMode {
+    /// No authentication.
+    None,
+    /// A bearer token.
+    Bearer,
+    /// OAuth 2.0 client credentials.
+    Oauth2,
+    /// T-Mobile TAAP.
+    Tmobile,
+}
+
+impl AuthMode {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::None => "none",
+            AuthMode::Bearer => "bearer",
+            AuthMode::Oauth2 => "oauth2",
+            AuthMode::Tmobile => "tmobile",
+        }
+    }
+}
+
+/// Who reads the auth flags: a client command, or `qod sandbox`, which
+/// checks what a client sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Client,
+    Sandbox,
+}
+
+/// A flag that some auth modes use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFlag {
+    Token,
+    ClientId,
+    ClientSecret,
+    PrivateKey,
+    TokenUrl,
+    /// `qod sandbox`'s own; the others are global options.
+    ClientPublicKey,
+}
+
+/// The flags a mode needs, and the ones it takes besides; any other that
+/// was given is refused.
+#[derive(Debug, Clone, Copy)]
+pub struct ModeFlags {
+    pub required: &'static [AuthFlag],
+    pub optional: &'static [AuthFlag],
+}
+
+/// The table: which flags `reader` needs and takes with `mode`.
+pub fn accepted(reader: Reader, mode: AuthMode) -> ModeFlags {
+    use AuthFlag::{ClientId, ClientPublicKey, ClientSecret, PrivateKey, Token, TokenUrl};
+    let (required, optional): (&'static [AuthFlag], &'static [AuthFlag]) = match (reader, mode) {
+        (_, AuthMode::None) => (&[], &[]),
+        (_, AuthMode::Bearer) => (&[Token], &[]),
+        (Reader::Client, AuthMode::Oauth2) => (&[TokenUrl, ClientId, ClientSecret], &[]),
+        (Reader::Client, AuthMode::Tmobile) => (&[PrivateKey, ClientId, ClientSecret], &[TokenUrl]),
+        // The sandbox serves its own token URL and checks PoP tokens with
+        // the client's public key.
+        (Reader::Sandbox, AuthMode::Oauth2) => (&[ClientId, ClientSecret], &[]),
+        (Reader::Sandbox, AuthMode::Tmobile) => (&[ClientId, ClientSecret, ClientPublicKey], &[]),
+    };
+    ModeFlags { required, optional }
+}
+
+/// Where a flag's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Given {
+    Absent,
+    /// By its `QOD_` variable.
+    Environment,
+    CommandLine,
+}
+
+impl AuthFlag {
+    /// Every auth flag, in the order of `--help`.
+    pub const ALL: [AuthFlag; 6] = [
+        AuthFlag::Token,
+        AuthFlag::ClientId,
+        AuthFlag::ClientSecret,
+        AuthFlag::PrivateKey,
+        AuthFlag::TokenUrl,
+        AuthFlag::ClientPublicKey,
+    ];
+
+    /// Its clap id: the name of its field.
+    pub fn id(self) -> &'static str {
+        match self {
+            AuthFlag::Token => "token",
+            AuthFlag::ClientId => "client_id",
+            AuthFlag::ClientSecret => "client_secret",
+            AuthFlag::PrivateKey => "private_key",
+            AuthFlag::TokenUrl => "token_url",
+            AuthFlag::ClientPublicKey => "client_public_key",
+        }
+    }
+
+    /// Whether every command takes it (a global option).
+    pub fn is_global(self) -> bool {
+        self != AuthFlag::ClientPublicKey
+    }
+
+    /// Its name on the command line.
+    pub fn long(self) -> &'static str {
+        match self {
+            AuthFlag::Token => "--token",
+            AuthFlag::ClientId => "--client-id",
+            AuthFlag::ClientSecret => "--client-secret",
+            AuthFlag::PrivateKey => "--private-key",
+            AuthFlag::TokenUrl => "--token-url",
+            AuthFlag::ClientPublicKey => "--client-public-key",
+        }
+    }
+
+    /// The environment variable it is also read from.
+    pub fn env(self) -> &'static str {
+        match self {
+            AuthFlag::Token => "QOD_TOKEN",
+            AuthFlag::ClientId => "QOD_CLIENT_ID",
+            AuthFlag::ClientSecret => "QOD_CLIENT_SECRET",
+            AuthFlag::PrivateKey => "QOD_PRIVATE_KEY_FILE",
+            AuthFlag::TokenUrl => "QOD_TOKEN_URL",
+            AuthFlag::ClientPublicKey => "QOD_CLIENT_PUBLIC_KEY_FILE",
+        }
+    }
+
+    /// How a message that asks for it writes it: a file flag with FILE.
+    fn usage(self) -> String {
+        match self {
+            AuthFlag::PrivateKey | AuthFlag::ClientPublicKey => format!("{} FILE", self.long()),
+            _ => self.long().to_owned(),
+        }
+    }
+}
+
+/// Refuses a flag `mode` does not use, then asks for the first flag it
+/// needs that has no value. `given` says where each flag's value came
+/// from. A client refuses only what the command line gives, so that a
+/// `QOD_` variable kept for another mode does not break a command; the
+/// sandbox refuses a variable too, since whoever set it for the sandbox
+/// expects it to count.
+pub fn check(
+    reader: Reader,
+    mode: AuthMode,
+    given: impl Fn(AuthFlag) -> Given,
+) -> Result<(), Failure> {
+    let accepted = accepted(reader, mode);
+    let refusable = |flag| match (reader, given(flag)) {
+        (_, Given::CommandLine) | (Reader::Sandbox, Given::Environment) => true,
+        (Reader::Client, Given::Environment) | (_, Given::Absent) => false,
+    };
+    let takes = |flag| accepted.required.contains(&flag) || accepted.optional.contains(&flag);
+    if let Some(flag) = AuthFlag::ALL
+        .into_iter()
+        .find(|&flag| !takes(flag) && refusable(flag))
+    {
+        return Err(not_used(reader, mode, flag));
+    }
+    match accepted
+        .required
+        .iter()
+        .find(|&&flag| given(flag) == Given::Absent)
+    {
+        Some(&flag) => Err(required(reader, mode, flag)),
+        None => Ok(()),
+    }
+}
+
+/// `flag`'s value, which `mode` needs.
+pub fn required_value<T: ?Sized>(
+    value: Option<&T>,
+    reader: Reader,
+    mode: AuthMode,
+    flag: AuthFlag,
+) -> Result<&T, Failure> {
+    value.ok_or_else(|| required(reader, mode, flag))
+}
+
+/// "--x is required with --auth y".
+fn required(reader: Reader, mode: AuthMode, flag: AuthFlag) -> Failure {
+    let command = match reader {
+        Reader::Client => "",
+        Reader::Sandbox => "qod sandbox ",
+    };
+    Failure::Input(format!(
+        "{} is required with {command}--auth {}",
+        flag.usage(),
+        mode.name()
+    ))
+}
+
+/// "--x is not used with --auth y", or what the sandbox does instead of
+/// a flag that is only the client's.
+fn not_used(reader: Reader, mode: AuthMode, flag: AuthFlag) -> Failure {
+    let (name, env, mode) = (flag.long(), flag.env(), mode.name());
+    Failure::Input(match (reader, flag) {
+        (Reader::Client, _) => format!(
+            "{name} is not used with --auth {mode}: give the --auth mode that uses it, \
+             or leave it out"
+        ),
+        (Reader::Sandbox, AuthFlag::PrivateKey) => format!(
+            "{name} ({env}) is the client's; the sandbox checks PoP tokens with the client's \
+             public key: --client-public-key FILE \
+             (openssl pkey -in KEY.pem -pubout -out KEY.pub.pem)"
+        ),
+        (Reader::Sandbox, AuthFlag::TokenUrl) => format!(
+            "{name} ({env}) is the client's; the sandbox serves its own token URL and prints it"
+        ),
+        (Reader::Sandbox, _) => format!(
+            "{name} ({env}) is not used by qod sandbox --auth {mode}: give the --auth mode \
+             that uses it, or leave it out"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn names_are_the_command_lines() {
+        for mode in AuthMode::value_variants() {
+            let value = mode.to_possible_value().expect("a visible mode");
+            assert_eq!(value.get_name(), mode.name());
+        }
+    }
+
+    #[test]
+    fn every_auth_flag_names_its_argument() {
+        let command = crate::cli::Cli::command();
+        let sandbox = command.find_subcommand("sandbox").expect("qod sandbox");
+        for flag in AuthFlag::ALL {
+            let arg = match flag.is_global() {
+                true => command
+                    .get_arguments()
+                    .find(|arg| arg.get_id() == flag.id()),
+                false => sandbox
+                    .get_arguments()
+                    .find(|arg| arg.get_id() == flag.id()),
+            };
+            let arg = arg.unwrap_or_else(|| panic!("no argument {}", flag.id()));
+            assert_eq!(arg.is_global_set(), flag.is_global(), "{flag:?}");
+            assert_eq!(format!("--{}", arg.get_long().unwrap_or("")), flag.long());
+            assert_eq!(
+                arg.get_env().map(|env| env.to_string_lossy().into_owned()),
+                Some(flag.env().to_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn every_mode_takes_no_flag_twice_and_only_the_sandbox_reads_the_public_key() {
+        for mode in AuthMode::value_variants() {
+            for reader in [Reader::Client, Reader::Sandbox] {
+                let flags = accepted(reader, *mode);
+                for flag in flags.required {
+                    assert!(!flags.optional.contains(flag), "{mode:?} {flag:?}");
+                }
+                let public_key = flags.required.contains(&AuthFlag::ClientPublicKey);
+                assert!(!public_key || reader == Reader::Sandbox);
+            }
+        }
+    }
+
+    #[test]
+    fn a_client_refuses_only_what_the_command_line_gives() {
+        let only = |wanted: AuthFlag, source: Given| {
+            move |flag: AuthFlag| {
+                if flag == wanted {
+                    source
+                } else {
+                    Given::Absent
+                }
+            }
+        };
+        let error = check(
+            Reader::Client,
+            AuthMode::None,
+            only(AuthFlag::Token, Given::CommandLine),
+        )
+        .unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert_eq!(
+            error.to_string(),
+            "--token is not used with --auth none: give the --auth mode that uses it, \
+             or leave it out"
+        );
+        assert!(
+            check(
+                Reader::Client,
+                AuthMode::None,
+                only(AuthFlag::Token, Given::Environment)
+            )
+            .is_ok()
+        );
+        let error = check(
+            Reader::Sandbox,
+            AuthMode::None,
+            only(AuthFlag::Token, Given::Environment),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("--token (QOD_TOKEN) is not used"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn what_is_missing_is_named_with_its_mode() {
+        let nothing = |_| Given::Absent;
+        let error = check(Reader::Client, AuthMode::Tmobile, nothing).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--private-key FILE is required with --auth tmobile"
+        );
+        let error = check(Reader::Client, AuthMode::Oauth2, nothing).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--token-url is required with --auth oauth2"
+        );
+        let error = check(Reader::Sandbox, AuthMode::Oauth2, nothing).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--client-id is required with qod sandbox --auth oauth2"
+        );
+        // Environment values count as given.
+        let from_env = |_| Given::Environment;
+        assert!(check(Reader::Client, AuthMode::Tmobile, from_env).is_ok());
+    }
+}
