@@ -5,9 +5,9 @@
 use std::error::Error;
 use std::fmt;
 
-use qod::{CreatedResource, ErrorKind};
 use qod::auth::AuthError;
 use qod::models::ErrorCode;
+use qod::{CreatedResource, ErrorKind};
 
 use crate::auth_mode::AuthMode;
 use crate::device_args::DEVICE_FLAGS;
@@ -110,13 +110,11 @@ impl Failure {
             ErrorKind::Unsupported {
                 api: qod::Api::QosProvisioning,
                 ..
-            } => {
-                Some(
-                    "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
+            } => Some(
+                "QoS Provisioning needs a QoD 1.x --base-url (.../quality-on-demand/v1) \
                      or --provisioning-url"
-                        .to_owned(),
-                )
-            }
+                    .to_owned(),
+            ),
             ErrorKind::Api(api) if api.code == ErrorCode::MissingIdentifier => {
                 Some(format!("name the device with {DEVICE_FLAGS}"))
             }

@@ -4,8 +4,7 @@
 use clap::{Args, Subcommand};
 use qod::models::{AssignmentId, CreateAssignment, QosProfileName};
 use qod::operations::{
-    CreateAssignmentOp, RetrieveAssignmentOp, GetAssignmentOp,
-    RevokeAssignmentOp,
+    CreateAssignmentOp, GetAssignmentOp, RetrieveAssignmentOp, RevokeAssignmentOp,
 };
 use qod::{CreatedResource, Revocation};
 
