@@ -41,18 +41,20 @@ pub enum Step<T> {
 /// Every driver is this loop, in its own way of sending and waiting:
 ///
 /// ```
-/// use std::time::SystemTime;
+/// use std::time::{Duration, SystemTime};
 /// use qod_core::{Error, Machine, Step};
 ///
-/// fn run<M: Machine>(mut machine: M) -> Result<M::Output, Error> {
+/// /// `sleep` is your runtime's timer; the transport here answers 204.
+/// fn run<M: Machine>(mut machine: M, sleep: impl Fn(Duration)) -> Result<M::Output, Error> {
 ///     loop {
 ///         match machine.next_step(SystemTime::now()) {
-///             Step::Send(request) => {
+///             Step::Send(_request) => {
 ///                 let answer = Ok(http::Response::builder().status(204).body(Vec::new()).unwrap());
-///                 machine.receive(answer, SystemTime::now()); // your transport here
+///                 machine.receive(answer, SystemTime::now());
 ///             }
-///             Step::Sleep(delay) => std::thread::sleep(delay),
-///             Step::WaitForToken { wait: _, at_most } => std::thread::sleep(at_most.min(std::time::Duration::from_millis(1))),
+///             Step::Sleep(delay) => sleep(delay),
+///             // A real driver waits for `wait` (a Future) for at most `at_most`.
+///             Step::WaitForToken { wait: _, at_most } => sleep(at_most.min(Duration::from_millis(1))),
 ///             Step::Done(result) => return result,
 ///         }
 ///     }
