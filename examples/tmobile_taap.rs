@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _removed = Removed(key_file.clone());
 
     // The sandbox trusts the key's public half, as T-Mobile does once it is registered.
-    let pem = qod::read_private_key_file(&key_file)?;
+    let pem = qod::read_key_file(&key_file)?;
     let sandbox = Sandbox::start(SandboxConfig {
         auth: SandboxAuth::Taap {
             client_id: CLIENT_ID.to_owned(),

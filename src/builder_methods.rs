@@ -52,7 +52,7 @@ macro_rules! builder_methods {
             client_secret: &str,
             private_key_file: impl AsRef<std::path::Path>,
         ) -> Result<Self, $crate::SetupError> {
-            let pem = $crate::setup::read_private_key_file(private_key_file)?;
+            let pem = $crate::setup::read_key_file(private_key_file)?;
             Self::tmobile(environment, client_id, client_secret, &pem)
         }
 

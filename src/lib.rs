@@ -114,7 +114,7 @@ pub use qod_models as models;
 #[cfg(feature = "reqwest")]
 pub use qod_reqwest::TokioClock;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
-pub use setup::{MAX_PRIVATE_KEY_FILE, SetupError, TMobileEnvironment, read_private_key_file};
+pub use setup::{MAX_KEY_FILE, SetupError, TMobileEnvironment, read_key_file};
 pub use std_clock::StdClock;
 
 /// The sans-IO core, for callers that bring their own transport.

@@ -17,9 +17,9 @@ pub enum SetupError {
     /// The credentials are unusable (e.g. a malformed key).
     #[error(transparent)]
     Auth(#[from] AuthError),
-    /// The private key file cannot be read, or is larger than
-    /// [`MAX_PRIVATE_KEY_FILE`].
-    #[error("cannot read the private key file {}", path.display())]
+    /// The key file cannot be read, or is larger than
+    /// [`MAX_KEY_FILE`].
+    #[error("cannot read the key file {}", path.display())]
     KeyFile {
         /// The file.
         path: PathBuf,
@@ -59,21 +59,22 @@ pub(crate) fn tmobile(
     Ok((endpoint, qod_core::Credentials::TMobile(taap)))
 }
 
-/// The largest private key file read: 64 KiB, far above any PEM key
-/// (an RSA-4096 key is about 3 KiB), so that a wrong path such as a device
-/// or a huge file fails at once instead of filling memory.
-pub const MAX_PRIVATE_KEY_FILE: u64 = 64 * 1024;
+/// The largest key file read: 64 KiB, far above any PEM or DER key
+/// (an RSA-4096 private key is about 3 KiB), so that a wrong path such as a
+/// device or a huge file fails at once instead of filling memory.
+pub const MAX_KEY_FILE: u64 = 64 * 1024;
 
-/// Reads a PEM private key file, refusing one larger than
-/// [`MAX_PRIVATE_KEY_FILE`]: the one place both front doors read it.
+/// Reads a key file (a PEM private key, a public key), refusing one larger
+/// than [`MAX_KEY_FILE`]: the one place the library, the builders and the
+/// command read a key.
 ///
 /// ```
 /// // A device, a FIFO or a directory is refused before it is opened: reading
 /// // one could block for ever or never end.
-/// let error = qod::read_private_key_file("/dev/zero").unwrap_err();
+/// let error = qod::read_key_file("/dev/zero").unwrap_err();
 /// assert!(std::error::Error::source(&error).unwrap().to_string().contains("not a regular file"));
 /// ```
-pub fn read_private_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupError> {
+pub fn read_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupError> {
     let path = path.as_ref();
     let failed = |source| SetupError::KeyFile {
         path: path.to_owned(),
@@ -96,16 +97,13 @@ pub fn read_private_key_file(path: impl AsRef<Path>) -> Result<Vec<u8>, SetupErr
         return Err(failed(not_regular()));
     }
     let mut pem = Vec::new();
-    file.take(MAX_PRIVATE_KEY_FILE + 1)
+    file.take(MAX_KEY_FILE + 1)
         .read_to_end(&mut pem)
         .map_err(failed)?;
-    if pem.len() as u64 > MAX_PRIVATE_KEY_FILE {
+    if pem.len() as u64 > MAX_KEY_FILE {
         return Err(failed(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!(
-                "larger than {} KiB: not a PEM private key",
-                MAX_PRIVATE_KEY_FILE / 1024
-            ),
+            format!("larger than {} KiB: not a key", MAX_KEY_FILE / 1024),
         )));
     }
     Ok(pem)
@@ -138,7 +136,7 @@ mod tests {
         // Before the fix, opening it blocked this thread for ever.
         let (sender, receiver) = std::sync::mpsc::channel();
         let path = fifo.clone();
-        std::thread::spawn(move || sender.send(read_private_key_file(&path).map(|_| ())));
+        std::thread::spawn(move || sender.send(read_key_file(&path).map(|_| ())));
         let result = receiver
             .recv_timeout(std::time::Duration::from_secs(5))
             .expect("reading a FIFO must not block");
@@ -148,11 +146,11 @@ mod tests {
 
     #[test]
     fn a_directory_and_an_oversized_file_are_refused() {
-        let error = read_private_key_file(std::env::temp_dir()).unwrap_err();
+        let error = read_key_file(std::env::temp_dir()).unwrap_err();
         assert!(cause(error).contains("not a regular file"));
         let big = scratch("big");
         std::fs::write(&big, vec![b'a'; 64 * 1024 + 1]).unwrap();
-        let error = read_private_key_file(&big).unwrap_err();
+        let error = read_key_file(&big).unwrap_err();
         let _ = std::fs::remove_file(&big);
         assert!(cause(error).contains("larger than 64 KiB"));
     }

@@ -10,35 +10,13 @@ use qod::{ApiVersion, CallOptions, ClientBuilder, Credentials, Endpoint, Flavor}
 use crate::auth_mode::{self, AuthFlag, AuthMode, Reader};
 use crate::cli::{FlavorArg, GlobalOptions};
 use crate::failure::Failure;
-use crate::files::read_regular_file;
+use crate::files::read_key_file;
 
-/// The longest bearer token sent: 16 KiB, above any real token and twice
-/// the header line many servers accept.
-const MAX_TOKEN_BYTES: usize = 16 * 1024;
-
-/// `token` when it can follow `Bearer ` in an Authorization header: one or
-/// more visible ASCII characters (RFC 6750's b64token is stricter; some
-/// operators' tokens are not). The reason never quotes the token.
-pub fn bearer_token(token: &str) -> Result<&str, Failure> {
-    let problem = if token.is_empty() {
-        Some("is empty")
-    } else if !token.is_ascii() {
-        Some("has a non-ASCII character")
-    } else if token.contains(|c: char| c.is_ascii_control()) {
-        Some("has a control character")
-    } else if token.contains(' ') {
-        Some("has a space")
-    } else if token.len() > MAX_TOKEN_BYTES {
-        Some("is longer than 16 KiB")
-    } else {
-        None
-    };
-    match problem {
-        Some(problem) => Err(Failure::Input(format!(
-            "--token {problem}: a bearer token is visible ASCII characters, sent in an HTTP header"
-        ))),
-        None => Ok(token),
-    }
+/// The credentials of a `--token`: refused, naming the flag and never
+/// quoting the token, when it cannot follow `Bearer ` in a header (the
+/// rules are [`Credentials::bearer`]'s).
+pub fn bearer_credentials(token: &str) -> Result<Credentials, Failure> {
+    Ok(Credentials::bearer(token).map_err(|e| e.renamed("--token"))?)
 }
 
 /// The endpoint, with the flavor defaulting to T-Mobile's for 0.10.
@@ -93,10 +71,7 @@ fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
     }
     Ok(match mode {
         AuthMode::None => Credentials::None,
-        AuthMode::Bearer => {
-            Credentials::bearer(bearer_token(text(&options.token, mode, AuthFlag::Token)?)?)
-                .map_err(|e| e.renamed("--token"))?
-        }
+        AuthMode::Bearer => bearer_credentials(text(&options.token, mode, AuthFlag::Token)?)?,
         AuthMode::Oauth2 => Credentials::ClientCredentials(ClientCredentials::new(
             text(&options.token_url, mode, AuthFlag::TokenUrl)?,
             text(&options.client_id, mode, AuthFlag::ClientId)?,
@@ -109,15 +84,7 @@ fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
                 mode,
                 AuthFlag::PrivateKey,
             )?;
-            let pem = read_regular_file(
-                "--private-key",
-                path,
-                qod::MAX_PRIVATE_KEY_FILE,
-                &format!(
-                    "larger than {} KiB: not a PEM private key",
-                    qod::MAX_PRIVATE_KEY_FILE / 1024
-                ),
-            )?;
+            let pem = read_key_file("--private-key", path)?;
             let mut taap = TaapCredentials::from_pem(
                 text(&options.client_id, mode, AuthFlag::ClientId)?,
                 text(&options.client_secret, mode, AuthFlag::ClientSecret)?,
@@ -157,9 +124,9 @@ mod tests {
 
     #[test]
     fn bearer_tokens_are_header_values() {
-        assert!(bearer_token("abc-._~+/123==").is_ok());
-        assert!(bearer_token(&"a".repeat(MAX_TOKEN_BYTES)).is_ok());
-        assert!(bearer_token(&"a".repeat(MAX_TOKEN_BYTES + 1)).is_err());
+        assert!(bearer_credentials("abc-._~+/123==").is_ok());
+        assert!(bearer_credentials(&"a".repeat(qod::auth::MAX_BEARER_TOKEN_BYTES)).is_ok());
+        assert!(bearer_credentials(&"a".repeat(qod::auth::MAX_BEARER_TOKEN_BYTES + 1)).is_err());
         for bad in [
             "",
             "tök",
@@ -170,10 +137,10 @@ mod tests {
             " ",
             "nul\u{0}",
         ] {
-            let error = bearer_token(bad).unwrap_err();
+            let error = bearer_credentials(bad).unwrap_err();
             assert_eq!(error.exit_code(), 2);
             let text = error.to_string();
-            assert!(text.starts_with("--token "), "{text}");
+            assert!(text.starts_with("invalid `--token`: it "), "{text}");
             assert!(
                 bad.len() < 3 || !text.contains(bad),
                 "the token is not quoted: {text}"

@@ -11,8 +11,8 @@ use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
 use crate::auth_mode::{self, AuthFlag, AuthMode, Given, Reader};
 use crate::cli::GlobalOptions;
 use crate::failure::Failure;
-use crate::files::read_regular_file;
-use crate::setup::bearer_token;
+use crate::files::read_key_file;
+use crate::setup::bearer_credentials;
 use crate::stdio::{self, stderr_line};
 
 /// `qod sandbox`. It authenticates as the global `--auth` flags say (the
@@ -53,16 +53,8 @@ pub struct SandboxArgs {
     pub max_sessions: u64,
 }
 
-/// The largest key file read: a public key is well under a kilobyte.
-const MAX_KEY_FILE: u64 = 64 * 1024;
-
 fn read_key(path: &Path) -> Result<ClientPublicKey, Failure> {
-    let bytes = read_regular_file(
-        "--client-public-key",
-        path,
-        MAX_KEY_FILE,
-        "larger than 64 KiB: not a public key",
-    )?;
+    let bytes = read_key_file("--client-public-key", path)?;
     ClientPublicKey::from_pem_or_der(&bytes)
         .map_err(|e| Failure::Input(format!("--client-public-key {}: {e}", path.display())))
 }
@@ -89,7 +81,9 @@ fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failu
         AuthMode::None => SandboxAuth::None,
         AuthMode::Bearer => {
             let token = text(&global.token, AuthFlag::Token)?;
-            SandboxAuth::Bearer(vec![bearer_token(&token)?.to_owned()])
+            // The tokens a client can send, by the client's own rules.
+            bearer_credentials(&token)?;
+            SandboxAuth::Bearer(vec![token])
         }
         AuthMode::Oauth2 => SandboxAuth::ClientCredentials {
             client_id: text(&global.client_id, AuthFlag::ClientId)?,

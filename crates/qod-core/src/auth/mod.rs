@@ -54,8 +54,9 @@ pub enum Credentials {
 
 impl Credentials {
     /// A static bearer token. Refused when it cannot be sent in an
-    /// `Authorization` header: empty, or with anything but visible ASCII
-    /// (RFC 6750's `b64token` is a subset of that).
+    /// `Authorization` header: empty, with anything but visible ASCII
+    /// (RFC 6750's `b64token` is a subset of that), or longer than
+    /// [`MAX_BEARER_TOKEN_BYTES`]. The error never quotes the token.
     ///
     /// ```
     /// use qod_core::Credentials;
@@ -68,11 +69,19 @@ impl Credentials {
         token: impl Into<qod_models::SecretString>,
     ) -> Result<Self, qod_models::ValidationError> {
         let token = token.into();
-        check_token_characters(token.expose())
-            .map_err(|rule| qod_models::ValidationError::new("bearer token", rule))?;
+        let refused = |rule| qod_models::ValidationError::new("bearer token", rule);
+        check_token_characters(token.expose()).map_err(refused)?;
+        if token.expose().len() > MAX_BEARER_TOKEN_BYTES {
+            return Err(refused("it is longer than 16 KiB"));
+        }
         Ok(Credentials::Bearer(AccessToken::new(token)))
     }
 }
+
+/// The longest bearer token a caller may hand in: 16 KiB, above any real
+/// token and twice the header line many servers accept. Tokens a token
+/// endpoint issues are not held to it: what the server made, it can read.
+pub const MAX_BEARER_TOKEN_BYTES: usize = 16 * 1024;
 
 impl From<ClientCredentials> for Credentials {
     fn from(credentials: ClientCredentials) -> Self {

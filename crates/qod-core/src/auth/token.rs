@@ -102,12 +102,16 @@ impl fmt::Debug for AccessToken {
 /// error says what is wrong, never the token.
 pub(crate) fn check_token_characters(token: &str) -> Result<(), &'static str> {
     if token.is_empty() {
-        return Err("it is empty");
+        Err("it is empty")
+    } else if !token.is_ascii() {
+        Err("it has a non-ASCII character; a bearer token is visible ASCII")
+    } else if token.contains(' ') {
+        Err("it has a space; a bearer token is visible ASCII")
+    } else if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        Err("it has a control character; a bearer token is visible ASCII")
+    } else {
+        Ok(())
     }
-    if !token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err("it may hold only visible ASCII characters (no spaces, no controls)");
-    }
-    Ok(())
 }
 
 /// `expires_in` as a number or, as some servers send it, a string of
