@@ -1,17 +1,15 @@
-//! The command line: global options (each also read from the environment,
-//! shown under their own heading after a command's own) and subcommands.
+//! The command line: the global options and the subcommands, parsed, and
+//! which subcommand runs.
 
-use std::path::PathBuf;
-
-use clap::builder::BoolishValueParser;
 use clap::parser::ValueSource;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum, ValueHint};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueHint};
 
-use crate::auth_mode::{AuthFlag, AuthMode, Given};
-use crate::commands::Command;
+use crate::auth_mode::AuthFlag;
+use crate::commands::{self, Command};
+use crate::failure::Failure;
+use crate::global_options::{GlobalOptions, OutputOptions};
+use crate::output::Output;
 
-/// The longest `--timeout`, in seconds: an hour.
-pub const MAX_TIMEOUT_SECS: u64 = 3600;
 /// The first `QOD_` variable the command reads as text whose value is not
 /// UTF-8: clap refuses it without saying where the bytes were. Variables
 /// holding paths take any bytes.
@@ -30,14 +28,6 @@ pub fn non_utf8_variable() -> Option<String> {
     }
     search(&<Cli as clap::CommandFactory>::command())
 }
-
-/// A switch's environment variable: true/false, 1/0, yes/no or on/off.
-fn boolish() -> BoolishValueParser {
-    BoolishValueParser::new()
-}
-
-/// The heading of the options every command takes.
-const GLOBAL: &str = "Global options";
 
 /// What `qod --help` ends with.
 const AFTER_HELP: &str = "\
@@ -79,138 +69,21 @@ impl Cli {
         cli.global.auth_flags_on_command_line = on_command_line;
         Ok(cli)
     }
-}
 
-/// How results are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// JSON as the API sends it.
-    Json,
-    /// One row per item, times in RFC 3339.
-    Table,
-}
-
-/// What is printed, and how.
-#[derive(Debug, Args)]
-#[command(next_help_heading = GLOBAL)]
-pub struct OutputOptions {
-    /// json as the API sends it, or table: a row per item, times in RFC 3339
-    /// [default: table on a terminal, json otherwise]
-    #[arg(
-        long,
-        value_name = "FORMAT",
-        env = "QOD_OUTPUT",
-        global = true,
-        hide_possible_values = true
-    )]
-    pub output: Option<OutputFormat>,
-    /// Print the secrets a server echoes (a webhook's notificationAuthToken, a
-    /// sinkCredential's tokens) instead of "[redacted]"
-    #[arg(long, env = "QOD_SHOW_SECRETS", global = true, value_parser = boolish())]
-    pub show_secrets: bool,
-    /// Print one line per HTTP exchange on stderr: method, path, status,
-    /// x-correlator, time taken (never a header, token or body)
-    #[arg(short, long, env = "QOD_VERBOSE", global = true, value_parser = boolish())]
-    pub verbose: bool,
-}
-
-/// How to reach and authenticate to the API.
-#[derive(Debug, Args)]
-#[command(next_help_heading = GLOBAL)]
-pub struct GlobalOptions {
-    /// API base URL, ending in /v0 (QoD 0.10, e.g. T-Mobile's) or /v1 (QoD 1.x)
-    #[arg(long, value_name = "URL", env = "QOD_BASE_URL", global = true)]
-    pub base_url: Option<String>,
-    /// Wire version: 0.10 or 1 (inferred from the base path when absent)
-    #[arg(long, value_name = "VERSION", env = "QOD_API_VERSION", global = true)]
-    pub api_version: Option<String>,
-    /// Operator rules: tmobile (optional applicationServer, duration at least
-    /// 60 s; default for 0.10) or camara (the spec as written; default for 1)
-    #[arg(long, env = "QOD_FLAVOR", global = true, hide_possible_values = true)]
-    pub flavor: Option<FlavorArg>,
-    /// none (a local sandbox), bearer (a token you have), oauth2 (client
-    /// credentials) or tmobile (TAAP: token plus proof of possession)
-    #[arg(
-        long,
-        value_name = "MODE",
-        env = "QOD_AUTH",
-        value_enum,
-        default_value = "none",
-        global = true,
-        hide_possible_values = true
-    )]
-    pub auth: AuthMode,
-    /// Bearer token (--auth bearer)
-    #[arg(long, env = "QOD_TOKEN", hide_env_values = true, global = true)]
-    pub token: Option<String>,
-    /// Client id (--auth oauth2|tmobile)
-    #[arg(long, env = "QOD_CLIENT_ID", global = true)]
-    pub client_id: Option<String>,
-    /// Client secret (--auth oauth2|tmobile)
-    #[arg(long, env = "QOD_CLIENT_SECRET", hide_env_values = true, global = true)]
-    pub client_secret: Option<String>,
-    /// PKCS#8 PEM RSA key that signs PoP tokens (--auth tmobile)
-    #[arg(long, value_name = "FILE", env = "QOD_PRIVATE_KEY_FILE", global = true)]
-    pub private_key: Option<PathBuf>,
-    /// Token URL (--auth oauth2; for tmobile it defaults to the base URL's
-    /// scheme and host with the path /oauth2/v2/tokens)
-    #[arg(long, value_name = "URL", env = "QOD_TOKEN_URL", global = true)]
-    pub token_url: Option<String>,
-    /// x-correlator to send (a fresh UUID by default)
-    #[arg(long, env = "QOD_CORRELATOR", global = true)]
-    pub correlator: Option<String>,
-    /// QoS Provisioning base URL, for `qod assignment` (by default a 1.x
-    /// --base-url's .../quality-on-demand/v1 with .../qos-provisioning/v0.3
-    /// in its place; a 0.10 base URL has none)
-    #[arg(long, value_name = "URL", env = "QOD_PROVISIONING_URL", global = true)]
-    pub provisioning_url: Option<String>,
-    /// Timeout of each HTTP exchange, in seconds (1 to 3600)
-    #[arg(
-        long,
-        value_name = "SECS",
-        env = "QOD_TIMEOUT",
-        global = true,
-        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS)
-    )]
-    pub timeout: Option<u64>,
-    /// Allow plain http to hosts other than loopback (tokens cross the network in clear text)
-    #[arg(long, env = "QOD_ALLOW_PLAIN_HTTP", global = true, value_parser = boolish())]
-    pub allow_plain_http: bool,
-    /// The auth flags the command line gave (not their environment
-    /// variables), which [`Cli::parse_with_sources`] fills in.
-    #[arg(skip)]
-    pub auth_flags_on_command_line: Vec<AuthFlag>,
-}
-
-impl GlobalOptions {
-    /// Where `flag`'s value came from; never given for a flag that is not
-    /// a global option.
-    pub fn source(&self, flag: AuthFlag) -> Given {
-        let present = match flag {
-            AuthFlag::Token => self.token.is_some(),
-            AuthFlag::ClientId => self.client_id.is_some(),
-            AuthFlag::ClientSecret => self.client_secret.is_some(),
-            AuthFlag::PrivateKey => self.private_key.is_some(),
-            AuthFlag::TokenUrl => self.token_url.is_some(),
-            AuthFlag::ClientPublicKey => false,
-        };
-        if !present {
-            Given::Absent
-        } else if self.auth_flags_on_command_line.contains(&flag) {
-            Given::CommandLine
-        } else {
-            Given::Environment
+    /// Runs the command the command line names.
+    pub fn run(&self) -> Result<(), Failure> {
+        let output = Output::new(&self.output);
+        let global = &self.global;
+        match &self.command {
+            Command::Session(command) => commands::session::run(global, &output, command),
+            Command::Assignment(command) => commands::assignment::run(global, &output, command),
+            Command::Profile(command) => commands::profile::run(global, &output, command),
+            Command::Sandbox(args) => commands::sandbox::run(global, args),
+            Command::Completions { shell } => {
+                commands::completions::run(*shell, &mut Cli::command())
+            }
         }
     }
-}
-
-/// Operator flavors (explained in `--flavor`'s help).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FlavorArg {
-    /// The CAMARA spec as written.
-    Camara,
-    /// T-Mobile's rules.
-    Tmobile,
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ mod device_args;
 mod failure;
 mod files;
 mod flag;
+mod global_options;
+mod hint;
 mod logging;
 mod operation;
 mod output;
@@ -33,7 +35,7 @@ use crate::stdio::stderr_line;
 fn main() {
     let cli = Cli::parse_with_sources().unwrap_or_else(|error| refuse_arguments(&error));
     logging::init(cli.output.verbose);
-    let result = commands::run(&cli);
+    let result = cli.run();
     if let Err(failure) = result {
         if failure.is_reader_gone() {
             std::process::exit(failure.exit_code());
@@ -43,11 +45,11 @@ fn main() {
             "error: {}",
             clipped(&qod::core::printable(&failure.to_string()))
         );
-        if let Some(hint) = failure.hint(cli.global.auth) {
+        if let Some(hint) = hint::for_failure(&failure, cli.global.auth) {
             stderr_line!("hint: {hint}");
         }
         if let Some(made) = failure.created() {
-            stderr_line!("{}", failure::created_hint(made));
+            stderr_line!("{}", hint::created(made));
         } else if failure.nothing_sent()
             && let Some(kind) = cli.command.creates()
         {

@@ -3,8 +3,8 @@
 use qod::CallOptions;
 use qod::core::Operation;
 
-use crate::cli::GlobalOptions;
 use crate::failure::Failure;
+use crate::global_options::GlobalOptions;
 use crate::setup;
 
 /// Runs `operation` with a client the options describe. Called once its

@@ -6,8 +6,8 @@ use std::io::IsTerminal;
 use qod::models::redact_secrets;
 use serde::Serialize;
 
-use crate::cli::{OutputFormat, OutputOptions};
 use crate::failure::Failure;
+use crate::global_options::{OutputFormat, OutputOptions};
 use crate::stdio;
 use crate::table::{TableRow, moves_or_hides_text, render};
 

@@ -8,9 +8,9 @@ use qod::models::XCorrelator;
 use qod::{ApiVersion, CallOptions, ClientBuilder, Credentials, Endpoint, Flavor};
 
 use crate::auth_mode::{self, AuthFlag, AuthMode, Reader};
-use crate::cli::{FlavorArg, GlobalOptions};
 use crate::failure::Failure;
 use crate::files::read_key_file;
+use crate::global_options::{FlavorArg, GlobalOptions};
 
 /// The credentials of a `--token`: refused, naming the flag and never
 /// quoting the token, when it cannot follow `Bearer ` in a header (the

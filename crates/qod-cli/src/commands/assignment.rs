@@ -8,9 +8,9 @@ use qod::operations::{
 };
 use qod::{CreatedResource, Revocation};
 
-use crate::cli::GlobalOptions;
 use crate::device_args::DeviceArgs;
 use crate::failure::Failure;
+use crate::global_options::GlobalOptions;
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::stdio::stderr_line;

@@ -8,9 +8,6 @@ pub mod session;
 
 use clap::Subcommand;
 
-use crate::cli::Cli;
-use crate::failure::Failure;
-use crate::output::Output;
 use assignment::AssignmentCommand;
 use profile::ProfileCommand;
 use sandbox::SandboxArgs;
@@ -47,17 +44,5 @@ impl Command {
             Command::Assignment(AssignmentCommand::Create(_)) => Some("assignment"),
             _ => None,
         }
-    }
-}
-
-/// Runs the command `cli` names.
-pub fn run(cli: &Cli) -> Result<(), Failure> {
-    let output = Output::new(&cli.output);
-    match &cli.command {
-        Command::Session(command) => session::run(&cli.global, &output, command),
-        Command::Assignment(command) => assignment::run(&cli.global, &output, command),
-        Command::Profile(command) => profile::run(&cli.global, &output, command),
-        Command::Sandbox(args) => sandbox::run(&cli.global, args),
-        Command::Completions { shell } => completions::run(*shell),
     }
 }

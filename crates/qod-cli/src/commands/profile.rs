@@ -4,9 +4,9 @@ use clap::Subcommand;
 use qod::models::{QosProfileFilter, QosProfileName, QosProfileStatus};
 use qod::operations::{GetQosProfileOp, ListQosProfilesOp};
 
-use crate::cli::GlobalOptions;
 use crate::device_args::DeviceArgs;
 use crate::failure::Failure;
+use crate::global_options::GlobalOptions;
 use crate::output::Output;
 use crate::{flag, operation, setup};
 

@@ -9,9 +9,9 @@ use clap::Args;
 use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
 
 use crate::auth_mode::{self, AuthFlag, AuthMode, Given, Reader};
-use crate::cli::GlobalOptions;
 use crate::failure::Failure;
 use crate::files::read_key_file;
+use crate::global_options::GlobalOptions;
 use crate::setup::bearer_credentials;
 use crate::stdio::{self, stderr_line};
 

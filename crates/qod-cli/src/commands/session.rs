@@ -11,9 +11,9 @@ use qod::operations::{
 };
 use qod::{ApiVersion, CreatedResource};
 
-use crate::cli::GlobalOptions;
 use crate::device_args::{DEVICE_FLAGS, DeviceArgs};
 use crate::failure::Failure;
+use crate::global_options::GlobalOptions;
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::stdio::stderr_line;
