@@ -3,11 +3,9 @@
 
 use std::sync::Arc;
 
-use qod_core::ClientCore;
-use qod_reqwest::{ReqwestTransport, ReqwestTransportBuilder, TokioClock};
+use qod_reqwest::{ReqwestTransport, TokioClock};
 
-use crate::SetupError;
-use crate::builder_methods::builder_methods;
+use crate::{Builder, SetupError};
 
 /// The async QoD client over reqwest, for tokio, made by an
 /// [`AsyncClientBuilder`]: the core's async driver over the reqwest
@@ -32,7 +30,7 @@ use crate::builder_methods::builder_methods;
 /// ```
 pub type AsyncClient = qod_core::AsyncClient<ReqwestTransport>;
 
-/// Builds an [`AsyncClient`].
+/// Builds an [`AsyncClient`]: the shared [`Builder`] over reqwest.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -50,19 +48,17 @@ pub type AsyncClient = qod_core::AsyncClient<ReqwestTransport>;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct AsyncClientBuilder {
-    core: ClientCore,
-    transport: ReqwestTransportBuilder,
-}
+pub type AsyncClientBuilder = Builder<ReqwestTransport>;
 
-impl AsyncClientBuilder {
-    builder_methods!(ReqwestTransportBuilder, ReqwestTransport::builder());
-
-    /// The client. Its calls must run on a tokio runtime with I/O and time
-    /// enabled (`#[tokio::main]` enables both).
+impl Builder<ReqwestTransport> {
+    /// The async client. Its calls must run on a tokio runtime with I/O and
+    /// time enabled (`#[tokio::main]` enables both).
     pub fn build(self) -> Result<AsyncClient, SetupError> {
-        let transport = self.transport.build()?;
-        Ok(AsyncClient::new(transport, self.core, Arc::new(TokioClock)))
+        let (core, transport) = self.into_parts();
+        Ok(AsyncClient::new(
+            transport.build()?,
+            core,
+            Arc::new(TokioClock),
+        ))
     }
 }

@@ -3,11 +3,9 @@
 
 use std::sync::Arc;
 
-use qod_core::ClientCore;
-use qod_ureq::{UreqTransport, UreqTransportBuilder};
+use qod_ureq::UreqTransport;
 
-use crate::builder_methods::builder_methods;
-use crate::{SetupError, StdClock};
+use crate::{Builder, SetupError, StdClock};
 
 /// The blocking QoD client over ureq, made by a [`ClientBuilder`]: the core's
 /// blocking driver over the ureq transport, the very same type. It is
@@ -32,7 +30,7 @@ use crate::{SetupError, StdClock};
 /// ```
 pub type Client = qod_core::Client<UreqTransport>;
 
-/// Builds a blocking [`Client`].
+/// Builds a blocking [`Client`]: the shared [`Builder`] over ureq.
 ///
 /// ```no_run
 /// // T-Mobile: client id, secret and the PKCS#8 PEM key that signs PoP tokens.
@@ -47,18 +45,12 @@ pub type Client = qod_core::Client<UreqTransport>;
 ///     .build()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
-pub struct ClientBuilder {
-    core: ClientCore,
-    transport: UreqTransportBuilder,
-}
+pub type ClientBuilder = Builder<UreqTransport>;
 
-impl ClientBuilder {
-    builder_methods!(UreqTransportBuilder, UreqTransport::builder());
-
-    /// The client.
+impl Builder<UreqTransport> {
+    /// The blocking client.
     pub fn build(self) -> Result<Client, SetupError> {
-        let transport = self.transport.build()?;
-        Ok(Client::new(transport, self.core, Arc::new(StdClock)))
+        let (core, transport) = self.into_parts();
+        Ok(Client::new(transport.build()?, core, Arc::new(StdClock)))
     }
 }

@@ -9,10 +9,10 @@
 //!
 //! - [`models`]: the wire types, with validated newtypes.
 //! - [`core`]: the sans-IO protocol core, for other runtimes and tests.
-//! - [`Client`](type.Client.html) / [`ClientBuilder`](struct.ClientBuilder.html)
+//! - [`Client`](type.Client.html) / [`ClientBuilder`](type.ClientBuilder.html)
 //!   (feature `ureq`, on by default): the blocking client.
 //! - [`AsyncClient`](type.AsyncClient.html) /
-//!   [`AsyncClientBuilder`](struct.AsyncClientBuilder.html) (feature
+//!   [`AsyncClientBuilder`](type.AsyncClientBuilder.html) (feature
 //!   `reqwest`): the same client for tokio, by the same names, its calls
 //!   awaited.
 //! - [`CallOptions`] with `execute`: per-call options (your own
@@ -92,7 +92,7 @@
 #[cfg(feature = "reqwest")]
 mod async_front_door;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
-mod builder_methods;
+mod builder;
 #[cfg(feature = "ureq")]
 mod front_door;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
@@ -101,6 +101,8 @@ mod std_clock;
 
 #[cfg(feature = "reqwest")]
 pub use async_front_door::{AsyncClient, AsyncClientBuilder};
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+pub use builder::Builder;
 #[cfg(feature = "ureq")]
 pub use front_door::{Client, ClientBuilder};
 // The application's vocabulary; the driver author's (`Call`, `Machine`,

@@ -61,6 +61,7 @@
 mod body_limit;
 mod clock;
 mod error_mapping;
+#[cfg(feature = "rustls")]
 mod tls;
 mod transport;
 

@@ -1,26 +1,7 @@
-//! Which TLS the client speaks and whom it trusts.
+//! rustls as the client speaks it, and whom it trusts.
 
 use qod_core::{Delivery, TransportError};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
-
-/// The `CERTIFICATE` blocks of `pem`; other blocks are skipped.
-pub(crate) fn certificates_from_pem(
-    pem: &[u8],
-) -> Result<Vec<CertificateDer<'static>>, TransportError> {
-    let certificates = CertificateDer::pem_slice_iter(pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|error| {
-            TransportError::with_source(Delivery::Fatal, "unreadable root certificate", error)
-        })?;
-    if certificates.is_empty() {
-        return Err(TransportError::new(
-            Delivery::Fatal,
-            "no CERTIFICATE found in the PEM",
-        ));
-    }
-    Ok(certificates)
-}
+use rustls::pki_types::CertificateDer;
 
 /// Sets up rustls: ring (the provider qod already builds for TAAP and
 /// qod-ureq), HTTP/1.1 by ALPN, and either only `roots` or, when there are
@@ -28,7 +9,6 @@ pub(crate) fn certificates_from_pem(
 ///
 /// The config is handed to reqwest whole, so that reqwest never falls back
 /// to a process-wide crypto provider or to the platform's verifier.
-#[cfg(feature = "rustls")]
 pub(crate) fn rustls_config(roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, TransportError> {
     use std::sync::Arc;
 
@@ -65,36 +45,41 @@ mod tests {
     const CA: &[u8] = include_bytes!("../tests/fixtures/test-ca.pem");
     const KEY: &[u8] = include_bytes!("../tests/fixtures/localhost-key.pem");
 
+    /// The DER roots the builder (core's one PEM reader) reads from `pem`.
+    fn roots_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, TransportError> {
+        let builder = crate::ReqwestTransport::builder().root_certificates_pem(pem)?;
+        Ok(builder.settings().root_certificates_der.clone())
+    }
+
     #[test]
     fn certificates_are_read_and_other_blocks_skipped() {
         let mut pem = KEY.to_vec();
         pem.extend_from_slice(CA);
-        assert_eq!(certificates_from_pem(&pem).unwrap().len(), 1);
+        assert_eq!(roots_from_pem(&pem).unwrap().len(), 1);
     }
 
     #[test]
     fn a_pem_without_certificates_is_refused() {
-        let error = certificates_from_pem(KEY).unwrap_err();
+        let error = roots_from_pem(KEY).unwrap_err();
         assert_eq!(error.delivery(), Delivery::Fatal);
         assert!(error.to_string().contains("no CERTIFICATE"), "{error}");
-        assert!(certificates_from_pem(b"").is_err());
+        assert!(roots_from_pem(b"").is_err());
     }
 
     #[test]
     fn a_damaged_certificate_is_refused() {
         let text = String::from_utf8(CA.to_vec()).unwrap();
         let damaged = text.replacen("MII", "M!I", 1);
-        let error = certificates_from_pem(damaged.as_bytes()).unwrap_err();
+        let error = roots_from_pem(damaged.as_bytes()).unwrap_err();
         assert_eq!(error.delivery(), Delivery::Fatal);
     }
 
-    #[cfg(feature = "rustls")]
     #[test]
     fn rustls_trusts_mozilla_roots_or_only_the_given_ones() {
         let config = rustls_config(&[]).unwrap();
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
-        let roots = certificates_from_pem(CA).unwrap();
-        rustls_config(&[roots[0].to_vec()]).unwrap();
+        let roots = roots_from_pem(CA).unwrap();
+        rustls_config(&roots[..1]).unwrap();
         let not_a_certificate = vec![0x30, 0x03, 0x02, 0x01, 0x00];
         let error = rustls_config(&[not_a_certificate]).unwrap_err();
         assert_eq!(error.delivery(), Delivery::Fatal);

@@ -3,14 +3,13 @@
 use std::time::Duration;
 
 use http::{Method, Request, Response};
-use qod_core::transport::TransportSettings;
+use qod_core::transport::{BuildTransport, TransportBuilder, TransportSettings};
 use qod_core::{
     AsyncTransport, Delivery, RequestTimeout, TransportError, may_use_pooled_connection,
 };
 
 use crate::body_limit::LimitedBody;
 use crate::error_mapping::{body_over_limit, transport_error, unusable_request};
-use crate::tls::certificates_from_pem;
 
 pub use qod_core::transport::{
     DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
@@ -46,9 +45,10 @@ pub struct ReqwestTransport {
     timeout: Duration,
 }
 
-/// Settings for a [`ReqwestTransport`], by the same names as qod-ureq's: a
-/// [`TransportSettings`] with a setter for each, built with the async
-/// defaults ([`TransportSettings::async_default`]).
+/// Builds a [`ReqwestTransport`]: core's [`TransportBuilder`], a
+/// [`TransportSettings`] with a setter for each, by the same names as
+/// qod-ureq's, starting from the async defaults
+/// ([`TransportSettings::async_default`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -65,131 +65,108 @@ pub struct ReqwestTransport {
 /// assert_eq!(builder.settings(), ReqwestTransport::builder().settings());
 /// # Ok::<(), qod_core::TransportError>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct ReqwestTransportBuilder {
-    settings: TransportSettings,
-}
+pub type ReqwestTransportBuilder = TransportBuilder<ReqwestTransport>;
 
-impl Default for ReqwestTransportBuilder {
-    fn default() -> Self {
-        TransportSettings::async_default().into()
-    }
-}
-
-qod_core::transport_builder_setters!(ReqwestTransportBuilder);
-
-impl ReqwestTransportBuilder {
-    /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
-    /// blocks) instead of the Mozilla roots, e.g. for a private CA.
-    ///
-    /// ```
-    /// let not_pem = b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
-    /// assert!(qod_reqwest::ReqwestTransport::builder().root_certificates_pem(not_pem).is_err());
-    /// ```
-    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
-        let certificates = certificates_from_pem(pem)?;
-        (self.settings.root_certificates_der).extend(certificates.iter().map(|c| c.to_vec()));
-        Ok(self)
+impl BuildTransport for ReqwestTransport {
+    /// The async defaults ([`TransportSettings::async_default`]).
+    fn default_settings() -> TransportSettings {
+        TransportSettings::async_default()
     }
 
-    /// The transport; refused when a timeout is zero or over
-    /// [`qod_core::MAX_TIMEOUT`] ([`TransportSettings::check`]).
-    pub fn build(self) -> Result<ReqwestTransport, TransportError> {
-        let settings = &self.settings;
-        settings.check()?;
+    fn from_settings(settings: &TransportSettings) -> Result<Self, TransportError> {
         Ok(ReqwestTransport {
-            pooled: self.client(settings.max_idle_connections_per_host)?,
-            fresh: self.client(0)?,
+            pooled: client(settings, settings.max_idle_connections_per_host)?,
+            fresh: client(settings, 0)?,
             body_limit: settings.body_limit,
             timeout: settings.timeout,
         })
     }
+}
 
-    /// A reqwest client with these settings, keeping `max_idle` idle
-    /// connections per host.
-    fn client(&self, max_idle: usize) -> Result<reqwest::Client, TransportError> {
-        let settings = &self.settings;
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            // The core decides every retry: reqwest replays nothing.
-            .retry(reqwest::retry::never())
-            .referer(false)
-            .user_agent(USER_AGENT)
-            // Explicit, so that another crate turning a feature on cannot
-            // make the body limit count compressed bytes.
-            .no_gzip()
-            .no_brotli()
-            .no_deflate()
-            .no_zstd()
-            .pool_max_idle_per_host(max_idle);
-        if !settings.proxy_from_env {
-            builder = builder.no_proxy();
-        }
-        self.tls(builder)?.build().map_err(|error| {
-            TransportError::with_source(Delivery::Fatal, "cannot set up the HTTP client", error)
-        })
+/// A reqwest client with `settings`, keeping `max_idle` idle connections
+/// per host.
+fn client(
+    settings: &TransportSettings,
+    max_idle: usize,
+) -> Result<reqwest::Client, TransportError> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        // The core decides every retry: reqwest replays nothing.
+        .retry(reqwest::retry::never())
+        .referer(false)
+        .user_agent(USER_AGENT)
+        // Explicit, so that another crate turning a feature on cannot
+        // make the body limit count compressed bytes.
+        .no_gzip()
+        .no_brotli()
+        .no_deflate()
+        .no_zstd()
+        .pool_max_idle_per_host(max_idle);
+    if !settings.proxy_from_env {
+        builder = builder.no_proxy();
     }
+    tls(settings, builder)?.build().map_err(|error| {
+        TransportError::with_source(Delivery::Fatal, "cannot set up the HTTP client", error)
+    })
+}
 
-    /// Chooses the TLS: rustls unless native TLS is asked for or rustls is
-    /// not compiled in; none when neither feature is on (plain http only).
-    fn tls(
-        &self,
-        builder: reqwest::ClientBuilder,
-    ) -> Result<reqwest::ClientBuilder, TransportError> {
-        let settings = &self.settings;
-        if settings.native_tls || !cfg!(feature = "rustls") {
-            #[cfg(feature = "native-tls")]
-            {
-                return self.native(builder);
-            }
-            #[cfg(not(feature = "native-tls"))]
-            if settings.native_tls {
-                return Err(TransportError::new(
-                    Delivery::Fatal,
-                    "native TLS needs qod-reqwest's `native-tls` feature",
-                ));
-            }
-        }
-        #[cfg(feature = "rustls")]
+/// Chooses the TLS: rustls unless native TLS is asked for or rustls is not
+/// compiled in; none when neither feature is on (plain http only).
+fn tls(
+    settings: &TransportSettings,
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, TransportError> {
+    if settings.native_tls || !cfg!(feature = "rustls") {
+        #[cfg(feature = "native-tls")]
         {
-            Ok(builder.tls_backend_preconfigured(crate::tls::rustls_config(
-                &settings.root_certificates_der,
-            )?))
+            return native(settings, builder);
         }
-        #[cfg(not(feature = "rustls"))]
-        {
-            if !settings.root_certificates_der.is_empty() {
-                return Err(TransportError::new(
-                    Delivery::Fatal,
-                    "root certificates need qod-reqwest's `rustls` or `native-tls` feature",
-                ));
-            }
-            Ok(builder)
+        #[cfg(not(feature = "native-tls"))]
+        if settings.native_tls {
+            return Err(TransportError::new(
+                Delivery::Fatal,
+                "native TLS needs qod-reqwest's `native-tls` feature",
+            ));
         }
     }
+    #[cfg(feature = "rustls")]
+    {
+        Ok(builder
+            .tls_backend_preconfigured(crate::tls::rustls_config(&settings.root_certificates_der)?))
+    }
+    #[cfg(not(feature = "rustls"))]
+    {
+        if !settings.root_certificates_der.is_empty() {
+            return Err(TransportError::new(
+                Delivery::Fatal,
+                "root certificates need qod-reqwest's `rustls` or `native-tls` feature",
+            ));
+        }
+        Ok(builder)
+    }
+}
 
-    /// The platform's TLS, trusting only the given roots when there are some.
-    #[cfg(feature = "native-tls")]
-    fn native(
-        &self,
-        builder: reqwest::ClientBuilder,
-    ) -> Result<reqwest::ClientBuilder, TransportError> {
-        let builder = builder.tls_backend_native();
-        let roots = &self.settings.root_certificates_der;
-        if roots.is_empty() {
-            return Ok(builder);
-        }
-        let roots = roots
-            .iter()
-            .map(|der| reqwest::Certificate::from_der(der))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| {
-                TransportError::with_source(Delivery::Fatal, "unusable root certificate", error)
-            })?;
-        Ok(builder.tls_certs_only(roots))
+/// The platform's TLS, trusting only the given roots when there are some.
+#[cfg(feature = "native-tls")]
+fn native(
+    settings: &TransportSettings,
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, TransportError> {
+    let builder = builder.tls_backend_native();
+    let roots = &settings.root_certificates_der;
+    if roots.is_empty() {
+        return Ok(builder);
     }
+    let roots = roots
+        .iter()
+        .map(|der| reqwest::Certificate::from_der(der))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| {
+            TransportError::with_source(Delivery::Fatal, "unusable root certificate", error)
+        })?;
+    Ok(builder.tls_certs_only(roots))
 }
 
 impl ReqwestTransport {

@@ -4,8 +4,8 @@ use std::io::Read;
 use std::time::Duration;
 
 use http::{Method, Request, Response};
-use qod_core::transport::TransportSettings;
-use qod_core::{Delivery, RequestTimeout, Transport, TransportError, may_use_pooled_connection};
+use qod_core::transport::{BuildTransport, TransportBuilder, TransportSettings};
+use qod_core::{RequestTimeout, Transport, TransportError, may_use_pooled_connection};
 use ureq::Agent;
 use ureq::config::Config;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
@@ -42,8 +42,10 @@ pub struct UreqTransport {
     timeout: Duration,
 }
 
-/// Settings for an [`UreqTransport`]: a [`TransportSettings`] with a setter
-/// for each, built with the blocking defaults ([`TransportSettings::default`]).
+/// Builds an [`UreqTransport`]: core's [`TransportBuilder`], a
+/// [`TransportSettings`] with a setter for each, by the same names as
+/// qod-reqwest's, starting from the blocking defaults
+/// ([`TransportSettings::default`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -58,76 +60,29 @@ pub struct UreqTransport {
 /// assert_eq!(UreqTransport::builder().settings(), &TransportSettings::default());
 /// # Ok::<(), qod_core::TransportError>(())
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct UreqTransportBuilder {
-    settings: TransportSettings,
-}
+pub type UreqTransportBuilder = TransportBuilder<UreqTransport>;
 
-qod_core::transport_builder_setters!(UreqTransportBuilder);
-
-impl UreqTransportBuilder {
-    /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
-    /// blocks) instead of the Mozilla roots, e.g. for a private CA. Needs
-    /// the `rustls` or the `native-tls` feature.
-    ///
-    /// ```
-    /// let not_pem = b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
-    /// assert!(qod_ureq::UreqTransport::builder().root_certificates_pem(not_pem).is_err());
-    /// ```
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    pub fn root_certificates_pem(self, _pem: &[u8]) -> Result<Self, TransportError> {
-        Err(TransportError::new(
-            Delivery::Fatal,
-            "root certificates need qod-ureq's `rustls` or `native-tls` feature",
-        ))
+impl BuildTransport for UreqTransport {
+    /// The blocking defaults ([`TransportSettings::default`]).
+    fn default_settings() -> TransportSettings {
+        TransportSettings::default()
     }
 
-    /// Trusts only the certificates in `pem` (one or more `CERTIFICATE`
-    /// blocks) instead of the Mozilla roots, e.g. for a private CA. Needs
-    /// the `rustls` or the `native-tls` feature.
-    ///
-    /// ```
-    /// let not_pem = b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
-    /// assert!(qod_ureq::UreqTransport::builder().root_certificates_pem(not_pem).is_err());
-    /// ```
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TransportError> {
-        for item in ureq::tls::parse_pem(pem) {
-            match item {
-                Ok(ureq::tls::PemItem::Certificate(certificate)) => self
-                    .settings
-                    .root_certificates_der
-                    .push(certificate.der().to_vec()),
-                Ok(_) => {}
-                Err(error) => {
-                    return Err(TransportError::with_source(
-                        Delivery::Fatal,
-                        "unreadable root certificate",
-                        error,
-                    ));
-                }
-            }
-        }
-        if self.settings.root_certificates_der.is_empty() {
-            return Err(TransportError::new(
-                Delivery::Fatal,
-                "no CERTIFICATE found in the PEM",
-            ));
-        }
-        Ok(self)
-    }
-
-    /// The transport; refused when a timeout is zero or over [`MAX_TIMEOUT`].
-    pub fn build(self) -> Result<UreqTransport, TransportError> {
-        self.settings.check()?;
-        let settings = &self.settings;
+    fn from_settings(settings: &TransportSettings) -> Result<Self, TransportError> {
         #[cfg(any(feature = "rustls", feature = "native-tls"))]
-        let tls = self.tls()?;
+        let tls = tls(settings)?;
         #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
         if settings.native_tls {
             return Err(TransportError::new(
-                Delivery::Fatal,
+                qod_core::Delivery::Fatal,
                 "native TLS needs qod-ureq's `native-tls` feature",
+            ));
+        }
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        if !settings.root_certificates_der.is_empty() {
+            return Err(TransportError::new(
+                qod_core::Delivery::Fatal,
+                "root certificates need qod-ureq's `rustls` or `native-tls` feature",
             ));
         }
         let parts = |idle_per_host: usize| {
@@ -162,32 +117,32 @@ impl UreqTransportBuilder {
             timeout: settings.timeout,
         })
     }
+}
 
-    /// Chooses the TLS: rustls unless native TLS is asked for or rustls is
-    /// not compiled in.
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    fn tls(&self) -> Result<TlsConfig, TransportError> {
-        let mut tls = TlsConfig::builder();
-        if self.settings.native_tls || !cfg!(feature = "rustls") {
-            #[cfg(not(feature = "native-tls"))]
-            return Err(TransportError::new(
-                Delivery::Fatal,
-                "native TLS needs qod-ureq's `native-tls` feature",
-            ));
-            #[cfg(feature = "native-tls")]
-            {
-                tls = tls.provider(ureq::tls::TlsProvider::NativeTls);
-            }
+/// Chooses the TLS: rustls unless native TLS is asked for or rustls is not
+/// compiled in.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn tls(settings: &TransportSettings) -> Result<TlsConfig, TransportError> {
+    let mut tls = TlsConfig::builder();
+    if settings.native_tls || !cfg!(feature = "rustls") {
+        #[cfg(not(feature = "native-tls"))]
+        return Err(TransportError::new(
+            qod_core::Delivery::Fatal,
+            "native TLS needs qod-ureq's `native-tls` feature",
+        ));
+        #[cfg(feature = "native-tls")]
+        {
+            tls = tls.provider(ureq::tls::TlsProvider::NativeTls);
         }
-        let roots = &self.settings.root_certificates_der;
-        if !roots.is_empty() {
-            let roots = roots
-                .iter()
-                .map(|der| Certificate::from_der(der).to_owned());
-            tls = tls.root_certs(RootCerts::from(roots));
-        }
-        Ok(tls.build())
     }
+    let roots = &settings.root_certificates_der;
+    if !roots.is_empty() {
+        let roots = roots
+            .iter()
+            .map(|der| Certificate::from_der(der).to_owned());
+        tls = tls.root_certs(RootCerts::from(roots));
+    }
+    Ok(tls.build())
 }
 
 impl UreqTransport {
@@ -268,6 +223,8 @@ fn run<S: ureq::AsSendBody>(
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+
+    use qod_core::Delivery;
 
     use super::*;
 

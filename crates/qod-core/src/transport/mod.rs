@@ -5,6 +5,7 @@
 //! A transport translates the settings into its library's configuration and
 //! its library's errors into [`Symptoms`]; what they mean is decided here.
 
+mod builder;
 mod classify;
 mod settings;
 
@@ -16,6 +17,7 @@ use http::{Request, Response};
 
 use crate::RawBody;
 
+pub use builder::{BuildTransport, TransportBuilder};
 pub use classify::{
     RUSTLS_CERTIFICATE_REFUSALS, Symptoms, causes, is_native_tls_certificate_refusal,
     is_rustls_certificate_refusal,

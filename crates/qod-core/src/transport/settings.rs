@@ -47,10 +47,10 @@ pub fn check_timeout(name: &str, timeout: Duration) -> Result<(), TransportError
 
 /// What a transport is set up with, the same for qod-ureq and qod-reqwest.
 ///
-/// Each transport's builder holds one and translates it into its library's
-/// configuration; [`check`](Self::check) is the validation both apply when
-/// they build. The TLS trust is held as DER bytes so that the core needs no
-/// TLS library; the builders read PEM into it.
+/// A [`TransportBuilder`](super::TransportBuilder) holds one, and each
+/// transport translates it into its library's configuration;
+/// [`check`](Self::check) is the validation applied when one is built. The
+/// TLS trust is held as DER bytes so that the core needs no TLS library.
 ///
 /// ```
 /// use std::time::Duration;
@@ -121,99 +121,6 @@ impl TransportSettings {
         check_timeout("timeout", self.timeout)?;
         check_timeout("connect timeout", self.connect_timeout)
     }
-}
-
-/// Gives a transport's builder, a struct with a field
-/// `settings: TransportSettings`, the setters of the settings every
-/// transport shares, by the same names in every transport:
-/// `connect_timeout`, `timeout`, `body_limit`, `proxy_from_env`, `native_tls`,
-/// `max_idle_connections_per_host`; the getter `settings`; and
-/// `From<TransportSettings>`. Root certificates are left to the transport,
-/// which reads PEM with its own library.
-///
-/// ```
-/// use qod_core::transport::TransportSettings;
-/// #[derive(Debug, Default)]
-/// pub struct MyTransportBuilder {
-///     settings: TransportSettings,
-/// }
-/// qod_core::transport_builder_setters!(MyTransportBuilder);
-///
-/// let builder = MyTransportBuilder::default().body_limit(10).proxy_from_env(true);
-/// assert_eq!(builder.settings().body_limit, 10);
-/// let builder = MyTransportBuilder::from(builder.settings().clone());
-/// assert!(builder.settings().proxy_from_env);
-/// ```
-#[macro_export]
-macro_rules! transport_builder_setters {
-    ($builder:ident) => {
-        impl ::core::convert::From<$crate::transport::TransportSettings> for $builder {
-            fn from(settings: $crate::transport::TransportSettings) -> Self {
-                $builder { settings }
-            }
-        }
-
-        impl $builder {
-            /// The settings so far.
-            pub fn settings(&self) -> &$crate::transport::TransportSettings {
-                &self.settings
-            }
-
-            /// The longest a connection (TCP and TLS handshake) may take:
-            /// more than zero and at most
-            /// [`MAX_TIMEOUT`](qod_core::transport::MAX_TIMEOUT), checked when
-            /// the transport is built. Default 5 s.
-            #[must_use]
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.settings.connect_timeout = timeout;
-                self
-            }
-
-            /// The longest a whole call may take, reading the body included:
-            /// more than zero and at most
-            /// [`MAX_TIMEOUT`](qod_core::transport::MAX_TIMEOUT), checked when
-            /// the transport is built. Default 30 s.
-            #[must_use]
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.settings.timeout = timeout;
-                self
-            }
-
-            /// The largest response body accepted, in bytes (default 1 MiB).
-            #[must_use]
-            pub fn body_limit(mut self, bytes: usize) -> Self {
-                self.settings.body_limit = bytes;
-                self
-            }
-
-            /// Uses the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or
-            /// `HTTP_PROXY` (honouring `NO_PROXY`). Off by default.
-            #[must_use]
-            pub fn proxy_from_env(mut self, enabled: bool) -> Self {
-                self.settings.proxy_from_env = enabled;
-                self
-            }
-
-            /// Uses the platform's TLS (native-tls) instead of rustls. Needs
-            /// the `native-tls` feature; a build with `native-tls` but not
-            /// `rustls` uses it either way, and a build with neither speaks
-            /// plain http only (an `https` request is refused as `Fatal`).
-            #[must_use]
-            pub fn native_tls(mut self, enabled: bool) -> Self {
-                self.settings.native_tls = enabled;
-                self
-            }
-
-            /// How many idle connections per host stay open for reuse
-            /// (default 8 for a blocking transport, 64 for an async one:
-            /// [`TransportSettings`](qod_core::transport::TransportSettings)).
-            #[must_use]
-            pub fn max_idle_connections_per_host(mut self, count: usize) -> Self {
-                self.settings.max_idle_connections_per_host = count;
-                self
-            }
-        }
-    };
 }
 
 #[cfg(test)]
