@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 use http::{Method, Request, Response, StatusCode};
 use qod_models::XCorrelator;
 
-use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, TokenStep};
+use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, FlowStep, TokenFlow, TokenStep};
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
     ClientCore, Delivery, Error, Machine, Operation, RequestTimeout, Step, TransportError,
@@ -37,14 +37,21 @@ enum State<T> {
     Start,
     /// Look the token up (again), after waiting for this fetch if any.
     NeedToken(Option<FetchId>),
-    /// Fetch the token again after a backoff, still holding the permit.
-    RetryTokenFetch(FetchPermit),
+    /// Holding a subject's fetch: ask its flow for the next request (first,
+    /// after a wait, or again after a backoff).
+    Fetching(FetchPermit, TokenFlow),
+    /// Holding a subject's fetch whose flow has read an answer: follow the
+    /// step it took.
+    Following(FetchPermit, TokenFlow, Result<FlowStep, AuthError>),
     /// Send an attempt with this token.
     Ready(Option<AccessToken>),
-    /// The token request is out.
+    /// A request of the token flow is out.
     AwaitingToken {
         permit: FetchPermit,
+        flow: TokenFlow,
         sent_at: SystemTime,
+        /// Whether a failure that may have reached the server may be retried.
+        replayable: bool,
     },
     /// An attempt is out.
     AwaitingResponse {
@@ -169,15 +176,17 @@ impl<'a, O: Operation> Call<'a, O> {
                         return step;
                     }
                 }
-                State::RetryTokenFetch(permit) => {
-                    let auth = self.core.authenticator();
-                    match auth.token_request(self.core.endpoint(), now, self.core.jti()) {
-                        Ok(request) => {
-                            if let Some(step) = self.send_token_request(request, permit, now) {
-                                return step;
-                            }
-                        }
-                        Err(error) => self.finish(Err(error.into())),
+                State::Fetching(permit, mut flow) => {
+                    let credentials = self.core.authenticator().credentials();
+                    let step =
+                        flow.request(credentials, self.core.endpoint(), now, self.core.jti());
+                    if let Some(step) = self.follow_flow(permit, flow, step, now) {
+                        return step;
+                    }
+                }
+                State::Following(permit, flow, step) => {
+                    if let Some(step) = self.follow_flow(permit, flow, step, now) {
+                        return step;
                     }
                 }
                 State::Ready(_) if self.time_left(now).is_zero() => {
@@ -227,8 +236,7 @@ impl<'a, O: Operation> Call<'a, O> {
         now: SystemTime,
     ) -> Option<Step<O::Output>> {
         let auth = self.core.authenticator();
-        // The PoP id is drawn only when a token request is built.
-        match auth.token(self.core.endpoint(), now, waited, || self.core.jti()) {
+        match auth.token(now, waited) {
             Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
             Ok(TokenStep::Wait(wait)) => {
                 let at_most = self.time_left(now);
@@ -240,40 +248,73 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.state = State::NeedToken(Some(wait.fetch()));
                 return Some(Step::WaitForToken { wait, at_most });
             }
-            Ok(TokenStep::Fetch { request, permit }) => {
-                return self.send_token_request(request, permit, now);
-            }
+            Ok(TokenStep::Fetch { permit, flow }) => self.state = State::Fetching(permit, flow),
             Err(error) => self.finish(Err(error.into())),
         }
         None
     }
 
     /// Puts the token request out, or ends the fetch when no time is left.
-    fn send_token_request(
+    /// Goes on with the fetch this call holds after its flow took `step`:
+    /// sends, waits (within the call's time) or ends the fetch.
+    fn follow_flow(
         &mut self,
-        mut request: Request<Vec<u8>>,
         permit: FetchPermit,
+        flow: TokenFlow,
+        step: Result<FlowStep, AuthError>,
         now: SystemTime,
     ) -> Option<Step<O::Output>> {
-        let time_left = self.time_left(now);
-        if time_left.is_zero() {
-            let error = AuthError::TokenRequest {
-                source: Arc::new(TransportError::new(
-                    Delivery::NotSent,
-                    "the call's time limit ran out before the token request could be sent",
-                )),
-            };
-            permit.fail(error.clone());
-            self.finish(Err(error.into()));
-            return None;
+        match step {
+            Ok(FlowStep::Send {
+                mut request,
+                replayable,
+            }) => {
+                let time_left = self.time_left(now);
+                if time_left.is_zero() {
+                    let error = AuthError::TokenRequest {
+                        source: Arc::new(TransportError::new(
+                            Delivery::NotSent,
+                            "the call's time limit ran out before the token request could be sent",
+                        )),
+                    };
+                    permit.fail(error.clone());
+                    self.finish(Err(error.into()));
+                    return None;
+                }
+                request.extensions_mut().insert(RequestTimeout(time_left));
+                self.token_attempts += 1;
+                self.state = State::AwaitingToken {
+                    permit,
+                    flow,
+                    sent_at: now,
+                    replayable,
+                };
+                Some(Step::Send(request))
+            }
+            Ok(FlowStep::Wait(wait)) => {
+                if wait >= self.time_left(now) {
+                    // The flow outlives this call: the next call goes on from here.
+                    permit.hand_over(flow);
+                    let waited = self.elapsed(now);
+                    self.finish(Err(AuthError::TokenWaitTimedOut { waited }.into()));
+                    return None;
+                }
+                // A new stage: its requests count their own attempts.
+                self.token_attempts = 0;
+                self.state = State::Backoff(wait, Box::new(State::Fetching(permit, flow)));
+                None
+            }
+            Ok(FlowStep::Token(token)) => {
+                permit.complete(token.clone());
+                self.state = State::Ready(Some(token));
+                None
+            }
+            Err(error) => {
+                permit.fail(error.clone());
+                self.finish(Err(error.into()));
+                None
+            }
         }
-        request.extensions_mut().insert(RequestTimeout(time_left));
-        self.token_attempts += 1;
-        self.state = State::AwaitingToken {
-            permit,
-            sent_at: now,
-        };
-        Some(Step::Send(request))
     }
 
     fn take_response(
@@ -282,9 +323,14 @@ impl<'a, O: Operation> Call<'a, O> {
         now: SystemTime,
     ) {
         match std::mem::replace(&mut self.state, State::Taken) {
-            State::AwaitingToken { permit, sent_at } => {
+            State::AwaitingToken {
+                permit,
+                flow,
+                sent_at,
+                replayable,
+            } => {
                 self.log_exchange(&Method::POST, "token endpoint", &result, sent_at, now);
-                self.on_token_response(result, permit, now);
+                self.on_token_response(result, permit, flow, replayable, now);
             }
             State::AwaitingResponse {
                 token,
@@ -307,6 +353,8 @@ impl<'a, O: Operation> Call<'a, O> {
         &mut self,
         result: Result<Response<Vec<u8>>, TransportError>,
         permit: FetchPermit,
+        mut flow: TokenFlow,
+        replayable: bool,
         now: SystemTime,
     ) {
         let outcome = match &result {
@@ -317,22 +365,25 @@ impl<'a, O: Operation> Call<'a, O> {
             }),
             Err(error) => Some(AttemptOutcome::Transport(error.delivery())),
         };
-        // A token request changes nothing worth guarding, so it retries like a read.
+        // A token request changes nothing worth guarding, so it retries like
+        // a read; a request the flow marks unreplayable, like a create.
         if let Some(outcome) = outcome
-            && let Some(delay) = self.retry_delay(true, self.token_attempts, outcome, now)
+            && let Some(delay) = self.retry_delay(replayable, self.token_attempts, outcome, now)
         {
-            self.state = State::Backoff(delay, Box::new(State::RetryTokenFetch(permit)));
+            self.state = State::Backoff(delay, Box::new(State::Fetching(permit, flow)));
             return;
         }
         match result {
-            Ok(response) => match self
-                .core
-                .authenticator()
-                .finish_fetch(permit, response, now)
-            {
-                Ok(token) => self.state = State::Ready(Some(token)),
-                Err(error) => self.finish(Err(error.into())),
-            },
+            Ok(response) => {
+                let credentials = self.core.authenticator().credentials();
+                match flow.receive(credentials, response, now) {
+                    // Ended here, so that the callers waiting for it are woken at once.
+                    step @ (Ok(FlowStep::Token(_)) | Err(_)) => {
+                        let _ = self.follow_flow(permit, flow, step, now);
+                    }
+                    step => self.state = State::Following(permit, flow, step),
+                }
+            }
             Err(source) => {
                 // However far the token request got, the call's own did not leave.
                 let error = AuthError::TokenRequest {

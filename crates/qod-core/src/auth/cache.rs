@@ -1,13 +1,22 @@
-//! A per-client token cache that fetches at most one token at a time and
-//! never blocks: it hands out decisions, and the driver does the waiting.
+//! A per-client token cache, one slot per subject, that fetches at most one
+//! token at a time for each and never blocks: it hands out decisions, and
+//! the driver does the waiting.
 //!
 //! A failed fetch is shared like a successful one: the callers that waited
 //! for it get its error rather than each fetching again, so N callers
 //! against a dead token endpoint make the token requests of one fetch (at
 //! most [`crate::RetryPolicy::max_attempts`]), not N times as many.
+//!
+//! Slots are independent: the callers for one subject (one user of a
+//! three-legged flow) never wait on another subject's fetch. The number of
+//! slots is capped; a new subject in a full cache evicts the one used
+//! longest ago.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::hash::Hash;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
@@ -16,44 +25,124 @@ use event_listener::{Event, EventListener};
 
 use crate::auth::{AccessToken, AuthError};
 
-#[derive(Default)]
-struct State {
+/// How many subjects a client's token cache holds, by default, before it
+/// evicts the one used longest ago.
+pub const DEFAULT_MAX_SUBJECTS: usize = 10_000;
+
+struct State<R> {
     token: Option<AccessToken>,
     fetching: bool,
     /// Counts the fetches begun, so that a waiter knows which one it waited for.
     fetches: u64,
     /// The last fetch that failed, by its number, and its error.
     last_failure: Option<(u64, AuthError)>,
+    /// What an abandoned fetch left for the next one to go on with (a
+    /// three-legged flow waiting for the user, say).
+    handed_over: Option<R>,
 }
 
-#[derive(Default)]
-struct Shared {
-    state: Mutex<State>,
+impl<R> Default for State<R> {
+    fn default() -> Self {
+        State {
+            token: None,
+            fetching: false,
+            fetches: 0,
+            last_failure: None,
+            handed_over: None,
+        }
+    }
+}
+
+/// One subject's token and fetch.
+struct Slot<R> {
+    state: Mutex<State<R>>,
     fetch_ended: Event,
+    /// The cache's clock reading at the last lookup, for eviction.
+    last_used: AtomicU64,
 }
 
-/// Holds the current token for one client. Cloning shares the cache.
+impl<R> Slot<R> {
+    fn new(tick: u64) -> Self {
+        Slot {
+            state: Mutex::new(State::default()),
+            fetch_ended: Event::new(),
+            last_used: AtomicU64::new(tick),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<R>> {
+        // Every method leaves the state consistent, so a poisoned lock is still usable.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn finish(&self, fetch: u64, outcome: Outcome<R>) {
+        let mut state = self.lock();
+        state.fetching = false;
+        match outcome {
+            Outcome::Token(token) => {
+                state.token = Some(token);
+                state.last_failure = None;
+                state.handed_over = None;
+            }
+            Outcome::Failed(error) => {
+                state.last_failure = Some((fetch, error));
+                state.handed_over = None;
+            }
+            Outcome::HandedOver(rest) => state.handed_over = Some(rest),
+            Outcome::Abandoned => {}
+        }
+        drop(state);
+        self.fetch_ended.notify(usize::MAX);
+    }
+}
+
+enum Outcome<R> {
+    Token(AccessToken),
+    Failed(AuthError),
+    HandedOver(R),
+    Abandoned,
+}
+
+struct Slots<K, R> {
+    map: Mutex<HashMap<K, Arc<Slot<R>>>>,
+    /// A logical clock: one tick per lookup.
+    ticks: AtomicU64,
+    max_subjects: usize,
+}
+
+/// Holds the current token of each subject for one client. Cloning shares
+/// the cache. `K` names a subject (one key for a two-legged client); `R` is
+/// what an abandoned fetch hands to the next (`()` when nothing can be).
 ///
-/// When the token is missing or due for refresh, the first caller gets a
-/// [`FetchPermit`] and fetches; the others are told to wait
+/// When a subject's token is missing or due for refresh, the first caller
+/// gets a [`FetchPermit`] and fetches; the others are told to wait
 /// ([`CacheLookup::Wait`]) and look again once the fetch has ended, so a
-/// burst of calls makes one token request. When the fetch failed, a caller
-/// that waited for it is told so ([`CacheLookup::Failed`]); when it was
-/// abandoned (its task cancelled), the next caller fetches. The lock is held
-/// only inside each method, never across a fetch or a wait.
-#[derive(Clone, Default)]
-pub(crate) struct TokenCache {
-    shared: Arc<Shared>,
+/// burst of calls makes one fetch. When the fetch failed, a caller that
+/// waited for it is told so ([`CacheLookup::Failed`]); when it was
+/// abandoned (its task cancelled, its call out of time), the next caller
+/// fetches, going on from what it handed over. Locks are held only inside
+/// each method, never across a fetch or a wait.
+pub(crate) struct TokenCache<K, R = ()> {
+    slots: Arc<Slots<K, R>>,
+}
+
+impl<K, R> Clone for TokenCache<K, R> {
+    fn clone(&self) -> Self {
+        TokenCache {
+            slots: Arc::clone(&self.slots),
+        }
+    }
 }
 
 /// What a caller should do to have a token.
 #[derive(Debug)]
 #[non_exhaustive]
-pub(crate) enum CacheLookup {
+pub(crate) enum CacheLookup<R> {
     /// Use this token.
     Fresh(AccessToken),
-    /// Fetch a token and hand it to [`FetchPermit::complete`].
-    Fetch(FetchPermit),
+    /// Fetch a token and hand it to [`FetchPermit::complete`]; go on from
+    /// the handed-over state when there is one.
+    Fetch(FetchPermit<R>, Option<R>),
     /// Another caller is fetching: wait for this, then look again, handing
     /// the wait back to [`TokenCache::lookup`].
     Wait(TokenWait),
@@ -61,13 +150,21 @@ pub(crate) enum CacheLookup {
     Failed(AuthError),
 }
 
-/// The right, and the duty, to fetch the next token. Dropping it without
-/// completing (a failed fetch, a cancelled task) lets a waiting caller fetch.
-#[derive(Debug)]
-pub(crate) struct FetchPermit {
-    cache: TokenCache,
+/// The right, and the duty, to fetch the next token of one subject.
+/// Dropping it without completing (a cancelled task) lets a waiting caller
+/// fetch.
+pub(crate) struct FetchPermit<R> {
+    slot: Arc<Slot<R>>,
     fetch: u64,
     done: bool,
+}
+
+impl<R> std::fmt::Debug for FetchPermit<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchPermit")
+            .field("fetch", &self.fetch)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Resolves when the fetch under way has ended, well or badly.
@@ -106,40 +203,78 @@ impl Future for TokenWait {
     }
 }
 
-impl std::fmt::Debug for TokenCache {
+impl<K, R> std::fmt::Debug for TokenCache<K, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = self.lock();
         f.debug_struct("TokenCache")
-            .field("token", &state.token)
-            .field("fetching", &state.fetching)
+            .field("subjects", &self.len())
+            .field("max_subjects", &self.slots.max_subjects)
             .finish()
     }
 }
 
-impl TokenCache {
-    /// An empty cache.
-    pub(crate) fn new() -> Self {
-        TokenCache::default()
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // Every method leaves the state consistent, so a poisoned lock is still usable.
-        self.shared
-            .state
+impl<K, R> TokenCache<K, R> {
+    /// How many subjects the cache holds.
+    pub(crate) fn len(&self) -> usize {
+        self.slots
+            .map
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
+    /// An empty cache holding at most `max_subjects` subjects (at least one).
+    pub(crate) fn new(max_subjects: usize) -> Self {
+        TokenCache {
+            slots: Arc::new(Slots {
+                map: Mutex::new(HashMap::new()),
+                ticks: AtomicU64::new(0),
+                max_subjects: max_subjects.max(1),
+            }),
+        }
     }
 
-    /// The token to use at `now`, the permit to fetch one, the wait for
-    /// another caller's fetch, or the error of the fetch this caller waited
-    /// for (`waited`, from the [`TokenWait`] it was given last). Never blocks.
+    /// The slot of `key`, made (and the oldest evicted) when it is new.
+    fn slot(&self, key: &K) -> Arc<Slot<R>> {
+        let tick = self.slots.ticks.fetch_add(1, Ordering::Relaxed);
+        let mut map = self
+            .slots
+            .map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = map.get(key) {
+            slot.last_used.store(tick, Ordering::Relaxed);
+            return Arc::clone(slot);
+        }
+        if map.len() >= self.slots.max_subjects {
+            // A scan, paid only by a new subject in a full cache.
+            let oldest = map
+                .iter()
+                .min_by_key(|(_, slot)| slot.last_used.load(Ordering::Relaxed))
+                .map(|(key, _)| key.clone());
+            if let Some(oldest) = oldest {
+                map.remove(&oldest);
+            }
+        }
+        let slot = Arc::new(Slot::new(tick));
+        map.insert(key.clone(), Arc::clone(&slot));
+        slot
+    }
+
+    /// The token of `key` to use at `now`, the permit to fetch one, the
+    /// wait for another caller's fetch, or the error of the fetch this
+    /// caller waited for (`waited`, from the [`TokenWait`] it was given
+    /// last). Never blocks.
     pub(crate) fn lookup(
         &self,
+        key: &K,
         now: SystemTime,
         refresh_margin: Duration,
         waited: Option<FetchId>,
-    ) -> CacheLookup {
-        let mut state = self.lock();
+    ) -> CacheLookup<R> {
+        let slot = self.slot(key);
+        let mut state = slot.lock();
         if let Some(token) = &state.token
             && !token.needs_refresh(now, refresh_margin)
         {
@@ -151,7 +286,7 @@ impl TokenCache {
             return CacheLookup::Failed(error.clone());
         }
         if state.fetching {
-            let listener = self.shared.fetch_ended.listen();
+            let listener = slot.fetch_ended.listen();
             return CacheLookup::Wait(TokenWait {
                 listener: Box::pin(listener),
                 fetch: FetchId(state.fetches),
@@ -159,23 +294,44 @@ impl TokenCache {
         }
         state.fetching = true;
         state.fetches += 1;
-        CacheLookup::Fetch(FetchPermit {
-            cache: self.clone(),
-            fetch: state.fetches,
-            done: false,
-        })
+        let fetch = state.fetches;
+        let handed_over = state.handed_over.take();
+        drop(state);
+        CacheLookup::Fetch(
+            FetchPermit {
+                slot,
+                fetch,
+                done: false,
+            },
+            handed_over,
+        )
     }
 
-    /// The cached token, fresh or not, without fetching.
+    /// The cached token of `key`, fresh or not, without fetching.
     #[cfg(test)]
-    pub(crate) fn current(&self) -> Option<AccessToken> {
-        self.lock().token.clone()
+    pub(crate) fn current(&self, key: &K) -> Option<AccessToken> {
+        let map = self
+            .slots
+            .map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let slot = map.get(key)?;
+        let token = slot.lock().token.clone();
+        token
     }
 
-    /// Forgets `token` after the server refused it, unless a newer one has
-    /// replaced it already.
-    pub(crate) fn invalidate(&self, token: &AccessToken) {
-        let mut state = self.lock();
+    /// Forgets `token` of `key` after the server refused it, unless a newer
+    /// one has replaced it already.
+    pub(crate) fn invalidate(&self, key: &K, token: &AccessToken) {
+        let map = self
+            .slots
+            .map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some(slot) = map.get(key) else {
+            return;
+        };
+        let mut state = slot.lock();
         if state
             .token
             .as_ref()
@@ -184,43 +340,36 @@ impl TokenCache {
             state.token = None;
         }
     }
-
-    fn finish(&self, fetch: u64, outcome: Option<Result<AccessToken, AuthError>>) {
-        let mut state = self.lock();
-        state.fetching = false;
-        match outcome {
-            Some(Ok(token)) => {
-                state.token = Some(token);
-                state.last_failure = None;
-            }
-            Some(Err(error)) => state.last_failure = Some((fetch, error)),
-            None => {}
-        }
-        drop(state);
-        self.shared.fetch_ended.notify(usize::MAX);
-    }
 }
 
-impl FetchPermit {
+impl<R> FetchPermit<R> {
     /// Stores the fetched token and wakes the waiting callers.
     pub(crate) fn complete(mut self, token: AccessToken) {
         self.done = true;
-        self.cache.finish(self.fetch, Some(Ok(token)));
+        self.slot.finish(self.fetch, Outcome::Token(token));
     }
 
     /// Ends the fetch with `error` and wakes the waiting callers, who get it
     /// too. Callers that come later fetch again.
     pub(crate) fn fail(mut self, error: AuthError) {
         self.done = true;
-        self.cache.finish(self.fetch, Some(Err(error)));
+        self.slot.finish(self.fetch, Outcome::Failed(error));
+    }
+
+    /// Ends this caller's part in the fetch without ending the fetch: the
+    /// next caller goes on from `rest` (the flow's state) instead of
+    /// starting over.
+    pub(crate) fn hand_over(mut self, rest: R) {
+        self.done = true;
+        self.slot.finish(self.fetch, Outcome::HandedOver(rest));
     }
 }
 
-impl Drop for FetchPermit {
+impl<R> Drop for FetchPermit<R> {
     /// Abandoned (a cancelled task): the waiters look again, and one fetches.
     fn drop(&mut self) {
         if !self.done {
-            self.cache.finish(self.fetch, None);
+            self.slot.finish(self.fetch, Outcome::Abandoned);
         }
     }
 }
@@ -246,49 +395,49 @@ mod tests {
 
     #[test]
     fn reuses_before_the_margin_and_refreshes_after() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("an empty cache must ask for a fetch");
         };
         permit.complete(token(t0, 3600));
         let before = t0 + Duration::from_secs(3600 - 61);
         assert!(matches!(
-            cache.lookup(before, MARGIN, None),
+            cache.lookup(&(), before, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         let after = t0 + Duration::from_secs(3600 - 60);
         assert!(matches!(
-            cache.lookup(after, MARGIN, None),
-            CacheLookup::Fetch(_)
+            cache.lookup(&(), after, MARGIN, None),
+            CacheLookup::Fetch(..)
         ));
     }
 
     #[test]
     fn short_lifetimes_refresh_at_half_life() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        if let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) {
+        if let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) {
             permit.complete(token(t0, 30));
         }
         assert!(matches!(
-            cache.lookup(t0 + Duration::from_secs(14), MARGIN, None),
+            cache.lookup(&(), t0 + Duration::from_secs(14), MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         assert!(matches!(
-            cache.lookup(t0 + Duration::from_secs(15), MARGIN, None),
-            CacheLookup::Fetch(_)
+            cache.lookup(&(), t0 + Duration::from_secs(15), MARGIN, None),
+            CacheLookup::Fetch(..)
         ));
     }
 
     #[test]
     fn a_second_caller_is_told_to_wait_and_is_woken_by_the_fetch() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("the first caller fetches");
         };
-        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Wait(mut wait) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
@@ -299,17 +448,17 @@ mod tests {
         assert!(flag.0.load(std::sync::atomic::Ordering::SeqCst));
         assert!(Pin::new(&mut wait).poll(&mut cx).is_ready());
         assert!(matches!(
-            cache.lookup(t0, MARGIN, None),
+            cache.lookup(&(), t0, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
     }
 
     #[test]
     fn dropped_permit_wakes_waiters_and_lets_the_next_caller_fetch() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let first = cache.lookup(t0, MARGIN, None);
-        let CacheLookup::Wait(mut wait) = cache.lookup(t0, MARGIN, None) else {
+        let first = cache.lookup(&(), t0, MARGIN, None);
+        let CacheLookup::Wait(mut wait) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         drop(first);
@@ -320,74 +469,148 @@ mod tests {
                 .is_ready()
         );
         assert!(matches!(
-            cache.lookup(t0, MARGIN, None),
-            CacheLookup::Fetch(_)
+            cache.lookup(&(), t0, MARGIN, None),
+            CacheLookup::Fetch(..)
         ));
     }
 
     #[test]
     fn a_failed_fetch_is_handed_to_its_waiters_and_later_callers_fetch_again() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("the first caller fetches");
         };
-        let CacheLookup::Wait(wait) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Wait(wait) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         permit.fail(AuthError::Rejected);
         assert!(matches!(
-            cache.lookup(t0, MARGIN, Some(wait.fetch())),
+            cache.lookup(&(), t0, MARGIN, Some(wait.fetch())),
             CacheLookup::Failed(AuthError::Rejected)
         ));
         // A caller that did not wait for that fetch starts a new one.
-        let CacheLookup::Fetch(second) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Fetch(second, _) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("a newcomer fetches again");
         };
         // The first fetch's waiter still reads its failure, not the new fetch.
         assert!(matches!(
-            cache.lookup(t0, MARGIN, Some(wait.fetch())),
+            cache.lookup(&(), t0, MARGIN, Some(wait.fetch())),
             CacheLookup::Failed(_)
         ));
-        let CacheLookup::Wait(wait_second) = cache.lookup(t0, MARGIN, None) else {
+        let CacheLookup::Wait(wait_second) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("a fetch is under way");
         };
         second.complete(token(t0, 3600));
         assert!(matches!(
-            cache.lookup(t0, MARGIN, Some(wait_second.fetch())),
+            cache.lookup(&(), t0, MARGIN, Some(wait_second.fetch())),
             CacheLookup::Fresh(_)
         ));
     }
 
     #[test]
     fn an_abandoned_fetch_lets_a_waiter_fetch_instead_of_failing() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let first = cache.lookup(t0, MARGIN, None);
-        let CacheLookup::Wait(wait) = cache.lookup(t0, MARGIN, None) else {
+        let first = cache.lookup(&(), t0, MARGIN, None);
+        let CacheLookup::Wait(wait) = cache.lookup(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         drop(first);
         assert!(matches!(
-            cache.lookup(t0, MARGIN, Some(wait.fetch())),
-            CacheLookup::Fetch(_)
+            cache.lookup(&(), t0, MARGIN, Some(wait.fetch())),
+            CacheLookup::Fetch(..)
         ));
     }
 
     #[test]
     fn invalidate_only_forgets_the_refused_token() {
-        let cache = TokenCache::new();
+        let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
         let old = token(t0, 3600);
-        if let CacheLookup::Fetch(permit) = cache.lookup(t0, MARGIN, None) {
+        if let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) {
             permit.complete(old.clone());
         }
-        cache.invalidate(&token(t0, 3600));
+        cache.invalidate(&(), &token(t0, 3600));
         assert!(
-            cache.current().is_some(),
+            cache.current(&()).is_some(),
             "an equal but different token must not evict"
         );
-        cache.invalidate(&old);
-        assert!(cache.current().is_none());
+        cache.invalidate(&(), &old);
+        assert!(cache.current(&()).is_none());
+    }
+
+    #[test]
+    fn subjects_fetch_on_their_own_and_never_wait_on_each_other() {
+        let cache = TokenCache::<&str, ()>::new(DEFAULT_MAX_SUBJECTS);
+        let t0 = SystemTime::UNIX_EPOCH;
+        let CacheLookup::Fetch(alice, _) = cache.lookup(&"alice", t0, MARGIN, None) else {
+            panic!("alice's first call fetches");
+        };
+        assert!(matches!(
+            cache.lookup(&"alice", t0, MARGIN, None),
+            CacheLookup::Wait(_)
+        ));
+        // Bob's fetch is his own, while alice's is under way.
+        let CacheLookup::Fetch(bob, _) = cache.lookup(&"bob", t0, MARGIN, None) else {
+            panic!("bob fetches although alice is fetching");
+        };
+        bob.complete(token(t0, 3600));
+        assert!(matches!(
+            cache.lookup(&"bob", t0, MARGIN, None),
+            CacheLookup::Fresh(_)
+        ));
+        alice.fail(AuthError::Rejected);
+        assert!(cache.current(&"alice").is_none());
+        assert!(cache.current(&"bob").is_some());
+    }
+
+    #[test]
+    fn a_full_cache_evicts_the_subject_used_longest_ago() {
+        let cache = TokenCache::<u32, ()>::new(3);
+        let t0 = SystemTime::UNIX_EPOCH;
+        for subject in [1, 2, 3] {
+            if let CacheLookup::Fetch(permit, _) = cache.lookup(&subject, t0, MARGIN, None) {
+                permit.complete(token(t0, 3600));
+            }
+        }
+        // 1 is used again, so 2 is now the oldest.
+        assert!(matches!(
+            cache.lookup(&1, t0, MARGIN, None),
+            CacheLookup::Fresh(_)
+        ));
+        assert!(matches!(
+            cache.lookup(&4, t0, MARGIN, None),
+            CacheLookup::Fetch(..)
+        ));
+        assert_eq!(cache.len(), 3);
+        assert!(cache.current(&2).is_none(), "the oldest is evicted");
+        assert!(cache.current(&1).is_some() && cache.current(&3).is_some());
+    }
+
+    #[test]
+    fn a_handed_over_fetch_is_where_the_next_caller_goes_on() {
+        let cache = TokenCache::<(), &str>::new(1);
+        let t0 = SystemTime::UNIX_EPOCH;
+        let CacheLookup::Fetch(first, None) = cache.lookup(&(), t0, MARGIN, None) else {
+            panic!("the first caller fetches from the start");
+        };
+        let CacheLookup::Wait(wait) = cache.lookup(&(), t0, MARGIN, None) else {
+            panic!("the second caller waits");
+        };
+        first.hand_over("polling");
+        // The waiter is not told of a failure: it takes the fetch over.
+        let CacheLookup::Fetch(second, Some("polling")) =
+            cache.lookup(&(), t0, MARGIN, Some(wait.fetch()))
+        else {
+            panic!("the waiter goes on from the handed-over state");
+        };
+        second.complete(token(t0, 3600));
+        // Once done, nothing is handed over any more.
+        cache.invalidate(&(), &cache.current(&()).unwrap());
+        assert!(matches!(
+            cache.lookup(&(), t0, MARGIN, None),
+            CacheLookup::Fetch(_, None)
+        ));
     }
 }

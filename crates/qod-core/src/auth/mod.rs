@@ -6,6 +6,7 @@
 
 mod cache;
 mod error;
+mod flow;
 pub(crate) mod oauth2;
 #[cfg(feature = "tmobile")]
 mod pop;
@@ -13,9 +14,10 @@ mod pop;
 mod taap;
 mod token;
 
-pub use cache::TokenWait;
-pub(crate) use cache::{CacheLookup, FetchId, FetchPermit, TokenCache};
+pub(crate) use cache::{CacheLookup, FetchId, TokenCache};
+pub use cache::{DEFAULT_MAX_SUBJECTS, TokenWait};
 pub use error::{AuthError, OAuthError};
+pub(crate) use flow::{FlowStep, TokenFlow};
 pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
@@ -28,10 +30,8 @@ pub(crate) use token::{TokenResponse, check_token_characters};
 use std::time::{Duration, SystemTime};
 
 use http::header::AUTHORIZATION;
-use http::{HeaderValue, Request, Response};
+use http::{HeaderValue, Request};
 use uuid::Uuid;
-
-use crate::Endpoint;
 
 /// How long before expiry a token is refreshed, by default.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -96,19 +96,26 @@ impl From<TaapCredentials> for Credentials {
     }
 }
 
+/// A subject's fetch permit, with the flow it goes on with.
+pub(crate) type FetchPermit = cache::FetchPermit<TokenFlow>;
+
+/// Whose token a call needs: one key for a two-legged client.
+pub(crate) type TokenKey = ();
+
 /// What to do before a call can be authorized.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // short-lived, moved once: boxing would only add an allocation
 pub(crate) enum TokenStep {
     /// Authorize the call with this token (`None`: no authentication).
     Ready(Option<AccessToken>),
-    /// Send `request` to the token endpoint and hand its response, with the
-    /// permit, to [`Authenticator::finish_fetch`].
+    /// Drive `flow` to a token ([`TokenFlow::request`], then
+    /// [`TokenFlow::receive`] with each answer) and end the fetch with the
+    /// permit: complete, fail or hand over.
     Fetch {
-        /// The token request.
-        request: Request<Vec<u8>>,
         /// The permit to store the token.
         permit: FetchPermit,
+        /// Where the fetch stands: at its start, or where a call that ran
+        /// out of time left it.
+        flow: TokenFlow,
     },
     /// Another caller of this client is fetching: wait for it, then ask again.
     Wait(TokenWait),
@@ -131,7 +138,7 @@ pub(crate) enum TokenStep {
 #[derive(Debug, Clone)]
 pub struct Authenticator {
     credentials: Credentials,
-    cache: TokenCache,
+    cache: TokenCache<TokenKey, TokenFlow>,
     refresh_margin: Duration,
 }
 
@@ -140,7 +147,7 @@ impl Authenticator {
     pub fn new(credentials: Credentials) -> Self {
         Authenticator {
             credentials,
-            cache: TokenCache::new(),
+            cache: TokenCache::new(DEFAULT_MAX_SUBJECTS),
             refresh_margin: DEFAULT_REFRESH_MARGIN,
         }
     }
@@ -173,18 +180,14 @@ impl Authenticator {
         !matches!(self.credentials, Credentials::None | Credentials::Bearer(_))
     }
 
-    /// The token for a call at `now`, the request that fetches one, or the
+    /// The token for a call at `now`, the flow that fetches one, or the
     /// wait for another caller's fetch. Never blocks. `waited` is the fetch
     /// this call waited for last, if any: when that fetch failed, its error
-    /// is this call's too. `jti` makes the id of a TAAP token request's PoP
-    /// token; it is called only when that request is built, so a call with
-    /// a fresh token spends no random draw on it.
+    /// is this call's too.
     pub(crate) fn token(
         &self,
-        endpoint: &Endpoint,
         now: SystemTime,
         waited: Option<FetchId>,
-        jti: impl FnOnce() -> Uuid,
     ) -> Result<TokenStep, AuthError> {
         if let Credentials::None = self.credentials {
             return Ok(TokenStep::Ready(None));
@@ -192,64 +195,14 @@ impl Authenticator {
         if let Credentials::Bearer(token) = &self.credentials {
             return Ok(TokenStep::Ready(Some(token.clone())));
         }
-        match self.cache.lookup(now, self.refresh_margin, waited) {
+        match self.cache.lookup(&(), now, self.refresh_margin, waited) {
             CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
             CacheLookup::Wait(wait) => Ok(TokenStep::Wait(wait)),
             CacheLookup::Failed(error) => Err(error),
-            CacheLookup::Fetch(permit) => Ok(TokenStep::Fetch {
-                request: self.token_request(endpoint, now, jti())?,
+            CacheLookup::Fetch(permit, handed_over) => Ok(TokenStep::Fetch {
                 permit,
+                flow: handed_over.unwrap_or_else(TokenFlow::start),
             }),
-        }
-    }
-
-    /// A request to the token endpoint, e.g. to try a failed fetch again
-    /// while holding its [`FetchPermit`].
-    #[cfg_attr(not(feature = "tmobile"), allow(unused_variables))]
-    pub(crate) fn token_request(
-        &self,
-        endpoint: &Endpoint,
-        now: SystemTime,
-        jti: Uuid,
-    ) -> Result<Request<Vec<u8>>, AuthError> {
-        match &self.credentials {
-            Credentials::ClientCredentials(credentials) => credentials.token_request(),
-            #[cfg(feature = "tmobile")]
-            Credentials::TMobile(credentials) => credentials.token_request(endpoint, now, jti),
-            Credentials::None | Credentials::Bearer(_) => Err(AuthError::Config(
-                "these credentials fetch no token".to_owned(),
-            )),
-        }
-    }
-
-    /// Reads the token endpoint's response and, on success, caches the token.
-    /// On failure the fetch ends with the error, which the callers that
-    /// waited for it get too; the next caller fetches again.
-    pub(crate) fn finish_fetch(
-        &self,
-        permit: FetchPermit,
-        response: Response<Vec<u8>>,
-        now: SystemTime,
-    ) -> Result<AccessToken, AuthError> {
-        let parsed = match &self.credentials {
-            Credentials::ClientCredentials(credentials) => {
-                credentials.parse_token_response(response, now)
-            }
-            #[cfg(feature = "tmobile")]
-            Credentials::TMobile(credentials) => credentials.parse_token_response(response, now),
-            Credentials::None | Credentials::Bearer(_) => Err(AuthError::Config(
-                "these credentials fetch no token".to_owned(),
-            )),
-        };
-        match parsed {
-            Ok(token) => {
-                permit.complete(token.clone());
-                Ok(token)
-            }
-            Err(error) => {
-                permit.fail(error.clone());
-                Err(error)
-            }
         }
     }
 
@@ -282,6 +235,6 @@ impl Authenticator {
 
     /// Forgets `token` after a 401, so the next call fetches a new one.
     pub(crate) fn invalidate(&self, token: &AccessToken) {
-        self.cache.invalidate(token);
+        self.cache.invalidate(&(), token);
     }
 }
