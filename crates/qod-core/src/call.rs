@@ -26,12 +26,14 @@ use http::{Method, Request, Response, StatusCode};
 use qod_models::XCorrelator;
 
 use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, FlowStep, TokenFlow, TokenStep};
+use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
     ClientCore, Delivery, Error, Machine, Operation, RequestTimeout, Step, TransportError,
 };
 
 /// Where a call is. Each variant holds what the next move needs.
+#[allow(clippy::large_enum_variant)] // one per call, moved in place: boxing would only add an allocation
 enum State<T> {
     /// The request is not built yet.
     Start,
@@ -165,10 +167,17 @@ impl<'a, O: Operation> Call<'a, O> {
                     .operation
                     .to_request(self.core.endpoint(), Some(&self.correlator))
                 {
-                    Ok(request) => {
-                        self.request = Some(request);
-                        self.state = State::NeedToken(None);
-                    }
+                    Ok(request) => match device_rule::check(
+                        self.operation.device_field(),
+                        self.core.authenticator().legs(),
+                        self.core.endpoint().api_version(),
+                    ) {
+                        Ok(()) => {
+                            self.request = Some(request);
+                            self.state = State::NeedToken(None);
+                        }
+                        Err(broken) => self.finish(Err(broken.into())),
+                    },
                     Err(error) => self.finish(Err(error)),
                 },
                 State::NeedToken(waited) => {
@@ -555,5 +564,65 @@ impl<O: Operation> Machine for Call<'_, O> {
 
     fn receive(&mut self, result: Result<Response<Vec<u8>>, TransportError>, now: SystemTime) {
         self.take_response(result, now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use qod_models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
+
+    use super::*;
+    use crate::auth::ClientCredentials;
+    use crate::operations::CreateSessionOp;
+    use crate::{CallOptions, Credentials, Endpoint, ErrorKind};
+
+    fn two_legged(api: &str) -> ClientCore {
+        let credentials =
+            ClientCredentials::new("https://auth.example.com/token", "client", "secret").unwrap();
+        ClientCore::new(Endpoint::new(api).unwrap())
+            .with_credentials(Credentials::ClientCredentials(credentials))
+    }
+
+    fn profile() -> QosProfileName {
+        QosProfileName::parse("QOS_E").unwrap()
+    }
+
+    fn server() -> ApplicationServer {
+        ApplicationServer::ipv4("198.51.100.10".parse().unwrap())
+    }
+
+    #[test]
+    fn a_two_legged_create_without_a_device_is_refused_before_anything_is_sent() {
+        let core = two_legged("https://api.example.com/quality-on-demand/v1");
+        let body = CreateSession::for_token_device(profile())
+            .with_application_server(server())
+            .with_duration(60);
+        let op = CreateSessionOp::new(body);
+        let now = SystemTime::UNIX_EPOCH;
+        let mut call = core.start(&op, &CallOptions::new(), now);
+        let Step::Done(Err(error)) = call.next_step(now) else {
+            panic!("refused before any request, the token request included");
+        };
+        let ErrorKind::Invalid(broken) = error.kind() else {
+            panic!("{error:?}");
+        };
+        assert_eq!(broken.field(), "device");
+        assert!(error.nothing_sent());
+    }
+
+    #[test]
+    fn a_two_legged_create_with_a_device_goes_out() {
+        let core = two_legged("https://api.example.com/quality-on-demand/v1");
+        let device = Device::with_phone_number(PhoneNumber::parse("+14255550100").unwrap());
+        let body = CreateSession::new(device, profile())
+            .with_application_server(server())
+            .with_duration(60);
+        let op = CreateSessionOp::new(body);
+        let now = SystemTime::UNIX_EPOCH;
+        let mut call = core.start(&op, &CallOptions::new(), now);
+        // The token request comes first.
+        assert!(matches!(call.next_step(now), Step::Send(_)));
     }
 }

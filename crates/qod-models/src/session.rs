@@ -107,6 +107,24 @@ impl CreateSession {
     pub fn new(device: Device, qos_profile: QosProfileName) -> Self {
         CreateSession {
             device: Some(device),
+            ..CreateSession::for_token_device(qos_profile)
+        }
+    }
+
+    /// A request with `qos_profile` and no device, for a three-legged token
+    /// (CIBA, JWT Bearer, authorization code), which names the device
+    /// itself: QoD 1.x refuses a device beside it.
+    ///
+    /// ```
+    /// use qod_models::{CreateSession, QosProfileName};
+    /// let request = CreateSession::for_token_device(QosProfileName::parse("QOS_E")?)
+    ///     .with_duration(600);
+    /// assert!(request.device.is_none());
+    /// # Ok::<(), qod_models::ValidationError>(())
+    /// ```
+    pub fn for_token_device(qos_profile: QosProfileName) -> Self {
+        CreateSession {
+            device: None,
             application_server: None,
             device_ports: None,
             application_server_ports: None,

@@ -27,6 +27,7 @@ enum Stage {
 
 /// What the call holding the fetch does next.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // short-lived, moved once: boxing would only add an allocation
 pub(crate) enum FlowStep {
     /// Send this request and hand its answer to [`TokenFlow::receive`].
     /// `replayable`: whether a failure that may have reached the server

@@ -96,6 +96,22 @@ impl From<TaapCredentials> for Credentials {
     }
 }
 
+/// Whose tokens credentials get, for QoD 1.x's device rule
+/// ([`crate::operations::DeviceField`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenLegs {
+    /// Not known: a token the caller brings, or none. The rule is not
+    /// applied; the server judges.
+    Unknown,
+    /// Two-legged: the token names the application only (client
+    /// credentials, TAAP), so requests name the device.
+    Two,
+    /// Three-legged: the token names one user's device (CIBA, JWT Bearer,
+    /// authorization code), so requests must not.
+    Three,
+}
+
 /// A subject's fetch permit, with the flow it goes on with.
 pub(crate) type FetchPermit = cache::FetchPermit<TokenFlow>;
 
@@ -173,6 +189,16 @@ impl Authenticator {
             return true;
         }
         false
+    }
+
+    /// Whose tokens these credentials get.
+    pub fn legs(&self) -> TokenLegs {
+        match self.credentials {
+            Credentials::None | Credentials::Bearer(_) => TokenLegs::Unknown,
+            Credentials::ClientCredentials(_) => TokenLegs::Two,
+            #[cfg(feature = "tmobile")]
+            Credentials::TMobile(_) => TokenLegs::Two,
+        }
     }
 
     /// Whether fetching a new token can cure a 401.

@@ -1,7 +1,7 @@
 use http::{Method, Request, Response, StatusCode};
 use qod_models::{AssignmentInfo, CreateAssignment, XCorrelator};
 
-use crate::operations::{Operation, provisioning};
+use crate::operations::{DeviceField, Operation, provisioning};
 use crate::{CreatedResource, Endpoint, Error, request, response, validate};
 
 /// `POST /qos-assignments` (QoS Provisioning): assigns a QoS profile to a
@@ -65,5 +65,11 @@ impl Operation for CreateAssignmentOp {
         status
             .is_success()
             .then(|| CreatedResource::assignment_made(body))
+    }
+
+    fn device_field(&self) -> DeviceField {
+        DeviceField::Subject {
+            given: self.body.device.is_some(),
+        }
     }
 }

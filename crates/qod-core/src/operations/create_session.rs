@@ -1,7 +1,7 @@
 use http::{Method, Request, Response, StatusCode};
 use qod_models::{CreateSession, SessionInfo, XCorrelator};
 
-use crate::operations::Operation;
+use crate::operations::{DeviceField, Operation};
 use crate::{CreatedResource, Endpoint, Error, request, response, validate};
 
 /// `POST /sessions`: creates a QoS session. Never replayed once it may have
@@ -46,5 +46,11 @@ impl Operation for CreateSessionOp {
         status
             .is_success()
             .then(|| CreatedResource::session_made(body))
+    }
+
+    fn device_field(&self) -> DeviceField {
+        DeviceField::Subject {
+            given: self.body.device.is_some(),
+        }
     }
 }

@@ -1,7 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{QosProfile, QosProfileFilter, XCorrelator};
 
-use crate::operations::Operation;
+use crate::operations::{DeviceField, Operation};
 use crate::{ApiVersion, Endpoint, Error, request, response, validate};
 
 /// Lists QoS profiles: `GET /qos-profiles?name=&status=` in 0.10,
@@ -57,5 +57,11 @@ impl Operation for ListQosProfilesOp {
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<Vec<QosProfile>, Error> {
         response::parse_json(response)
+    }
+
+    fn device_field(&self) -> DeviceField {
+        DeviceField::Filter {
+            given: self.filter.device.is_some(),
+        }
     }
 }

@@ -5,6 +5,7 @@
 mod create_assignment;
 mod create_session;
 mod delete_session;
+pub(crate) mod device_rule;
 mod extend_session;
 mod get_assignment;
 mod get_qos_profile;
@@ -17,6 +18,7 @@ mod revoke_assignment;
 pub use create_assignment::CreateAssignmentOp;
 pub use create_session::CreateSessionOp;
 pub use delete_session::DeleteSessionOp;
+pub use device_rule::DeviceField;
 pub use extend_session::ExtendSessionOp;
 pub use get_assignment::GetAssignmentOp;
 pub use get_qos_profile::GetQosProfileOp;
@@ -119,5 +121,12 @@ pub trait Operation {
     fn created_resource(&self, status: StatusCode, body: &[u8]) -> Option<CreatedResource> {
         let _ = (status, body);
         None
+    }
+
+    /// How the request names the device, for QoD 1.x's device rule (see
+    /// [`DeviceField`]), checked before anything is sent. The default is
+    /// [`DeviceField::None`]: not about a device.
+    fn device_field(&self) -> DeviceField {
+        DeviceField::None
     }
 }

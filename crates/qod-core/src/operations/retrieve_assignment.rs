@@ -1,7 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{AssignmentInfo, Device, RetrieveAssignmentByDevice, XCorrelator};
 
-use crate::operations::{Operation, provisioning};
+use crate::operations::{DeviceField, Operation, provisioning};
 use crate::{Endpoint, Error, request, response, validate};
 
 /// `POST /retrieve-qos-assignment` (QoS Provisioning): the assignment of a
@@ -41,5 +41,11 @@ impl Operation for RetrieveAssignmentOp {
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<AssignmentInfo, Error> {
         response::parse_json(response)
+    }
+
+    fn device_field(&self) -> DeviceField {
+        DeviceField::Subject {
+            given: self.device.is_some(),
+        }
     }
 }

@@ -1,7 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{Device, RetrieveSessionsInput, SessionInfo, XCorrelator};
 
-use crate::operations::Operation;
+use crate::operations::{DeviceField, Operation};
 use crate::{Endpoint, Error, request, response, validate};
 
 /// `POST /retrieve-sessions` (1.x only): the sessions of a device. Read-only,
@@ -39,5 +39,11 @@ impl Operation for RetrieveSessionsOp {
 
     fn parse(&self, response: Response<Vec<u8>>) -> Result<Vec<SessionInfo>, Error> {
         response::parse_json(response)
+    }
+
+    fn device_field(&self) -> DeviceField {
+        DeviceField::Subject {
+            given: self.device.is_some(),
+        }
     }
 }
