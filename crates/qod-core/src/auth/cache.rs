@@ -315,9 +315,7 @@ impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
             .map
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let slot = map.get(key)?;
-        let token = slot.lock().token.clone();
-        token
+        map.get(key).and_then(|slot| slot.lock().token.clone())
     }
 
     /// Forgets `token` of `key` after the server refused it, unless a newer

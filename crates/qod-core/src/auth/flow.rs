@@ -71,7 +71,7 @@ impl TokenFlow {
                     Credentials::TMobile(credentials) => {
                         credentials.token_request(endpoint, now, jti)?
                     }
-                    Credentials::None | Credentials::Bearer(_) => {
+                    Credentials::None | Credentials::Bearer(_) | Credentials::ApiKey(_) => {
                         return Err(no_fetch());
                     }
                 };
@@ -100,7 +100,9 @@ impl TokenFlow {
                     Credentials::TMobile(credentials) => {
                         credentials.parse_token_response(response, now)?
                     }
-                    Credentials::None | Credentials::Bearer(_) => return Err(no_fetch()),
+                    Credentials::None | Credentials::Bearer(_) | Credentials::ApiKey(_) => {
+                        return Err(no_fetch());
+                    }
                 };
                 Ok(FlowStep::Token(token))
             }

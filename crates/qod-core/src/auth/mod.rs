@@ -4,6 +4,7 @@
 //! Three modes: a static bearer token, OAuth 2.0 client credentials, and
 //! T-Mobile TAAP (access token plus a proof-of-possession token per call).
 
+mod api_key;
 mod cache;
 mod error;
 mod flow;
@@ -15,6 +16,7 @@ mod taap;
 mod token;
 
 pub(crate) use cache::{CacheLookup, FetchId, TokenCache};
+pub use api_key::ApiKeyCredentials;
 pub use cache::{DEFAULT_MAX_SUBJECTS, TokenWait};
 pub use error::{AuthError, OAuthError};
 pub(crate) use flow::{FlowStep, TokenFlow};
@@ -50,6 +52,9 @@ pub enum Credentials {
     /// T-Mobile TAAP: access token plus a PoP token on every call.
     #[cfg(feature = "tmobile")]
     TMobile(TaapCredentials),
+    /// An API key (or several) in headers, no OAuth: gateways such as
+    /// Nokia Network as Code behind RapidAPI.
+    ApiKey(ApiKeyCredentials),
 }
 
 impl Credentials {
@@ -82,6 +87,12 @@ impl Credentials {
 /// token and twice the header line many servers accept. Tokens a token
 /// endpoint issues are not held to it: what the server made, it can read.
 pub const MAX_BEARER_TOKEN_BYTES: usize = 16 * 1024;
+
+impl From<ApiKeyCredentials> for Credentials {
+    fn from(credentials: ApiKeyCredentials) -> Self {
+        Credentials::ApiKey(credentials)
+    }
+}
 
 impl From<ClientCredentials> for Credentials {
     fn from(credentials: ClientCredentials) -> Self {
@@ -195,7 +206,8 @@ impl Authenticator {
     pub fn legs(&self) -> TokenLegs {
         match self.credentials {
             Credentials::None | Credentials::Bearer(_) => TokenLegs::Unknown,
-            Credentials::ClientCredentials(_) => TokenLegs::Two,
+            // A gateway's key names the application, as client credentials do.
+            Credentials::ClientCredentials(_) | Credentials::ApiKey(_) => TokenLegs::Two,
             #[cfg(feature = "tmobile")]
             Credentials::TMobile(_) => TokenLegs::Two,
         }
@@ -203,7 +215,10 @@ impl Authenticator {
 
     /// Whether fetching a new token can cure a 401.
     pub fn can_refresh(&self) -> bool {
-        !matches!(self.credentials, Credentials::None | Credentials::Bearer(_))
+        !matches!(
+            self.credentials,
+            Credentials::None | Credentials::Bearer(_) | Credentials::ApiKey(_)
+        )
     }
 
     /// The token for a call at `now`, the flow that fetches one, or the
@@ -220,6 +235,9 @@ impl Authenticator {
         }
         if let Credentials::Bearer(token) = &self.credentials {
             return Ok(TokenStep::Ready(Some(token.clone())));
+        }
+        if let Credentials::ApiKey(_) = self.credentials {
+            return Ok(TokenStep::Ready(None));
         }
         match self.cache.lookup(&(), now, self.refresh_margin, waited) {
             CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
@@ -249,6 +267,9 @@ impl Authenticator {
                 .map_err(|_| AuthError::UnusableToken("it is not a valid header value"))?;
             value.set_sensitive(true);
             request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        if let Credentials::ApiKey(credentials) = &self.credentials {
+            credentials.authorize(request);
         }
         #[cfg(feature = "tmobile")]
         if let Credentials::TMobile(credentials) = &self.credentials {
