@@ -9,11 +9,11 @@ use http::StatusCode;
 
 use crate::auth::caller::Caller;
 use crate::config::SandboxConfig;
-use crate::http::reply::{Reply, code};
 use crate::http::routes::Operation;
 use crate::notifier::Notification;
 use crate::profiles::catalogue::Catalogue;
 use crate::provisioning::lifecycle::Assignment;
+use crate::reply::{Reply, code};
 use crate::rules::device::DeviceIds;
 use crate::sessions::lifecycle::Session;
 use crate::stats::Counters;

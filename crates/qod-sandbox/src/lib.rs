@@ -58,6 +58,7 @@ mod life;
 mod notifier;
 mod profiles;
 mod provisioning;
+mod reply;
 mod rules;
 mod sessions;
 mod stats;

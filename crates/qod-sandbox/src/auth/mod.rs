@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 
 use crate::auth::caller::{Caller, ClientId, Scope, Scopes};
 use crate::config::SandboxAuth;
-use crate::http::reply::Reply;
+use crate::reply::Reply;
 use crate::store::Timeline;
 use pop_verify::{Presented, SeenTokens};
 

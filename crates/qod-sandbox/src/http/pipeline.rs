@@ -15,9 +15,9 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 
 use crate::http::faults::{Fault, draw};
-use crate::http::reply::{Reply, code};
 use crate::http::routes::{Operation, Route, route};
 use crate::http::server::Server;
+use crate::reply::{Reply, code};
 use crate::rules;
 use crate::stats::bump;
 

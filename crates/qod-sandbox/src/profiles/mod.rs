@@ -7,7 +7,7 @@ pub(crate) mod rules;
 use http::StatusCode;
 
 use crate::api::{Api, known_v1_device};
-use crate::http::reply::Reply;
+use crate::reply::Reply;
 use catalogue::Audience;
 use rules::{profile_name, retrieve_query};
 

@@ -18,7 +18,7 @@ use http::StatusCode;
 
 use crate::api::{Api, known_v1_device, missing_device};
 use crate::auth::caller::Caller;
-use crate::http::reply::{Reply, code};
+use crate::reply::{Reply, code};
 use crate::rules::session_id;
 use crate::store::Store;
 use crate::test_assets::KnownDevice;

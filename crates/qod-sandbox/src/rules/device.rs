@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
-use crate::http::reply::Reply;
+use crate::reply::Reply;
 use crate::rules::json::{child, integer, object, present, string};
 use crate::store::identity::{Identity, IdentityKey};
 use crate::wire::Wire;

@@ -14,9 +14,9 @@ use http::StatusCode;
 
 use crate::api::{Api, known_v1_device, missing_device};
 use crate::auth::caller::Caller;
-use crate::http::reply::{Reply, code};
 use crate::life::Status;
 use crate::profiles::catalogue::Catalogue;
+use crate::reply::{Reply, code};
 use crate::rules::device::device;
 use crate::rules::json::{object_body, present};
 use crate::rules::session_id;

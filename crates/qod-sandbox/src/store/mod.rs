@@ -13,9 +13,9 @@ use std::time::{Duration, SystemTime};
 use http::StatusCode;
 use uuid::Uuid;
 
-use crate::http::reply::{Reply, code};
 use crate::life::{Life, Transition};
 use crate::notifier::Notification;
+use crate::reply::{Reply, code};
 use device_index::DeviceIndex;
 use identity::Identity;
 pub(crate) use timeline::Timeline;
