@@ -71,9 +71,10 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+pub use auth::mode::SandboxAuth;
 pub use auth::public_key::{ClientPublicKey, PublicKeyError};
 pub use clock::{ManualClock, SandboxClock, SystemClock};
-pub use config::{Faults, SandboxAuth, SandboxConfig};
+pub use config::{Faults, SandboxConfig};
 pub use profiles::catalogue::Catalogue;
 pub use stats::SandboxStats;
 
