@@ -7,9 +7,8 @@ use std::time::SystemTime;
 
 use http::StatusCode;
 
-use crate::auth::caller::Caller;
+use crate::auth::caller::{Caller, Scope};
 use crate::config::SandboxConfig;
-use crate::http::routes::Operation;
 use crate::notifier::Notification;
 use crate::profiles::catalogue::Catalogue;
 use crate::provisioning::lifecycle::Assignment;
@@ -20,6 +19,60 @@ use crate::stats::Counters;
 use crate::store::{Resource, Store};
 use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
+
+/// What a request asks for: the operations the API offers, which
+/// [`crate::http::routes`] finds for a method and a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation<'a> {
+    TaapToken,
+    OAuthToken,
+    Create(Wire),
+    Get(Wire, &'a str),
+    Delete(Wire, &'a str),
+    Extend(Wire, &'a str),
+    RetrieveSessions,
+    Profile(&'a str),
+    ListProfilesV0,
+    RetrieveProfiles,
+    CreateAssignment,
+    GetAssignment(&'a str),
+    RevokeAssignment(&'a str),
+    RetrieveAssignment,
+}
+
+impl Operation<'_> {
+    /// Whether it reads a JSON body (the token endpoints read none, or a form).
+    pub(crate) fn reads_json_body(self) -> bool {
+        matches!(
+            self,
+            Operation::Create(_)
+                | Operation::Extend(..)
+                | Operation::RetrieveSessions
+                | Operation::RetrieveProfiles
+                | Operation::CreateAssignment
+                | Operation::RetrieveAssignment
+        )
+    }
+
+    /// The scope a token needs for it; `None` for the token endpoints.
+    pub(crate) fn scope(self) -> Option<Scope> {
+        Some(match self {
+            Operation::TaapToken | Operation::OAuthToken => return None,
+            Operation::Create(_) => Scope::SessionsCreate,
+            Operation::Get(..) => Scope::SessionsRead,
+            Operation::Delete(..) => Scope::SessionsDelete,
+            Operation::Extend(..) => Scope::SessionsUpdate,
+            Operation::RetrieveSessions => Scope::SessionsRetrieveByDevice,
+            Operation::Profile(_) | Operation::ListProfilesV0 | Operation::RetrieveProfiles => {
+                Scope::ProfilesRead
+            }
+            Operation::CreateAssignment => Scope::AssignmentsCreate,
+            Operation::GetAssignment(_) => Scope::AssignmentsRead,
+            Operation::RevokeAssignment(_) => Scope::AssignmentsDelete,
+            Operation::RetrieveAssignment => Scope::AssignmentsReadByDevice,
+        })
+    }
+}
 
 pub(crate) struct Api {
     pub(crate) config: SandboxConfig,
