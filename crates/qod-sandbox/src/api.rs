@@ -5,19 +5,15 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use http::StatusCode;
-
 use crate::auth::caller::{Caller, Scope};
 use crate::config::SandboxConfig;
 use crate::notifier::Notification;
 use crate::profiles::catalogue::Catalogue;
 use crate::provisioning::lifecycle::Assignment;
-use crate::reply::{Reply, code};
-use crate::rules::device::DeviceIds;
+use crate::reply::Reply;
 use crate::sessions::lifecycle::Session;
 use crate::stats::Counters;
 use crate::store::{Resource, Store};
-use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
 
 /// What a request asks for: the operations the API offers, which
@@ -82,32 +78,6 @@ pub(crate) struct Api {
     assignments: Mutex<Store<Assignment>>,
     pub(crate) catalogue: Catalogue,
     notifier: Mutex<Sender<Notification>>,
-}
-
-/// A 1.x device, as the sandbox's test assets know it, or the 404/422 it gets.
-pub(crate) fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
-    if !device.has_supported_identifier(Wire::V1) {
-        return Err(Reply::unprocessable(
-            code::UNSUPPORTED_IDENTIFIER,
-            "The identifier provided is not supported.",
-        ));
-    }
-    match known_device(device.phone.as_deref()) {
-        KnownDevice::Unknown => Err(Reply::error(
-            StatusCode::NOT_FOUND,
-            code::IDENTIFIER_NOT_FOUND,
-            "Device identifier not found.",
-        )),
-        KnownDevice::NotApplicable => Err(Reply::unprocessable(
-            code::SERVICE_NOT_APPLICABLE,
-            "The service is not available for the provided identifier.",
-        )),
-        known => Ok(known),
-    }
-}
-
-pub(crate) fn missing_device() -> Reply {
-    Reply::unprocessable(code::MISSING_IDENTIFIER, "The device cannot be identified.")
 }
 
 impl Api {

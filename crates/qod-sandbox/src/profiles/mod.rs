@@ -6,8 +6,9 @@ pub(crate) mod rules;
 
 use http::StatusCode;
 
-use crate::api::{Api, known_v1_device};
+use crate::api::Api;
 use crate::reply::Reply;
+use crate::rules::device::known_v1_device;
 use catalogue::Audience;
 use rules::{profile_name, retrieve_query};
 

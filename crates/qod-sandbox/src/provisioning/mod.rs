@@ -16,9 +16,10 @@ pub(crate) mod rules;
 
 use http::StatusCode;
 
-use crate::api::{Api, known_v1_device, missing_device};
+use crate::api::Api;
 use crate::auth::caller::Caller;
 use crate::reply::{Reply, code};
+use crate::rules::device::{known_v1_device, missing_device};
 use crate::rules::session_id;
 use crate::store::Store;
 use crate::test_assets::KnownDevice;

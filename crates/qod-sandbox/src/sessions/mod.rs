@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::api::{Api, known_v1_device, missing_device};
+use crate::api::Api;
 use crate::auth::caller::Caller;
 use crate::life::Status;
 use crate::profiles::catalogue::Catalogue;
 use crate::reply::{Reply, code};
-use crate::rules::device::device;
+use crate::rules::device::{device, known_v1_device, missing_device};
 use crate::rules::json::{object_body, present};
 use crate::rules::session_id;
 use crate::stats::bump;
