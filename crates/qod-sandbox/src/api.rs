@@ -1,13 +1,12 @@
 //! The QoD operations: sessions (0.10.1 and 1.1.0) and QoS profiles, each
 //! checked by the sandbox's own reading of the spec ([`crate::rules`]).
 
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use crate::auth::caller::{Caller, Scope};
 use crate::config::SandboxConfig;
-use crate::notifier::Notification;
+use crate::notifier::{Notification, Notifier};
 use crate::profiles::catalogue::Catalogue;
 use crate::provisioning::lifecycle::Assignment;
 use crate::reply::Reply;
@@ -77,12 +76,12 @@ pub(crate) struct Api {
     /// QoS Provisioning's assignments ([`crate::provisioning`]).
     assignments: Mutex<Store<Assignment>>,
     pub(crate) catalogue: Catalogue,
-    notifier: Mutex<Sender<Notification>>,
+    notifier: Notifier,
 }
 
 impl Api {
     pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
-        let notifier = crate::notifier::start(counters.clone());
+        let notifier = Notifier::start(counters.clone());
         let sessions = Store::new(base_url.clone(), config.retain_ended_for);
         let assignments = Store::new(base_url, config.retain_ended_for);
         Api {
@@ -91,7 +90,7 @@ impl Api {
             sessions: Mutex::new(sessions),
             assignments: Mutex::new(assignments),
             catalogue: Catalogue::default(),
-            notifier: Mutex::new(notifier),
+            notifier,
         }
     }
 
@@ -121,15 +120,7 @@ impl Api {
     }
 
     pub(crate) fn notify(&self, due: impl IntoIterator<Item = Notification>) {
-        let sender = self
-            .notifier
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for notification in due {
-            if sender.send(notification).is_err() {
-                log::warn!("the notification thread is gone; dropping a notification");
-            }
-        }
+        self.notifier.send(due);
     }
 
     /// Advances the sessions due (called by the ticker, so that
