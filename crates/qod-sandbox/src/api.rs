@@ -1,18 +1,20 @@
-//! The QoD operations: sessions (0.10.1 and 1.1.0) and QoS profiles, each
-//! checked by the sandbox's own reading of the spec ([`crate::rules`]).
+//! The operations the API offers, and the state that runs them: each is
+//! handed to its feature (sessions of 0.10.1 and 1.1.0, QoS profiles, QoS
+//! assignments), which checks it by the sandbox's own reading of the spec
+//! ([`crate::rules`]).
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::auth::caller::{Caller, Scope};
 use crate::config::SandboxConfig;
-use crate::notifier::{Notification, Notifier};
+use crate::notifier::Notifier;
+use crate::profiles::Profiles;
 use crate::profiles::catalogue::Catalogue;
-use crate::provisioning::lifecycle::Assignment;
+use crate::provisioning::Assignments;
 use crate::reply::Reply;
-use crate::sessions::lifecycle::Session;
+use crate::sessions::Sessions;
 use crate::stats::Counters;
-use crate::store::{Resource, Store};
 use crate::wire::Wire;
 
 /// What a request asks for: the operations the API offers, which
@@ -69,28 +71,34 @@ impl Operation<'_> {
     }
 }
 
+/// The API's state: the settings, the counters and the features, to which
+/// it dispatches each operation.
 pub(crate) struct Api {
-    pub(crate) config: SandboxConfig,
+    pub(crate) config: Arc<SandboxConfig>,
     pub(crate) counters: Arc<Counters>,
-    sessions: Mutex<Store<Session>>,
+    sessions: Sessions,
     /// QoS Provisioning's assignments ([`crate::provisioning`]).
-    assignments: Mutex<Store<Assignment>>,
-    pub(crate) catalogue: Catalogue,
-    notifier: Notifier,
+    assignments: Assignments,
+    profiles: Profiles,
 }
 
 impl Api {
     pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
+        let config = Arc::new(config);
         let notifier = Notifier::start(counters.clone());
-        let sessions = Store::new(base_url.clone(), config.retain_ended_for);
-        let assignments = Store::new(base_url, config.retain_ended_for);
+        let catalogue = Arc::new(Catalogue::default());
         Api {
+            sessions: Sessions::new(
+                config.clone(),
+                catalogue.clone(),
+                counters.clone(),
+                notifier.clone(),
+                base_url.clone(),
+            ),
+            assignments: Assignments::new(config.clone(), catalogue.clone(), notifier, base_url),
+            profiles: Profiles::new(catalogue),
             config,
             counters,
-            sessions: Mutex::new(sessions),
-            assignments: Mutex::new(assignments),
-            catalogue: Catalogue::default(),
-            notifier,
         }
     }
 
@@ -98,40 +106,23 @@ impl Api {
         self.config.clock.now()
     }
 
-    /// Locks the sessions with every one due brought up to now, sending
-    /// what changed.
-    pub(crate) fn sessions(&self) -> MutexGuard<'_, Store<Session>> {
-        self.up_to_date(&self.sessions)
+    /// How many sessions are stored.
+    pub(crate) fn session_count(&self) -> usize {
+        self.sessions.count()
     }
 
-    /// Locks the assignments with every one due brought up to now, sending
-    /// what changed.
-    pub(crate) fn assignments(&self) -> MutexGuard<'_, Store<Assignment>> {
-        self.up_to_date(&self.assignments)
+    /// How many assignments are stored.
+    pub(crate) fn assignment_count(&self) -> usize {
+        self.assignments.count()
     }
 
-    fn up_to_date<'a, R: Resource>(&self, store: &'a Mutex<Store<R>>) -> MutexGuard<'a, Store<R>> {
-        let mut store = store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = store.advance(self.now());
-        self.notify(due);
-        store
-    }
-
-    pub(crate) fn notify(&self, due: impl IntoIterator<Item = Notification>) {
-        self.notifier.send(due);
-    }
-
-    /// Advances the sessions due (called by the ticker, so that
-    /// notifications go out on time).
+    /// Advances the sessions and assignments due (called by the ticker, so
+    /// that notifications go out on time).
     pub(crate) fn tick(&self) {
-        drop(self.sessions());
-        drop(self.assignments());
+        self.sessions.tick();
+        self.assignments.tick();
     }
-}
 
-impl Api {
     /// Runs an operation for an authenticated caller.
     pub(crate) fn dispatch(
         &self,
@@ -141,18 +132,18 @@ impl Api {
         body: &[u8],
     ) -> Reply {
         match operation {
-            Operation::Create(wire) => self.create_session(wire, caller, body),
-            Operation::Get(wire, id) => self.get_session(wire, caller, id),
-            Operation::Delete(wire, id) => self.delete_session(wire, caller, id),
-            Operation::Extend(wire, id) => self.extend_session(wire, caller, id, body),
-            Operation::RetrieveSessions => self.retrieve_sessions(caller, body),
-            Operation::Profile(name) => self.profile(name),
-            Operation::ListProfilesV0 => self.list_profiles_v0(query),
-            Operation::RetrieveProfiles => self.retrieve_profiles(body),
-            Operation::CreateAssignment => self.create_assignment(caller, body),
-            Operation::GetAssignment(id) => self.get_assignment(caller, id),
-            Operation::RevokeAssignment(id) => self.revoke_assignment(caller, id),
-            Operation::RetrieveAssignment => self.retrieve_assignment(caller, body),
+            Operation::Create(wire) => self.sessions.create(wire, caller, body),
+            Operation::Get(wire, id) => self.sessions.get(wire, caller, id),
+            Operation::Delete(wire, id) => self.sessions.delete(wire, caller, id),
+            Operation::Extend(wire, id) => self.sessions.extend(wire, caller, id, body),
+            Operation::RetrieveSessions => self.sessions.retrieve(caller, body),
+            Operation::Profile(name) => self.profiles.get(name),
+            Operation::ListProfilesV0 => self.profiles.list_v0(query),
+            Operation::RetrieveProfiles => self.profiles.retrieve(body),
+            Operation::CreateAssignment => self.assignments.create(caller, body),
+            Operation::GetAssignment(id) => self.assignments.get(caller, id),
+            Operation::RevokeAssignment(id) => self.assignments.revoke(caller, id),
+            Operation::RetrieveAssignment => self.assignments.retrieve(caller, body),
             Operation::TaapToken | Operation::OAuthToken => {
                 Reply::not_found("The specified resource is not found.")
             }

@@ -8,20 +8,22 @@ pub(crate) mod lifecycle;
 pub(crate) mod render;
 pub(crate) mod rules;
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
 
-use crate::api::Api;
 use crate::auth::caller::Caller;
+use crate::config::SandboxConfig;
 use crate::life::Status;
+use crate::notifier::Notifier;
 use crate::profiles::catalogue::Catalogue;
 use crate::reply::{Reply, code};
 use crate::rules::device::{device, known_v1_device, missing_device};
 use crate::rules::json::{object_body, present};
 use crate::rules::session_id;
-use crate::stats::bump;
-use crate::store::Store;
+use crate::stats::{Counters, bump};
+use crate::store::{Store, lock_up_to_date};
 use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
 use lifecycle::{Echoes, Plan, Session};
@@ -41,19 +43,61 @@ fn not_yours() -> Reply {
     )
 }
 
-impl Api {
-    /// How many sessions are stored.
-    pub(crate) fn session_count(&self) -> usize {
-        self.sessions().len()
+/// The sessions, and what their operations read and report to.
+pub(crate) struct Sessions {
+    config: Arc<SandboxConfig>,
+    catalogue: Arc<Catalogue>,
+    counters: Arc<Counters>,
+    notifier: Notifier,
+    store: Mutex<Store<Session>>,
+}
+
+impl Sessions {
+    pub(crate) fn new(
+        config: Arc<SandboxConfig>,
+        catalogue: Arc<Catalogue>,
+        counters: Arc<Counters>,
+        notifier: Notifier,
+        base_url: String,
+    ) -> Self {
+        let store = Mutex::new(Store::new(base_url, config.retain_ended_for));
+        Sessions {
+            config,
+            catalogue,
+            counters,
+            notifier,
+            store,
+        }
     }
 
-    pub(crate) fn create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
-        match self.try_create_session(wire, caller, body) {
+    fn now(&self) -> SystemTime {
+        self.config.clock.now()
+    }
+
+    /// Locks the sessions with every one due brought up to now, sending
+    /// what changed.
+    fn store(&self) -> MutexGuard<'_, Store<Session>> {
+        lock_up_to_date(&self.store, self.now(), &self.notifier)
+    }
+
+    /// Brings the sessions due up to now (the ticker calls it, so that
+    /// notifications go out on time).
+    pub(crate) fn tick(&self) {
+        drop(self.store());
+    }
+
+    /// How many sessions are stored.
+    pub(crate) fn count(&self) -> usize {
+        self.store().len()
+    }
+
+    pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create(wire, caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+    fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(wire, body)?;
         let device = request.device.as_ref().ok_or_else(missing_device)?;
         let known = match wire {
@@ -107,7 +151,7 @@ impl Api {
         }
         let identity = device.identity(wire);
         let now = self.now();
-        let mut store = self.sessions();
+        let mut store = self.store();
         store.admit(&identity, self.config.max_sessions)?;
         // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
         let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
@@ -144,7 +188,7 @@ impl Api {
         let reply = Reply::json(StatusCode::CREATED, &session_info(&session));
         let notifications = store.insert(session, &changes, now);
         drop(store);
-        self.notify(notifications);
+        self.notifier.send(notifications);
         bump(&self.counters.sessions_created);
         Ok(reply)
     }
@@ -166,9 +210,9 @@ impl Api {
         Ok(session)
     }
 
-    pub(crate) fn get_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let result = session_id(id).and_then(|id| {
-            let store = self.sessions();
+            let store = self.store();
             Self::owned(&store, wire, caller, &id)
                 .map(|session| Reply::json(StatusCode::OK, &session_info(session)))
         });
@@ -177,13 +221,13 @@ impl Api {
         }
     }
 
-    pub(crate) fn delete_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn delete(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let id = match session_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
         };
         let now = self.now();
-        let mut store = self.sessions();
+        let mut store = self.store();
         if let Err(reply) = Self::owned(&store, wire, caller, &id) {
             return reply;
         }
@@ -191,23 +235,17 @@ impl Api {
             .update(&id, now, |session| ((), session.delete(now)))
             .and_then(|(_, notification)| notification);
         drop(store);
-        self.notify(notification);
+        self.notifier.send(notification);
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
-    pub(crate) fn extend_session(
-        &self,
-        wire: Wire,
-        caller: Caller,
-        id: &str,
-        body: &[u8],
-    ) -> Reply {
-        match self.try_extend_session(wire, caller, id, body) {
+    pub(crate) fn extend(&self, wire: Wire, caller: Caller, id: &str, body: &[u8]) -> Reply {
+        match self.try_extend(wire, caller, id, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_extend_session(
+    fn try_extend(
         &self,
         wire: Wire,
         caller: Caller,
@@ -217,7 +255,7 @@ impl Api {
         let id = session_id(id)?;
         let additional = rules::extend(wire, body)?;
         let now = self.now();
-        let mut store = self.sessions();
+        let mut store = self.store();
         let session = Self::owned(&store, wire, caller, &id)?;
         if session.life.status != Status::Available {
             return Err(match wire {
@@ -246,7 +284,7 @@ impl Api {
     }
 
     /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
-    pub(crate) fn retrieve_sessions(&self, caller: Caller, body: &[u8]) -> Reply {
+    pub(crate) fn retrieve(&self, caller: Caller, body: &[u8]) -> Reply {
         let device = object_body(body).and_then(|map| {
             present(&map, "device")
                 .map(|v| device(v, "device", Wire::V1))
@@ -260,7 +298,7 @@ impl Api {
         if let Err(reply) = known_v1_device(&device) {
             return reply;
         }
-        let store = self.sessions();
+        let store = self.store();
         let sessions: Vec<_> = store
             .for_device(&device.identity(Wire::V1))
             .into_iter()
