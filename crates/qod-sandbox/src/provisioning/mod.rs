@@ -22,7 +22,7 @@ use http::StatusCode;
 use crate::auth::caller::Caller;
 use crate::config::SandboxConfig;
 use crate::notifier::Notifier;
-use crate::profiles::catalogue::Catalogue;
+use crate::profiles::catalogue::{Catalogue, Unusable};
 use crate::reply::{Reply, code};
 use crate::rules::device::{known_v1_device, missing_device};
 use crate::rules::session_id;
@@ -101,30 +101,22 @@ impl Assignments {
         let request = rules::create(body)?;
         let device = request.device.as_ref().ok_or_else(missing_device)?;
         let known = known_v1_device(device)?;
-        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
-            Reply::schema(
-                "qosProfile",
-                &format!("unknown QoS profile {}", request.qos_profile),
-            )
-        })?;
-        if profile.status.as_str() != "ACTIVE" {
-            return Err(Reply::unprocessable(
+        let name = &request.qos_profile;
+        self.catalogue.usable(name, known).map_err(|why| match why {
+            Unusable::Unknown => {
+                Reply::schema("qosProfile", &format!("unknown QoS profile {name}"))
+            }
+            Unusable::NotActive(status) => Reply::unprocessable(
                 code::PROVISIONING_QOS_PROFILE_NOT_APPLICABLE,
                 &format!(
-                    "The requested QoS profile is currently not available for QoS assignment ({}).",
-                    profile.status.as_str()
+                    "The requested QoS profile is currently not available for QoS assignment ({status})."
                 ),
-            ));
-        }
-        if !self.catalogue.available_to(&request.qos_profile, known) {
-            return Err(Reply::unprocessable(
+            ),
+            Unusable::NotForDevice => Reply::unprocessable(
                 code::SERVICE_NOT_APPLICABLE,
-                &format!(
-                    "The QoS profile {} is not available for the provided device.",
-                    request.qos_profile
-                ),
-            ));
-        }
+                &format!("The QoS profile {name} is not available for the provided device."),
+            ),
+        })?;
         let identity = device.identity(Wire::V1);
         let now = self.now();
         let mut store = self.store();

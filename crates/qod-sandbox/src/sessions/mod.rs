@@ -17,7 +17,7 @@ use crate::auth::caller::Caller;
 use crate::config::SandboxConfig;
 use crate::life::Status;
 use crate::notifier::Notifier;
-use crate::profiles::catalogue::Catalogue;
+use crate::profiles::catalogue::{Catalogue, Unusable};
 use crate::reply::{Reply, code};
 use crate::rules::device::{device, known_v1_device, missing_device};
 use crate::rules::json::{object_body, present};
@@ -108,32 +108,29 @@ impl Sessions {
                 _ => KnownDevice::Ordinary,
             },
         };
-        let not_applicable = |message: &str| match wire {
-            Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, message),
-            Wire::V0 => Reply::invalid(message),
-        };
-        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
-            Reply::schema(
-                "qosProfile",
-                &format!("unknown QoS profile {}", request.qos_profile),
-            )
+        let name = &request.qos_profile;
+        let profile = self.catalogue.usable(name, known).map_err(|why| match why {
+            Unusable::Unknown => {
+                Reply::schema("qosProfile", &format!("unknown QoS profile {name}"))
+            }
+            Unusable::NotActive(status) => {
+                let message = format!(
+                    "The requested QoS Profile is currently not available for session creation ({status})."
+                );
+                match wire {
+                    Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
+                    Wire::V0 => Reply::invalid(&message),
+                }
+            }
+            Unusable::NotForDevice => {
+                let message =
+                    format!("The QoS profile {name} is not available for the provided device.");
+                match wire {
+                    Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, &message),
+                    Wire::V0 => Reply::invalid(&message),
+                }
+            }
         })?;
-        if profile.status.as_str() != "ACTIVE" {
-            let message = format!(
-                "The requested QoS Profile is currently not available for session creation ({}).",
-                profile.status.as_str()
-            );
-            return Err(match wire {
-                Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
-                Wire::V0 => Reply::invalid(&message),
-            });
-        }
-        if !self.catalogue.available_to(&request.qos_profile, known) {
-            return Err(not_applicable(&format!(
-                "The QoS profile {} is not available for the provided device.",
-                request.qos_profile
-            )));
-        }
         let duration = u64::from(request.duration.unwrap_or(MAX_DURATION_V0));
         let (min, max) = Catalogue::limits(profile);
         if duration < min || duration > max {
