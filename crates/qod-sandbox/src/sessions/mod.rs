@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
+use qod_models::QosProfile;
 
 use crate::auth::caller::Caller;
 use crate::config::SandboxConfig;
@@ -19,7 +20,7 @@ use crate::life::Status;
 use crate::notifier::Notifier;
 use crate::profiles::catalogue::{Catalogue, Unusable};
 use crate::reply::{Reply, code};
-use crate::rules::device::{device, known_v1_device, missing_device};
+use crate::rules::device::{DeviceIds, device, known_v1_device, missing_device};
 use crate::rules::json::{object_body, present};
 use crate::rules::session_id;
 use crate::stats::{Counters, bump};
@@ -41,6 +42,44 @@ fn not_yours() -> Reply {
     Reply::forbidden(
         "Client does not have sufficient permissions to perform this action: the session was created by another client.",
     )
+}
+
+/// What the test assets make of a create's device. 1.x answers an unknown
+/// or unsuitable one with 404 or 422; 0.10.1 has no answer for them and
+/// serves them as any device.
+fn device_fate(wire: Wire, device: &DeviceIds) -> Result<KnownDevice, Reply> {
+    Ok(match wire {
+        Wire::V1 => known_v1_device(device)?,
+        Wire::V0 => match known_device(device.phone.as_deref()) {
+            known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
+            _ => KnownDevice::Ordinary,
+        },
+    })
+}
+
+/// The seconds a create asks for (0.10.1's default when it names none),
+/// when within the profile's limits.
+fn granted_duration(
+    wire: Wire,
+    requested: Option<u32>,
+    profile: &QosProfile,
+) -> Result<u64, Reply> {
+    let duration = u64::from(requested.unwrap_or(MAX_DURATION_V0));
+    let (min, max) = Catalogue::limits(profile);
+    if duration < min || duration > max {
+        let message = format!(
+            "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
+        );
+        return Err(match wire {
+            Wire::V0 => Reply::out_of_range(&message),
+            Wire::V1 => Reply::error(
+                StatusCode::BAD_REQUEST,
+                code::DURATION_OUT_OF_RANGE,
+                &message,
+            ),
+        });
+    }
+    Ok(duration)
 }
 
 /// The sessions, and what their operations read and report to.
@@ -100,16 +139,48 @@ impl Sessions {
     fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(wire, body)?;
         let device = request.device.as_ref().ok_or_else(missing_device)?;
-        let known = match wire {
-            Wire::V1 => known_v1_device(device)?,
-            // 0.10.1 has no answer for an unknown or unsuitable device.
-            Wire::V0 => match known_device(device.phone.as_deref()) {
-                known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
-                _ => KnownDevice::Ordinary,
-            },
+        let known = device_fate(wire, device)?;
+        let profile = self.usable_profile(wire, &request.qos_profile, known)?;
+        let duration = granted_duration(wire, request.duration, profile)?;
+        let now = self.now();
+        // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
+        let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
+        let delay = if at_once {
+            Duration::ZERO
+        } else {
+            self.config.available_after
         };
-        let name = &request.qos_profile;
-        let profile = self.catalogue.usable(name, known).map_err(|why| match why {
+        let plan = Plan {
+            id: uuid::Uuid::new_v4(),
+            wire,
+            owner: caller.client,
+            profile: request.qos_profile.into(),
+            identity: device.identity(wire),
+            echoes: Echoes {
+                device: Some(device.echo(wire)),
+                application_server: request.application_server,
+                device_ports: request.device_ports,
+                application_server_ports: request.application_server_ports,
+                webhook: request.webhook,
+                sink: request.sink.map(Into::into),
+            },
+            notify: request.notify,
+            duration,
+            now,
+            available_at: now + delay,
+            refused: known == KnownDevice::NetworkTerminated,
+        };
+        self.admit(plan, at_once)
+    }
+
+    /// The profile a create names, or the answer when it may not use it.
+    fn usable_profile(
+        &self,
+        wire: Wire,
+        name: &str,
+        known: KnownDevice,
+    ) -> Result<&QosProfile, Reply> {
+        self.catalogue.usable(name, known).map_err(|why| match why {
             Unusable::Unknown => {
                 Reply::schema("qosProfile", &format!("unknown QoS profile {name}"))
             }
@@ -130,53 +201,17 @@ impl Sessions {
                     Wire::V0 => Reply::invalid(&message),
                 }
             }
-        })?;
-        let duration = u64::from(request.duration.unwrap_or(MAX_DURATION_V0));
-        let (min, max) = Catalogue::limits(profile);
-        if duration < min || duration > max {
-            let message = format!(
-                "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
-            );
-            return Err(match wire {
-                Wire::V0 => Reply::out_of_range(&message),
-                Wire::V1 => Reply::error(
-                    StatusCode::BAD_REQUEST,
-                    code::DURATION_OUT_OF_RANGE,
-                    &message,
-                ),
-            });
-        }
-        let identity = device.identity(wire);
-        let now = self.now();
+        })
+    }
+
+    /// Stores the planned session, unless another holds its device (409)
+    /// or the store is full (429): the 201 with the session. `at_once`
+    /// answers it before the reply, as T-Mobile does.
+    fn admit(&self, plan: Plan, at_once: bool) -> Result<Reply, Reply> {
+        let now = plan.now;
         let mut store = self.store();
-        store.admit(&identity, self.config.max_sessions)?;
-        // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
-        let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
-        let delay = if at_once {
-            Duration::ZERO
-        } else {
-            self.config.available_after
-        };
-        let mut session = Session::new(Plan {
-            id: uuid::Uuid::new_v4(),
-            wire,
-            owner: caller.client,
-            profile: request.qos_profile.into(),
-            identity,
-            echoes: Echoes {
-                device: Some(device.echo(wire)),
-                application_server: request.application_server,
-                device_ports: request.device_ports,
-                application_server_ports: request.application_server_ports,
-                webhook: request.webhook,
-                sink: request.sink.map(Into::into),
-            },
-            notify: request.notify,
-            duration,
-            now,
-            available_at: now + delay,
-            refused: known == KnownDevice::NetworkTerminated,
-        });
+        store.admit(&plan.identity, self.config.max_sessions)?;
+        let mut session = Session::new(plan);
         let changes = if at_once {
             session.advance(now)
         } else {
