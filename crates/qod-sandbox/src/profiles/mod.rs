@@ -1,5 +1,5 @@
 //! QoS profiles: QoS Profiles 1.1.0 under `/qos-profiles/v1` and
-//! 0.10.1's `/qod/v0/qos-profiles`, read from the sandbox's [`Catalogue`](catalogue::Catalogue).
+//! 0.10.1's `/qod/v0/qos-profiles`, read from the sandbox's [`Catalogue`].
 
 pub(crate) mod catalogue;
 pub(crate) mod rules;
