@@ -1,5 +1,9 @@
-//! What a handler answers, before it becomes an HTTP response, and the
-//! CAMARA error bodies the sandbox writes.
+//! What a handler answers, before it becomes an HTTP response: the CAMARA
+//! error bodies the sandbox writes, and how answers write instants
+//! ([`json`]). Handlers and rules answer with it without knowing of HTTP
+//! serving.
+
+pub(crate) mod json;
 
 use http::StatusCode;
 use serde::Serialize;
