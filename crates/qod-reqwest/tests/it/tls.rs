@@ -6,19 +6,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::Request;
 use qod_core::{AsyncTransport, Delivery};
 use qod_reqwest::ReqwestTransport;
+use qod_testkit::TestServer;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-const CA: &[u8] = include_bytes!("fixtures/test-ca.pem");
-const CERT: &[u8] = include_bytes!("fixtures/localhost-cert.pem");
-const KEY: &[u8] = include_bytes!("fixtures/localhost-key.pem");
+const CA: &[u8] = include_bytes!("../fixtures/test-ca.pem");
+const CERT: &[u8] = include_bytes!("../fixtures/localhost-cert.pem");
+const KEY: &[u8] = include_bytes!("../fixtures/localhost-key.pem");
 
 /// How a test server treats each connection.
 #[derive(Clone, Copy)]
@@ -31,19 +32,8 @@ enum Peer {
     Silent,
 }
 
-fn serve(peer: Peer) -> SocketAddr {
-    serve_on(TcpListener::bind("127.0.0.1:0").unwrap(), peer)
-}
-
-fn serve_on(listener: TcpListener, peer: Peer) -> SocketAddr {
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { return };
-            std::thread::spawn(move || handle(peer, stream));
-        }
-    });
-    address
+fn serve(peer: Peer) -> TestServer {
+    TestServer::raw(move |stream| handle(peer, stream))
 }
 
 fn handle(peer: Peer, mut stream: TcpStream) {
@@ -115,7 +105,8 @@ fn get(address: SocketAddr, host: &str) -> Request<Vec<u8>> {
 
 #[tokio::test]
 async fn a_private_ca_given_as_pem_is_trusted() {
-    let address = serve(Peer::Tls);
+    let server = serve(Peer::Tls);
+    let address = server.addr();
     for native in stacks() {
         let transport = transport(native)
             .root_certificates_pem(CA)
@@ -131,7 +122,8 @@ async fn a_private_ca_given_as_pem_is_trusted() {
 
 #[tokio::test]
 async fn an_untrusted_certificate_is_fatal() {
-    let address = serve(Peer::Tls);
+    let server = serve(Peer::Tls);
+    let address = server.addr();
     for native in stacks() {
         // Neither the Mozilla roots nor the system's know the test CA.
         let transport = transport(native).build().unwrap();
@@ -151,8 +143,8 @@ async fn an_untrusted_certificate_is_fatal() {
 #[tokio::test]
 async fn a_certificate_for_another_name_is_fatal() {
     // 127.0.0.2 is loopback too, but the certificate names only 127.0.0.1 and localhost.
-    let listener = match TcpListener::bind("127.0.0.2:0") {
-        Ok(listener) => listener,
+    let server = match TestServer::try_bind_raw("127.0.0.2:0", |stream| handle(Peer::Tls, stream)) {
+        Ok(server) => server,
         // Linux routes all of 127/8 to loopback; other systems may not.
         Err(error) if !cfg!(target_os = "linux") => {
             eprintln!("skipped: cannot listen on 127.0.0.2: {error}");
@@ -160,7 +152,7 @@ async fn a_certificate_for_another_name_is_fatal() {
         }
         Err(error) => panic!("cannot listen on 127.0.0.2: {error}"),
     };
-    let address = serve_on(listener, Peer::Tls);
+    let address = server.addr();
     for native in stacks() {
         let transport = transport(native)
             .root_certificates_pem(CA)
@@ -182,7 +174,8 @@ async fn a_certificate_for_another_name_is_fatal() {
 
 #[tokio::test]
 async fn a_failed_handshake_is_not_sent() {
-    let address = serve(Peer::PlainHttp);
+    let server = serve(Peer::PlainHttp);
+    let address = server.addr();
     for native in stacks() {
         let transport = transport(native).build().unwrap();
         let url = format!("https://127.0.0.1:{}/qod/v0/sessions", address.port());
@@ -198,7 +191,8 @@ async fn a_failed_handshake_is_not_sent() {
 
 #[tokio::test]
 async fn a_handshake_that_never_ends_is_cut_by_the_connect_timeout_and_not_sent() {
-    let address = serve(Peer::Silent);
+    let server = serve(Peer::Silent);
+    let address = server.addr();
     for native in stacks() {
         let transport = transport(native)
             .connect_timeout(Duration::from_millis(300))

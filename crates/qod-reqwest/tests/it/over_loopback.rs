@@ -3,15 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use http::{Request, Response};
 use qod_core::{AsyncTransport, Delivery, TransportError};
 use qod_reqwest::ReqwestTransport;
-use support::{Reply, TestServer, closed_port};
+use qod_testkit::{Reply, TestServer, closed_port};
 
 fn get(url: &str) -> Request<Vec<u8>> {
     Request::get(url).body(Vec::new()).unwrap()
@@ -84,7 +81,7 @@ async fn requests_go_out_as_built_and_only_replayable_ones_share_a_connection() 
     let seen = server.seen();
     assert_eq!(seen.len(), 8);
     assert_eq!(
-        server.connections.load(Ordering::SeqCst),
+        server.connections(),
         2,
         "one kept-alive connection for the reads and the read-only POST, one of its own for extend"
     );
@@ -194,7 +191,7 @@ async fn a_100_mib_body_is_refused_long_before_its_end() {
         assert!(error.to_string().contains("1048576-byte limit"), "{error}");
         // Give the server's writes time to fail once the client is gone.
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let flooded = server.flooded.load(Ordering::SeqCst);
+        let flooded = server.flooded();
         assert!(
             flooded < 32 * 1024 * 1024,
             "announce={announce}: the server got {flooded} bytes out before the refusal"
@@ -239,7 +236,10 @@ async fn a_stalled_server_is_timed_out_within_the_bound_and_may_have_acted() {
 
 #[tokio::test]
 async fn the_overall_timeout_covers_reading_the_body() {
-    let server = TestServer::start(|_| Reply::StallInBody);
+    // The head and 10 of the 100 bytes it announces, then nothing.
+    let server = TestServer::start(|_| {
+        Reply::RawThenStall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789".to_vec())
+    });
     let transport = ReqwestTransport::builder()
         .timeout(Duration::from_millis(300))
         .build()
