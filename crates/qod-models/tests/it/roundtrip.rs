@@ -5,6 +5,7 @@
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use qod_models::*;
 
 fn phone() -> impl Strategy<Value = PhoneNumber> {
@@ -387,7 +388,13 @@ where
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    // Failures persist beside this file, in roundtrip.proptest-regressions:
+    // by default proptest would put them in tests/proptest-regressions/, as
+    // tests/it has a main.rs.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::with_cases(500)
+    })]
 
     #[test]
     fn session_info_round_trips(info in session_info()) {
