@@ -3,12 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::TestClock;
+use crate::support::TestClock;
 use http::{Request, Response};
 use qod_core::{Client, ClientCore, Endpoint, ErrorKind, Reading, TransportError};
 use qod_models::{AssignmentId, QosStatus};

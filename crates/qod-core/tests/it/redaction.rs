@@ -1,13 +1,15 @@
 //! Canary secrets go through every public type, formatter and log line, and never print.
+//!
+//! The test's logger is the process's, shared with the other tests of this
+//! binary: it takes the records of the test's own thread only.
 
 #![cfg(feature = "tmobile")]
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::ThreadId;
 
-use std::sync::{Arc, Mutex};
-
-use common::{KEY_PEM, TestClock};
+use crate::support::{KEY_PEM, TestClock};
 use http::{Request, Response};
 use qod_core::auth::{
     AccessToken, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, PopSigner,
@@ -27,14 +29,19 @@ const NOTIFICATION_TOKEN: &str = "CANARY-notification-token-4";
 const SINK_TOKEN: &str = "CANARY-sink-token-5";
 
 struct CapturingLogger {
+    /// The thread of the test that set it up.
+    thread: OnceLock<ThreadId>,
     lines: Mutex<Vec<String>>,
 }
 
 impl log::Log for CapturingLogger {
     fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
+        self.thread.get() == Some(&std::thread::current().id())
     }
     fn log(&self, record: &log::Record<'_>) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
         self.lines
             .lock()
             .unwrap()
@@ -44,6 +51,7 @@ impl log::Log for CapturingLogger {
 }
 
 static LOGGER: CapturingLogger = CapturingLogger {
+    thread: OnceLock::new(),
     lines: Mutex::new(Vec::new()),
 };
 
@@ -93,6 +101,7 @@ fn formats<T: std::fmt::Debug>(value: &T) -> String {
 
 #[test]
 fn secrets_never_print() {
+    LOGGER.thread.set(std::thread::current().id()).unwrap();
     log::set_logger(&LOGGER).unwrap();
     log::set_max_level(log::LevelFilter::Trace);
 

@@ -351,7 +351,9 @@ fn run_all(file: &Examples) -> usize {
 
 #[test]
 fn qod_0_10_1_examples() {
-    let file = examples(include_str!("fixtures/spec-examples/qod-api-0.10.1.json"));
+    let file = examples(include_str!(
+        "../fixtures/spec-examples/qod-api-0.10.1.json"
+    ));
     assert_eq!(file.examples.len(), 28);
     assert_eq!(run_all(&file), 52);
 }
@@ -359,7 +361,7 @@ fn qod_0_10_1_examples() {
 #[test]
 fn quality_on_demand_1_1_0_examples() {
     let file = examples(include_str!(
-        "fixtures/spec-examples/quality-on-demand-1.1.0.json"
+        "../fixtures/spec-examples/quality-on-demand-1.1.0.json"
     ));
     assert_eq!(file.examples.len(), 37);
     assert_eq!(run_all(&file), 61);
@@ -368,7 +370,7 @@ fn quality_on_demand_1_1_0_examples() {
 #[test]
 fn qos_profiles_1_1_0_examples() {
     let file = examples(include_str!(
-        "fixtures/spec-examples/qos-profiles-1.1.0.json"
+        "../fixtures/spec-examples/qos-profiles-1.1.0.json"
     ));
     assert_eq!(file.examples.len(), 14);
     assert_eq!(run_all(&file), 20);
@@ -377,7 +379,7 @@ fn qos_profiles_1_1_0_examples() {
 #[test]
 fn qos_provisioning_0_3_0_examples() {
     let file = examples(include_str!(
-        "fixtures/spec-examples/qos-provisioning-0.3.0.json"
+        "../fixtures/spec-examples/qos-provisioning-0.3.0.json"
     ));
     assert_eq!(file.examples.len(), 31);
     assert_eq!(run_all(&file), 53);

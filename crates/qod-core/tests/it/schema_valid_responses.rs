@@ -1,7 +1,7 @@
 //! Every response the spec's schemas allow parses, through the operation a
 //! caller uses, and keeps what the server sent: thousands of cases per
 //! response type and wire version (QoS assignments included), generated
-//! from the schemas (tests/schemas) and not from qod's own types.
+//! from the schemas (its module `schemas`) and not from qod's own types.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,6 +9,7 @@ mod schemas;
 
 use http::Response;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use qod_core::operations::{
     CreateAssignmentOp, CreateSessionOp, ExtendSessionOp, GetAssignmentOp, GetQosProfileOp,
     GetSessionOp, ListQosProfilesOp, RetrieveAssignmentOp, RetrieveSessionsOp, RevokeAssignmentOp,
@@ -190,7 +191,13 @@ fn check_profile(profile: &QosProfile, sent: &Value) -> Result<(), TestCaseError
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES))]
+    // Failures persist beside this file, in
+    // schema_valid_responses.proptest-regressions: by default proptest would
+    // look for them in tests/proptest-regressions/, as tests/it has a main.rs.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::with_cases(CASES)
+    })]
 
     #[test]
     fn v0_session_info_parses(sent in schemas::v0_session_info()) {

@@ -4,15 +4,13 @@
 #![cfg(feature = "tmobile")]
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use crate::support::{KEY_PEM, TestClock, verify_pop};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{KEY_PEM, TestClock, verify_pop};
 use http::{Request, Response};
 use qod_core::auth::{
     AuthError, Authenticator, ClientAuthMethod, ClientCredentials, Credentials, OAuthErrorCode,
@@ -208,10 +206,10 @@ fn taap_token_request_is_exactly_as_documented() {
 
 #[test]
 fn bad_keys_are_refused_when_credentials_are_built() {
-    let ec = include_bytes!("fixtures/test-ec-p256.pem");
+    let ec = include_bytes!("../fixtures/test-ec-p256.pem");
     let error = TaapCredentials::from_pem("id", "secret", ec).unwrap_err();
     assert!(error.to_string().contains("not an RSA key"), "{error}");
-    let pkcs1 = include_bytes!("fixtures/test-rsa-2048-pkcs1.pem");
+    let pkcs1 = include_bytes!("../fixtures/test-rsa-2048-pkcs1.pem");
     let error = PopSigner::from_pkcs8_pem(pkcs1).unwrap_err();
     assert!(error.to_string().contains("PKCS#8"), "{error}");
     let truncated = &KEY_PEM[..KEY_PEM.len() / 2];

@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::KEY_PEM;
+use crate::support::KEY_PEM;
 use http::{Method, Request, Response};
 use qod_core::auth::{AuthError, ClientCredentials, Credentials, TaapCredentials};
 use qod_core::operations::{CreateSessionOp, ExtendSessionOp, GetSessionOp};
