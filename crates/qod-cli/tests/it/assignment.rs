@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{against, json, one_answer_server, qod, stderr};
+use crate::support::{against, json, one_answer_server, qod, stderr};
 use qod_sandbox::test_assets::NETWORK_TERMINATED_PHONE_NUMBER;
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
 
@@ -253,10 +251,10 @@ fn a_0_10_base_url_has_no_assignments_unless_given_a_provisioning_url() {
 
 #[test]
 fn a_created_assignment_whose_answer_cannot_be_read_is_named_on_stderr() {
-    let base = one_answer_server(
+    let server = one_answer_server(
         r#"<html>Created {"assignmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "status": </html>"#,
-        "/quality-on-demand/v1",
     );
+    let base = server.url("/quality-on-demand/v1");
     let output = against(
         &base,
         &[

@@ -2,13 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{against, json, one_answer_server, qod, stderr};
+use crate::support::{against, json, one_answer_server, qod, stderr};
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
 
 fn quick_sandbox(auth: SandboxAuth) -> Sandbox {
@@ -427,10 +425,10 @@ fn echoed_secrets_print_only_when_asked() {
 
 #[test]
 fn a_created_session_whose_answer_cannot_be_read_is_named_on_stderr() {
-    let base = one_answer_server(
+    let server = one_answer_server(
         r#"<html>Created {"sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "qosStatus": </html>"#,
-        "/qod/v0",
     );
+    let base = server.url("/qod/v0");
     let output = qod(
         &[
             "--base-url",

@@ -11,9 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use hostile::{
-    HostileServer, Reply, Run, Stream, TempDir, json, leaks, openssl, qod, qod_writing_to,
-};
+use hostile::{Run, Stream, TempDir, leaks, openssl, qod, qod_writing_to};
+use qod_testkit::{Reply, TestServer, json, response};
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
 
@@ -24,17 +23,17 @@ fn session_json(status: &str) -> String {
 }
 
 /// A server that answers tokens at any `.../token(s)` path and sessions elsewhere.
-fn api_server() -> HostileServer {
-    HostileServer::http(|seen| {
+fn api_server() -> TestServer {
+    TestServer::start(|seen| {
         if seen.path.contains("token") {
-            Reply::Keep(json(
+            Reply::Raw(json(
                 200,
                 r#"{"access_token":"tok-1234567890","token_type":"Bearer","expires_in":3600}"#,
             ))
         } else if seen.method == "POST" {
-            Reply::Keep(json(201, &session_json("REQUESTED")))
+            Reply::Raw(json(201, &session_json("REQUESTED")))
         } else {
-            Reply::Keep(json(200, &session_json("REQUESTED")))
+            Reply::Raw(json(200, &session_json("REQUESTED")))
         }
     })
 }
@@ -77,7 +76,7 @@ fn a_huge_timeout_is_refused_not_a_panic() {
         assert_refused(&run, &["--timeout"]);
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
-    assert_eq!(server.accepts(), 0, "nothing was sent");
+    assert_eq!(server.connections(), 0, "nothing was sent");
 }
 
 #[test]
@@ -115,7 +114,7 @@ fn wait_intervals_are_bounded() {
         &[],
     );
     assert_refused(&run, &["--max-wait"]);
-    assert_eq!(server.accepts(), 0, "nothing was sent");
+    assert_eq!(server.connections(), 0, "nothing was sent");
 }
 
 #[test]
@@ -153,39 +152,39 @@ const SINK_TOKEN: &str = "canarySinkToken0123456789abcdefghijklmnopqrs";
 
 /// Issues [`ACCESS_TOKEN`] for the canary client, refuses other clients,
 /// answers sessions, and a 500 for the nil session id (an error path).
-fn canary_server() -> HostileServer {
+fn canary_server() -> TestServer {
     let basic = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
     );
-    HostileServer::http(move |seen| {
+    TestServer::start(move |seen| {
         if seen.path.contains("token") {
             if seen.header("authorization") == Some(basic.as_str()) {
-                Reply::Keep(json(
+                Reply::Raw(json(
                     200,
                     &format!(
                         r#"{{"access_token":"{ACCESS_TOKEN}","token_type":"Bearer","expires_in":3600}}"#
                     ),
                 ))
             } else {
-                Reply::Keep(json(401, r#"{"error":"invalid_client"}"#))
+                Reply::Raw(json(401, r#"{"error":"invalid_client"}"#))
             }
         } else if seen.path.ends_with("00000000-0000-0000-0000-000000000000") {
-            Reply::Keep(json(
+            Reply::Raw(json(
                 500,
                 r#"{"status":500,"code":"INTERNAL","message":"boom"}"#,
             ))
         } else if seen.method == "POST" {
-            Reply::Keep(json(201, &session_json("REQUESTED")))
+            Reply::Raw(json(201, &session_json("REQUESTED")))
         } else {
-            Reply::Keep(json(200, &session_json("AVAILABLE")))
+            Reply::Raw(json(200, &session_json("AVAILABLE")))
         }
     })
 }
 
 /// Runs create, get, a failing get and a refused token at RUST_LOG=trace
 /// with `auth` options; returns everything printed.
-fn traced_runs(server: &HostileServer, base: &str, auth: &[&str], create: &[&str]) -> String {
+fn traced_runs(server: &TestServer, base: &str, auth: &[&str], create: &[&str]) -> String {
     let env = [("RUST_LOG", "trace")];
     let mut printed = String::new();
     let mut args: Vec<&str> = vec!["--base-url", base];
@@ -203,7 +202,7 @@ fn traced_runs(server: &HostileServer, base: &str, auth: &[&str], create: &[&str
         &["session", "get", "00000000-0000-0000-0000-000000000000"],
         1,
     );
-    assert!(server.accepts() > 0);
+    assert!(server.connections() > 0);
     printed
 }
 
@@ -385,8 +384,8 @@ fn no_secret_in_trace_logs_with_tmobile_taap() {
 fn a_port_out_of_range_is_refused_before_anything_is_sent() {
     // When this test may listen on port 80 or 443, it proves nothing went there.
     let default_ports = [
-        HostileServer::try_bind_raw("127.0.0.1:80"),
-        HostileServer::try_bind_raw("127.0.0.1:443"),
+        TestServer::try_bind_raw("127.0.0.1:80", drop).ok(),
+        TestServer::try_bind_raw("127.0.0.1:443", drop).ok(),
     ];
     for url in [
         "http://127.0.0.1:99999/qod/v0",
@@ -434,9 +433,14 @@ fn a_port_out_of_range_is_refused_before_anything_is_sent() {
         &[],
     );
     assert_refused(&run, &["--webhook-url", "port"]);
-    assert_eq!(server.accepts(), 0, "nothing was sent");
+    assert_eq!(server.connections(), 0, "nothing was sent");
     for listener in default_ports.iter().flatten() {
-        assert_eq!(listener.accepts(), 0, "nothing went to {}", listener.addr);
+        assert_eq!(
+            listener.connections(),
+            0,
+            "nothing went to {}",
+            listener.addr()
+        );
     }
 }
 
@@ -453,22 +457,22 @@ fn no_control_characters(text: &str) -> bool {
 #[test]
 fn server_text_is_printed_with_control_characters_escaped() {
     let message = serde_json::to_string(FORGED).unwrap();
-    let server = HostileServer::http(move |seen| {
+    let server = TestServer::start(move |seen| {
         if seen.path.contains("token") {
-            Reply::Keep(json(
+            Reply::Raw(json(
                 400,
                 &format!(r#"{{"error":"invalid_client","error_description":{message}}}"#),
             ))
         } else if seen.path.ends_with("00000000-0000-0000-0000-000000000000") {
             // An unknown status is kept as text, and `wait` prints it.
-            Reply::Keep(json(
+            Reply::Raw(json(
                 200,
                 &format!(
                     r#"{{"sessionId":"00000000-0000-0000-0000-000000000000","qosProfile":"QOS_E","duration":600,"qosStatus":{message}}}"#
                 ),
             ))
         } else {
-            Reply::Keep(json(
+            Reply::Raw(json(
                 409,
                 &format!(r#"{{"status":409,"code":{message},"message":{message}}}"#),
             ))
@@ -547,7 +551,7 @@ fn server_text_is_printed_with_control_characters_escaped() {
 
 #[test]
 fn fifty_creates_against_a_server_that_drops_each_connection_after_answering() {
-    let server = HostileServer::http(|seen| {
+    let server = TestServer::start(|seen| {
         let body = if seen.path.contains("token") {
             json(
                 200,
@@ -557,7 +561,10 @@ fn fifty_creates_against_a_server_that_drops_each_connection_after_answering() {
             json(201, &session_json("REQUESTED"))
         };
         // The connection is dropped 3 ms after the answer, whatever arrives meanwhile.
-        Reply::CloseAfter(body, Duration::from_millis(3))
+        Reply::RawThenClose {
+            bytes: body,
+            linger: Duration::from_millis(3),
+        }
     });
     let base = server.url("/quality-on-demand/v1");
     let token_url = server.url("/oauth/token");
@@ -596,7 +603,7 @@ fn fifty_creates_against_a_server_that_drops_each_connection_after_answering() {
     let arrived = server.count("POST", "/sessions");
     eprintln!(
         "stale connections: {created} of 50 created, {arrived} POST /sessions arrived, {} connections",
-        server.accepts()
+        server.connections()
     );
     assert!(
         failures.is_empty(),
@@ -636,7 +643,7 @@ fn self_signed(dir: &TempDir) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// A TLS server whose certificate no client trusts.
-fn untrusted_tls_server(cert_pem: &[u8], key_pem: &[u8]) -> HostileServer {
+fn untrusted_tls_server(cert_pem: &[u8], key_pem: &[u8]) -> TestServer {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let certs = CertificateDer::pem_slice_iter(cert_pem)
@@ -653,7 +660,7 @@ fn untrusted_tls_server(cert_pem: &[u8], key_pem: &[u8]) -> HostileServer {
         .with_single_cert(certs, key)
         .unwrap(),
     );
-    HostileServer::raw(move |mut stream| {
+    TestServer::raw(move |mut stream| {
         let mut connection = rustls::ServerConnection::new(config.clone()).unwrap();
         while connection.is_handshaking() {
             if connection.complete_io(&mut stream).is_err() {
@@ -663,8 +670,8 @@ fn untrusted_tls_server(cert_pem: &[u8], key_pem: &[u8]) -> HostileServer {
     })
 }
 
-fn https_base(server: &HostileServer, path: &str) -> String {
-    format!("https://{}{path}", server.addr)
+fn https_base(server: &TestServer, path: &str) -> String {
+    format!("https://{}{path}", server.addr())
 }
 
 #[test]
@@ -677,7 +684,11 @@ fn a_refused_certificate_is_not_retried_and_not_called_maybe_sent() {
     assert_eq!(get.code, Some(1), "{}", get.stderr);
     assert!(get.stderr.contains("certificate"), "{}", get.stderr);
     assert!(!get.stderr.contains("may have been sent"), "{}", get.stderr);
-    assert_eq!(server.accepts(), 1, "a certificate error is not retried");
+    assert_eq!(
+        server.connections(),
+        1,
+        "a certificate error is not retried"
+    );
     let create = qod(
         &[
             "--base-url",
@@ -693,12 +704,12 @@ fn a_refused_certificate_is_not_retried_and_not_called_maybe_sent() {
     );
     assert_eq!(create.code, Some(1), "{}", create.stderr);
     assert!(create.stderr.contains("not sent"), "{}", create.stderr);
-    assert_eq!(server.accepts(), 2, "one attempt per command");
+    assert_eq!(server.connections(), 2, "one attempt per command");
 }
 
 #[test]
 fn a_plain_http_server_behind_an_https_url_is_a_handshake_failure_not_sent() {
-    let server = HostileServer::raw(|mut stream| {
+    let server = TestServer::raw(|mut stream| {
         use std::io::{Read, Write};
         let mut hello = [0_u8; 512];
         let _ = stream.read(&mut hello);
@@ -811,7 +822,7 @@ fn input_holes_are_closed_with_the_field_and_rule_named() {
             "--auth",
             "oauth2",
             "--token-url",
-            &format!("http://user:pw@{}/token", server.addr),
+            &format!("http://user:pw@{}/token", server.addr()),
             "--client-id",
             "id",
             "--client-secret",
@@ -823,7 +834,7 @@ fn input_holes_are_closed_with_the_field_and_rule_named() {
         &[],
     );
     assert_refused(&token_url_with_userinfo, &["token URL", "credentials"]);
-    assert_eq!(server.accepts(), 0, "nothing was sent");
+    assert_eq!(server.connections(), 0, "nothing was sent");
 }
 
 #[test]
@@ -870,7 +881,7 @@ fn an_endless_private_key_file_is_refused_quickly() {
         &[],
     );
     assert_refused(&run, &["--private-key", "larger than 64 KiB"]);
-    assert_eq!(server.accepts(), 0);
+    assert_eq!(server.connections(), 0);
 }
 
 // ---------------------------------------------------- 8. error text
@@ -902,8 +913,8 @@ fn each_cause_is_printed_once() {
 
 #[test]
 fn the_body_limit_is_reported_as_the_limit() {
-    let server = HostileServer::http(|_| {
-        Reply::Keep(hostile::response(
+    let server = TestServer::start(|_| {
+        Reply::Raw(response(
             200,
             "application/json",
             &vec![b' '; 2 * 1024 * 1024],
@@ -922,20 +933,20 @@ fn the_body_limit_is_reported_as_the_limit() {
 // ---------------------------------------------------- 9. red-team run 2: streams, files, tokens
 
 /// A server that answers QoS assignments as well as sessions and tokens.
-fn assignment_server() -> HostileServer {
-    HostileServer::http(|seen| {
+fn assignment_server() -> TestServer {
+    TestServer::start(|seen| {
         if seen.path.contains("qos-assignments") {
             let status = if seen.method == "POST" { 201 } else { 200 };
-            Reply::Keep(json(
+            Reply::Raw(json(
                 status,
                 &format!(r#"{{"assignmentId":"{ID}","qosProfile":"QOS_L","status":"REQUESTED"}}"#),
             ))
         } else if seen.method == "DELETE" {
-            Reply::Keep(json(204, ""))
+            Reply::Raw(json(204, ""))
         } else if seen.method == "POST" {
-            Reply::Keep(json(201, &session_json("REQUESTED")))
+            Reply::Raw(json(201, &session_json("REQUESTED")))
         } else {
-            Reply::Keep(json(200, &session_json("REQUESTED")))
+            Reply::Raw(json(200, &session_json("REQUESTED")))
         }
     })
 }
@@ -1153,7 +1164,7 @@ fn a_fifo_key_file_is_refused_at_once() {
         &[],
     );
     assert_refused(&run, &["--client-public-key", "not a regular file"]);
-    assert_eq!(server.accepts(), 0);
+    assert_eq!(server.connections(), 0);
 }
 
 #[test]
@@ -1212,7 +1223,7 @@ fn a_token_that_cannot_be_a_header_value_is_refused_before_sending() {
             assert_refused(&run, &["--token"]);
         }
     }
-    assert_eq!(server.accepts(), 0, "nothing was sent");
+    assert_eq!(server.connections(), 0, "nothing was sent");
 }
 
 #[test]
@@ -1260,7 +1271,7 @@ fn wide_and_invisible_server_text_keeps_the_table_aligned_and_visible() {
     let body = format!(
         r#"[{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE","device":{{"networkAccessIdentifier":"{device}@x"}}}},{{"sessionId":"{ID}","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE","device":{{"networkAccessIdentifier":"ab@x"}}}}]"#
     );
-    let server = HostileServer::http(move |_| Reply::Keep(json(200, &body)));
+    let server = TestServer::start(move |_| Reply::Raw(json(200, &body)));
     let run = qod(
         &[
             "--base-url",
@@ -1302,9 +1313,9 @@ fn wide_and_invisible_server_text_keeps_the_table_aligned_and_visible() {
 
 /// The status a flickering server gives: REQUESTED, then a status no
 /// version of the spec has, and again.
-fn flickering_server(kind: &'static str) -> HostileServer {
+fn flickering_server(kind: &'static str) -> TestServer {
     let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    HostileServer::http(move |_| {
+    TestServer::start(move |_| {
         let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let status = if n.is_multiple_of(2) {
             "REQUESTED"
@@ -1316,7 +1327,7 @@ fn flickering_server(kind: &'static str) -> HostileServer {
         } else {
             format!(r#"{{"assignmentId":"{ID}","qosProfile":"QOS_L","status":"{status}"}}"#)
         };
-        Reply::Keep(json(200, &body))
+        Reply::Raw(json(200, &body))
     })
 }
 
@@ -1355,8 +1366,8 @@ fn a_wait_on_a_status_flickering_to_unknown_ends_at_max_wait() {
 // ------------------------------------ the token step and what was not sent
 
 /// A token endpoint that accepts and never answers; the API is on the same server.
-fn hanging_token_server() -> HostileServer {
-    HostileServer::raw(|stream| {
+fn hanging_token_server() -> TestServer {
+    TestServer::raw(|stream| {
         // Hold the connection open, say nothing, until the client gives up.
         let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
         let mut reader = std::io::BufReader::new(&stream);
@@ -1419,16 +1430,13 @@ fn a_create_whose_token_request_timed_out_says_nothing_was_created() {
 #[test]
 fn a_token_endpoint_s_empty_or_binary_answer_is_named_in_the_message() {
     for (reply, expected) in [
+        (response(302, "text/html", b""), "HTTP 302: empty body"),
         (
-            hostile::response(302, "text/html", b""),
-            "HTTP 302: empty body",
-        ),
-        (
-            hostile::response(500, "application/octet-stream", &[0xff, 0xfe, 0x00, 0x81]),
+            response(500, "application/octet-stream", &[0xff, 0xfe, 0x00, 0x81]),
             "HTTP 500: 4 bytes, not UTF-8 text",
         ),
     ] {
-        let server = HostileServer::http(move |_| Reply::Keep(reply.clone()));
+        let server = TestServer::start(move |_| Reply::Raw(reply.clone()));
         let run = qod(
             &[
                 "--base-url",
@@ -1454,11 +1462,11 @@ fn a_token_endpoint_s_empty_or_binary_answer_is_named_in_the_message() {
 
 #[test]
 fn a_created_answer_with_no_readable_id_says_a_session_was_probably_made() {
-    let server = HostileServer::http(|seen| {
+    let server = TestServer::start(|seen| {
         if seen.method == "POST" {
-            Reply::Keep(json(201, ""))
+            Reply::Raw(json(201, ""))
         } else {
-            Reply::Keep(json(
+            Reply::Raw(json(
                 404,
                 r#"{"status":404,"code":"NOT_FOUND","message":"x"}"#,
             ))
@@ -1498,13 +1506,13 @@ fn a_created_answer_with_no_readable_id_says_a_session_was_probably_made() {
 #[test]
 fn a_wait_ends_by_max_wait_whatever_retry_after_asks() {
     // Before: 58 s, two Retry-After: 29 waits inside a --max-wait of 5.
-    let server = HostileServer::http(|_| {
+    let server = TestServer::start(|_| {
         let mut reply =
             b"HTTP/1.1 503 X\r\nretry-after: 29\r\ncontent-type: application/json\r\n".to_vec();
         let body = br#"{"status":503,"code":"UNAVAILABLE","message":"later"}"#;
         reply.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
         reply.extend_from_slice(body);
-        Reply::Keep(reply)
+        Reply::Raw(reply)
     });
     let run = qod(
         &[

@@ -3,10 +3,11 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use qod_testkit::{Reply, TestServer};
 use serde_json::Value;
 
 /// Runs `qod` with `args` and `env`, and none of the caller's `QOD_`
@@ -43,34 +44,21 @@ pub fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("stdout is JSON")
 }
 
-/// A server that answers one request with a 201 whose body is `body`, and
-/// the base URL `http://…{base_path}` to reach it.
-pub fn one_answer_server(body: &'static str, base_path: &str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap();
-            }
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
+/// A server that answers its first request with a 201 whose body is
+/// `body`, closing the connection, and closes any later one unanswered.
+pub fn one_answer_server(body: &'static str) -> TestServer {
+    let answer = format!(
+        "HTTP/1.1 201 Created\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let answered = AtomicBool::new(false);
+    TestServer::start(move |_| {
+        if answered.swap(true, Ordering::SeqCst) {
+            return Reply::Drop;
         }
-        let mut request_body = vec![0; length];
-        reader.read_exact(&mut request_body).unwrap();
-        let answer = format!(
-            "HTTP/1.1 201 Created\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        reader.get_mut().write_all(answer.as_bytes()).unwrap();
-    });
-    format!("http://{address}{base_path}")
+        Reply::RawThenClose {
+            bytes: answer.clone().into_bytes(),
+            linger: Duration::ZERO,
+        }
+    })
 }
