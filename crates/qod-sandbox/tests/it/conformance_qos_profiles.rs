@@ -38,10 +38,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod conformance;
-mod support;
-
-use conformance::{Auth, Body, Exchange, Operator, assert_qos_profile};
+use crate::conformance::{Auth, Body, Exchange, Operator, assert_qos_profile};
 use qod_sandbox::test_assets::{
     NO_PROFILES_PHONE_NUMBER, NOT_APPLICABLE_PHONE_NUMBER, PARTNER_PHONE_NUMBER,
     RESTRICTED_PROFILE, UNKNOWN_PHONE_NUMBER,

@@ -89,12 +89,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod conformance;
-mod support;
-
 use std::time::Duration;
 
-use conformance::{
+use crate::conformance::{
     AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, SINK_TOKEN, assert_echoes,
     assert_session_info, create_body, eventually, random_id, sink, with, with_sink,
 };
@@ -102,8 +99,8 @@ use qod_sandbox::test_assets::{
     INACTIVE_PROFILE, NETWORK_TERMINATED_PHONE_NUMBER, NOT_APPLICABLE_PHONE_NUMBER,
     UNKNOWN_PHONE_NUMBER,
 };
+use qod_testkit::TestServer;
 use serde_json::{Value, json};
-use support::TestServer;
 
 const SESSIONS: &str = "/quality-on-demand/v1/sessions";
 const RETRIEVE: &str = "/quality-on-demand/v1/retrieve-sessions";

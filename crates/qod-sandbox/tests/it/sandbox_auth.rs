@@ -5,12 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::phone_session;
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
-use support::phone_session;
 
 use qod::auth::{
     AccessToken, AuthError, ClientAuthMethod, ClientCredentials, OAuthErrorCode, PopSigner,

@@ -5,16 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use crate::support::phone_session;
+use std::io::Read;
+use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
-use support::phone_session;
 
 use qod::models::time::OffsetDateTime;
 use qod::models::{
@@ -23,6 +20,7 @@ use qod::models::{
 };
 use qod::notification::{NotificationError, verify};
 use qod_sandbox::{ManualClock, Sandbox, SandboxConfig};
+use qod_testkit::{Reply, Seen, TestServer, closed_port};
 use serde_json::Value;
 
 const AVAILABLE_AFTER: Duration = Duration::from_secs(5);
@@ -33,40 +31,30 @@ const V1_TOKEN: &str = "v1-sink-access-token-0123456789";
 
 // ---------------------------------------------------------------- the listener
 
-/// An HTTP/1.1 listener on loopback that answers every request 204 and
-/// hands it to the test.
+/// An HTTP/1.1 listener on loopback (qod-testkit's server) that answers
+/// every request 204 and hands it to the test.
 struct Listener {
-    port: u16,
+    server: TestServer,
     requests: mpsc::Receiver<http::Request<Vec<u8>>>,
-    stop: Arc<AtomicBool>,
 }
 
 impl Listener {
     fn start() -> Listener {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let (sender, requests) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = stop.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let sender = sender.clone();
-                thread::spawn(move || serve(stream, &sender));
+        let server = TestServer::start(move |seen| {
+            let Some(request) = to_request(seen) else {
+                return Reply::Drop;
+            };
+            if sender.send(request).is_err() {
+                return Reply::Drop;
             }
+            Reply::Raw(b"HTTP/1.1 204 No Content\r\n\r\n".to_vec())
         });
-        Listener {
-            port,
-            requests,
-            stop,
-        }
+        Listener { server, requests }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        self.server.url(path)
     }
 
     /// The next request, waiting at most [`PATIENCE`].
@@ -83,103 +71,15 @@ impl Listener {
     }
 }
 
-impl Drop for Listener {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so that it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+/// The request the listener read, as an `http::Request`.
+fn to_request(seen: &Seen) -> Option<http::Request<Vec<u8>>> {
+    let mut request = http::Request::builder()
+        .method(seen.method.as_str())
+        .uri(seen.path.as_str());
+    for (name, value) in &seen.headers {
+        request = request.header(name.as_str(), value.as_str());
     }
-}
-
-/// The head of a request, owned.
-struct Head {
-    method: String,
-    path: String,
-    headers: Vec<(String, Vec<u8>)>,
-    length: usize,
-}
-
-/// Parses a request head from `buffer`: `Some((head, head length))` once complete.
-fn parse_head(buffer: &[u8]) -> Result<Option<(Head, usize)>, httparse::Error> {
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut request = httparse::Request::new(&mut headers);
-    let httparse::Status::Complete(head_length) = request.parse(buffer)? else {
-        return Ok(None);
-    };
-    let headers: Vec<(String, Vec<u8>)> = request
-        .headers
-        .iter()
-        .map(|h| (h.name.to_owned(), h.value.to_vec()))
-        .collect();
-    let length = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| std::str::from_utf8(value).ok()?.trim().parse().ok())
-        .unwrap_or(0);
-    Ok(Some((
-        Head {
-            method: request.method.unwrap_or_default().to_owned(),
-            path: request.path.unwrap_or_default().to_owned(),
-            headers,
-            length,
-        },
-        head_length,
-    )))
-}
-
-/// Serves one keep-alive connection: every request is answered 204.
-fn serve(mut stream: TcpStream, sender: &mpsc::Sender<http::Request<Vec<u8>>>) {
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    let mut buffer = Vec::new();
-    let mut chunk = [0_u8; 4096];
-    loop {
-        let (head, head_length) = loop {
-            match parse_head(&buffer) {
-                Ok(Some(parsed)) => break parsed,
-                Ok(None) => {}
-                Err(_) => return,
-            }
-            match stream.read(&mut chunk) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        };
-        while buffer.len() < head_length + head.length {
-            match stream.read(&mut chunk) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body = buffer[head_length..head_length + head.length].to_vec();
-        buffer.drain(..head_length + head.length);
-        let mut request = http::Request::builder()
-            .method(head.method.as_str())
-            .uri(head.path.as_str());
-        for (name, value) in &head.headers {
-            request = request.header(name.as_str(), value.as_slice());
-        }
-        let Ok(request) = request.body(body) else {
-            return;
-        };
-        if sender.send(request).is_err() {
-            return;
-        }
-        if stream
-            .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
-            .is_err()
-        {
-            return;
-        }
-    }
-}
-
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    request.body(seen.body.clone()).ok()
 }
 
 // ---------------------------------------------------------------- helpers

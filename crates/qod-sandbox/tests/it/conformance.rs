@@ -16,7 +16,7 @@ use qod::ureq_transport::UreqTransport;
 use qod_sandbox::{ManualClock, Sandbox, SandboxAuth, SandboxConfig};
 use serde_json::{Value, json};
 
-use crate::support::{Action, TestServer};
+use qod_testkit::{Reply, TestServer};
 
 pub const CLIENT_ID: &str = "conformance-client";
 pub const CLIENT_SECRET: &str = "conformance-secret";
@@ -485,7 +485,7 @@ pub fn random_id() -> String {
 
 /// A sink that answers 204 to every event.
 pub fn sink() -> TestServer {
-    TestServer::start(|_| Action::Respond {
+    TestServer::start(|_| Reply::Respond {
         status: 204,
         headers: Vec::new(),
         body: Vec::new(),

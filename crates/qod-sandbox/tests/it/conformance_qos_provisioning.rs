@@ -74,12 +74,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod conformance;
-mod support;
-
 use std::time::Duration;
 
-use conformance::{
+use crate::conformance::{
     AVAILABLE_AFTER, Auth, Body, CLIENT_B, Exchange, Operator, REVOKE_AFTER, SINK_TOKEN,
     eventually, random_id, sink, with, with_sink,
 };
@@ -87,8 +84,8 @@ use qod_sandbox::test_assets::{
     INACTIVE_PROFILE, NETWORK_TERMINATED_PHONE_NUMBER, NOT_APPLICABLE_PHONE_NUMBER,
     UNKNOWN_PHONE_NUMBER,
 };
+use qod_testkit::TestServer;
 use serde_json::{Value, json};
-use support::TestServer;
 
 const ASSIGNMENTS: &str = "/qos-provisioning/v0.3/qos-assignments";
 const RETRIEVE: &str = "/qos-provisioning/v0.3/retrieve-qos-assignment";
