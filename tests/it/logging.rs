@@ -2,18 +2,20 @@
 //! a logger set up as the README shows prints no secret, while the same
 //! logger without `WithoutRawTraffic` prints ureq's hex dumps of them.
 //!
-//! One test per binary: a program has one logger.
+//! A program has one logger, and the other tests of this binary run beside
+//! this one: the logger takes the records of this test's thread only.
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+use std::thread::ThreadId;
 
 use log::{Log, Metadata, Record};
 use qod::ureq_transport::WithoutRawTraffic;
-use support::{Action, TestServer};
+use qod_testkit::{Reply, TestServer};
+
+use crate::support;
 
 const TOKEN: &str = "canaryBearerToken0123456789abcdefghijklmnop";
 
@@ -59,6 +61,24 @@ impl<A: Log, B: Log> Log for Both<A, B> {
     fn flush(&self) {}
 }
 
+/// Hands on the records of one thread only.
+struct OnThread<L> {
+    thread: ThreadId,
+    logger: L,
+}
+
+impl<L: Log> Log for OnThread<L> {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        std::thread::current().id() == self.thread && self.logger.enabled(metadata)
+    }
+    fn log(&self, record: &Record<'_>) {
+        if std::thread::current().id() == self.thread {
+            self.logger.log(record);
+        }
+    }
+    fn flush(&self) {}
+}
+
 /// Whether a 16-character stretch of the token shows: hex dumps print 16
 /// bytes a row.
 fn leaks(text: &str) -> bool {
@@ -71,12 +91,16 @@ fn the_readme_logger_keeps_secrets_out_at_trace() {
     // As the README says: wrap the logger, then let its filter set the level.
     let logger = WithoutRawTraffic::new(trace_logger(&guarded));
     let max_level = logger.inner().filter();
-    log::set_boxed_logger(Box::new(Both(logger, trace_logger(&unguarded)))).unwrap();
+    log::set_boxed_logger(Box::new(OnThread {
+        thread: std::thread::current().id(),
+        logger: Both(logger, trace_logger(&unguarded)),
+    }))
+    .unwrap();
     log::set_max_level(max_level);
 
     let server = TestServer::start(|seen| {
         let status = if seen.method == "POST" { 201 } else { 200 };
-        Action::json(
+        Reply::json(
             status,
             r#"{"sessionId":"123e4567-e89b-12d3-a456-426614174000","qosProfile":"QOS_E","duration":600,"qosStatus":"AVAILABLE"}"#,
         )

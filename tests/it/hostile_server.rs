@@ -1,24 +1,22 @@
 //! The library against hostile loopback servers: connections dropped
 //! behind the client's back, TLS that cannot work, URLs and timeouts a
 //! transport must refuse. The `qod` command's side of the same findings
-//! (issue 11) is in crates/qod-cli/tests/hostile_server.rs.
+//! (issue 11) is in crates/qod-cli/tests/it/hostile_server.rs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use qod::auth::ClientCredentials;
 use qod::core::Transport;
 use qod::ureq_transport::{MAX_TIMEOUT, UreqTransport};
 use qod::{Credentials, Delivery, Error, ErrorKind, RetryPolicy};
-use support::{Action, TestServer};
+use qod_testkit::{Reply, TestServer};
+
+use crate::support;
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
 
@@ -77,7 +75,7 @@ fn creates_never_go_over_a_connection_the_server_is_dropping() {
 #[test]
 fn reads_keep_their_pooled_connection_around_creates() {
     let server = TestServer::start(|seen| {
-        Action::json(
+        Reply::json(
             if seen.method == "POST" { 201 } else { 200 },
             &session_json(),
         )
@@ -95,7 +93,7 @@ fn reads_keep_their_pooled_connection_around_creates() {
             .unwrap();
     }
     assert_eq!(
-        server.connections.load(Ordering::SeqCst),
+        server.connections(),
         4,
         "one pooled connection for 30 reads, one of its own for each create"
     );
@@ -140,30 +138,7 @@ fn self_signed() -> (Vec<u8>, Vec<u8>) {
     pair
 }
 
-/// A loopback listener handing each connection to `serve`, counting them.
-fn raw_server(
-    serve: impl Fn(std::net::TcpStream) + Send + Sync + 'static,
-) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let accepts = Arc::new(AtomicUsize::new(0));
-    let counted = accepts.clone();
-    let serve = Arc::new(serve);
-    std::thread::spawn(move || {
-        // Bounded: a few connections, each with a read timeout.
-        for stream in listener.incoming().take(8).flatten() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            stream
-                .set_read_timeout(Some(Duration::from_secs(5)))
-                .unwrap();
-            let serve = serve.clone();
-            std::thread::spawn(move || serve(stream));
-        }
-    });
-    (addr, accepts)
-}
-
-fn untrusted_tls_server() -> (String, Arc<AtomicUsize>) {
+fn untrusted_tls_server() -> TestServer {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let (cert, key) = self_signed();
@@ -181,7 +156,7 @@ fn untrusted_tls_server() -> (String, Arc<AtomicUsize>) {
         .with_single_cert(certs, key)
         .unwrap(),
     );
-    raw_server(move |mut stream| {
+    TestServer::raw(move |mut stream| {
         let mut connection = rustls::ServerConnection::new(config.clone()).unwrap();
         while connection.is_handshaking() {
             if connection.complete_io(&mut stream).is_err() {
@@ -191,8 +166,8 @@ fn untrusted_tls_server() -> (String, Arc<AtomicUsize>) {
     })
 }
 
-fn tls_client(addr: &str) -> qod::Client {
-    qod::ClientBuilder::new(&format!("https://{addr}/qod/v0"))
+fn tls_client(server: &TestServer) -> qod::Client {
+    qod::ClientBuilder::new(&format!("https://{}/qod/v0", server.addr()))
         .unwrap()
         .retry_policy(RetryPolicy::default().with_initial_backoff(Duration::from_millis(10)))
         .build()
@@ -208,35 +183,35 @@ fn transport_source(error: &Error) -> &qod::TransportError {
 
 #[test]
 fn a_refused_certificate_is_fatal_not_sent_and_never_retried() {
-    let (addr, accepts) = untrusted_tls_server();
-    let client = tls_client(&addr);
+    let server = untrusted_tls_server();
+    let client = tls_client(&server);
     let error = client.get_session(ID.parse().unwrap()).unwrap_err();
     let source = transport_source(&error);
     assert_eq!(source.delivery(), Delivery::Fatal, "{error}");
     assert!(source.to_string().contains("certificate"), "{source}");
-    assert_eq!(accepts.load(Ordering::SeqCst), 1, "not retried");
+    assert_eq!(server.connections(), 1, "not retried");
     let error = client
         .create_session(&support::phone_session("+14255550100", 600))
         .unwrap_err();
     assert!(transport_source(&error).to_string().contains("not sent"));
-    assert_eq!(accepts.load(Ordering::SeqCst), 2);
+    assert_eq!(server.connections(), 2);
 }
 
 #[test]
 fn a_handshake_with_a_plain_http_server_is_not_sent() {
-    let (addr, accepts) = raw_server(|mut stream| {
+    let server = TestServer::raw(|mut stream| {
         let mut hello = [0_u8; 512];
         let _ = stream.read(&mut hello);
         let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
     });
-    let error = tls_client(&addr)
+    let error = tls_client(&server)
         .create_session(&support::phone_session("+14255550100", 600))
         .unwrap_err();
     let source = transport_source(&error);
     assert_eq!(source.delivery(), Delivery::NotSent, "{error}");
     assert_eq!(source.to_string(), "TLS handshake failed");
     assert!(
-        accepts.load(Ordering::SeqCst) > 1,
+        server.connections() > 1,
         "a create that was not sent may go again"
     );
 }

@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -22,10 +20,12 @@ use qod::models::{
 use qod::reqwest_transport::ReqwestTransport;
 use qod::ureq_transport::UreqTransport;
 use qod::{CallOptions, Credentials, Delivery, Endpoint, Error, ErrorKind, RetryPolicy};
-use support::{Action, Seen, TestServer, closed_port};
+use qod_testkit::{Reply, Seen, TestServer, closed_port};
+
+use crate::support;
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
-const KEY_PEM: &[u8] = include_bytes!("../crates/qod-core/tests/fixtures/test-rsa-2048.pem");
+const KEY_PEM: &[u8] = include_bytes!("../../crates/qod-core/tests/fixtures/test-rsa-2048.pem");
 /// No call of this suite may take longer: past it, a driver hangs.
 const HANG_BOUND: Duration = Duration::from_secs(30);
 
@@ -52,15 +52,15 @@ fn assignment_body() -> CreateAssignment {
     )
 }
 
-fn camara_error(status: u16, code: &str) -> Action {
-    Action::json(
+fn camara_error(status: u16, code: &str) -> Reply {
+    Reply::json(
         status,
         &format!(r#"{{"status":{status},"code":"{code}","message":"scripted"}}"#),
     )
 }
 
-fn token_json(token: &str) -> Action {
-    Action::json(
+fn token_json(token: &str) -> Reply {
+    Reply::json(
         200,
         &format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":3600}}"#),
     )
@@ -292,7 +292,7 @@ fn scripted(statuses: &[u16], retry_after: Option<&'static str>) -> TestServer {
     TestServer::start(move |_| {
         let mut script = script.lock().unwrap();
         if script.is_empty() {
-            return Action::json(200, &session_json());
+            return Reply::json(200, &session_json());
         }
         let status = script.remove(0);
         let mut headers = vec![("content-type", "application/json".to_owned())];
@@ -300,7 +300,7 @@ fn scripted(statuses: &[u16], retry_after: Option<&'static str>) -> TestServer {
             headers.push(("retry-after", value.to_owned()));
         }
         let body = format!(r#"{{"status":{status},"code":"UNAVAILABLE","message":"later"}}"#);
-        Action::Respond {
+        Reply::Respond {
             status,
             headers,
             body: body.into_bytes(),
@@ -378,7 +378,7 @@ fn deletes_retry_like_reads() {
                 if answered.fetch_add(1, Ordering::SeqCst) == 0 {
                     camara_error(503, "UNAVAILABLE")
                 } else {
-                    Action::Respond {
+                    Reply::Respond {
                         status: 204,
                         headers: Vec::new(),
                         body: Vec::new(),
@@ -410,7 +410,7 @@ fn creates_and_extend_are_not_replayed_once_they_may_have_reached_the_server() {
     }
     // A connection closed after the request was read: it may have been acted on.
     for_each_driver(
-        || TestServer::start(|_| Action::Drop),
+        || TestServer::start(|_| Reply::Drop),
         no_credentials,
         |driver, server| {
             let error = driver.create(&create_body()).unwrap_err();
@@ -545,7 +545,7 @@ fn oauth_server(refused_tokens: &'static [&'static str]) -> TestServer {
         {
             return camara_error(401, "UNAUTHENTICATED");
         }
-        Action::json(200, &session_json())
+        Reply::json(200, &session_json())
     })
 }
 
@@ -590,7 +590,7 @@ fn a_503_from_the_token_endpoint_is_retried_like_a_read() {
                     }
                     return token_json("good");
                 }
-                Action::json(200, &session_json())
+                Reply::json(200, &session_json())
             })
         },
         oauth,
@@ -622,11 +622,11 @@ fn every_error_carries_the_correlator_the_server_saw() {
         ("camara", Box::new(|| scripted(&[404], None))),
         (
             "not camara",
-            Box::new(|| TestServer::start(|_| Action::json(418, "<html>teapot</html>"))),
+            Box::new(|| TestServer::start(|_| Reply::json(418, "<html>teapot</html>"))),
         ),
         (
             "undecodable",
-            Box::new(|| TestServer::start(|_| Action::json(200, "{\"nope\":true}"))),
+            Box::new(|| TestServer::start(|_| Reply::json(200, "{\"nope\":true}"))),
         ),
     ];
     for (case, serve) in &cases {
@@ -667,7 +667,7 @@ fn slow_token_server(token_path: &'static str) -> (TestServer, Arc<AtomicUsize>)
             return token_json("shared");
         }
         assert_eq!(seen.header("authorization"), Some("Bearer shared"));
-        Action::json(200, &session_json())
+        Reply::json(200, &session_json())
     });
     (server, tokens)
 }
@@ -817,7 +817,7 @@ fn reads_keep_one_pooled_connection_while_creates_get_their_own() {
     for_each_driver(
         || {
             TestServer::start(|seen| {
-                Action::json(
+                Reply::json(
                     if seen.method == "POST" { 201 } else { 200 },
                     &session_json(),
                 )
@@ -834,7 +834,7 @@ fn reads_keep_one_pooled_connection_while_creates_get_their_own() {
                 driver.create_assignment(&assignment_body()).unwrap();
             }
             assert_eq!(
-                server.connections.load(Ordering::SeqCst),
+                server.connections(),
                 7,
                 "{}: one pooled connection for 33 reads, one of its own for each of 6 creates",
                 driver.name()
@@ -848,18 +848,20 @@ fn a_create_whose_answer_cannot_be_read_whole_still_names_what_it_made() {
     let over_limit = || {
         TestServer::start(|_| {
             let padding = "x".repeat(2 * 1024 * 1024);
-            Action::json(
+            Reply::json(
                 201,
                 &format!(r#"{{"sessionId":"{ID}","assignmentId":"{ID}","padding":"{padding}"}}"#),
             )
         })
     };
     let cut_short = || {
-        TestServer::start(|_| Action::CutShort {
-            status: 201,
-            body: format!(r#"{{"sessionId":"{ID}","assignmentId":"{ID}","qosProfile":"QOS_E","#)
-                .into_bytes(),
-            announced: 4096,
+        TestServer::start(|_| {
+            Reply::cut_short(
+                201,
+                format!(r#"{{"sessionId":"{ID}","assignmentId":"{ID}","qosProfile":"QOS_E","#)
+                    .as_bytes(),
+                4096,
+            )
         })
     };
     let servers: [(&str, ServeFn); 2] = [("over the limit", over_limit), ("cut short", cut_short)];
@@ -909,13 +911,7 @@ fn a_create_whose_answer_cannot_be_read_whole_still_names_what_it_made() {
     }
     // A read in the same state names nothing: it made nothing.
     for_each_driver(
-        || {
-            TestServer::start(|_| Action::CutShort {
-                status: 200,
-                body: session_json().into_bytes(),
-                announced: 4096,
-            })
-        },
+        || TestServer::start(|_| Reply::cut_short(200, session_json().as_bytes(), 4096)),
         no_credentials,
         |driver, _| {
             let error = driver.get(id()).unwrap_err();
@@ -933,9 +929,9 @@ fn a_create_whose_answer_cannot_be_read_whole_still_names_what_it_made() {
 fn dead_token_server() -> TestServer {
     TestServer::start(|seen| {
         if seen.path.starts_with("/token") {
-            Action::Stall
+            Reply::Stall
         } else {
-            Action::json(200, &session_json())
+            Reply::json(200, &session_json())
         }
     })
 }

@@ -6,8 +6,6 @@
 #![cfg(feature = "reqwest")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +13,9 @@ use qod::auth::ClientCredentials;
 use qod::models::{QosProfileName, QosStatus, SessionId};
 use qod::{AsyncClient, AsyncClientBuilder, Credentials, Delivery, ErrorKind, RetryPolicy};
 use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
-use support::{Action, TestServer, phone_session};
+use qod_testkit::{Reply, TestServer};
+
+use crate::support::phone_session;
 
 const CLIENT_ID: &str = "qod-async-client";
 const CLIENT_SECRET: &str = "async-s3cret";
@@ -175,8 +175,8 @@ async fn tasks_sharing_one_client_make_one_token_request() {
 #[tokio::test]
 async fn the_builder_settings_reach_the_transport() {
     let server = TestServer::start(|seen| match seen.path.as_str() {
-        path if path.ends_with("/sessions/123e4567-e89b-12d3-a456-426614174000") => Action::Stall,
-        _ => Action::json(200, &"x".repeat(64)),
+        path if path.ends_with("/sessions/123e4567-e89b-12d3-a456-426614174000") => Reply::Stall,
+        _ => Reply::json(200, &"x".repeat(64)),
     });
 
     let client = AsyncClientBuilder::new(&server.url("/qod/v0"))

@@ -1,12 +1,9 @@
 //! The ureq transport over real loopback HTTP: keep-alive, timeouts, the body
 //! limit, refused connections, redirects. The call rules (retries, replays,
-//! tokens, correlators) are checked for both drivers in `tests/drivers.rs`.
+//! tokens, correlators) are checked for both drivers in `drivers.rs`.
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -14,7 +11,9 @@ use qod::core::{Client, ClientCore};
 use qod::models::{CreateSession, SessionId};
 use qod::ureq_transport::UreqTransport;
 use qod::{Delivery, Endpoint, ErrorKind, RetryPolicy};
-use support::{Action, TestServer, closed_port};
+use qod_testkit::{Reply, TestServer, closed_port};
+
+use crate::support;
 
 const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
 
@@ -69,12 +68,12 @@ fn client_is_send_and_sync() {
 #[test]
 fn calls_reuse_one_keep_alive_connection() {
     let server = TestServer::start(|seen| match seen.method.as_str() {
-        "DELETE" => Action::Respond {
+        "DELETE" => Reply::Respond {
             status: 204,
             headers: vec![],
             body: vec![],
         },
-        _ => Action::json(200, &session_json()),
+        _ => Reply::json(200, &session_json()),
     });
     let client = qod::ClientBuilder::new(&server.url("/qod/v0"))
         .unwrap()
@@ -84,23 +83,15 @@ fn calls_reuse_one_keep_alive_connection() {
         client.get_session(id()).unwrap();
     }
     client.delete_session(id()).unwrap();
-    assert_eq!(
-        server.connections.load(Ordering::SeqCst),
-        1,
-        "26 calls over one connection"
-    );
+    assert_eq!(server.connections(), 1, "26 calls over one connection");
     client.extend_session(id(), 60).unwrap();
     assert_eq!(
-        server.connections.load(Ordering::SeqCst),
+        server.connections(),
         2,
         "an extension, never replayed, goes over a connection of its own"
     );
     client.get_session(id()).unwrap();
-    assert_eq!(
-        server.connections.load(Ordering::SeqCst),
-        2,
-        "and reads keep the pooled one"
-    );
+    assert_eq!(server.connections(), 2, "and reads keep the pooled one");
     let seen = server.seen();
     assert_eq!(seen.len(), 28);
     let get = &seen[0];
@@ -124,7 +115,7 @@ fn calls_reuse_one_keep_alive_connection() {
 
 #[test]
 fn a_stalled_server_is_timed_out_within_the_bound() {
-    let server = TestServer::start(|_| Action::Stall);
+    let server = TestServer::start(|_| Reply::Stall);
     let transport = UreqTransport::builder()
         .timeout(Duration::from_millis(300))
         .build()
@@ -157,7 +148,7 @@ fn oversized_bodies_are_refused() {
         } else {
             1025
         };
-        Action::Respond {
+        Reply::Respond {
             status: 200,
             headers: vec![],
             body: vec![b'x'; size],
@@ -201,7 +192,7 @@ fn a_refused_connection_is_reported_as_not_sent_and_may_be_replayed() {
 
 #[test]
 fn redirects_are_not_followed() {
-    let server = TestServer::start(|_| Action::Respond {
+    let server = TestServer::start(|_| Reply::Respond {
         status: 302,
         headers: vec![("location", "http://127.0.0.1:1/elsewhere".to_owned())],
         body: vec![],
