@@ -5,7 +5,7 @@
 //! broken chunk), only a body over the limit a 413; pipelined requests are
 //! answered in order.
 //! The accept loop out of file descriptors is tested with the `qod` command
-//! (`crates/qod-cli/tests/sandbox_command.rs`), which can run under `ulimit`.
+//! (`crates/qod-cli/tests/it/sandbox_command.rs`), which can run under `ulimit`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
