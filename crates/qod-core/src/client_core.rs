@@ -64,7 +64,7 @@ impl CallOptions {
     }
 }
 
-/// The transport-free half of a client: it starts [`Call`]s, which the
+/// The transport-free half of a client: it starts [`Call`](crate::Call)s, which the
 /// blocking [`crate::Client`], the [`crate::AsyncClient`] or your own driver
 /// run to the end. Cloning shares the token cache.
 ///
