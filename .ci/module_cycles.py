@@ -2,7 +2,9 @@
 """Cycles among each crate's top-level modules.
 
 A module's dependencies are the `crate::<module>` paths its files name (in
-`use` items and in code), tests and doc comments left out. Two top-level
+`use` items and in code), and the `crate::<Name>` paths whose name the crate
+root re-exports from a module (`pub use error::Error;` makes `crate::Error`
+name `error`); tests and comments left out. Two top-level
 modules that name each other, directly or around a loop, are a cycle. Prints
 every cycle and exits 1 when there is one; `--quiet` prints only the count.
 """
@@ -14,8 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PATH = re.compile(r"\bcrate::(\{[^}]*\}|[a-z_][a-z0-9_]*)")
-GROUP_ITEM = re.compile(r"(?:^|[{,])\s*([a-z_][a-z0-9_]*)")
+PATH = re.compile(r"\bcrate::(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+GROUP_ITEM = re.compile(r"(?:^|[{,])\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def crate_roots() -> list[Path]:
@@ -39,9 +41,36 @@ def code_of(text: str) -> str:
     return text if at < 0 else text[:at]
 
 
+REEXPORT = re.compile(r"pub(?:\(crate\))?\s+use\s+([a-z_][a-z0-9_]*)::(\{[^;]*\}|[A-Za-z_][A-Za-z0-9_]*)\s*;", re.S)
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def reexports(root: Path, modules: set[str]) -> dict[str, str]:
+    """Names the crate root re-exports, each with the module it comes from."""
+    names: dict[str, str] = {}
+    for entry in ("lib.rs", "main.rs"):
+        path = root / entry
+        if not path.is_file():
+            continue
+        for match in REEXPORT.finditer(code_of(path.read_text())):
+            module, items = match.group(1), match.group(2)
+            if module not in modules:
+                continue
+            # Only the first segment of each item in a group names what is exported.
+            for item in re.split(r",", items.strip("{}")):
+                item = item.strip()
+                if not item:
+                    continue
+                last = NAME.findall(item.split(" as ")[-1])
+                if last:
+                    names[last[-1]] = module
+    return names
+
+
 def dependencies(root: Path) -> dict[str, set[str]]:
     modules = {top_module(root, f) for f in root.rglob("*.rs")} - {None}
     edges: dict[str, set[str]] = {m: set() for m in modules if m}
+    exported = reexports(root, set(edges))
     for file in root.rglob("*.rs"):
         here = top_module(root, file)
         if here is None:
@@ -50,6 +79,7 @@ def dependencies(root: Path) -> dict[str, set[str]]:
             named = match.group(1)
             targets = GROUP_ITEM.findall(named) if named.startswith("{") else [named]
             for target in targets:
+                target = exported.get(target, target)
                 if target in edges and target != here:
                     edges[here].add(target)
     return edges

@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use qod::Delivery;
 use qod::models::SessionId;
-use support::{Action, TestServer};
+use qod_testkit::{Reply, TestServer};
 
 /// The process's peak resident memory in KiB (Linux), if known.
 fn peak_rss_kib() -> Option<u64> {
@@ -19,7 +17,10 @@ fn peak_rss_kib() -> Option<u64> {
 #[test]
 fn a_100_mib_response_is_refused_with_bounded_memory() {
     const HUNDRED_MIB: u64 = 100 * 1024 * 1024;
-    let server = TestServer::start(|_| Action::Stream { len: HUNDRED_MIB });
+    let server = TestServer::start(|_| Reply::Flood {
+        len: HUNDRED_MIB,
+        announce: true,
+    });
     let client = qod::ClientBuilder::new(&server.url("/qod/v0"))
         .unwrap()
         .build()

@@ -29,7 +29,8 @@ use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, FlowStep, TokenF
 use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
-    ClientCore, Delivery, Error, Machine, Operation, RequestTimeout, Step, TransportError,
+    CallOptions, ClientCore, Delivery, Error, Machine, Operation, RequestTimeout, Step,
+    TransportError,
 };
 
 /// Where a call is. Each variant holds what the next move needs.
@@ -124,6 +125,25 @@ impl<O: Operation> std::fmt::Debug for Call<'_, O> {
             .field("attempts", &self.attempts)
             .field("token_attempts", &self.token_attempts)
             .finish_non_exhaustive()
+    }
+}
+
+impl ClientCore {
+    /// Starts a call of `operation` at `now`. Nothing is built or sent until
+    /// the driver asks for the first step.
+    pub fn start<'a, O: Operation>(
+        &'a self,
+        operation: &'a O,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Call<'a, O> {
+        let correlator = options
+            .correlator()
+            .cloned()
+            .unwrap_or_else(|| XCorrelator::from_uuid(self.id_source().next_uuid()));
+        let most = self.retry_policy().max_elapsed();
+        let limit = options.time_limit().map_or(most, |limit| limit.min(most));
+        Call::new(self, operation, correlator, now, limit)
     }
 }
 

@@ -2,13 +2,13 @@
 //! authenticator with its token cache, the retry policy and the source of ids.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use qod_models::XCorrelator;
 
 use crate::auth::{Authenticator, Credentials};
 use crate::clock::{IdSource, RandomIds};
-use crate::{Call, Endpoint, Operation, RetryPolicy};
+use crate::{Endpoint, RetryPolicy};
 
 /// Options for one call: the one way to set what differs from call to call.
 ///
@@ -64,7 +64,7 @@ impl CallOptions {
     }
 }
 
-/// The transport-free half of a client: it starts [`Call`]s, which the
+/// The transport-free half of a client: it starts [`Call`](crate::Call)s, which the
 /// blocking [`crate::Client`], the [`crate::AsyncClient`] or your own driver
 /// run to the end. Cloning shares the token cache.
 ///
@@ -147,23 +147,6 @@ impl ClientCore {
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
-    }
-
-    /// Starts a call of `operation` at `now`. Nothing is built or sent until
-    /// the driver asks for the first step.
-    pub fn start<'a, O: Operation>(
-        &'a self,
-        operation: &'a O,
-        options: &CallOptions,
-        now: SystemTime,
-    ) -> Call<'a, O> {
-        let correlator = options
-            .correlator
-            .clone()
-            .unwrap_or_else(|| XCorrelator::from_uuid(self.ids.next_uuid()));
-        let most = self.retry.max_elapsed();
-        let limit = options.time_limit.map_or(most, |limit| limit.min(most));
-        Call::new(self, operation, correlator, now, limit)
     }
 
     pub(crate) fn id_source(&self) -> &dyn IdSource {

@@ -43,6 +43,7 @@ mod clock;
 mod created_resource;
 mod endpoint;
 mod error;
+mod headers;
 mod machine;
 pub mod notification;
 mod operation_methods;

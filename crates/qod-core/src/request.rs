@@ -8,8 +8,7 @@ use serde::Serialize;
 
 use crate::{Error, ErrorKind, Idempotent};
 
-/// The correlator header, request and response.
-pub(crate) const X_CORRELATOR: http::HeaderName = http::HeaderName::from_static("x-correlator");
+use crate::headers::X_CORRELATOR;
 
 /// The media type of request and response bodies.
 pub(crate) const JSON: &str = "application/json";

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error, ErrorKind, UnexpectedResponse};
-use crate::request::X_CORRELATOR;
+use crate::headers::X_CORRELATOR;
 
 /// A CAMARA error body read leniently: servers send `status` as a string,
 /// leave out `message`, or add fields.

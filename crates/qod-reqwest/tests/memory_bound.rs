@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use qod_core::{AsyncTransport, Delivery};
 use qod_reqwest::ReqwestTransport;
-use support::{Reply, TestServer};
+use qod_testkit::{Reply, TestServer};
 
 /// The process's peak resident memory in KiB (Linux), if known.
 fn peak_rss_kib() -> Option<u64> {

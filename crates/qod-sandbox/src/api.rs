@@ -1,74 +1,104 @@
-//! The QoD operations: sessions (0.10.1 and 1.1.0) and QoS profiles, each
-//! checked by the sandbox's own reading of the spec ([`crate::rules`]).
+//! The operations the API offers, and the state that runs them: each is
+//! handed to its feature (sessions of 0.10.1 and 1.1.0, QoS profiles, QoS
+//! assignments), which checks it by the sandbox's own reading of the spec
+//! ([`crate::rules`]).
 
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use http::StatusCode;
-
-use crate::auth::caller::Caller;
+use crate::auth::caller::{Caller, Scope};
 use crate::config::SandboxConfig;
-use crate::http::reply::{Reply, code};
-use crate::http::routes::Operation;
-use crate::notifier::Notification;
+use crate::notifier::Notifier;
+use crate::profiles::Profiles;
 use crate::profiles::catalogue::Catalogue;
-use crate::provisioning::lifecycle::Assignment;
-use crate::rules::device::DeviceIds;
-use crate::sessions::lifecycle::Session;
+use crate::provisioning::Assignments;
+use crate::reply::Reply;
+use crate::sessions::Sessions;
 use crate::stats::Counters;
-use crate::store::{Resource, Store};
-use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
 
+/// What a request asks for: the operations the API offers, which
+/// [`crate::http::routes`] finds for a method and a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation<'a> {
+    TaapToken,
+    OAuthToken,
+    Create(Wire),
+    Get(Wire, &'a str),
+    Delete(Wire, &'a str),
+    Extend(Wire, &'a str),
+    RetrieveSessions,
+    Profile(&'a str),
+    ListProfilesV0,
+    RetrieveProfiles,
+    CreateAssignment,
+    GetAssignment(&'a str),
+    RevokeAssignment(&'a str),
+    RetrieveAssignment,
+}
+
+impl Operation<'_> {
+    /// Whether it reads a JSON body (the token endpoints read none, or a form).
+    pub(crate) fn reads_json_body(self) -> bool {
+        matches!(
+            self,
+            Operation::Create(_)
+                | Operation::Extend(..)
+                | Operation::RetrieveSessions
+                | Operation::RetrieveProfiles
+                | Operation::CreateAssignment
+                | Operation::RetrieveAssignment
+        )
+    }
+
+    /// The scope a token needs for it; `None` for the token endpoints.
+    pub(crate) fn scope(self) -> Option<Scope> {
+        Some(match self {
+            Operation::TaapToken | Operation::OAuthToken => return None,
+            Operation::Create(_) => Scope::SessionsCreate,
+            Operation::Get(..) => Scope::SessionsRead,
+            Operation::Delete(..) => Scope::SessionsDelete,
+            Operation::Extend(..) => Scope::SessionsUpdate,
+            Operation::RetrieveSessions => Scope::SessionsRetrieveByDevice,
+            Operation::Profile(_) | Operation::ListProfilesV0 | Operation::RetrieveProfiles => {
+                Scope::ProfilesRead
+            }
+            Operation::CreateAssignment => Scope::AssignmentsCreate,
+            Operation::GetAssignment(_) => Scope::AssignmentsRead,
+            Operation::RevokeAssignment(_) => Scope::AssignmentsDelete,
+            Operation::RetrieveAssignment => Scope::AssignmentsReadByDevice,
+        })
+    }
+}
+
+/// The API's state: the settings, the counters and the features, to which
+/// it dispatches each operation.
 pub(crate) struct Api {
-    pub(crate) config: SandboxConfig,
+    pub(crate) config: Arc<SandboxConfig>,
     pub(crate) counters: Arc<Counters>,
-    sessions: Mutex<Store<Session>>,
+    sessions: Sessions,
     /// QoS Provisioning's assignments ([`crate::provisioning`]).
-    assignments: Mutex<Store<Assignment>>,
-    pub(crate) catalogue: Catalogue,
-    notifier: Mutex<Sender<Notification>>,
-}
-
-/// A 1.x device, as the sandbox's test assets know it, or the 404/422 it gets.
-pub(crate) fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
-    if !device.has_supported_identifier(Wire::V1) {
-        return Err(Reply::unprocessable(
-            code::UNSUPPORTED_IDENTIFIER,
-            "The identifier provided is not supported.",
-        ));
-    }
-    match known_device(device.phone.as_deref()) {
-        KnownDevice::Unknown => Err(Reply::error(
-            StatusCode::NOT_FOUND,
-            code::IDENTIFIER_NOT_FOUND,
-            "Device identifier not found.",
-        )),
-        KnownDevice::NotApplicable => Err(Reply::unprocessable(
-            code::SERVICE_NOT_APPLICABLE,
-            "The service is not available for the provided identifier.",
-        )),
-        known => Ok(known),
-    }
-}
-
-pub(crate) fn missing_device() -> Reply {
-    Reply::unprocessable(code::MISSING_IDENTIFIER, "The device cannot be identified.")
+    assignments: Assignments,
+    profiles: Profiles,
 }
 
 impl Api {
     pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
-        let notifier = crate::notifier::start(counters.clone());
-        let sessions = Store::new(base_url.clone(), config.retain_ended_for);
-        let assignments = Store::new(base_url, config.retain_ended_for);
+        let config = Arc::new(config);
+        let notifier = Notifier::start(counters.clone());
+        let catalogue = Arc::new(Catalogue::default());
         Api {
+            sessions: Sessions::new(
+                config.clone(),
+                catalogue.clone(),
+                counters.clone(),
+                notifier.clone(),
+                base_url.clone(),
+            ),
+            assignments: Assignments::new(config.clone(), catalogue.clone(), notifier, base_url),
+            profiles: Profiles::new(catalogue),
             config,
             counters,
-            sessions: Mutex::new(sessions),
-            assignments: Mutex::new(assignments),
-            catalogue: Catalogue::default(),
-            notifier: Mutex::new(notifier),
         }
     }
 
@@ -76,48 +106,23 @@ impl Api {
         self.config.clock.now()
     }
 
-    /// Locks the sessions with every one due brought up to now, sending
-    /// what changed.
-    pub(crate) fn sessions(&self) -> MutexGuard<'_, Store<Session>> {
-        self.up_to_date(&self.sessions)
+    /// How many sessions are stored.
+    pub(crate) fn session_count(&self) -> usize {
+        self.sessions.count()
     }
 
-    /// Locks the assignments with every one due brought up to now, sending
-    /// what changed.
-    pub(crate) fn assignments(&self) -> MutexGuard<'_, Store<Assignment>> {
-        self.up_to_date(&self.assignments)
+    /// How many assignments are stored.
+    pub(crate) fn assignment_count(&self) -> usize {
+        self.assignments.count()
     }
 
-    fn up_to_date<'a, R: Resource>(&self, store: &'a Mutex<Store<R>>) -> MutexGuard<'a, Store<R>> {
-        let mut store = store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = store.advance(self.now());
-        self.notify(due);
-        store
-    }
-
-    pub(crate) fn notify(&self, due: impl IntoIterator<Item = Notification>) {
-        let sender = self
-            .notifier
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for notification in due {
-            if sender.send(notification).is_err() {
-                log::warn!("the notification thread is gone; dropping a notification");
-            }
-        }
-    }
-
-    /// Advances the sessions due (called by the ticker, so that
-    /// notifications go out on time).
+    /// Advances the sessions and assignments due (called by the ticker, so
+    /// that notifications go out on time).
     pub(crate) fn tick(&self) {
-        drop(self.sessions());
-        drop(self.assignments());
+        self.sessions.tick();
+        self.assignments.tick();
     }
-}
 
-impl Api {
     /// Runs an operation for an authenticated caller.
     pub(crate) fn dispatch(
         &self,
@@ -127,18 +132,18 @@ impl Api {
         body: &[u8],
     ) -> Reply {
         match operation {
-            Operation::Create(wire) => self.create_session(wire, caller, body),
-            Operation::Get(wire, id) => self.get_session(wire, caller, id),
-            Operation::Delete(wire, id) => self.delete_session(wire, caller, id),
-            Operation::Extend(wire, id) => self.extend_session(wire, caller, id, body),
-            Operation::RetrieveSessions => self.retrieve_sessions(caller, body),
-            Operation::Profile(name) => self.profile(name),
-            Operation::ListProfilesV0 => self.list_profiles_v0(query),
-            Operation::RetrieveProfiles => self.retrieve_profiles(body),
-            Operation::CreateAssignment => self.create_assignment(caller, body),
-            Operation::GetAssignment(id) => self.get_assignment(caller, id),
-            Operation::RevokeAssignment(id) => self.revoke_assignment(caller, id),
-            Operation::RetrieveAssignment => self.retrieve_assignment(caller, body),
+            Operation::Create(wire) => self.sessions.create(wire, caller, body),
+            Operation::Get(wire, id) => self.sessions.get(wire, caller, id),
+            Operation::Delete(wire, id) => self.sessions.delete(wire, caller, id),
+            Operation::Extend(wire, id) => self.sessions.extend(wire, caller, id, body),
+            Operation::RetrieveSessions => self.sessions.retrieve(caller, body),
+            Operation::Profile(name) => self.profiles.get(name),
+            Operation::ListProfilesV0 => self.profiles.list_v0(query),
+            Operation::RetrieveProfiles => self.profiles.retrieve(body),
+            Operation::CreateAssignment => self.assignments.create(caller, body),
+            Operation::GetAssignment(id) => self.assignments.get(caller, id),
+            Operation::RevokeAssignment(id) => self.assignments.revoke(caller, id),
+            Operation::RetrieveAssignment => self.assignments.retrieve(caller, body),
             Operation::TaapToken | Operation::OAuthToken => {
                 Reply::not_found("The specified resource is not found.")
             }

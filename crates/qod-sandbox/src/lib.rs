@@ -58,6 +58,7 @@ mod life;
 mod notifier;
 mod profiles;
 mod provisioning;
+mod reply;
 mod rules;
 mod sessions;
 mod stats;
@@ -70,9 +71,10 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+pub use auth::mode::SandboxAuth;
 pub use auth::public_key::{ClientPublicKey, PublicKeyError};
 pub use clock::{ManualClock, SandboxClock, SystemClock};
-pub use config::{Faults, SandboxAuth, SandboxConfig};
+pub use config::{Faults, SandboxConfig};
 pub use profiles::catalogue::Catalogue;
 pub use stats::SandboxStats;
 

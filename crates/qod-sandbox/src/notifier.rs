@@ -25,15 +25,33 @@ pub(crate) enum Event {
     Assignment(qod_models::AssignmentStatusChangedEvent),
 }
 
-/// Starts the delivery thread; it ends when every sender is dropped.
-pub(crate) fn start(counters: Arc<Counters>) -> Sender<Notification> {
-    let (sender, receiver) = channel();
-    std::thread::Builder::new()
-        .name("qod-sandbox-notifier".to_owned())
-        .spawn(move || deliver_all(&receiver, &counters))
-        .map_err(|e| log::error!("cannot start the notification thread: {e}"))
-        .ok();
-    sender
+/// Hands notifications to the delivery thread. Clones share the thread,
+/// which ends when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub(crate) struct Notifier {
+    sender: Sender<Notification>,
+}
+
+impl Notifier {
+    /// Starts the delivery thread.
+    pub(crate) fn start(counters: Arc<Counters>) -> Notifier {
+        let (sender, receiver) = channel();
+        std::thread::Builder::new()
+            .name("qod-sandbox-notifier".to_owned())
+            .spawn(move || deliver_all(&receiver, &counters))
+            .map_err(|e| log::error!("cannot start the notification thread: {e}"))
+            .ok();
+        Notifier { sender }
+    }
+
+    /// Hands `due` to the delivery thread, in order.
+    pub(crate) fn send(&self, due: impl IntoIterator<Item = Notification>) {
+        for notification in due {
+            if self.sender.send(notification).is_err() {
+                log::warn!("the notification thread is gone; dropping a notification");
+            }
+        }
+    }
 }
 
 fn deliver_all(receiver: &Receiver<Notification>, counters: &Counters) {

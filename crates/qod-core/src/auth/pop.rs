@@ -18,7 +18,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::auth::AuthError;
-use crate::request::X_CORRELATOR;
+use crate::headers::X_CORRELATOR;
 
 /// The header that carries the PoP token.
 pub const X_AUTHORIZATION: &str = "x-authorization";

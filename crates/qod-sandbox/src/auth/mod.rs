@@ -2,6 +2,7 @@
 //! whether its token has the scope the operation needs.
 
 pub(crate) mod caller;
+pub(crate) mod mode;
 pub(crate) mod pop_verify;
 pub(crate) mod public_key;
 
@@ -17,8 +18,8 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::auth::caller::{Caller, ClientId, Scope, Scopes};
-use crate::config::SandboxAuth;
-use crate::http::reply::Reply;
+use crate::auth::mode::SandboxAuth;
+use crate::reply::Reply;
 use crate::store::Timeline;
 use pop_verify::{Presented, SeenTokens};
 

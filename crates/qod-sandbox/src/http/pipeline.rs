@@ -14,10 +14,11 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, Version};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 
+use crate::api::Operation;
 use crate::http::faults::{Fault, draw};
-use crate::http::reply::{Reply, code};
-use crate::http::routes::{Operation, Route, route};
+use crate::http::routes::{Route, route};
 use crate::http::server::Server;
+use crate::reply::{Reply, code};
 use crate::rules;
 use crate::stats::bump;
 

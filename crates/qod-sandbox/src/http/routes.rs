@@ -1,9 +1,9 @@
-//! Which resource a path names, which methods it allows, and the operation
-//! a method on it is.
+//! Which resource a path names, which methods it allows, and the
+//! [`Operation`] a method on it is.
 
 use http::Method;
 
-use crate::auth::caller::Scope;
+use crate::api::Operation;
 use crate::wire::Wire;
 
 /// A resource the sandbox serves.
@@ -23,25 +23,6 @@ pub(crate) enum Resource<'a> {
     /// QoS Provisioning `.../qos-assignments`.
     Assignments,
     Assignment(&'a str),
-    RetrieveAssignment,
-}
-
-/// What a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Operation<'a> {
-    TaapToken,
-    OAuthToken,
-    Create(Wire),
-    Get(Wire, &'a str),
-    Delete(Wire, &'a str),
-    Extend(Wire, &'a str),
-    RetrieveSessions,
-    Profile(&'a str),
-    ListProfilesV0,
-    RetrieveProfiles,
-    CreateAssignment,
-    GetAssignment(&'a str),
-    RevokeAssignment(&'a str),
     RetrieveAssignment,
 }
 
@@ -110,40 +91,6 @@ impl<'a> Resource<'a> {
             (Resource::Assignment(id), "DELETE") => Operation::RevokeAssignment(id),
             (Resource::RetrieveAssignment, "POST") => Operation::RetrieveAssignment,
             _ => return None,
-        })
-    }
-}
-
-impl Operation<'_> {
-    /// Whether it reads a JSON body (the token endpoints read none, or a form).
-    pub(crate) fn reads_json_body(self) -> bool {
-        matches!(
-            self,
-            Operation::Create(_)
-                | Operation::Extend(..)
-                | Operation::RetrieveSessions
-                | Operation::RetrieveProfiles
-                | Operation::CreateAssignment
-                | Operation::RetrieveAssignment
-        )
-    }
-
-    /// The scope a token needs for it; `None` for the token endpoints.
-    pub(crate) fn scope(self) -> Option<Scope> {
-        Some(match self {
-            Operation::TaapToken | Operation::OAuthToken => return None,
-            Operation::Create(_) => Scope::SessionsCreate,
-            Operation::Get(..) => Scope::SessionsRead,
-            Operation::Delete(..) => Scope::SessionsDelete,
-            Operation::Extend(..) => Scope::SessionsUpdate,
-            Operation::RetrieveSessions => Scope::SessionsRetrieveByDevice,
-            Operation::Profile(_) | Operation::ListProfilesV0 | Operation::RetrieveProfiles => {
-                Scope::ProfilesRead
-            }
-            Operation::CreateAssignment => Scope::AssignmentsCreate,
-            Operation::GetAssignment(_) => Scope::AssignmentsRead,
-            Operation::RevokeAssignment(_) => Scope::AssignmentsDelete,
-            Operation::RetrieveAssignment => Scope::AssignmentsReadByDevice,
         })
     }
 }

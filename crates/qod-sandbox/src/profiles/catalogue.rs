@@ -209,6 +209,18 @@ pub(crate) enum Audience {
     Device(KnownDevice),
 }
 
+/// Why a create may not use the profile it names; each API answers each
+/// reason in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unusable<'a> {
+    /// No profile has the name.
+    Unknown,
+    /// The profile is not `ACTIVE`: its status.
+    NotActive(&'a str),
+    /// The device may not use it.
+    NotForDevice,
+}
+
 impl Catalogue {
     /// Every profile.
     pub fn all(&self) -> &[QosProfile] {
@@ -246,6 +258,22 @@ impl Catalogue {
             KnownDevice::Partner => true,
             _ => !partner_only,
         }
+    }
+
+    /// The profile called `name`, when a create for `device` may use it.
+    pub(crate) fn usable(
+        &self,
+        name: &str,
+        device: KnownDevice,
+    ) -> Result<&QosProfile, Unusable<'_>> {
+        let profile = self.get(name).ok_or(Unusable::Unknown)?;
+        if profile.status.as_str() != "ACTIVE" {
+            return Err(Unusable::NotActive(profile.status.as_str()));
+        }
+        if !self.available_to(name, device) {
+            return Err(Unusable::NotForDevice);
+        }
+        Ok(profile)
     }
 
     /// The profiles `audience` may see, filtered by name and status.
@@ -296,5 +324,32 @@ mod tests {
         );
         assert!(catalogue.available_to("QOS_E", KnownDevice::Ordinary));
         assert!(!catalogue.available_to(RESTRICTED_PROFILE, KnownDevice::Ordinary));
+    }
+
+    #[test]
+    fn why_a_create_may_not_use_a_profile() {
+        let catalogue = Catalogue::default();
+        let usable = |name, device| catalogue.usable(name, device).map(|p| p.name.as_str());
+        assert_eq!(usable("QOS_E", KnownDevice::Ordinary), Ok("QOS_E"));
+        assert_eq!(
+            usable("QOS_NONE", KnownDevice::Ordinary),
+            Err(Unusable::Unknown)
+        );
+        assert_eq!(
+            usable(INACTIVE_PROFILE, KnownDevice::Partner),
+            Err(Unusable::NotActive("INACTIVE"))
+        );
+        assert_eq!(
+            usable(RESTRICTED_PROFILE, KnownDevice::Ordinary),
+            Err(Unusable::NotForDevice)
+        );
+        assert_eq!(
+            usable(RESTRICTED_PROFILE, KnownDevice::Partner),
+            Ok(RESTRICTED_PROFILE)
+        );
+        assert_eq!(
+            usable("QOS_E", KnownDevice::NoProfiles),
+            Err(Unusable::NotForDevice)
+        );
     }
 }

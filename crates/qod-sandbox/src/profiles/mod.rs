@@ -1,19 +1,30 @@
 //! QoS profiles: QoS Profiles 1.1.0 under `/qos-profiles/v1` and
-//! 0.10.1's `/qod/v0/qos-profiles`, read from the sandbox's [`Catalogue`](catalogue::Catalogue).
+//! 0.10.1's `/qod/v0/qos-profiles`, read from the sandbox's [`Catalogue`].
 
 pub(crate) mod catalogue;
 pub(crate) mod rules;
 
+use std::sync::Arc;
+
 use http::StatusCode;
 
-use crate::api::{Api, known_v1_device};
-use crate::http::reply::Reply;
-use catalogue::Audience;
+use crate::reply::Reply;
+use crate::rules::device::known_v1_device;
+use catalogue::{Audience, Catalogue};
 use rules::{profile_name, retrieve_query};
 
-impl Api {
+/// The profile operations, over the sandbox's one catalogue.
+pub(crate) struct Profiles {
+    catalogue: Arc<Catalogue>,
+}
+
+impl Profiles {
+    pub(crate) fn new(catalogue: Arc<Catalogue>) -> Self {
+        Profiles { catalogue }
+    }
+
     /// `GET .../qos-profiles/{name}`.
-    pub(crate) fn profile(&self, name: &str) -> Reply {
+    pub(crate) fn get(&self, name: &str) -> Reply {
         if let Err(reply) = profile_name(name, "name") {
             return reply;
         }
@@ -26,7 +37,7 @@ impl Api {
     /// 0.10.1 `GET /qos-profiles?name=&status=`: 404 when nothing matches.
     /// Both parameters are plain strings there, so a value that matches no
     /// profile is no error.
-    pub(crate) fn list_profiles_v0(&self, query: Option<&str>) -> Reply {
+    pub(crate) fn list_v0(&self, query: Option<&str>) -> Reply {
         let mut name = None;
         let mut status = None;
         for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -46,7 +57,7 @@ impl Api {
     }
 
     /// QoS Profiles 1.1.0 `POST /retrieve-qos-profiles`.
-    pub(crate) fn retrieve_profiles(&self, body: &[u8]) -> Reply {
+    pub(crate) fn retrieve(&self, body: &[u8]) -> Reply {
         let query = match retrieve_query(body) {
             Ok(query) => query,
             Err(reply) => return reply,

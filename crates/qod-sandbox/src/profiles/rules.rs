@@ -1,6 +1,6 @@
 //! QoS Profiles: the profile name, and the body of `retrieve-qos-profiles`.
 
-use crate::http::reply::Reply;
+use crate::reply::Reply;
 use crate::rules::device::{DeviceIds, device};
 use crate::rules::json::{object_body, present, string};
 use crate::wire::Wire;

@@ -14,13 +14,19 @@ pub(crate) mod lifecycle;
 pub(crate) mod render;
 pub(crate) mod rules;
 
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
 use http::StatusCode;
 
-use crate::api::{Api, known_v1_device, missing_device};
 use crate::auth::caller::Caller;
-use crate::http::reply::{Reply, code};
+use crate::config::SandboxConfig;
+use crate::notifier::Notifier;
+use crate::profiles::catalogue::{Catalogue, Unusable};
+use crate::reply::{Reply, code};
+use crate::rules::device::{known_v1_device, missing_device};
 use crate::rules::session_id;
-use crate::store::Store;
+use crate::store::{Store, lock_up_to_date};
 use crate::test_assets::KnownDevice;
 use crate::wire::Wire;
 use lifecycle::{Assignment, AssignmentPlan};
@@ -39,50 +45,81 @@ fn not_yours() -> Reply {
     )
 }
 
-impl Api {
+/// The QoS assignments, and what their operations read and report to.
+pub(crate) struct Assignments {
+    config: Arc<SandboxConfig>,
+    catalogue: Arc<Catalogue>,
+    notifier: Notifier,
+    store: Mutex<Store<Assignment>>,
+}
+
+impl Assignments {
+    pub(crate) fn new(
+        config: Arc<SandboxConfig>,
+        catalogue: Arc<Catalogue>,
+        notifier: Notifier,
+        base_url: String,
+    ) -> Self {
+        let store = Mutex::new(Store::new(base_url, config.retain_ended_for));
+        Assignments {
+            config,
+            catalogue,
+            notifier,
+            store,
+        }
+    }
+
+    fn now(&self) -> SystemTime {
+        self.config.clock.now()
+    }
+
+    /// Locks the assignments with every one due brought up to now, sending
+    /// what changed.
+    fn store(&self) -> MutexGuard<'_, Store<Assignment>> {
+        lock_up_to_date(&self.store, self.now(), &self.notifier)
+    }
+
+    /// Brings the assignments due up to now (the ticker calls it, so that
+    /// notifications go out on time).
+    pub(crate) fn tick(&self) {
+        drop(self.store());
+    }
+
     /// How many assignments are stored.
-    pub(crate) fn assignment_count(&self) -> usize {
-        self.assignments().len()
+    pub(crate) fn count(&self) -> usize {
+        self.store().len()
     }
 
     /// `POST /qos-assignments`.
-    pub(crate) fn create_assignment(&self, caller: Caller, body: &[u8]) -> Reply {
-        match self.try_create_assignment(caller, body) {
+    pub(crate) fn create(&self, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create(caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create_assignment(&self, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+    fn try_create(&self, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(body)?;
         let device = request.device.as_ref().ok_or_else(missing_device)?;
         let known = known_v1_device(device)?;
-        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
-            Reply::schema(
-                "qosProfile",
-                &format!("unknown QoS profile {}", request.qos_profile),
-            )
-        })?;
-        if profile.status.as_str() != "ACTIVE" {
-            return Err(Reply::unprocessable(
+        let name = &request.qos_profile;
+        self.catalogue.usable(name, known).map_err(|why| match why {
+            Unusable::Unknown => {
+                Reply::schema("qosProfile", &format!("unknown QoS profile {name}"))
+            }
+            Unusable::NotActive(status) => Reply::unprocessable(
                 code::PROVISIONING_QOS_PROFILE_NOT_APPLICABLE,
                 &format!(
-                    "The requested QoS profile is currently not available for QoS assignment ({}).",
-                    profile.status.as_str()
+                    "The requested QoS profile is currently not available for QoS assignment ({status})."
                 ),
-            ));
-        }
-        if !self.catalogue.available_to(&request.qos_profile, known) {
-            return Err(Reply::unprocessable(
+            ),
+            Unusable::NotForDevice => Reply::unprocessable(
                 code::SERVICE_NOT_APPLICABLE,
-                &format!(
-                    "The QoS profile {} is not available for the provided device.",
-                    request.qos_profile
-                ),
-            ));
-        }
+                &format!("The QoS profile {name} is not available for the provided device."),
+            ),
+        })?;
         let identity = device.identity(Wire::V1);
         let now = self.now();
-        let mut store = self.assignments();
+        let mut store = self.store();
         store.admit(&identity, self.config.max_sessions)?;
         let assignment = Assignment::new(AssignmentPlan {
             owner: caller.client,
@@ -101,7 +138,7 @@ impl Api {
     }
 
     /// The assignment `id` of `caller`.
-    fn owned_assignment<'s>(
+    fn owned<'s>(
         store: &'s Store<Assignment>,
         caller: Caller,
         id: &uuid::Uuid,
@@ -114,10 +151,10 @@ impl Api {
     }
 
     /// `GET /qos-assignments/{assignmentId}`.
-    pub(crate) fn get_assignment(&self, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn get(&self, caller: Caller, id: &str) -> Reply {
         let result = assignment_id(id).and_then(|id| {
-            let store = self.assignments();
-            Self::owned_assignment(&store, caller, &id)
+            let store = self.store();
+            Self::owned(&store, caller, &id)
                 .map(|assignment| Reply::json(StatusCode::OK, &assignment_info(assignment)))
         });
         match result {
@@ -127,15 +164,15 @@ impl Api {
 
     /// `DELETE /qos-assignments/{assignmentId}`: revoked at once, 204; or,
     /// when revokes are asynchronous and it is AVAILABLE, 202 and revoked
-    /// later, by [`Api::assignments`] bringing it up to date.
-    pub(crate) fn revoke_assignment(&self, caller: Caller, id: &str) -> Reply {
+    /// later, by [`Assignments::store`] bringing it up to date.
+    pub(crate) fn revoke(&self, caller: Caller, id: &str) -> Reply {
         let id = match assignment_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
         };
         let now = self.now();
-        let mut store = self.assignments();
-        if let Err(reply) = Self::owned_assignment(&store, caller, &id) {
+        let mut store = self.store();
+        if let Err(reply) = Self::owned(&store, caller, &id) {
             return reply;
         }
         if let Some(delay) = self.config.async_revoke_after {
@@ -148,13 +185,13 @@ impl Api {
             .update(&id, now, |a| ((), a.revoke(now)))
             .and_then(|(_, notification)| notification);
         drop(store);
-        self.notify(notification);
+        self.notifier.send(notification);
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
     /// `POST /retrieve-qos-assignment`: the device's assignment, 404 when
     /// it has none, 403 when another client's.
-    pub(crate) fn retrieve_assignment(&self, caller: Caller, body: &[u8]) -> Reply {
+    pub(crate) fn retrieve(&self, caller: Caller, body: &[u8]) -> Reply {
         let device = match rules::retrieve(body) {
             Ok(Some(device)) => device,
             Ok(None) => return missing_device(),
@@ -163,7 +200,7 @@ impl Api {
         if let Err(reply) = known_v1_device(&device) {
             return reply;
         }
-        let store = self.assignments();
+        let store = self.store();
         let identity = device.identity(Wire::V1);
         // The one that holds the device; else the newest of those that
         // linger after their revoke.

@@ -4,8 +4,8 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::http::json::rfc3339;
 use crate::provisioning::lifecycle::Assignment;
+use crate::reply::json::rfc3339;
 
 /// `AssignmentInfo`; the device and the sink as they were sent.
 #[derive(Serialize)]

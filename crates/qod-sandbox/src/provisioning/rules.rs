@@ -2,8 +2,8 @@
 //! 0.3.0 defines them: the device is the 1.x `Device`; `sink` and
 //! `sinkCredential` follow the 1.x rules.
 
-use crate::http::reply::Reply;
 use crate::profiles::rules::profile_name;
+use crate::reply::Reply;
 use crate::rules::device::{DeviceIds, device};
 use crate::rules::json::{object_body, present, required, string};
 use crate::rules::sink::{NotifyTarget, sink, sink_credential};

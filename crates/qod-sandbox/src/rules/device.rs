@@ -1,13 +1,17 @@
 //! The `Device` object of both versions: phone number, network access
-//! identifier, IPv4 address (public with port or private), IPv6 address.
+//! identifier, IPv4 address (public with port or private), IPv6 address;
+//! and the answer for a device that is missing, or that the
+//! [test assets](crate::test_assets) give a fate.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use http::StatusCode;
 use serde_json::{Map, Value};
 
-use crate::http::reply::Reply;
+use crate::reply::{Reply, code};
 use crate::rules::json::{child, integer, object, present, string};
 use crate::store::identity::{Identity, IdentityKey};
+use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
 
 const PHONE: &str = "phoneNumber";
@@ -186,6 +190,33 @@ impl DeviceIds {
         };
         Value::Object(chosen)
     }
+}
+
+/// A 1.x device, as the sandbox's test assets know it, or the 404/422 it gets.
+pub(crate) fn known_v1_device(device: &DeviceIds) -> Result<KnownDevice, Reply> {
+    if !device.has_supported_identifier(Wire::V1) {
+        return Err(Reply::unprocessable(
+            code::UNSUPPORTED_IDENTIFIER,
+            "The identifier provided is not supported.",
+        ));
+    }
+    match known_device(device.phone.as_deref()) {
+        KnownDevice::Unknown => Err(Reply::error(
+            StatusCode::NOT_FOUND,
+            code::IDENTIFIER_NOT_FOUND,
+            "Device identifier not found.",
+        )),
+        KnownDevice::NotApplicable => Err(Reply::unprocessable(
+            code::SERVICE_NOT_APPLICABLE,
+            "The service is not available for the provided identifier.",
+        )),
+        known => Ok(known),
+    }
+}
+
+/// 422 `MISSING_IDENTIFIER`: a request that names no device.
+pub(crate) fn missing_device() -> Reply {
+    Reply::unprocessable(code::MISSING_IDENTIFIER, "The device cannot be identified.")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::http::reply::Reply;
+use crate::reply::Reply;
 
 /// A JSON value in which no object names a key twice. RFC 8259 leaves
 /// duplicates to each parser (first wins, last wins, error), so a body

@@ -9,7 +9,7 @@ pub(crate) mod sink;
 
 use uuid::Uuid;
 
-use crate::http::reply::Reply;
+use crate::reply::Reply;
 
 /// A `sessionId` path parameter: a UUID in its hyphenated form.
 pub(crate) fn session_id(text: &str) -> Result<Uuid, Reply> {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::http::reply::{Reply, code};
+use crate::reply::{Reply, code};
 use crate::rules::json::{child, object, required, string};
 
 /// Where notifications of a session or an assignment go, with the token to present.

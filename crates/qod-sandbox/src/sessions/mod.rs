@@ -8,20 +8,23 @@ pub(crate) mod lifecycle;
 pub(crate) mod render;
 pub(crate) mod rules;
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
+use qod_models::QosProfile;
 
-use crate::api::{Api, known_v1_device, missing_device};
 use crate::auth::caller::Caller;
-use crate::http::reply::{Reply, code};
+use crate::config::SandboxConfig;
 use crate::life::Status;
-use crate::profiles::catalogue::Catalogue;
-use crate::rules::device::device;
+use crate::notifier::Notifier;
+use crate::profiles::catalogue::{Catalogue, Unusable};
+use crate::reply::{Reply, code};
+use crate::rules::device::{DeviceIds, device, known_v1_device, missing_device};
 use crate::rules::json::{object_body, present};
 use crate::rules::session_id;
-use crate::stats::bump;
-use crate::store::Store;
+use crate::stats::{Counters, bump};
+use crate::store::{Store, lock_up_to_date};
 use crate::test_assets::{KnownDevice, known_device};
 use crate::wire::Wire;
 use lifecycle::{Echoes, Plan, Session};
@@ -41,74 +44,105 @@ fn not_yours() -> Reply {
     )
 }
 
-impl Api {
-    /// How many sessions are stored.
-    pub(crate) fn session_count(&self) -> usize {
-        self.sessions().len()
+/// What the test assets make of a create's device. 1.x answers an unknown
+/// or unsuitable one with 404 or 422; 0.10.1 has no answer for them and
+/// serves them as any device.
+fn device_fate(wire: Wire, device: &DeviceIds) -> Result<KnownDevice, Reply> {
+    Ok(match wire {
+        Wire::V1 => known_v1_device(device)?,
+        Wire::V0 => match known_device(device.phone.as_deref()) {
+            known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
+            _ => KnownDevice::Ordinary,
+        },
+    })
+}
+
+/// The seconds a create asks for (0.10.1's default when it names none),
+/// when within the profile's limits.
+fn granted_duration(
+    wire: Wire,
+    requested: Option<u32>,
+    profile: &QosProfile,
+) -> Result<u64, Reply> {
+    let duration = u64::from(requested.unwrap_or(MAX_DURATION_V0));
+    let (min, max) = Catalogue::limits(profile);
+    if duration < min || duration > max {
+        let message = format!(
+            "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
+        );
+        return Err(match wire {
+            Wire::V0 => Reply::out_of_range(&message),
+            Wire::V1 => Reply::error(
+                StatusCode::BAD_REQUEST,
+                code::DURATION_OUT_OF_RANGE,
+                &message,
+            ),
+        });
+    }
+    Ok(duration)
+}
+
+/// The sessions, and what their operations read and report to.
+pub(crate) struct Sessions {
+    config: Arc<SandboxConfig>,
+    catalogue: Arc<Catalogue>,
+    counters: Arc<Counters>,
+    notifier: Notifier,
+    store: Mutex<Store<Session>>,
+}
+
+impl Sessions {
+    pub(crate) fn new(
+        config: Arc<SandboxConfig>,
+        catalogue: Arc<Catalogue>,
+        counters: Arc<Counters>,
+        notifier: Notifier,
+        base_url: String,
+    ) -> Self {
+        let store = Mutex::new(Store::new(base_url, config.retain_ended_for));
+        Sessions {
+            config,
+            catalogue,
+            counters,
+            notifier,
+            store,
+        }
     }
 
-    pub(crate) fn create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
-        match self.try_create_session(wire, caller, body) {
+    fn now(&self) -> SystemTime {
+        self.config.clock.now()
+    }
+
+    /// Locks the sessions with every one due brought up to now, sending
+    /// what changed.
+    fn store(&self) -> MutexGuard<'_, Store<Session>> {
+        lock_up_to_date(&self.store, self.now(), &self.notifier)
+    }
+
+    /// Brings the sessions due up to now (the ticker calls it, so that
+    /// notifications go out on time).
+    pub(crate) fn tick(&self) {
+        drop(self.store());
+    }
+
+    /// How many sessions are stored.
+    pub(crate) fn count(&self) -> usize {
+        self.store().len()
+    }
+
+    pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+        match self.try_create(wire, caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create_session(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+    fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(wire, body)?;
         let device = request.device.as_ref().ok_or_else(missing_device)?;
-        let known = match wire {
-            Wire::V1 => known_v1_device(device)?,
-            // 0.10.1 has no answer for an unknown or unsuitable device.
-            Wire::V0 => match known_device(device.phone.as_deref()) {
-                known @ (KnownDevice::NetworkTerminated | KnownDevice::Partner) => known,
-                _ => KnownDevice::Ordinary,
-            },
-        };
-        let not_applicable = |message: &str| match wire {
-            Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, message),
-            Wire::V0 => Reply::invalid(message),
-        };
-        let profile = self.catalogue.get(&request.qos_profile).ok_or_else(|| {
-            Reply::schema(
-                "qosProfile",
-                &format!("unknown QoS profile {}", request.qos_profile),
-            )
-        })?;
-        if profile.status.as_str() != "ACTIVE" {
-            let message = format!(
-                "The requested QoS Profile is currently not available for session creation ({}).",
-                profile.status.as_str()
-            );
-            return Err(match wire {
-                Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
-                Wire::V0 => Reply::invalid(&message),
-            });
-        }
-        if !self.catalogue.available_to(&request.qos_profile, known) {
-            return Err(not_applicable(&format!(
-                "The QoS profile {} is not available for the provided device.",
-                request.qos_profile
-            )));
-        }
-        let duration = u64::from(request.duration.unwrap_or(MAX_DURATION_V0));
-        let (min, max) = Catalogue::limits(profile);
-        if duration < min || duration > max {
-            let message = format!(
-                "The requested duration is out of the allowed range for the specific QoS profile ({min} to {max} seconds)"
-            );
-            return Err(match wire {
-                Wire::V0 => Reply::out_of_range(&message),
-                Wire::V1 => Reply::error(
-                    StatusCode::BAD_REQUEST,
-                    code::DURATION_OUT_OF_RANGE,
-                    &message,
-                ),
-            });
-        }
-        let identity = device.identity(wire);
+        let known = device_fate(wire, device)?;
+        let profile = self.usable_profile(wire, &request.qos_profile, known)?;
+        let duration = granted_duration(wire, request.duration, profile)?;
         let now = self.now();
-        let mut store = self.sessions();
-        store.admit(&identity, self.config.max_sessions)?;
         // T-Mobile answers a create with AVAILABLE; CAMARA 1.x with REQUESTED.
         let at_once = wire == Wire::V0 && !self.config.v0_requested_phase;
         let delay = if at_once {
@@ -116,12 +150,12 @@ impl Api {
         } else {
             self.config.available_after
         };
-        let mut session = Session::new(Plan {
+        let plan = Plan {
             id: uuid::Uuid::new_v4(),
             wire,
             owner: caller.client,
             profile: request.qos_profile.into(),
-            identity,
+            identity: device.identity(wire),
             echoes: Echoes {
                 device: Some(device.echo(wire)),
                 application_server: request.application_server,
@@ -135,7 +169,49 @@ impl Api {
             now,
             available_at: now + delay,
             refused: known == KnownDevice::NetworkTerminated,
-        });
+        };
+        self.admit(plan, at_once)
+    }
+
+    /// The profile a create names, or the answer when it may not use it.
+    fn usable_profile(
+        &self,
+        wire: Wire,
+        name: &str,
+        known: KnownDevice,
+    ) -> Result<&QosProfile, Reply> {
+        self.catalogue.usable(name, known).map_err(|why| match why {
+            Unusable::Unknown => {
+                Reply::schema("qosProfile", &format!("unknown QoS profile {name}"))
+            }
+            Unusable::NotActive(status) => {
+                let message = format!(
+                    "The requested QoS Profile is currently not available for session creation ({status})."
+                );
+                match wire {
+                    Wire::V1 => Reply::unprocessable(code::QOS_PROFILE_NOT_APPLICABLE, &message),
+                    Wire::V0 => Reply::invalid(&message),
+                }
+            }
+            Unusable::NotForDevice => {
+                let message =
+                    format!("The QoS profile {name} is not available for the provided device.");
+                match wire {
+                    Wire::V1 => Reply::unprocessable(code::SERVICE_NOT_APPLICABLE, &message),
+                    Wire::V0 => Reply::invalid(&message),
+                }
+            }
+        })
+    }
+
+    /// Stores the planned session, unless another holds its device (409)
+    /// or the store is full (429): the 201 with the session. `at_once`
+    /// answers it before the reply, as T-Mobile does.
+    fn admit(&self, plan: Plan, at_once: bool) -> Result<Reply, Reply> {
+        let now = plan.now;
+        let mut store = self.store();
+        store.admit(&plan.identity, self.config.max_sessions)?;
+        let mut session = Session::new(plan);
         let changes = if at_once {
             session.advance(now)
         } else {
@@ -144,7 +220,7 @@ impl Api {
         let reply = Reply::json(StatusCode::CREATED, &session_info(&session));
         let notifications = store.insert(session, &changes, now);
         drop(store);
-        self.notify(notifications);
+        self.notifier.send(notifications);
         bump(&self.counters.sessions_created);
         Ok(reply)
     }
@@ -166,9 +242,9 @@ impl Api {
         Ok(session)
     }
 
-    pub(crate) fn get_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let result = session_id(id).and_then(|id| {
-            let store = self.sessions();
+            let store = self.store();
             Self::owned(&store, wire, caller, &id)
                 .map(|session| Reply::json(StatusCode::OK, &session_info(session)))
         });
@@ -177,13 +253,13 @@ impl Api {
         }
     }
 
-    pub(crate) fn delete_session(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn delete(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
         let id = match session_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
         };
         let now = self.now();
-        let mut store = self.sessions();
+        let mut store = self.store();
         if let Err(reply) = Self::owned(&store, wire, caller, &id) {
             return reply;
         }
@@ -191,23 +267,17 @@ impl Api {
             .update(&id, now, |session| ((), session.delete(now)))
             .and_then(|(_, notification)| notification);
         drop(store);
-        self.notify(notification);
+        self.notifier.send(notification);
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
-    pub(crate) fn extend_session(
-        &self,
-        wire: Wire,
-        caller: Caller,
-        id: &str,
-        body: &[u8],
-    ) -> Reply {
-        match self.try_extend_session(wire, caller, id, body) {
+    pub(crate) fn extend(&self, wire: Wire, caller: Caller, id: &str, body: &[u8]) -> Reply {
+        match self.try_extend(wire, caller, id, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_extend_session(
+    fn try_extend(
         &self,
         wire: Wire,
         caller: Caller,
@@ -217,7 +287,7 @@ impl Api {
         let id = session_id(id)?;
         let additional = rules::extend(wire, body)?;
         let now = self.now();
-        let mut store = self.sessions();
+        let mut store = self.store();
         let session = Self::owned(&store, wire, caller, &id)?;
         if session.life.status != Status::Available {
             return Err(match wire {
@@ -246,7 +316,7 @@ impl Api {
     }
 
     /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
-    pub(crate) fn retrieve_sessions(&self, caller: Caller, body: &[u8]) -> Reply {
+    pub(crate) fn retrieve(&self, caller: Caller, body: &[u8]) -> Reply {
         let device = object_body(body).and_then(|map| {
             present(&map, "device")
                 .map(|v| device(v, "device", Wire::V1))
@@ -260,7 +330,7 @@ impl Api {
         if let Err(reply) = known_v1_device(&device) {
             return reply;
         }
-        let store = self.sessions();
+        let store = self.store();
         let sessions: Vec<_> = store
             .for_device(&device.identity(Wire::V1))
             .into_iter()

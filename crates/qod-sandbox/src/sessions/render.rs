@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::http::json::{Instant, rfc3339, unix};
 use crate::life::Status;
+use crate::reply::json::{Instant, rfc3339, unix};
 use crate::sessions::lifecycle::Session;
 use crate::wire::Wire;
 

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::http::reply::Reply;
 use crate::profiles::rules::profile_name;
+use crate::reply::Reply;
 use crate::rules::device::{DeviceIds, device, port};
 use crate::rules::json::{
     child, integer, integer_in, non_empty_array, object, object_body, present, required, string,

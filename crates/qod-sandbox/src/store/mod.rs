@@ -8,14 +8,15 @@ pub(crate) mod identity;
 mod timeline;
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
 use uuid::Uuid;
 
-use crate::http::reply::{Reply, code};
 use crate::life::{Life, Transition};
-use crate::notifier::Notification;
+use crate::notifier::{Notification, Notifier};
+use crate::reply::{Reply, code};
 use device_index::DeviceIndex;
 use identity::Identity;
 pub(crate) use timeline::Timeline;
@@ -45,6 +46,19 @@ pub(crate) trait Resource {
         change: Transition,
         now: SystemTime,
     ) -> Option<Notification>;
+}
+
+/// Locks `store` with every item due brought up to `now`, handing what
+/// changed to `notifier`: what every request and the ticker see first.
+pub(crate) fn lock_up_to_date<'a, R: Resource>(
+    store: &'a Mutex<Store<R>>,
+    now: SystemTime,
+    notifier: &Notifier,
+) -> MutexGuard<'a, Store<R>> {
+    let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
+    let due = store.advance(now);
+    notifier.send(due);
+    store
 }
 
 #[derive(Debug)]

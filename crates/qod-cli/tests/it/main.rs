@@ -1,0 +1,8 @@
+//! The integration tests of the `qod` command, one binary with a module per
+//! topic.
+
+mod assignment;
+mod cli;
+mod hostile_server;
+mod sandbox_command;
+mod support;

@@ -1,0 +1,3 @@
+//! The integration tests of qod-models, one binary with a module per topic.
+
+mod roundtrip;

@@ -1,0 +1,16 @@
+//! The sandbox's behaviour tests, one binary with a module per topic: its
+//! API, auth, connections, notifications, provisioning and resilience, and
+//! CAMARA's conformance scenarios (`conformance_*`, on the helpers of
+//! `conformance`), each with the qod client against it over real HTTP.
+
+mod conformance;
+mod conformance_qos_profiles;
+mod conformance_qos_provisioning;
+mod conformance_quality_on_demand;
+mod sandbox_api;
+mod sandbox_auth;
+mod sandbox_connections;
+mod sandbox_notifications;
+mod sandbox_provisioning;
+mod sandbox_resilience;
+mod support;
