@@ -10,7 +10,7 @@ use http::{HeaderMap, Request};
 use qod_models::SecretString;
 
 use crate::auth::AuthError;
-use crate::request::X_CORRELATOR;
+use crate::headers::X_CORRELATOR;
 
 /// Headers sent on every call: one or more secret keys, and plain ones
 /// beside them. Key values never print; plain values do.
