@@ -262,8 +262,16 @@ fn check(config: &SandboxConfig) -> std::io::Result<()> {
         ));
     }
     if let SandboxAuth::Taap { public_key_der, .. } = &config.auth {
-        ClientPublicKey::from_pem_or_der(public_key_der)
+        let rsa_only =
+            || invalid("the TAAP client key must be RSA: PoP tokens are RS256".to_owned());
+        if public_key_der.is_empty() {
+            return Err(rsa_only());
+        }
+        let key = ClientPublicKey::from_pem_or_der(public_key_der)
             .map_err(|e| invalid(format!("the TAAP client key: {e}")))?;
+        if key.pkcs1_der().is_none() {
+            return Err(rsa_only());
+        }
     }
     if let SandboxAuth::Bearer(tokens) = &config.auth
         && tokens.iter().any(String::is_empty)

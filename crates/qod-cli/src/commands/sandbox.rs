@@ -98,7 +98,16 @@ fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failu
                 mode,
                 AuthFlag::ClientPublicKey,
             )?;
-            SandboxAuth::taap(&client_id, &client_secret, &read_key(path)?)
+            let key = read_key(path)?;
+            if key.pkcs1_der().is_none() {
+                return Err(Failure::Input(format!(
+                    "--client-public-key {}: a {} key; TAAP's PoP tokens are RS256, \
+                     so --auth tmobile needs an RSA key",
+                    path.display(),
+                    key.jws_algorithm()
+                )));
+            }
+            SandboxAuth::taap(&client_id, &client_secret, &key)
         }
     })
 }

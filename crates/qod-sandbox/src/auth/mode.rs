@@ -34,7 +34,9 @@ pub enum SandboxAuth {
 }
 
 impl SandboxAuth {
-    /// T-Mobile TAAP for the client with this id, secret and public key.
+    /// T-Mobile TAAP for the client with this id, secret and RSA public
+    /// key (PoP tokens are RS256: [`Sandbox::start`](crate::Sandbox::start)
+    /// refuses a P-256 key).
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,7 +50,7 @@ impl SandboxAuth {
         SandboxAuth::Taap {
             client_id: client_id.to_owned(),
             client_secret: client_secret.to_owned(),
-            public_key_der: key.pkcs1_der().to_vec(),
+            public_key_der: key.pkcs1_der().unwrap_or_default().to_vec(),
         }
     }
 
