@@ -131,15 +131,16 @@ impl Api {
         query: Option<&str>,
         body: &[u8],
     ) -> Reply {
+        let caller = &caller;
         match operation {
             Operation::Create(wire) => self.sessions.create(wire, caller, body),
             Operation::Get(wire, id) => self.sessions.get(wire, caller, id),
             Operation::Delete(wire, id) => self.sessions.delete(wire, caller, id),
             Operation::Extend(wire, id) => self.sessions.extend(wire, caller, id, body),
             Operation::RetrieveSessions => self.sessions.retrieve(caller, body),
-            Operation::Profile(name) => self.profiles.get(name),
+            Operation::Profile(name) => self.profiles.get(caller, name),
             Operation::ListProfilesV0 => self.profiles.list_v0(query),
-            Operation::RetrieveProfiles => self.profiles.retrieve(body),
+            Operation::RetrieveProfiles => self.profiles.retrieve(caller, body),
             Operation::CreateAssignment => self.assignments.create(caller, body),
             Operation::GetAssignment(id) => self.assignments.get(caller, id),
             Operation::RevokeAssignment(id) => self.assignments.revoke(caller, id),

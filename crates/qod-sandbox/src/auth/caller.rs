@@ -1,4 +1,9 @@
-//! Who made a call, and what its token lets it do.
+//! Who made a call, what its token lets it do, and the device a
+//! three-legged token names.
+
+use std::sync::Arc;
+
+use crate::rules::device::DeviceIds;
 
 /// The API client a call came from. Sessions belong to the client that
 /// created them; other clients get 403 for them.
@@ -93,17 +98,25 @@ impl Scopes {
 }
 
 /// The caller of an API operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Caller {
     pub(crate) client: ClientId,
     pub(crate) scopes: Scopes,
+    /// The device a three-legged access token names; `None` for a
+    /// two-legged token, which names none.
+    pub(crate) device: Option<Arc<DeviceIds>>,
 }
 
 impl Caller {
-    pub(crate) const ANYONE: Caller = Caller {
-        client: ClientId::ANYONE,
-        scopes: Scopes::ALL,
-    };
+    pub(crate) const ANYONE: Caller = Caller::two_legged(ClientId::ANYONE, Scopes::ALL);
+
+    pub(crate) const fn two_legged(client: ClientId, scopes: Scopes) -> Caller {
+        Caller {
+            client,
+            scopes,
+            device: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -172,15 +172,14 @@ impl AuthState {
                             "Request not authenticated due to missing, invalid, or expired credentials.",
                         )
                     })?;
-                Caller {
-                    client: ClientId(u32::try_from(index).unwrap_or(u32::MAX - 1) + 1),
-                    scopes: Scopes::ALL,
-                }
+                Caller::two_legged(
+                    ClientId(u32::try_from(index).unwrap_or(u32::MAX - 1) + 1),
+                    Scopes::ALL,
+                )
             }
-            SandboxAuth::ClientCredentials { .. } => Caller {
-                client: THE_CLIENT,
-                scopes: self.issued_token(parts, now)?.scopes,
-            },
+            SandboxAuth::ClientCredentials { .. } => {
+                Caller::two_legged(THE_CLIENT, self.issued_token(parts, now)?.scopes)
+            }
             SandboxAuth::Taap { public_key_der, .. } => {
                 let grant = self.issued_token(parts, now)?;
                 pop_verify::verify(
@@ -194,10 +193,7 @@ impl AuthState {
                 .map_err(|reason| {
                     Reply::unauthenticated(&format!("Authorization failed: {reason}"))
                 })?;
-                Caller {
-                    client: THE_CLIENT,
-                    scopes: grant.scopes,
-                }
+                Caller::two_legged(THE_CLIENT, grant.scopes)
             }
         };
         if !caller.scopes.allows(scope) {
