@@ -23,6 +23,12 @@ use crate::wire::Wire;
 pub(crate) enum Operation<'a> {
     TaapToken,
     OAuthToken,
+    /// The OpenID mode's endpoints.
+    OpenIdDiscovery,
+    Jwks,
+    BcAuthorize,
+    OpenIdToken,
+    Authorize,
     Create(Wire),
     Get(Wire, &'a str),
     Delete(Wire, &'a str),
@@ -51,10 +57,17 @@ impl Operation<'_> {
         )
     }
 
-    /// The scope a token needs for it; `None` for the token endpoints.
+    /// The scope a token needs for it; `None` for the token endpoints
+    /// (and OpenID's others).
     pub(crate) fn scope(self) -> Option<Scope> {
         Some(match self {
-            Operation::TaapToken | Operation::OAuthToken => return None,
+            Operation::TaapToken
+            | Operation::OAuthToken
+            | Operation::OpenIdDiscovery
+            | Operation::Jwks
+            | Operation::BcAuthorize
+            | Operation::OpenIdToken
+            | Operation::Authorize => return None,
             Operation::Create(_) => Scope::SessionsCreate,
             Operation::Get(..) => Scope::SessionsRead,
             Operation::Delete(..) => Scope::SessionsDelete,
@@ -145,9 +158,13 @@ impl Api {
             Operation::GetAssignment(id) => self.assignments.get(caller, id),
             Operation::RevokeAssignment(id) => self.assignments.revoke(caller, id),
             Operation::RetrieveAssignment => self.assignments.retrieve(caller, body),
-            Operation::TaapToken | Operation::OAuthToken => {
-                Reply::not_found("The specified resource is not found.")
-            }
+            Operation::TaapToken
+            | Operation::OAuthToken
+            | Operation::OpenIdDiscovery
+            | Operation::Jwks
+            | Operation::BcAuthorize
+            | Operation::OpenIdToken
+            | Operation::Authorize => Reply::not_found("The specified resource is not found."),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod caller;
 pub(crate) mod mode;
+pub(crate) mod openid;
 pub(crate) mod pop_verify;
 pub(crate) mod public_key;
 
@@ -17,8 +18,10 @@ use http::request::Parts;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
+use crate::api::Operation;
 use crate::auth::caller::{Caller, ClientId, Scope, Scopes};
 use crate::auth::mode::SandboxAuth;
+use crate::auth::openid::OpenId;
 use crate::reply::Reply;
 use crate::store::Timeline;
 use pop_verify::{Presented, SeenTokens};
@@ -59,6 +62,8 @@ pub(crate) struct AuthState {
     lifetime: std::time::Duration,
     issued: Mutex<Issued>,
     seen_pop: Mutex<SeenTokens>,
+    /// The OpenID mode's endpoints and tokens, in that mode.
+    openid: Option<OpenId>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,18 +110,39 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
 }
 
 impl AuthState {
-    pub(crate) fn new(config: SandboxAuth, lifetime: std::time::Duration) -> Self {
-        AuthState {
+    /// The state of `config`; `base_url` is the issuer of the OpenID mode
+    /// when a request's `Host` names none.
+    pub(crate) fn new(
+        config: SandboxAuth,
+        lifetime: std::time::Duration,
+        base_url: &str,
+    ) -> std::io::Result<Self> {
+        let openid = match &config {
+            SandboxAuth::OpenId(openid) => Some(OpenId::new(
+                openid.clone(),
+                lifetime,
+                base_url.to_owned(),
+                THE_CLIENT,
+            )?),
+            _ => None,
+        };
+        Ok(AuthState {
             config,
             lifetime,
             issued: Mutex::new(Issued::default()),
             seen_pop: Mutex::new(SeenTokens::default()),
-        }
+            openid,
+        })
     }
 
     /// The token endpoint's path, when the mode has one.
     pub(crate) fn token_path(&self) -> Option<&'static str> {
         self.config.token_path()
+    }
+
+    /// The mode it serves.
+    pub(crate) fn mode(&self) -> &SandboxAuth {
+        &self.config
     }
 
     fn issue(&self, now: SystemTime, scopes: Scopes, scope_text: Option<&str>) -> Reply {
@@ -195,6 +221,10 @@ impl AuthState {
                 })?;
                 Caller::two_legged(THE_CLIENT, grant.scopes)
             }
+            SandboxAuth::OpenId(_) => match &self.openid {
+                Some(openid) => openid.caller(parts, now)?,
+                None => return Err(Reply::unauthenticated("OpenID is not set up")),
+            },
         };
         if !caller.scopes.allows(scope) {
             return Err(Reply::forbidden(&format!(
@@ -203,6 +233,29 @@ impl AuthState {
             )));
         }
         Ok(caller)
+    }
+
+    /// The OpenID mode's endpoints: discovery, the key set, CIBA's
+    /// backchannel authentication, the token endpoint and the
+    /// authorization endpoint; 404 in the other modes.
+    pub(crate) fn openid_endpoint(
+        &self,
+        operation: Operation<'_>,
+        parts: &Parts,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Reply {
+        let Some(openid) = &self.openid else {
+            return Reply::not_found("OpenID is not configured on this sandbox");
+        };
+        match operation {
+            Operation::OpenIdDiscovery => openid.discovery(parts),
+            Operation::Jwks => openid.jwks(),
+            Operation::BcAuthorize => openid.bc_authorize(parts, body, now),
+            Operation::OpenIdToken => openid.token(parts, body, now),
+            Operation::Authorize => openid.authorize(parts, body, now),
+            _ => Reply::not_found("The specified resource is not found."),
+        }
     }
 
     /// `POST /oauth2/v2/tokens` (T-Mobile TAAP).

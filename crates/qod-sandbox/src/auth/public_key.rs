@@ -6,6 +6,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use ring::signature::{ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 
 /// The RSA key sizes signatures are checked with.
 const BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
@@ -279,6 +280,19 @@ impl ClientPublicKey {
             Key::P256 { .. } => "ES256",
         }
     }
+
+    /// Checks a JWS signature over `input`: PKCS#1 v1.5 with SHA-256 for
+    /// RSA, or the 64 bytes of `r` and `s` (RFC 7518 3.4) for P-256.
+    pub(crate) fn verifies(&self, input: &[u8], signature: &[u8]) -> bool {
+        match &self.key {
+            Key::Rsa { pkcs1, .. } => UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pkcs1)
+                .verify(input, signature)
+                .is_ok(),
+            Key::P256 { point } => UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
+                .verify(input, signature)
+                .is_ok(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -330,6 +344,24 @@ mod tests {
             format!("{pem:?}"),
             "ClientPublicKey { curve: \"P-256\", .. }"
         );
+        // What an ES256 signature over the input verifies with.
+        let private = std::str::from_utf8(EC).unwrap();
+        let base64: String = private
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        let rng = ring::rand::SystemRandom::new();
+        let signer = ring::signature::EcdsaKeyPair::from_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &STANDARD.decode(base64).unwrap(),
+            &rng,
+        )
+        .unwrap();
+        let signature = signer.sign(&rng, b"header.payload").unwrap();
+        assert!(pem.verifies(b"header.payload", signature.as_ref()));
+        assert!(!pem.verifies(b"header.payloaD", signature.as_ref()));
+        let rsa = ClientPublicKey::from_pem_or_der(SPKI_PEM).unwrap();
+        assert!(!rsa.verifies(b"header.payload", signature.as_ref()));
     }
 
     #[test]

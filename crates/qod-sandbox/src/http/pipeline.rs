@@ -1,6 +1,7 @@
 //! The steps every request passes, in order; each may answer early:
 //! the head (one `Host`), the body (413, 408, 400), the correlator (400),
-//! the route (404, 405 with `Allow`), the token endpoints, fault injection
+//! the route (404, 405 with `Allow`), the token endpoints (and OpenID's
+//! others), fault injection
 //! (429, 503, a dropped connection), authentication, the content type
 //! (415), and then the operation itself.
 
@@ -138,10 +139,20 @@ impl Server {
         body: &[u8],
         now: SystemTime,
     ) -> Reply {
-        bump(&self.api.counters.token_requests);
         match operation {
-            Operation::TaapToken => self.auth.taap_token(parts, body, now),
-            _ => self.auth.oauth_token(parts, body, now),
+            Operation::TaapToken => {
+                bump(&self.api.counters.token_requests);
+                self.auth.taap_token(parts, body, now)
+            }
+            Operation::OAuthToken => {
+                bump(&self.api.counters.token_requests);
+                self.auth.oauth_token(parts, body, now)
+            }
+            Operation::OpenIdToken | Operation::BcAuthorize => {
+                bump(&self.api.counters.token_requests);
+                self.auth.openid_endpoint(operation, parts, body, now)
+            }
+            _ => self.auth.openid_endpoint(operation, parts, body, now),
         }
     }
 
