@@ -1,8 +1,9 @@
 //! Who calls the token and backchannel endpoints: the one client,
 //! authenticated by `client_secret_basic` (RFC 6749 2.3.1: id and secret
-//! form-encoded, then Base64), `client_secret_post`, or `private_key_jwt`
-//! (OpenID Connect Core 9, as CAMARA's profile bounds it): one method per
-//! request (RFC 6749 2.3).
+//! form-encoded, then Base64; the pair as sent is accepted too, as
+//! `curl -u id:secret` sends it), `client_secret_post`, or
+//! `private_key_jwt` (OpenID Connect Core 9, as CAMARA's profile bounds
+//! it): one method per request (RFC 6749 2.3).
 
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -23,8 +24,16 @@ pub(crate) const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-
 /// The credentials a request presents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Presented<'a> {
-    Basic { id: String, secret: String },
-    Post { id: &'a str, secret: &'a str },
+    /// The pair decoded as RFC 6749 2.3.1 says, and as sent.
+    Basic {
+        id: String,
+        secret: String,
+        raw: (String, String),
+    },
+    Post {
+        id: &'a str,
+        secret: &'a str,
+    },
     Assertion(&'a str),
 }
 
@@ -51,6 +60,7 @@ pub(crate) fn presented<'a>(
         found.push(Presented::Basic {
             id: form_decode(&id),
             secret: form_decode(&secret),
+            raw: (id, secret),
         });
     }
     if let Some(secret) = form.get("client_secret") {
@@ -100,7 +110,11 @@ impl Checker<'_> {
         let basic = matches!(presented, Presented::Basic { .. });
         let refused = |why: &str| OAuthError::invalid_client(why, basic);
         match presented {
-            Presented::Basic { id, secret } => self.secret(id, secret).map_err(refused)?,
+            Presented::Basic { id, secret, raw } => {
+                let decoded = self.secret(id, secret);
+                let as_sent = self.secret(&raw.0, &raw.1);
+                decoded.or(as_sent).map_err(refused)?;
+            }
             Presented::Post { id, secret } => self.secret(id, secret).map_err(refused)?,
             Presented::Assertion(assertion) => self.assertion(assertion)?,
         }
@@ -202,7 +216,8 @@ mod tests {
             encoded,
             Some(Presented::Basic {
                 id: "c:i".into(),
-                secret: "s%".into()
+                secret: "s%".into(),
+                raw: ("c%3Ai".into(), "s%25".into()),
             })
         );
         let bearer = presented(&parts(&["Bearer x"]), &Form::default()).unwrap_err();
@@ -237,6 +252,27 @@ mod tests {
     }
 
     #[test]
+    fn a_basic_secret_encoded_or_as_sent() {
+        let config = OpenIdConfig::new("c").client_secret("a+b%");
+        let seen = Mutex::new(SeenAssertions::default());
+        let checker = Checker {
+            config: &config,
+            audiences: &[],
+            seen: &seen,
+            now: SystemTime::now(),
+        };
+        let empty = Form::default();
+        for header in [basic("c", "a%2Bb%25"), basic("c", "a+b%")] {
+            let presented = presented(&parts(&[&header]), &empty).unwrap().unwrap();
+            checker.check(&presented, &empty).unwrap();
+        }
+        let decoded_only = presented(&parts(&[&basic("c", "a b%")]), &empty)
+            .unwrap()
+            .unwrap();
+        assert!(checker.check(&decoded_only, &empty).is_err());
+    }
+
+    #[test]
     fn secrets_and_assertions() {
         let config = OpenIdConfig::new("c")
             .client_secret("s")
@@ -259,14 +295,13 @@ mod tests {
                 &empty,
             )
             .unwrap();
+        let basic = |id: &str, secret: &str, raw: (&str, &str)| Presented::Basic {
+            id: id.into(),
+            secret: secret.into(),
+            raw: (raw.0.into(), raw.1.into()),
+        };
         let wrong = checker
-            .check(
-                &Presented::Basic {
-                    id: "c".into(),
-                    secret: "t".into(),
-                },
-                &empty,
-            )
+            .check(&basic("c", "t", ("c", "t")), &empty)
             .unwrap_err();
         assert_eq!(wrong.status.as_u16(), 401);
         let other_id = Form::parse(b"client_id=d").unwrap();
