@@ -18,7 +18,6 @@ use http::request::Parts;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use crate::api::Operation;
 use crate::auth::caller::{Caller, ClientId, Scope, Scopes};
 use crate::auth::mode::SandboxAuth;
 use crate::auth::openid::OpenId;
@@ -235,27 +234,9 @@ impl AuthState {
         Ok(caller)
     }
 
-    /// The OpenID mode's endpoints: discovery, the key set, CIBA's
-    /// backchannel authentication, the token endpoint and the
-    /// authorization endpoint; 404 in the other modes.
-    pub(crate) fn openid_endpoint(
-        &self,
-        operation: Operation<'_>,
-        parts: &Parts,
-        body: &[u8],
-        now: SystemTime,
-    ) -> Reply {
-        let Some(openid) = &self.openid else {
-            return Reply::not_found("OpenID is not configured on this sandbox");
-        };
-        match operation {
-            Operation::OpenIdDiscovery => openid.discovery(parts),
-            Operation::Jwks => openid.jwks(),
-            Operation::BcAuthorize => openid.bc_authorize(parts, body, now),
-            Operation::OpenIdToken => openid.token(parts, body, now),
-            Operation::Authorize => openid.authorize(parts, body, now),
-            _ => Reply::not_found("The specified resource is not found."),
-        }
+    /// The OpenID mode's endpoints, in that mode.
+    pub(crate) fn openid(&self) -> Option<&OpenId> {
+        self.openid.as_ref()
     }
 
     /// `POST /oauth2/v2/tokens` (T-Mobile TAAP).

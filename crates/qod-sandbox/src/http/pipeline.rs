@@ -150,9 +150,32 @@ impl Server {
             }
             Operation::OpenIdToken | Operation::BcAuthorize => {
                 bump(&self.api.counters.token_requests);
-                self.auth.openid_endpoint(operation, parts, body, now)
+                self.openid_endpoint(operation, parts, body, now)
             }
-            _ => self.auth.openid_endpoint(operation, parts, body, now),
+            _ => self.openid_endpoint(operation, parts, body, now),
+        }
+    }
+
+    /// The OpenID mode's endpoints: discovery, the key set, CIBA's
+    /// backchannel authentication, the token endpoint and the
+    /// authorization endpoint; 404 in the other modes.
+    fn openid_endpoint(
+        &self,
+        operation: Operation<'_>,
+        parts: &Parts,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Reply {
+        let Some(openid) = self.auth.openid() else {
+            return Reply::not_found("OpenID is not configured on this sandbox");
+        };
+        match operation {
+            Operation::OpenIdDiscovery => openid.discovery(parts),
+            Operation::Jwks => openid.jwks(),
+            Operation::BcAuthorize => openid.bc_authorize(parts, body, now),
+            Operation::OpenIdToken => openid.token(parts, body, now),
+            Operation::Authorize => openid.authorize(parts, body, now),
+            _ => Reply::not_found("The specified resource is not found."),
         }
     }
 
