@@ -59,9 +59,15 @@ impl Default for Ciba {
     }
 }
 
-/// Whole seconds, as the answer writes them.
+/// Whole seconds, rounded down (`expires_in`: the client stops in time).
 fn seconds(duration: Duration) -> u64 {
     duration.as_secs()
+}
+
+/// Whole seconds, rounded up (`interval`: a client that waits that long
+/// waits long enough).
+fn seconds_up(duration: Duration) -> u64 {
+    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
 }
 
 /// The grant a `bc-authorize` form asks for (its client authenticated).
@@ -128,7 +134,7 @@ impl Ciba {
             })?;
         let body = json!({"auth_req_id": auth_req_id,
             "expires_in": seconds(config.ciba_expires_in),
-            "interval": seconds(config.ciba_interval)});
+            "interval": seconds_up(config.ciba_interval)});
         Ok(no_store(Reply::json(StatusCode::OK, &body)))
     }
 
@@ -151,7 +157,7 @@ impl Ciba {
         if too_soon || scripted {
             request.slowed_down = true;
             request.interval += SLOW_DOWN_BY;
-            return Err(OAuthError::slow_down(seconds(request.interval)));
+            return Err(OAuthError::slow_down(seconds_up(request.interval)));
         }
         if now < request.answers_at {
             return Err(OAuthError::authorization_pending());
@@ -264,6 +270,14 @@ mod tests {
             error(ciba.poll("sandbox-ciba-nothing", t0)),
             "invalid_grant"
         );
+    }
+
+    #[test]
+    fn the_answer_rounds_so_that_a_client_following_it_is_right() {
+        assert_eq!(seconds_up(Duration::from_millis(500)), 1);
+        assert_eq!(seconds_up(Duration::from_secs(2)), 2);
+        assert_eq!(seconds_up(Duration::ZERO), 0);
+        assert_eq!(seconds(Duration::from_millis(1500)), 1);
     }
 
     #[test]

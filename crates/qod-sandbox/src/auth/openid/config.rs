@@ -81,24 +81,25 @@ impl OpenIdConfig {
     }
 
     /// How long after `bc-authorize` an ordinary subscriber approves
-    /// (and the scripted numbers approve or deny).
+    /// (and the scripted numbers approve or deny), at most a day.
     #[must_use]
     pub fn ciba_approval_delay(mut self, delay: Duration) -> OpenIdConfig {
         self.ciba_approval_delay = delay;
         self
     }
 
-    /// The `interval` `bc-authorize` answers: the least time between two
-    /// polls of one request, whole seconds. Zero imitates Vodafone, which
-    /// answers `"interval": 0`; then only the scripted number slows down.
+    /// The least time between two polls of one request; `bc-authorize`
+    /// answers it in whole seconds, rounded up. Zero imitates Vodafone,
+    /// which answers `"interval": 0`; then only the scripted number slows
+    /// down. At most a day.
     #[must_use]
     pub fn ciba_interval(mut self, interval: Duration) -> OpenIdConfig {
         self.ciba_interval = interval;
         self
     }
 
-    /// The `expires_in` `bc-authorize` answers: how long a request may be
-    /// polled before it is `expired_token`, whole seconds, at least 1.
+    /// How long a request may be polled before it is `expired_token`, 1 s
+    /// to a day; `bc-authorize` answers it in whole seconds, rounded down.
     #[must_use]
     pub fn ciba_expires_in(mut self, expires_in: Duration) -> OpenIdConfig {
         self.ciba_expires_in = expires_in;
@@ -106,7 +107,8 @@ impl OpenIdConfig {
     }
 
     /// How long a refresh token may be used (CIBA and the authorization
-    /// code flow issue one when the scope has `offline_access`).
+    /// code flow issue one when the scope has `offline_access`), at most
+    /// a year; a day by default.
     #[must_use]
     pub fn refresh_token_lifetime(mut self, lifetime: Duration) -> OpenIdConfig {
         self.refresh_token_lifetime = lifetime;
@@ -134,6 +136,21 @@ impl OpenIdConfig {
         if self.ciba_expires_in < Duration::from_secs(1) {
             return Some("the CIBA expires_in must be at least 1 s".to_owned());
         }
+        // Bounds that keep every instant computed from them representable.
+        for (name, value, most) in [
+            ("CIBA expires_in", self.ciba_expires_in, DAY),
+            ("CIBA interval", self.ciba_interval, DAY),
+            ("CIBA approval delay", self.ciba_approval_delay, DAY),
+            (
+                "refresh token lifetime",
+                self.refresh_token_lifetime,
+                365 * DAY,
+            ),
+        ] {
+            if value > most {
+                return Some(format!("the {name} must be at most {} s", most.as_secs()));
+            }
+        }
         if let Some(issuer) = &self.issuer
             && !valid_issuer(issuer)
         {
@@ -156,6 +173,8 @@ impl OpenIdConfig {
         methods
     }
 }
+
+const DAY: Duration = Duration::from_secs(24 * 3600);
 
 /// An absolute http(s) URL with a host, no query and no fragment.
 fn valid_issuer(issuer: &str) -> bool {
@@ -215,6 +234,15 @@ mod tests {
             .client_secret("s")
             .ciba_expires_in(Duration::from_millis(999));
         assert!(short.problem().unwrap().contains("expires_in"));
+        let long = OpenIdConfig::new("a").client_secret("s");
+        for config in [
+            long.clone().ciba_interval(Duration::MAX),
+            long.clone()
+                .ciba_approval_delay(Duration::from_secs(86_401)),
+            long.clone().refresh_token_lifetime(Duration::MAX),
+        ] {
+            assert!(config.problem().unwrap().contains("at most"), "{config:?}");
+        }
     }
 
     #[test]

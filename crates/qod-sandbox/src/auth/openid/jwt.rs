@@ -145,7 +145,9 @@ pub(crate) fn lifetime(claims: &Claims, now: SystemTime) -> Result<SystemTime, S
     if nbf.is_some_and(|nbf| nbf > now + LEEWAY) {
         return Err("the assertion is not valid yet (nbf)".to_owned());
     }
-    Ok(UNIX_EPOCH + Duration::from_secs(exp))
+    UNIX_EPOCH
+        .checked_add(Duration::from_secs(exp))
+        .ok_or_else(|| "the assertion's exp is out of range".to_owned())
 }
 
 /// The `jti` that makes an assertion usable once.
