@@ -219,6 +219,11 @@ impl Sandbox {
     /// (`.../.well-known/openid-configuration`), `None` in other modes.
     /// Its endpoints name the sandbox as a request's `Host` does, or as
     /// [`OpenIdConfig::issuer`] says.
+    ///
+    /// ```
+    /// let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
+    /// assert_eq!(sandbox.openid_configuration_url(), None, "no OpenID mode");
+    /// ```
     pub fn openid_configuration_url(&self) -> Option<String> {
         matches!(self.server.auth.mode(), SandboxAuth::OpenId(_)).then(|| {
             format!(

@@ -16,13 +16,21 @@ use crate::auth::public_key::ClientPublicKey;
 ///
 /// ```
 /// use std::time::Duration;
-/// use qod_sandbox::OpenIdConfig;
+/// use qod_sandbox::{ClientPublicKey, OpenIdConfig};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let pem = include_bytes!("../../../tests/fixtures/test-ec-p256.spki.pem");
+/// // The client's public key: RSA or P-256, PEM or DER.
+/// let key = ClientPublicKey::from_pem_or_der(pem)?;
 /// let config = OpenIdConfig::new("my-client")
 ///     .client_secret("s3cret")
+///     .client_public_key(key)
+///     .issuer("https://qod-sandbox.example") // behind a proxy
 ///     .ciba_interval(Duration::ZERO) // as Vodafone answers
-///     .ciba_approval_delay(Duration::from_millis(200));
+///     .ciba_approval_delay(Duration::from_millis(200))
+///     .ciba_expires_in(Duration::from_secs(120));
 /// assert_eq!(config.client_id(), "my-client");
 /// assert!(!format!("{config:?}").contains("s3cret"));
+/// # Ok(()) }
 /// ```
 #[derive(Clone)]
 #[non_exhaustive]
