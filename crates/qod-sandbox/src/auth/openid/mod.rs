@@ -107,7 +107,8 @@ impl OpenId {
         Reply::json(StatusCode::OK, &self.signer.jwks())
     }
 
-    /// The checks of a request's client credentials at `path`.
+    /// The checks of a request's client credentials, an assertion naming
+    /// one of `audiences`.
     fn checker<'a>(&'a self, audiences: &'a [&'a str], now: SystemTime) -> Checker<'a> {
         Checker {
             config: &self.config,

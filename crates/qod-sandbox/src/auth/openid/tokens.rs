@@ -63,8 +63,8 @@ fn full() -> OAuthError {
 }
 
 impl Tokens {
-    /// Issues an access token for `grant`, and a refresh token when
-    /// `with_refresh`.
+    /// Issues an access token for `grant` living `lifetime`, and a
+    /// refresh token living `refresh_lifetime` when there is one.
     pub(crate) fn issue(
         &self,
         grant: &Grant,
