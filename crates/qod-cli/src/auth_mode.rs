@@ -17,6 +17,9 @@ pub enum AuthMode {
     Oauth2,
     /// T-Mobile TAAP.
     Tmobile,
+    /// CAMARA's security profile (OpenID Connect, CIBA, JWT Bearer):
+    /// `qod sandbox` only, which then serves it.
+    Openid,
 }
 
 impl AuthMode {
@@ -27,6 +30,7 @@ impl AuthMode {
             AuthMode::Bearer => "bearer",
             AuthMode::Oauth2 => "oauth2",
             AuthMode::Tmobile => "tmobile",
+            AuthMode::Openid => "openid",
         }
     }
 }
@@ -64,6 +68,10 @@ pub fn accepted(reader: Reader, mode: AuthMode) -> ModeFlags {
     use AuthFlag::{ClientId, ClientPublicKey, ClientSecret, PrivateKey, Token, TokenUrl};
     let (required, optional): (&'static [AuthFlag], &'static [AuthFlag]) = match (reader, mode) {
         (_, AuthMode::None) => (&[], &[]),
+        // A client never gets here: `check` refuses the mode first.
+        (Reader::Client, AuthMode::Openid) => (&[], &[]),
+        // A secret, a public key or both: `qod sandbox` asks for one.
+        (Reader::Sandbox, AuthMode::Openid) => (&[ClientId], &[ClientSecret, ClientPublicKey]),
         (_, AuthMode::Bearer) => (&[Token], &[]),
         (Reader::Client, AuthMode::Oauth2) => (&[TokenUrl, ClientId, ClientSecret], &[]),
         (Reader::Client, AuthMode::Tmobile) => (&[PrivateKey, ClientId, ClientSecret], &[TokenUrl]),
@@ -156,6 +164,9 @@ pub fn check(
     mode: AuthMode,
     given: impl Fn(AuthFlag) -> Given,
 ) -> Result<(), Failure> {
+    if reader == Reader::Client && mode == AuthMode::Openid {
+        return Err(sandbox_only());
+    }
     let accepted = accepted(reader, mode);
     let refusable = |flag| match (reader, given(flag)) {
         (_, Given::CommandLine) | (Reader::Sandbox, Given::Environment) => true,
@@ -176,6 +187,15 @@ pub fn check(
         Some(&flag) => Err(required(reader, mode, flag)),
         None => Ok(()),
     }
+}
+
+/// What a client command says of `--auth openid`.
+pub fn sandbox_only() -> Failure {
+    Failure::Input(
+        "--auth openid is a mode of qod sandbox only (it serves discovery, CIBA, JWT Bearer \
+         and the authorization code flow); a client command uses another --auth"
+            .to_owned(),
+    )
 }
 
 /// `flag`'s value, which `mode` needs.
@@ -342,5 +362,34 @@ mod tests {
         // Environment values count as given.
         let from_env = |_| Given::Environment;
         assert!(check(Reader::Client, AuthMode::Tmobile, from_env).is_ok());
+    }
+
+    #[test]
+    fn openid_is_the_sandboxs_mode() {
+        let nothing = |_| Given::Absent;
+        let error = check(Reader::Client, AuthMode::Openid, nothing).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("qod sandbox only"), "{error}");
+        let error = check(Reader::Sandbox, AuthMode::Openid, nothing).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--client-id is required with qod sandbox --auth openid"
+        );
+        let only_the_id = |flag| match flag {
+            AuthFlag::ClientId => Given::CommandLine,
+            _ => Given::Absent,
+        };
+        assert!(check(Reader::Sandbox, AuthMode::Openid, only_the_id).is_ok());
+        let with_token = |flag| match flag {
+            AuthFlag::ClientId | AuthFlag::Token => Given::CommandLine,
+            _ => Given::Absent,
+        };
+        let error = check(Reader::Sandbox, AuthMode::Openid, with_token).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("--token (QOD_TOKEN) is not used"),
+            "{error}"
+        );
     }
 }

@@ -68,7 +68,9 @@ pub struct GlobalOptions {
     #[arg(long, env = "QOD_FLAVOR", global = true, hide_possible_values = true)]
     pub flavor: Option<FlavorArg>,
     /// none (a local sandbox), bearer (a token you have), oauth2 (client
-    /// credentials) or tmobile (TAAP: token plus proof of possession)
+    /// credentials) or tmobile (TAAP: token plus proof of possession); and
+    /// for qod sandbox only, openid (CAMARA's profile: discovery, CIBA, JWT
+    /// Bearer, authorization code)
     #[arg(
         long,
         value_name = "MODE",
@@ -82,10 +84,10 @@ pub struct GlobalOptions {
     /// Bearer token (--auth bearer)
     #[arg(long, env = "QOD_TOKEN", hide_env_values = true, global = true)]
     pub token: Option<String>,
-    /// Client id (--auth oauth2|tmobile)
+    /// Client id (--auth oauth2|tmobile; qod sandbox --auth openid)
     #[arg(long, env = "QOD_CLIENT_ID", global = true)]
     pub client_id: Option<String>,
-    /// Client secret (--auth oauth2|tmobile)
+    /// Client secret (--auth oauth2|tmobile; optional for qod sandbox --auth openid)
     #[arg(long, env = "QOD_CLIENT_SECRET", hide_env_values = true, global = true)]
     pub client_secret: Option<String>,
     /// PKCS#8 PEM RSA key that signs PoP tokens (--auth tmobile)

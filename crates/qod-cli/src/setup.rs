@@ -95,6 +95,7 @@ fn credentials(options: &GlobalOptions) -> Result<Credentials, Failure> {
             }
             Credentials::TMobile(taap)
         }
+        AuthMode::Openid => return Err(auth_mode::sandbox_only()),
     })
 }
 

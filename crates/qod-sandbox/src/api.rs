@@ -23,6 +23,12 @@ use crate::wire::Wire;
 pub(crate) enum Operation<'a> {
     TaapToken,
     OAuthToken,
+    /// The OpenID mode's endpoints.
+    OpenIdDiscovery,
+    Jwks,
+    BcAuthorize,
+    OpenIdToken,
+    Authorize,
     Create(Wire),
     Get(Wire, &'a str),
     Delete(Wire, &'a str),
@@ -51,10 +57,17 @@ impl Operation<'_> {
         )
     }
 
-    /// The scope a token needs for it; `None` for the token endpoints.
+    /// The scope a token needs for it; `None` for the token endpoints
+    /// (and OpenID's others).
     pub(crate) fn scope(self) -> Option<Scope> {
         Some(match self {
-            Operation::TaapToken | Operation::OAuthToken => return None,
+            Operation::TaapToken
+            | Operation::OAuthToken
+            | Operation::OpenIdDiscovery
+            | Operation::Jwks
+            | Operation::BcAuthorize
+            | Operation::OpenIdToken
+            | Operation::Authorize => return None,
             Operation::Create(_) => Scope::SessionsCreate,
             Operation::Get(..) => Scope::SessionsRead,
             Operation::Delete(..) => Scope::SessionsDelete,
@@ -131,22 +144,27 @@ impl Api {
         query: Option<&str>,
         body: &[u8],
     ) -> Reply {
+        let caller = &caller;
         match operation {
             Operation::Create(wire) => self.sessions.create(wire, caller, body),
             Operation::Get(wire, id) => self.sessions.get(wire, caller, id),
             Operation::Delete(wire, id) => self.sessions.delete(wire, caller, id),
             Operation::Extend(wire, id) => self.sessions.extend(wire, caller, id, body),
             Operation::RetrieveSessions => self.sessions.retrieve(caller, body),
-            Operation::Profile(name) => self.profiles.get(name),
+            Operation::Profile(name) => self.profiles.get(caller, name),
             Operation::ListProfilesV0 => self.profiles.list_v0(query),
-            Operation::RetrieveProfiles => self.profiles.retrieve(body),
+            Operation::RetrieveProfiles => self.profiles.retrieve(caller, body),
             Operation::CreateAssignment => self.assignments.create(caller, body),
             Operation::GetAssignment(id) => self.assignments.get(caller, id),
             Operation::RevokeAssignment(id) => self.assignments.revoke(caller, id),
             Operation::RetrieveAssignment => self.assignments.retrieve(caller, body),
-            Operation::TaapToken | Operation::OAuthToken => {
-                Reply::not_found("The specified resource is not found.")
-            }
+            Operation::TaapToken
+            | Operation::OAuthToken
+            | Operation::OpenIdDiscovery
+            | Operation::Jwks
+            | Operation::BcAuthorize
+            | Operation::OpenIdToken
+            | Operation::Authorize => Reply::not_found("The specified resource is not found."),
         }
     }
 }

@@ -24,7 +24,13 @@
 //!   `iat` and `exp` at most 120 s apart, binding the method, the path, the
 //!   `Authorization` header and a meaningful body (a GET or DELETE signed
 //!   without its meaningless `{}` body passes); any other token gets 401.
-//!   A session belongs to the client that created it.
+//!   A session belongs to the client that created it. And an **OpenID
+//!   mode** ([`OpenIdConfig`]), CAMARA's security profile: discovery, CIBA
+//!   (scripted by [test numbers](test_assets)), JWT Bearer, the
+//!   authorization code flow with PKCE, refresh, and client credentials,
+//!   each client authenticated by its secret or `private_key_jwt`;
+//!   three-legged tokens name the device, and the API applies QoD 1.x's
+//!   rule "Identifying the device from the access token".
 //! - **[Test assets](test_assets)**: devices and profiles with a known fate,
 //!   for the answers a network gives only to some subscribers.
 //! - **Cost independent of the sessions stored**: a time-ordered index of
@@ -72,6 +78,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use auth::mode::SandboxAuth;
+pub use auth::openid::config::OpenIdConfig;
 pub use auth::public_key::{ClientPublicKey, PublicKeyError};
 pub use clock::{ManualClock, SandboxClock, SystemClock};
 pub use config::{Faults, SandboxConfig};
@@ -109,7 +116,7 @@ impl Sandbox {
         let address = listener.local_addr()?;
         let base_url = format!("http://{address}");
         let counters = Arc::new(stats::Counters::default());
-        let auth = AuthState::new(config.auth.clone(), config.token_lifetime);
+        let auth = AuthState::new(config.auth.clone(), config.token_lifetime, &base_url)?;
         let server = Arc::new(Server {
             api: Api::new(config, counters, base_url),
             auth,
@@ -186,8 +193,9 @@ impl Sandbox {
         format!("{}/oauth/token", self.base_url())
     }
 
-    /// The token URL of the configured auth mode: TAAP's or RFC 6749's,
-    /// `None` for the modes without one.
+    /// The token URL of the configured auth mode: TAAP's, RFC 6749's or
+    /// the OpenID mode's (`.../oauth2/token`), `None` for the modes
+    /// without one.
     ///
     /// ```
     /// use qod_sandbox::{Sandbox, SandboxAuth, SandboxConfig};
@@ -205,6 +213,25 @@ impl Sandbox {
             .auth
             .token_path()
             .map(|path| format!("{}{path}", self.base_url()))
+    }
+
+    /// The OpenID mode's discovery document
+    /// (`.../.well-known/openid-configuration`), `None` in other modes.
+    /// Its endpoints name the sandbox as a request's `Host` does, or as
+    /// [`OpenIdConfig::issuer`] says.
+    ///
+    /// ```
+    /// let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
+    /// assert_eq!(sandbox.openid_configuration_url(), None, "no OpenID mode");
+    /// ```
+    pub fn openid_configuration_url(&self) -> Option<String> {
+        matches!(self.server.auth.mode(), SandboxAuth::OpenId(_)).then(|| {
+            format!(
+                "{}{}",
+                self.base_url(),
+                auth::openid::discovery::DISCOVERY_PATH
+            )
+        })
     }
 
     /// The counters so far.
@@ -262,8 +289,21 @@ fn check(config: &SandboxConfig) -> std::io::Result<()> {
         ));
     }
     if let SandboxAuth::Taap { public_key_der, .. } = &config.auth {
-        ClientPublicKey::from_pem_or_der(public_key_der)
+        let rsa_only =
+            || invalid("the TAAP client key must be RSA: PoP tokens are RS256".to_owned());
+        if public_key_der.is_empty() {
+            return Err(rsa_only());
+        }
+        let key = ClientPublicKey::from_pem_or_der(public_key_der)
             .map_err(|e| invalid(format!("the TAAP client key: {e}")))?;
+        if key.pkcs1_der().is_none() {
+            return Err(rsa_only());
+        }
+    }
+    if let SandboxAuth::OpenId(openid) = &config.auth
+        && let Some(problem) = openid.problem()
+    {
+        return Err(invalid(problem));
     }
     if let SandboxAuth::Bearer(tokens) = &config.auth
         && tokens.iter().any(String::is_empty)

@@ -15,7 +15,8 @@ pub struct SandboxStats {
     pub accept_errors: u64,
     /// HTTP requests received.
     pub requests: u64,
-    /// Token requests received (either token endpoint).
+    /// Token requests received (any token endpoint, and OpenID's
+    /// `bc-authorize`).
     pub token_requests: u64,
     /// Sessions created.
     pub sessions_created: u64,

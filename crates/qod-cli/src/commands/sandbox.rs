@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Args;
-use qod_sandbox::{ClientPublicKey, Sandbox, SandboxAuth, SandboxConfig};
+use qod_sandbox::{ClientPublicKey, OpenIdConfig, Sandbox, SandboxAuth, SandboxConfig};
 
 use crate::auth_mode::{self, AuthFlag, AuthMode, Given, Reader};
 use crate::failure::Failure;
@@ -18,7 +18,10 @@ use crate::stdio::{self, stderr_line};
 /// `qod sandbox`. It authenticates as the global `--auth` flags say (the
 /// client's flags and environment variables): `--auth bearer --token T`,
 /// `--auth oauth2 --client-id ID --client-secret S`, `--auth tmobile
-/// --client-id ID --client-secret S --client-public-key FILE`.
+/// --client-id ID --client-secret S --client-public-key FILE`; and its own
+/// `--auth openid --client-id ID` with `--client-secret S`,
+/// `--client-public-key FILE` or both, which serves CAMARA's security
+/// profile (discovery, CIBA, JWT Bearer, the authorization code flow).
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
     /// Address to listen on
@@ -41,7 +44,7 @@ pub struct SandboxArgs {
         value_parser = clap::value_parser!(u64).range(0..=3_600_000)
     )]
     pub async_revoke_ms: Option<u64>,
-    /// The TAAP client's RSA public key: PEM or DER, SPKI or PKCS#1 (--auth tmobile)
+    /// The client's public key, PEM or DER: RSA in SPKI or PKCS#1 (--auth tmobile, whose PoP tokens are RS256), or RSA or P-256 in SPKI (--auth openid: private_key_jwt and JWT Bearer assertions, RS256 or ES256)
     #[arg(long, env = "QOD_CLIENT_PUBLIC_KEY_FILE", value_name = "FILE")]
     pub client_public_key: Option<PathBuf>,
     /// The most sessions held at once, ended ones included for 360 s (1 to 10000000), and as many QoS assignments; beyond, a create gets 429 QUOTA_EXCEEDED
@@ -98,7 +101,34 @@ fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failu
                 mode,
                 AuthFlag::ClientPublicKey,
             )?;
-            SandboxAuth::taap(&client_id, &client_secret, &read_key(path)?)
+            let key = read_key(path)?;
+            if key.pkcs1_der().is_none() {
+                return Err(Failure::Input(format!(
+                    "--client-public-key {}: a {} key; TAAP's PoP tokens are RS256, \
+                     so --auth tmobile needs an RSA key",
+                    path.display(),
+                    key.jws_algorithm()
+                )));
+            }
+            SandboxAuth::taap(&client_id, &client_secret, &key)
+        }
+        AuthMode::Openid => {
+            let mut config = OpenIdConfig::new(&text(&global.client_id, AuthFlag::ClientId)?);
+            if global.client_secret.is_some() {
+                config =
+                    config.client_secret(&text(&global.client_secret, AuthFlag::ClientSecret)?);
+            }
+            if let Some(path) = &args.client_public_key {
+                config = config.client_public_key(read_key(path)?);
+            }
+            if global.client_secret.is_none() && args.client_public_key.is_none() {
+                return Err(Failure::Input(
+                    "qod sandbox --auth openid needs --client-secret (client_secret_basic and \
+                     _post), --client-public-key FILE (private_key_jwt and JWT Bearer) or both"
+                        .to_owned(),
+                ));
+            }
+            SandboxAuth::OpenId(config)
         }
     })
 }
@@ -109,6 +139,7 @@ fn describe(auth: &SandboxAuth, mode: AuthMode) -> String {
         SandboxAuth::ClientCredentials { client_id, .. } | SandboxAuth::Taap { client_id, .. } => {
             format!("auth {} for client {client_id}", mode.name())
         }
+        SandboxAuth::OpenId(config) => format!("auth openid for client {}", config.client_id()),
         SandboxAuth::Bearer(_) => "auth bearer (the token given)".to_owned(),
         _ => "no auth".to_owned(),
     }
@@ -156,12 +187,21 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
             urls.push_str(&token_url);
             urls.push('\n');
         }
+        if let Some(discovery) = sandbox.openid_configuration_url() {
+            urls.push_str(&discovery);
+            urls.push('\n');
+        }
         stdio::to_stdout(urls.as_bytes())
             .map_err(|e| Failure::Other(format!("cannot write the URLs: {e}")))?;
     }
     stderr_line!(
         "qod sandbox: serving QoD 0.10.1, 1.1.0, QoS Profiles 1.1.0 and QoS Provisioning 0.3.0 with {described}; Ctrl-C to stop"
     );
+    if let Some(discovery) = sandbox.openid_configuration_url() {
+        stderr_line!(
+            "qod sandbox: OpenID discovery at {discovery} (CIBA's test numbers: qod_sandbox::test_assets)"
+        );
+    }
     let _ = stopped.recv();
     let stats = sandbox.stats();
     let sandbox_assignments = sandbox.assignment_count();
@@ -173,4 +213,145 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
         sandbox_assignments
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+    use crate::commands::Command;
+
+    const RSA_PUBLIC: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../qod-sandbox/tests/fixtures/test-rsa-2048.spki.pem"
+    );
+    const EC_PUBLIC: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../qod-sandbox/tests/fixtures/test-ec-p256.spki.pem"
+    );
+
+    /// The sandbox's auth from `args` after `qod --auth openid sandbox`.
+    fn openid(args: &[&str]) -> Result<SandboxAuth, Failure> {
+        let mut line = vec!["qod", "--auth", "openid"];
+        line.extend_from_slice(args);
+        let cli = Cli::try_parse_from(line).expect("parses");
+        let Command::Sandbox(sandbox) = &cli.command else {
+            panic!("not qod sandbox");
+        };
+        auth(&cli.global, sandbox)
+    }
+
+    #[test]
+    fn openid_from_a_secret_a_key_or_both() {
+        let secret =
+            openid(&["--client-id", "app", "--client-secret", "s3cret", "sandbox"]).unwrap();
+        let SandboxAuth::OpenId(config) = &secret else {
+            panic!("{secret:?}");
+        };
+        assert_eq!(config.client_id(), "app");
+        let shown = format!("{secret:?} {}", describe(&secret, AuthMode::Openid));
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("auth openid for client app"), "{shown}");
+        for key in [RSA_PUBLIC, EC_PUBLIC] {
+            let auth = openid(&["--client-id", "app", "sandbox", "--client-public-key", key]);
+            assert!(
+                matches!(auth, Ok(SandboxAuth::OpenId(_))),
+                "{key}: {auth:?}"
+            );
+        }
+        let both = openid(&[
+            "--client-id",
+            "app",
+            "--client-secret",
+            "s",
+            "sandbox",
+            "--client-public-key",
+            RSA_PUBLIC,
+        ]);
+        assert!(matches!(both, Ok(SandboxAuth::OpenId(_))));
+        // The sandbox starts with it and says where discovery is.
+        let sandbox = Sandbox::start(SandboxConfig {
+            address: "127.0.0.1:0".to_owned(),
+            auth: secret,
+            ..SandboxConfig::default()
+        })
+        .unwrap();
+        assert!(sandbox.openid_configuration_url().is_some());
+        assert_eq!(
+            sandbox.token_url(),
+            Some(format!("{}/oauth2/token", sandbox.base_url()))
+        );
+    }
+
+    #[test]
+    fn what_openid_refuses() {
+        for (args, says) in [
+            (&["sandbox"][..], "--client-id is required"),
+            (&["--client-id", "app", "sandbox"], "--client-secret"),
+            (
+                &["--client-id", "", "--client-secret", "s", "sandbox"],
+                "must not be empty",
+            ),
+            (
+                &["--client-id", "app", "--client-secret", "", "sandbox"],
+                "must not be empty",
+            ),
+            (
+                &["--client-id", "app", "--token", "t", "sandbox"],
+                "--token",
+            ),
+            (
+                &[
+                    "--client-id",
+                    "app",
+                    "sandbox",
+                    "--client-public-key",
+                    "/no/such/file.pem",
+                ],
+                "--client-public-key",
+            ),
+        ] {
+            let error = openid(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{args:?}");
+            assert!(error.to_string().contains(says), "{args:?}: {error}");
+        }
+        // A client command refuses the mode.
+        let cli = Cli::try_parse_from([
+            "qod",
+            "--base-url",
+            "http://127.0.0.1:9091/quality-on-demand/v1",
+            "--auth",
+            "openid",
+            "profile",
+            "list",
+        ])
+        .expect("parses");
+        let error = crate::setup::client(&cli.global).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("qod sandbox only"), "{error}");
+    }
+
+    #[test]
+    fn tmobile_still_wants_an_rsa_key() {
+        let cli = Cli::try_parse_from([
+            "qod",
+            "--auth",
+            "tmobile",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "b",
+            "sandbox",
+            "--client-public-key",
+            EC_PUBLIC,
+        ])
+        .expect("parses");
+        let Command::Sandbox(sandbox) = &cli.command else {
+            panic!("not qod sandbox");
+        };
+        let error = auth(&cli.global, sandbox).unwrap_err();
+        assert!(error.to_string().contains("needs an RSA key"), "{error}");
+    }
 }

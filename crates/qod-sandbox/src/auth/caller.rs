@@ -1,4 +1,9 @@
-//! Who made a call, and what its token lets it do.
+//! Who made a call, what its token lets it do, and the device a
+//! three-legged token names.
+
+use std::sync::Arc;
+
+use crate::rules::device::DeviceIds;
 
 /// The API client a call came from. Sessions belong to the client that
 /// created them; other clients get 403 for them.
@@ -26,12 +31,26 @@ pub(crate) enum Scope {
 }
 
 impl Scope {
+    /// Every scope, in the order discovery lists their names.
+    pub(crate) const EVERY: [Scope; 10] = [
+        Scope::SessionsCreate,
+        Scope::SessionsRead,
+        Scope::SessionsDelete,
+        Scope::SessionsUpdate,
+        Scope::SessionsRetrieveByDevice,
+        Scope::ProfilesRead,
+        Scope::AssignmentsCreate,
+        Scope::AssignmentsRead,
+        Scope::AssignmentsDelete,
+        Scope::AssignmentsReadByDevice,
+    ];
+
     fn bit(self) -> u16 {
         1 << (self as u8)
     }
 
     /// 1.1.0's scope names, and 0.10.1's three-legged ones.
-    fn parse(name: &str) -> Option<&'static [Scope]> {
+    pub(crate) fn parse(name: &str) -> Option<&'static [Scope]> {
         Some(match name {
             "quality-on-demand:sessions:create" => &[Scope::SessionsCreate],
             "quality-on-demand:sessions:read" => &[Scope::SessionsRead],
@@ -73,6 +92,22 @@ pub(crate) struct Scopes(u16);
 
 impl Scopes {
     pub(crate) const ALL: Scopes = Scopes(u16::MAX);
+    pub(crate) const NONE: Scopes = Scopes(0);
+
+    /// These and `scopes`.
+    #[must_use]
+    pub(crate) fn with(self, scopes: &[Scope]) -> Scopes {
+        Scopes(scopes.iter().fold(self.0, |bits, s| bits | s.bit()))
+    }
+
+    pub(crate) fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether every scope of `other` is one of these.
+    pub(crate) fn covers(self, other: Scopes) -> bool {
+        other.0 & !self.0 == 0
+    }
 
     /// The scopes of a token request's space-separated `scope`; `Err`
     /// names the first one the sandbox does not know.
@@ -93,17 +128,25 @@ impl Scopes {
 }
 
 /// The caller of an API operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Caller {
     pub(crate) client: ClientId,
     pub(crate) scopes: Scopes,
+    /// The device a three-legged access token names; `None` for a
+    /// two-legged token, which names none.
+    pub(crate) device: Option<Arc<DeviceIds>>,
 }
 
 impl Caller {
-    pub(crate) const ANYONE: Caller = Caller {
-        client: ClientId::ANYONE,
-        scopes: Scopes::ALL,
-    };
+    pub(crate) const ANYONE: Caller = Caller::two_legged(ClientId::ANYONE, Scopes::ALL);
+
+    pub(crate) const fn two_legged(client: ClientId, scopes: Scopes) -> Caller {
+        Caller {
+            client,
+            scopes,
+            device: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -121,5 +164,11 @@ mod tests {
         assert_eq!(Scopes::parse("admin").unwrap_err(), "admin");
         assert!(Scopes::ALL.allows(Scope::SessionsRetrieveByDevice));
         assert!(!Scopes::parse("").unwrap().allows(Scope::SessionsRead));
+        assert!(Scopes::parse("").unwrap().is_empty());
+        let two = Scopes::NONE.with(&[Scope::SessionsRead, Scope::ProfilesRead]);
+        assert_eq!(two, read);
+        assert!(read.covers(Scopes::NONE.with(&[Scope::ProfilesRead])));
+        assert!(!read.covers(v0));
+        assert!(Scopes::ALL.covers(read));
     }
 }

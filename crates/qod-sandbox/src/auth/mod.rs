@@ -3,6 +3,7 @@
 
 pub(crate) mod caller;
 pub(crate) mod mode;
+pub(crate) mod openid;
 pub(crate) mod pop_verify;
 pub(crate) mod public_key;
 
@@ -19,6 +20,7 @@ use subtle::ConstantTimeEq;
 
 use crate::auth::caller::{Caller, ClientId, Scope, Scopes};
 use crate::auth::mode::SandboxAuth;
+use crate::auth::openid::OpenId;
 use crate::reply::Reply;
 use crate::store::Timeline;
 use pop_verify::{Presented, SeenTokens};
@@ -59,6 +61,8 @@ pub(crate) struct AuthState {
     lifetime: std::time::Duration,
     issued: Mutex<Issued>,
     seen_pop: Mutex<SeenTokens>,
+    /// The OpenID mode's endpoints and tokens, in that mode.
+    openid: Option<OpenId>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,18 +109,39 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
 }
 
 impl AuthState {
-    pub(crate) fn new(config: SandboxAuth, lifetime: std::time::Duration) -> Self {
-        AuthState {
+    /// The state of `config`; `base_url` is the issuer of the OpenID mode
+    /// when a request's `Host` names none.
+    pub(crate) fn new(
+        config: SandboxAuth,
+        lifetime: std::time::Duration,
+        base_url: &str,
+    ) -> std::io::Result<Self> {
+        let openid = match &config {
+            SandboxAuth::OpenId(openid) => Some(OpenId::new(
+                openid.clone(),
+                lifetime,
+                base_url.to_owned(),
+                THE_CLIENT,
+            )?),
+            _ => None,
+        };
+        Ok(AuthState {
             config,
             lifetime,
             issued: Mutex::new(Issued::default()),
             seen_pop: Mutex::new(SeenTokens::default()),
-        }
+            openid,
+        })
     }
 
     /// The token endpoint's path, when the mode has one.
     pub(crate) fn token_path(&self) -> Option<&'static str> {
         self.config.token_path()
+    }
+
+    /// The mode it serves.
+    pub(crate) fn mode(&self) -> &SandboxAuth {
+        &self.config
     }
 
     fn issue(&self, now: SystemTime, scopes: Scopes, scope_text: Option<&str>) -> Reply {
@@ -172,15 +197,14 @@ impl AuthState {
                             "Request not authenticated due to missing, invalid, or expired credentials.",
                         )
                     })?;
-                Caller {
-                    client: ClientId(u32::try_from(index).unwrap_or(u32::MAX - 1) + 1),
-                    scopes: Scopes::ALL,
-                }
+                Caller::two_legged(
+                    ClientId(u32::try_from(index).unwrap_or(u32::MAX - 1) + 1),
+                    Scopes::ALL,
+                )
             }
-            SandboxAuth::ClientCredentials { .. } => Caller {
-                client: THE_CLIENT,
-                scopes: self.issued_token(parts, now)?.scopes,
-            },
+            SandboxAuth::ClientCredentials { .. } => {
+                Caller::two_legged(THE_CLIENT, self.issued_token(parts, now)?.scopes)
+            }
             SandboxAuth::Taap { public_key_der, .. } => {
                 let grant = self.issued_token(parts, now)?;
                 pop_verify::verify(
@@ -194,11 +218,12 @@ impl AuthState {
                 .map_err(|reason| {
                     Reply::unauthenticated(&format!("Authorization failed: {reason}"))
                 })?;
-                Caller {
-                    client: THE_CLIENT,
-                    scopes: grant.scopes,
-                }
+                Caller::two_legged(THE_CLIENT, grant.scopes)
             }
+            SandboxAuth::OpenId(_) => match &self.openid {
+                Some(openid) => openid.caller(parts, now)?,
+                None => return Err(Reply::unauthenticated("OpenID is not set up")),
+            },
         };
         if !caller.scopes.allows(scope) {
             return Err(Reply::forbidden(&format!(
@@ -207,6 +232,11 @@ impl AuthState {
             )));
         }
         Ok(caller)
+    }
+
+    /// The OpenID mode's endpoints, in that mode.
+    pub(crate) fn openid(&self) -> Option<&OpenId> {
+        self.openid.as_ref()
     }
 
     /// `POST /oauth2/v2/tokens` (T-Mobile TAAP).

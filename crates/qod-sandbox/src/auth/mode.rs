@@ -1,6 +1,7 @@
 //! The auth mode a sandbox is set up with, beside the checks that serve it
 //! ([`SandboxConfig`](crate::SandboxConfig) holds one).
 
+use crate::auth::openid::config::OpenIdConfig;
 use crate::auth::public_key::ClientPublicKey;
 
 /// Which callers the sandbox accepts.
@@ -31,10 +32,34 @@ pub enum SandboxAuth {
         /// [`ClientPublicKey`] to read one from a PEM or DER file.
         public_key_der: Vec<u8>,
     },
+    /// CAMARA's security profile for one client: discovery at
+    /// `/.well-known/openid-configuration`, the token endpoint at
+    /// `/oauth2/token` (client credentials, CIBA, JWT Bearer,
+    /// authorization code, refresh), CIBA at `/oauth2/bc-authorize`, the
+    /// authorization endpoint at `/oauth2/authorize`, ID tokens' keys at
+    /// `/oauth2/jwks`. Three-legged tokens name their device, so API calls
+    /// made with them must name none (422 `UNNECESSARY_IDENTIFIER`); every
+    /// token is held to its scope (403 `PERMISSION_DENIED`).
+    ///
+    /// ```
+    /// use qod_sandbox::{OpenIdConfig, Sandbox, SandboxAuth, SandboxConfig};
+    /// let sandbox = Sandbox::start(SandboxConfig {
+    ///     auth: SandboxAuth::OpenId(OpenIdConfig::new("app").client_secret("s3cret")),
+    ///     ..SandboxConfig::default()
+    /// })
+    /// .unwrap();
+    /// assert_eq!(
+    ///     sandbox.openid_configuration_url(),
+    ///     Some(format!("{}/.well-known/openid-configuration", sandbox.base_url()))
+    /// );
+    /// ```
+    OpenId(OpenIdConfig),
 }
 
 impl SandboxAuth {
-    /// T-Mobile TAAP for the client with this id, secret and public key.
+    /// T-Mobile TAAP for the client with this id, secret and RSA public
+    /// key (PoP tokens are RS256: [`Sandbox::start`](crate::Sandbox::start)
+    /// refuses a P-256 key).
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,7 +73,7 @@ impl SandboxAuth {
         SandboxAuth::Taap {
             client_id: client_id.to_owned(),
             client_secret: client_secret.to_owned(),
-            public_key_der: key.pkcs1_der().to_vec(),
+            public_key_der: key.pkcs1_der().unwrap_or_default().to_vec(),
         }
     }
 
@@ -57,6 +82,7 @@ impl SandboxAuth {
         match self {
             SandboxAuth::ClientCredentials { .. } => Some("/oauth/token"),
             SandboxAuth::Taap { .. } => Some("/oauth2/v2/tokens"),
+            SandboxAuth::OpenId(_) => Some(crate::auth::openid::discovery::TOKEN_PATH),
             SandboxAuth::None | SandboxAuth::Bearer(_) => None,
         }
     }
@@ -69,6 +95,8 @@ impl std::fmt::Debug for SandboxAuth {
             SandboxAuth::Bearer(_) => "Bearer([redacted])",
             SandboxAuth::ClientCredentials { .. } => "ClientCredentials([redacted])",
             SandboxAuth::Taap { .. } => "Taap([redacted])",
+            // Its Debug shows the client id and hides the secret.
+            SandboxAuth::OpenId(config) => return f.debug_tuple("OpenId").field(config).finish(),
         })
     }
 }

@@ -1,15 +1,24 @@
-//! A TAAP client's RSA public key, read from the forms openssl writes: PEM
-//! or DER, `SubjectPublicKeyInfo` (`BEGIN PUBLIC KEY`) or PKCS#1
-//! `RSAPublicKey` (`BEGIN RSA PUBLIC KEY`).
+//! A client's public key, read from the forms openssl writes: an RSA key
+//! in PEM or DER, `SubjectPublicKeyInfo` (`BEGIN PUBLIC KEY`) or PKCS#1
+//! `RSAPublicKey` (`BEGIN RSA PUBLIC KEY`), or a P-256 key in PEM or DER
+//! `SubjectPublicKeyInfo`. TAAP's PoP tokens are RS256 (RSA keys only);
+//! OpenID's `private_key_jwt` and JWT Bearer assertions are RS256 or ES256.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use ring::signature::{ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 
-/// The RSA key sizes PoP signatures are checked with.
+/// The RSA key sizes signatures are checked with.
 const BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
 
 /// `rsaEncryption`, 1.2.840.113549.1.1.1.
 const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// `id-ecPublicKey`, 1.2.840.10045.2.1.
+const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// `prime256v1` (P-256), 1.2.840.10045.3.1.7.
+const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// An uncompressed P-256 point: 0x04, then X and Y of 32 bytes each.
+const P256_POINT_LEN: usize = 65;
 
 /// Why bytes are not a usable client public key.
 #[derive(Debug, thiserror::Error)]
@@ -27,34 +36,57 @@ pub enum PublicKeyError {
     #[error("not valid PEM: {0}")]
     Pem(&'static str),
     /// DER that is not a public key.
-    #[error("not an RSA public key in DER: {0}")]
+    #[error("not a public key in DER: {0}")]
     Der(&'static str),
-    /// A public key of another algorithm.
-    #[error("not an RSA key (only RS256 PoP tokens exist)")]
+    /// A public key of another algorithm than RSA and P-256, or an EC key
+    /// on another curve.
+    #[error(
+        "neither an RSA nor a P-256 key (signatures are RS256, or ES256 for OpenID's assertions)"
+    )]
     NotRsa,
-    /// An RSA key PoP signatures cannot be checked with.
+    /// An RSA key signatures cannot be checked with.
     #[error("an RSA key of {0} bits; 2048 to 8192 are supported")]
     Size(usize),
 }
 
-/// A TAAP client's RSA public key.
+/// A client's public key: RSA (RS256) or P-256 (ES256).
 ///
 /// ```
 /// let pem = include_bytes!("../../tests/fixtures/test-rsa-2048.spki.pem");
 /// let key = qod_sandbox::ClientPublicKey::from_pem_or_der(pem).unwrap();
-/// assert_eq!(key.modulus_bits(), 2048);
+/// assert_eq!(key.modulus_bits(), Some(2048));
+/// assert_eq!(key.jws_algorithm(), "RS256");
+///
+/// let pem = include_bytes!("../../tests/fixtures/test-ec-p256.spki.pem");
+/// let key = qod_sandbox::ClientPublicKey::from_pem_or_der(pem).unwrap();
+/// assert_eq!(key.jws_algorithm(), "ES256");
+/// assert_eq!(key.pkcs1_der(), None);
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientPublicKey {
-    pkcs1: Vec<u8>,
-    modulus_bits: usize,
+    key: Key,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Key {
+    Rsa {
+        pkcs1: Vec<u8>,
+        modulus_bits: usize,
+    },
+    /// The uncompressed point.
+    P256 {
+        point: Vec<u8>,
+    },
 }
 
 impl std::fmt::Debug for ClientPublicKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientPublicKey")
-            .field("modulus_bits", &self.modulus_bits)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("ClientPublicKey");
+        match &self.key {
+            Key::Rsa { modulus_bits, .. } => debug.field("modulus_bits", modulus_bits),
+            Key::P256 { .. } => debug.field("curve", &"P-256"),
+        };
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -138,17 +170,35 @@ fn rsa_public_key(der: &[u8]) -> Result<usize, PublicKeyError> {
     Ok(bits)
 }
 
-/// The PKCS#1 key inside DER `SubjectPublicKeyInfo`.
-fn from_spki(der: &[u8]) -> Result<&[u8], PublicKeyError> {
+/// The key inside DER `SubjectPublicKeyInfo`: RSA's PKCS#1 key, checked
+/// later, or a P-256 point.
+fn from_spki(der: &[u8]) -> Result<Key, PublicKeyError> {
     let mut outer = Der(der);
     let mut info = Der(outer.element(SEQUENCE, "expected a SEQUENCE")?);
     let mut algorithm = Der(info.element(SEQUENCE, "expected the algorithm")?);
-    if algorithm.element(OID, "expected the algorithm's OID")? != RSA_ENCRYPTION {
+    let oid = algorithm.element(OID, "expected the algorithm's OID")?;
+    let key = match info.element(BIT_STRING, "expected the key's BIT STRING")? {
+        [0, key @ ..] => key,
+        _ => return Err(PublicKeyError::Der("the key's BIT STRING has unused bits")),
+    };
+    if oid == RSA_ENCRYPTION {
+        return Ok(Key::Rsa {
+            pkcs1: key.to_vec(),
+            modulus_bits: 0,
+        });
+    }
+    if oid != EC_PUBLIC_KEY || algorithm.element(OID, "expected the curve's OID")? != P256 {
         return Err(PublicKeyError::NotRsa);
     }
-    match info.element(BIT_STRING, "expected the key's BIT STRING")? {
-        [0, key @ ..] => Ok(key),
-        _ => Err(PublicKeyError::Der("the key's BIT STRING has unused bits")),
+    // ring checks ECDSA signatures against uncompressed points only.
+    match key {
+        [0x04, ..] if key.len() == P256_POINT_LEN => Ok(Key::P256 {
+            point: key.to_vec(),
+        }),
+        [0x02 | 0x03, ..] => Err(PublicKeyError::Der(
+            "a compressed P-256 point; give it uncompressed (openssl pkey -pubout writes that)",
+        )),
+        _ => Err(PublicKeyError::Der("not a P-256 point")),
     }
 }
 
@@ -171,14 +221,17 @@ fn pem(text: &str) -> Result<(&str, Vec<u8>), PublicKeyError> {
 }
 
 impl ClientPublicKey {
-    /// Reads a public key in PEM or DER, SPKI or PKCS#1.
+    /// Reads a public key in PEM or DER: RSA in SPKI or PKCS#1, P-256 in SPKI.
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<ClientPublicKey, PublicKeyError> {
-        let pkcs1 = match std::str::from_utf8(bytes) {
+        let key = match std::str::from_utf8(bytes) {
             Ok(text) if text.contains("-----BEGIN ") => {
                 let (label, der) = pem(text)?;
                 match label {
-                    "PUBLIC KEY" => from_spki(&der)?.to_vec(),
-                    "RSA PUBLIC KEY" => der,
+                    "PUBLIC KEY" => from_spki(&der)?,
+                    "RSA PUBLIC KEY" => Key::Rsa {
+                        pkcs1: der,
+                        modulus_bits: 0,
+                    },
                     label if label.contains("PRIVATE KEY") => {
                         return Err(PublicKeyError::PrivateKey);
                     }
@@ -186,25 +239,59 @@ impl ClientPublicKey {
                 }
             }
             _ => match Der(bytes).element(SEQUENCE, "expected a SEQUENCE")?.first() {
-                Some(&SEQUENCE) => from_spki(bytes)?.to_vec(),
-                _ => bytes.to_vec(),
+                Some(&SEQUENCE) => from_spki(bytes)?,
+                _ => Key::Rsa {
+                    pkcs1: bytes.to_vec(),
+                    modulus_bits: 0,
+                },
             },
         };
-        let modulus_bits = rsa_public_key(&pkcs1)?;
-        Ok(ClientPublicKey {
-            pkcs1,
-            modulus_bits,
-        })
+        let key = match key {
+            Key::Rsa { pkcs1, .. } => Key::Rsa {
+                modulus_bits: rsa_public_key(&pkcs1)?,
+                pkcs1,
+            },
+            p256 => p256,
+        };
+        Ok(ClientPublicKey { key })
     }
 
-    /// The key as DER `RSAPublicKey` (PKCS#1).
-    pub fn pkcs1_der(&self) -> &[u8] {
-        &self.pkcs1
+    /// An RSA key as DER `RSAPublicKey` (PKCS#1); `None` for a P-256 key.
+    pub fn pkcs1_der(&self) -> Option<&[u8]> {
+        match &self.key {
+            Key::Rsa { pkcs1, .. } => Some(pkcs1),
+            Key::P256 { .. } => None,
+        }
     }
 
-    /// The modulus size in bits.
-    pub fn modulus_bits(&self) -> usize {
-        self.modulus_bits
+    /// An RSA key's modulus size in bits; `None` for a P-256 key.
+    pub fn modulus_bits(&self) -> Option<usize> {
+        match &self.key {
+            Key::Rsa { modulus_bits, .. } => Some(*modulus_bits),
+            Key::P256 { .. } => None,
+        }
+    }
+
+    /// The JWS `alg` of the signatures it checks: `RS256` for an RSA key,
+    /// `ES256` for a P-256 key.
+    pub fn jws_algorithm(&self) -> &'static str {
+        match &self.key {
+            Key::Rsa { .. } => "RS256",
+            Key::P256 { .. } => "ES256",
+        }
+    }
+
+    /// Checks a JWS signature over `input`: PKCS#1 v1.5 with SHA-256 for
+    /// RSA, or the 64 bytes of `r` and `s` (RFC 7518 3.4) for P-256.
+    pub(crate) fn verifies(&self, input: &[u8], signature: &[u8]) -> bool {
+        match &self.key {
+            Key::Rsa { pkcs1, .. } => UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pkcs1)
+                .verify(input, signature)
+                .is_ok(),
+            Key::P256 { point } => UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
+                .verify(input, signature)
+                .is_ok(),
+        }
     }
 }
 
@@ -220,6 +307,8 @@ mod tests {
     const PRIVATE_PKCS1: &[u8] =
         include_bytes!("../../../qod-core/tests/fixtures/test-rsa-2048-pkcs1.pem");
     const EC: &[u8] = include_bytes!("../../../qod-core/tests/fixtures/test-ec-p256.pem");
+    const EC_SPKI_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-ec-p256.spki.pem");
+    const EC_SPKI_DER: &[u8] = include_bytes!("../../tests/fixtures/test-ec-p256.spki.der");
 
     #[test]
     fn the_four_forms_give_one_key() {
@@ -235,12 +324,44 @@ mod tests {
             ClientPublicKey::from_pem_or_der(&labelled).unwrap(),
             keys[0]
         );
-        assert_eq!(keys[0].pkcs1_der(), PKCS1_DER);
-        assert_eq!(keys[0].modulus_bits(), 2048);
+        assert_eq!(keys[0].pkcs1_der(), Some(PKCS1_DER));
+        assert_eq!(keys[0].modulus_bits(), Some(2048));
+        assert_eq!(keys[0].jws_algorithm(), "RS256");
         assert_eq!(
             format!("{:?}", keys[0]),
             "ClientPublicKey { modulus_bits: 2048, .. }"
         );
+    }
+
+    #[test]
+    fn p256_keys_in_spki() {
+        let pem = ClientPublicKey::from_pem_or_der(EC_SPKI_PEM).unwrap();
+        let der = ClientPublicKey::from_pem_or_der(EC_SPKI_DER).unwrap();
+        assert_eq!(pem, der);
+        assert_eq!(pem.jws_algorithm(), "ES256");
+        assert_eq!((pem.pkcs1_der(), pem.modulus_bits()), (None, None));
+        assert_eq!(
+            format!("{pem:?}"),
+            "ClientPublicKey { curve: \"P-256\", .. }"
+        );
+        // What an ES256 signature over the input verifies with.
+        let private = std::str::from_utf8(EC).unwrap();
+        let base64: String = private
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        let rng = ring::rand::SystemRandom::new();
+        let signer = ring::signature::EcdsaKeyPair::from_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &STANDARD.decode(base64).unwrap(),
+            &rng,
+        )
+        .unwrap();
+        let signature = signer.sign(&rng, b"header.payload").unwrap();
+        assert!(pem.verifies(b"header.payload", signature.as_ref()));
+        assert!(!pem.verifies(b"header.payloaD", signature.as_ref()));
+        let rsa = ClientPublicKey::from_pem_or_der(SPKI_PEM).unwrap();
+        assert!(!rsa.verifies(b"header.payload", signature.as_ref()));
     }
 
     #[test]
@@ -258,6 +379,9 @@ mod tests {
                 "base64",
             ),
             (b"-----BEGIN PUBLIC KEY-----\nAAAA\n", "END"),
+            (P384_PEM, "P-256"),
+            (ED25519_PEM, "P-256"),
+            (&STANDARD.decode(COMPRESSED_P256).unwrap(), "compressed"),
             (b"", "truncated"),
             (b"\x30\x82\xff\xff", "truncated"),
             (&SPKI_DER[..SPKI_DER.len() - 1], "truncated"),
@@ -266,6 +390,21 @@ mod tests {
             assert!(error.to_string().contains(expected), "{expected}: {error}");
         }
     }
+
+    const P384_PEM: &[u8] = b"-----BEGIN PUBLIC KEY-----
+MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEOGEDC+Ajr1UD/4I2ixMH5LkT+qrU/k7j
+0kXV7GSw7aZE1GjqtocDoOxUxHAYVKTFVx5d/nG4/zqnG8BLEQ5x4EtMqOpxb2bL
+GT+r5bACRHD54ybPPCM8hXb3XPxgbl5y
+-----END PUBLIC KEY-----
+";
+    const ED25519_PEM: &[u8] = b"-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAtSufl5S1n1wXe1JyNyrWVFZhpPXSjHEhtbBvZnBolGY=
+-----END PUBLIC KEY-----
+";
+    /// The fixture's P-256 key with its point compressed (openssl ec
+    /// -conv_form compressed).
+    const COMPRESSED_P256: &str =
+        "MDkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDIgAD81o2ZE8IIrOfccaXa54y/cOSSYHiP8fcWZg5lRXvvz4=";
 
     #[test]
     fn small_keys_are_refused() {

@@ -1,6 +1,7 @@
 //! The steps every request passes, in order; each may answer early:
 //! the head (one `Host`), the body (413, 408, 400), the correlator (400),
-//! the route (404, 405 with `Allow`), the token endpoints, fault injection
+//! the route (404, 405 with `Allow`), the token endpoints (and OpenID's
+//! others), fault injection
 //! (429, 503, a dropped connection), authentication, the content type
 //! (415), and then the operation itself.
 
@@ -138,10 +139,43 @@ impl Server {
         body: &[u8],
         now: SystemTime,
     ) -> Reply {
-        bump(&self.api.counters.token_requests);
         match operation {
-            Operation::TaapToken => self.auth.taap_token(parts, body, now),
-            _ => self.auth.oauth_token(parts, body, now),
+            Operation::TaapToken => {
+                bump(&self.api.counters.token_requests);
+                self.auth.taap_token(parts, body, now)
+            }
+            Operation::OAuthToken => {
+                bump(&self.api.counters.token_requests);
+                self.auth.oauth_token(parts, body, now)
+            }
+            Operation::OpenIdToken | Operation::BcAuthorize => {
+                bump(&self.api.counters.token_requests);
+                self.openid_endpoint(operation, parts, body, now)
+            }
+            _ => self.openid_endpoint(operation, parts, body, now),
+        }
+    }
+
+    /// The OpenID mode's endpoints: discovery, the key set, CIBA's
+    /// backchannel authentication, the token endpoint and the
+    /// authorization endpoint; 404 in the other modes.
+    fn openid_endpoint(
+        &self,
+        operation: Operation<'_>,
+        parts: &Parts,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Reply {
+        let Some(openid) = self.auth.openid() else {
+            return Reply::not_found("OpenID is not configured on this sandbox");
+        };
+        match operation {
+            Operation::OpenIdDiscovery => openid.discovery(parts),
+            Operation::Jwks => openid.jwks(),
+            Operation::BcAuthorize => openid.bc_authorize(parts, body, now),
+            Operation::OpenIdToken => openid.token(parts, body, now),
+            Operation::Authorize => openid.authorize(parts, body, now),
+            _ => Reply::not_found("The specified resource is not found."),
         }
     }
 

@@ -11,6 +11,11 @@ use crate::wire::Wire;
 pub(crate) enum Resource<'a> {
     TaapToken,
     OAuthToken,
+    OpenIdDiscovery,
+    Jwks,
+    BcAuthorize,
+    OpenIdToken,
+    Authorize,
     Sessions(Wire),
     Session(Wire, &'a str),
     Extend(Wire, &'a str),
@@ -48,6 +53,11 @@ fn resource(path: &str) -> Option<Resource<'_>> {
     Some(match segments.as_slice() {
         ["oauth2", "v2", "tokens"] => Resource::TaapToken,
         ["oauth", "token"] => Resource::OAuthToken,
+        [".well-known", "openid-configuration"] => Resource::OpenIdDiscovery,
+        ["oauth2", "jwks"] => Resource::Jwks,
+        ["oauth2", "bc-authorize"] => Resource::BcAuthorize,
+        ["oauth2", "token"] => Resource::OpenIdToken,
+        ["oauth2", "authorize"] => Resource::Authorize,
         ["qos-profiles", "v1", "qos-profiles", name] | ["qod", "v0", "qos-profiles", name] => {
             Resource::Profile(name)
         }
@@ -69,7 +79,11 @@ impl<'a> Resource<'a> {
     fn allowed(self) -> &'static str {
         match self {
             Resource::Session(..) | Resource::Assignment(_) => "GET, DELETE",
-            Resource::Profile(_) | Resource::ProfilesV0 => "GET",
+            Resource::Profile(_)
+            | Resource::ProfilesV0
+            | Resource::OpenIdDiscovery
+            | Resource::Jwks => "GET",
+            Resource::Authorize => "GET, POST",
             _ => "POST",
         }
     }
@@ -78,6 +92,11 @@ impl<'a> Resource<'a> {
         Some(match (self, method.as_str()) {
             (Resource::TaapToken, "POST") => Operation::TaapToken,
             (Resource::OAuthToken, "POST") => Operation::OAuthToken,
+            (Resource::OpenIdDiscovery, "GET") => Operation::OpenIdDiscovery,
+            (Resource::Jwks, "GET") => Operation::Jwks,
+            (Resource::BcAuthorize, "POST") => Operation::BcAuthorize,
+            (Resource::OpenIdToken, "POST") => Operation::OpenIdToken,
+            (Resource::Authorize, "GET" | "POST") => Operation::Authorize,
             (Resource::Sessions(wire), "POST") => Operation::Create(wire),
             (Resource::Session(wire, id), "GET") => Operation::Get(wire, id),
             (Resource::Session(wire, id), "DELETE") => Operation::Delete(wire, id),
@@ -143,6 +162,36 @@ mod tests {
         assert_eq!(
             route(&Method::PUT, "/qos-provisioning/v0.3/qos-assignments/x"),
             Route::MethodNotAllowed("GET, DELETE")
+        );
+        for (method, path, operation) in [
+            (
+                Method::GET,
+                "/.well-known/openid-configuration",
+                Operation::OpenIdDiscovery,
+            ),
+            (Method::GET, "/oauth2/jwks", Operation::Jwks),
+            (Method::POST, "/oauth2/bc-authorize", Operation::BcAuthorize),
+            (Method::POST, "/oauth2/token", Operation::OpenIdToken),
+            (Method::GET, "/oauth2/authorize", Operation::Authorize),
+            (Method::POST, "/oauth2/authorize", Operation::Authorize),
+        ] {
+            assert_eq!(
+                route(&method, path),
+                Route::Found(operation),
+                "{method} {path}"
+            );
+        }
+        assert_eq!(
+            route(&Method::GET, "/oauth2/token"),
+            Route::MethodNotAllowed("POST")
+        );
+        assert_eq!(
+            route(&Method::DELETE, "/oauth2/authorize"),
+            Route::MethodNotAllowed("GET, POST")
+        );
+        assert_eq!(
+            route(&Method::POST, "/.well-known/openid-configuration"),
+            Route::MethodNotAllowed("GET")
         );
     }
 

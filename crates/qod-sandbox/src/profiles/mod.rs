@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use http::StatusCode;
 
+use crate::auth::caller::Caller;
 use crate::reply::Reply;
-use crate::rules::device::known_v1_device;
+use crate::rules::device::{known_v1_device, target};
+use crate::test_assets::known_device;
 use catalogue::{Audience, Catalogue};
 use rules::{profile_name, retrieve_query};
 
@@ -23,12 +25,19 @@ impl Profiles {
         Profiles { catalogue }
     }
 
-    /// `GET .../qos-profiles/{name}`.
-    pub(crate) fn get(&self, name: &str) -> Reply {
+    /// `GET .../qos-profiles/{name}`; with a three-legged token, only a
+    /// profile available to its device.
+    pub(crate) fn get(&self, caller: &Caller, name: &str) -> Reply {
         if let Err(reply) = profile_name(name, "name") {
             return reply;
         }
-        match self.catalogue.get(name) {
+        let profile = self.catalogue.get(name).filter(|_| {
+            caller.device.as_ref().is_none_or(|device| {
+                let known = known_device(device.phone.as_deref());
+                self.catalogue.available_to(name, known)
+            })
+        });
+        match profile {
             Some(profile) => Reply::json(StatusCode::OK, profile),
             None => Reply::not_found("QosProfile Id does not exist"),
         }
@@ -56,24 +65,26 @@ impl Profiles {
         Reply::json(StatusCode::OK, &found)
     }
 
-    /// QoS Profiles 1.1.0 `POST /retrieve-qos-profiles`.
-    pub(crate) fn retrieve(&self, body: &[u8]) -> Reply {
-        let query = match retrieve_query(body) {
-            Ok(query) => query,
-            Err(reply) => return reply,
-        };
-        let audience = match &query.device {
+    /// QoS Profiles 1.1.0 `POST /retrieve-qos-profiles`: the profiles
+    /// of the device the request or its three-legged token names, or all
+    /// those open to any device.
+    pub(crate) fn retrieve(&self, caller: &Caller, body: &[u8]) -> Reply {
+        match self.try_retrieve(caller, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_retrieve(&self, caller: &Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let query = retrieve_query(body)?;
+        let audience = match target(query.device.as_ref(), caller.device.as_deref())? {
             None => Audience::Anyone,
-            Some(device) => match known_v1_device(device) {
-                Ok(known) => Audience::Device(known),
-                Err(reply) => return reply,
-            },
+            Some(device) => Audience::Device(known_v1_device(device.ids())?),
         };
-        Reply::json(
+        Ok(Reply::json(
             StatusCode::OK,
             &self
                 .catalogue
                 .listed(audience, query.name.as_deref(), query.status),
-        )
+        ))
     }
 }

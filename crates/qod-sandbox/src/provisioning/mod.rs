@@ -24,7 +24,7 @@ use crate::config::SandboxConfig;
 use crate::notifier::Notifier;
 use crate::profiles::catalogue::{Catalogue, Unusable};
 use crate::reply::{Reply, code};
-use crate::rules::device::{known_v1_device, missing_device};
+use crate::rules::device::{known_v1_device, missing_device, target};
 use crate::rules::session_id;
 use crate::store::{Store, lock_up_to_date};
 use crate::test_assets::KnownDevice;
@@ -42,6 +42,12 @@ fn not_found() -> Reply {
 fn not_yours() -> Reply {
     Reply::forbidden(
         "Client does not have sufficient permissions to perform this action: the QoS assignment was created by another client.",
+    )
+}
+
+fn not_the_tokens() -> Reply {
+    Reply::forbidden(
+        "Client does not have sufficient permissions to perform this action: the QoS assignment is for another device than the access token's.",
     )
 }
 
@@ -91,15 +97,17 @@ impl Assignments {
     }
 
     /// `POST /qos-assignments`.
-    pub(crate) fn create(&self, caller: Caller, body: &[u8]) -> Reply {
+    pub(crate) fn create(&self, caller: &Caller, body: &[u8]) -> Reply {
         match self.try_create(caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create(&self, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+    fn try_create(&self, caller: &Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(body)?;
-        let device = request.device.as_ref().ok_or_else(missing_device)?;
+        let target = target(request.device.as_ref(), caller.device.as_deref())?
+            .ok_or_else(missing_device)?;
+        let device = target.ids();
         let known = known_v1_device(device)?;
         let name = &request.qos_profile;
         self.catalogue.usable(name, known).map_err(|why| match why {
@@ -125,7 +133,7 @@ impl Assignments {
             owner: caller.client,
             profile: request.qos_profile.into(),
             identity,
-            device_echo: Some(device.echo(Wire::V1)),
+            device_echo: target.echo(),
             sink: request.sink.map(Into::into),
             notify: request.notify,
             now,
@@ -137,21 +145,27 @@ impl Assignments {
         Ok(reply)
     }
 
-    /// The assignment `id` of `caller`.
+    /// The assignment `id` of `caller`; a three-legged token reaches only
+    /// the assignments of its device.
     fn owned<'s>(
         store: &'s Store<Assignment>,
-        caller: Caller,
+        caller: &Caller,
         id: &uuid::Uuid,
     ) -> Result<&'s Assignment, Reply> {
         let assignment = store.get(id).ok_or_else(not_found)?;
         if assignment.owner != caller.client {
             return Err(not_yours());
         }
+        if let Some(device) = &caller.device
+            && !assignment.identity.shares_key(&device.identity(Wire::V1))
+        {
+            return Err(not_the_tokens());
+        }
         Ok(assignment)
     }
 
     /// `GET /qos-assignments/{assignmentId}`.
-    pub(crate) fn get(&self, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn get(&self, caller: &Caller, id: &str) -> Reply {
         let result = assignment_id(id).and_then(|id| {
             let store = self.store();
             Self::owned(&store, caller, &id)
@@ -165,7 +179,7 @@ impl Assignments {
     /// `DELETE /qos-assignments/{assignmentId}`: revoked at once, 204; or,
     /// when revokes are asynchronous and it is AVAILABLE, 202 and revoked
     /// later, by [`Assignments::store`] bringing it up to date.
-    pub(crate) fn revoke(&self, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn revoke(&self, caller: &Caller, id: &str) -> Reply {
         let id = match assignment_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
@@ -189,17 +203,21 @@ impl Assignments {
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
-    /// `POST /retrieve-qos-assignment`: the device's assignment, 404 when
-    /// it has none, 403 when another client's.
-    pub(crate) fn retrieve(&self, caller: Caller, body: &[u8]) -> Reply {
-        let device = match rules::retrieve(body) {
-            Ok(Some(device)) => device,
-            Ok(None) => return missing_device(),
-            Err(reply) => return reply,
-        };
-        if let Err(reply) = known_v1_device(&device) {
-            return reply;
+    /// `POST /retrieve-qos-assignment`: the assignment of the device (the
+    /// request's or the access token's), 404 when it has none, 403 when
+    /// another client's.
+    pub(crate) fn retrieve(&self, caller: &Caller, body: &[u8]) -> Reply {
+        match self.try_retrieve(caller, body) {
+            Ok(reply) | Err(reply) => reply,
         }
+    }
+
+    fn try_retrieve(&self, caller: &Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let named = rules::retrieve(body)?;
+        let device = target(named.as_ref(), caller.device.as_deref())?
+            .ok_or_else(missing_device)?
+            .ids();
+        known_v1_device(device)?;
         let store = self.store();
         let identity = device.identity(Wire::V1);
         // The one that holds the device; else the newest of those that
@@ -207,11 +225,11 @@ impl Assignments {
         let found = store
             .holder(&identity)
             .or_else(|| store.for_device(&identity).last().copied());
-        match found {
+        Ok(match found {
             None => Reply::not_found("No QoS assignment found for the device."),
             Some(a) if a.owner != caller.client => not_yours(),
             Some(a) => Reply::json(StatusCode::OK, &assignment_info(a)),
-        }
+        })
     }
 }
 

@@ -1,7 +1,8 @@
 //! The `Device` object of both versions: phone number, network access
 //! identifier, IPv4 address (public with port or private), IPv6 address;
-//! and the answer for a device that is missing, or that the
-//! [test assets](crate::test_assets) give a fate.
+//! the answer for a device that is missing, or that the
+//! [test assets](crate::test_assets) give a fate; and QoD 1.x's rule of
+//! which device an operation is for when the access token names one.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -219,6 +220,58 @@ pub(crate) fn missing_device() -> Reply {
     Reply::unprocessable(code::MISSING_IDENTIFIER, "The device cannot be identified.")
 }
 
+/// 422 `UNNECESSARY_IDENTIFIER`: a request that names a device when its
+/// access token names one already.
+pub(crate) fn unnecessary_device() -> Reply {
+    Reply::unprocessable(
+        code::UNNECESSARY_IDENTIFIER,
+        "The device is already identified by the access token.",
+    )
+}
+
+/// The device a 1.x operation is for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Target<'a> {
+    /// The request's `device` (a two-legged token): echoed in answers.
+    Named(&'a DeviceIds),
+    /// The three-legged access token's: left out of answers, as the specs'
+    /// `device` is "only returned when the API consumer includes the
+    /// `device` parameter in their request".
+    Token(&'a DeviceIds),
+}
+
+impl<'a> Target<'a> {
+    pub(crate) fn ids(self) -> &'a DeviceIds {
+        match self {
+            Target::Named(ids) | Target::Token(ids) => ids,
+        }
+    }
+
+    /// What an answer shows of the device.
+    pub(crate) fn echo(self) -> Option<Value> {
+        match self {
+            Target::Named(ids) => Some(ids.echo(Wire::V1)),
+            Target::Token(_) => None,
+        }
+    }
+}
+
+/// QoD 1.x's "Identifying the device from the access token": the device
+/// `named` in the request, or the one the three-legged `token` names, and
+/// 422 `UNNECESSARY_IDENTIFIER` for both (even the same device); `None`
+/// when neither names one, which each operation answers its own way.
+pub(crate) fn target<'a>(
+    named: Option<&'a DeviceIds>,
+    token: Option<&'a DeviceIds>,
+) -> Result<Option<Target<'a>>, Reply> {
+    match (named, token) {
+        (Some(_), Some(_)) => Err(unnecessary_device()),
+        (Some(named), None) => Ok(Some(Target::Named(named))),
+        (None, Some(token)) => Ok(Some(Target::Token(token))),
+        (None, None) => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +284,23 @@ mod tests {
             body["code"].as_str().unwrap().to_owned(),
             body["message"].as_str().unwrap().to_owned(),
         )
+    }
+
+    #[test]
+    fn the_device_from_the_access_token() {
+        let a = device(&json!({"phoneNumber": "+14255550100"}), "device", Wire::V1).unwrap();
+        let b = device(&json!({"phoneNumber": "+14255550101"}), "device", Wire::V1).unwrap();
+        let (status, code, _) = code_and_message(target(Some(&a), Some(&a)).unwrap_err());
+        assert_eq!((status, code.as_str()), (422, "UNNECESSARY_IDENTIFIER"));
+        assert!(
+            target(Some(&a), Some(&b)).is_err(),
+            "any device, the same or not"
+        );
+        let named = target(Some(&a), None).unwrap().unwrap();
+        assert_eq!(named.echo(), Some(json!({"phoneNumber": "+14255550100"})));
+        let token = target(None, Some(&b)).unwrap().unwrap();
+        assert_eq!((token.ids(), token.echo()), (&b, None));
+        assert_eq!(target(None, None).unwrap(), None);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::life::Status;
 use crate::notifier::Notifier;
 use crate::profiles::catalogue::{Catalogue, Unusable};
 use crate::reply::{Reply, code};
-use crate::rules::device::{DeviceIds, device, known_v1_device, missing_device};
+use crate::rules::device::{DeviceIds, device, known_v1_device, missing_device, target};
 use crate::rules::json::{object_body, present};
 use crate::rules::session_id;
 use crate::stats::{Counters, bump};
@@ -41,6 +41,12 @@ fn not_found(wire: Wire) -> Reply {
 fn not_yours() -> Reply {
     Reply::forbidden(
         "Client does not have sufficient permissions to perform this action: the session was created by another client.",
+    )
+}
+
+fn not_the_tokens() -> Reply {
+    Reply::forbidden(
+        "Client does not have sufficient permissions to perform this action: the session is for another device than the access token's.",
     )
 }
 
@@ -130,15 +136,26 @@ impl Sessions {
         self.store().len()
     }
 
-    pub(crate) fn create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Reply {
+    pub(crate) fn create(&self, wire: Wire, caller: &Caller, body: &[u8]) -> Reply {
         match self.try_create(wire, caller, body) {
             Ok(reply) | Err(reply) => reply,
         }
     }
 
-    fn try_create(&self, wire: Wire, caller: Caller, body: &[u8]) -> Result<Reply, Reply> {
+    fn try_create(&self, wire: Wire, caller: &Caller, body: &[u8]) -> Result<Reply, Reply> {
         let request = rules::create(wire, body)?;
-        let device = request.device.as_ref().ok_or_else(missing_device)?;
+        // 0.10.1 predates the device from the access token: its body names it.
+        let (device, echo) = match wire {
+            Wire::V1 => {
+                let target = target(request.device.as_ref(), caller.device.as_deref())?
+                    .ok_or_else(missing_device)?;
+                (target.ids(), target.echo())
+            }
+            Wire::V0 => {
+                let device = request.device.as_ref().ok_or_else(missing_device)?;
+                (device, Some(device.echo(wire)))
+            }
+        };
         let known = device_fate(wire, device)?;
         let profile = self.usable_profile(wire, &request.qos_profile, known)?;
         let duration = granted_duration(wire, request.duration, profile)?;
@@ -157,7 +174,7 @@ impl Sessions {
             profile: request.qos_profile.into(),
             identity: device.identity(wire),
             echoes: Echoes {
-                device: Some(device.echo(wire)),
+                device: echo,
                 application_server: request.application_server,
                 device_ports: request.device_ports,
                 application_server_ports: request.application_server_ports,
@@ -225,11 +242,12 @@ impl Sessions {
         Ok(reply)
     }
 
-    /// The session `id` of `caller` in `wire`, under the store's lock.
+    /// The session `id` of `caller` in `wire`, under the store's lock; a
+    /// three-legged token reaches only the 1.x sessions of its device.
     fn owned<'s>(
         store: &'s Store<Session>,
         wire: Wire,
-        caller: Caller,
+        caller: &Caller,
         id: &uuid::Uuid,
     ) -> Result<&'s Session, Reply> {
         let session = store
@@ -239,10 +257,16 @@ impl Sessions {
         if session.owner != caller.client {
             return Err(not_yours());
         }
+        if let Some(device) = &caller.device
+            && wire == Wire::V1
+            && !session.identity.shares_key(&device.identity(wire))
+        {
+            return Err(not_the_tokens());
+        }
         Ok(session)
     }
 
-    pub(crate) fn get(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn get(&self, wire: Wire, caller: &Caller, id: &str) -> Reply {
         let result = session_id(id).and_then(|id| {
             let store = self.store();
             Self::owned(&store, wire, caller, &id)
@@ -253,7 +277,7 @@ impl Sessions {
         }
     }
 
-    pub(crate) fn delete(&self, wire: Wire, caller: Caller, id: &str) -> Reply {
+    pub(crate) fn delete(&self, wire: Wire, caller: &Caller, id: &str) -> Reply {
         let id = match session_id(id) {
             Ok(id) => id,
             Err(reply) => return reply,
@@ -271,7 +295,7 @@ impl Sessions {
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
-    pub(crate) fn extend(&self, wire: Wire, caller: Caller, id: &str, body: &[u8]) -> Reply {
+    pub(crate) fn extend(&self, wire: Wire, caller: &Caller, id: &str, body: &[u8]) -> Reply {
         match self.try_extend(wire, caller, id, body) {
             Ok(reply) | Err(reply) => reply,
         }
@@ -280,7 +304,7 @@ impl Sessions {
     fn try_extend(
         &self,
         wire: Wire,
-        caller: Caller,
+        caller: &Caller,
         id: &str,
         body: &[u8],
     ) -> Result<Reply, Reply> {
@@ -315,21 +339,24 @@ impl Sessions {
             .ok_or_else(|| not_found(wire))
     }
 
-    /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device.
-    pub(crate) fn retrieve(&self, caller: Caller, body: &[u8]) -> Reply {
-        let device = object_body(body).and_then(|map| {
+    /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device,
+    /// the request's or the access token's.
+    pub(crate) fn retrieve(&self, caller: &Caller, body: &[u8]) -> Reply {
+        match self.try_retrieve(caller, body) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+
+    fn try_retrieve(&self, caller: &Caller, body: &[u8]) -> Result<Reply, Reply> {
+        let named = object_body(body).and_then(|map| {
             present(&map, "device")
                 .map(|v| device(v, "device", Wire::V1))
                 .transpose()
-        });
-        let device = match device {
-            Ok(Some(device)) => device,
-            Ok(None) => return missing_device(),
-            Err(reply) => return reply,
-        };
-        if let Err(reply) = known_v1_device(&device) {
-            return reply;
-        }
+        })?;
+        let device = target(named.as_ref(), caller.device.as_deref())?
+            .ok_or_else(missing_device)?
+            .ids();
+        known_v1_device(device)?;
         let store = self.store();
         let sessions: Vec<_> = store
             .for_device(&device.identity(Wire::V1))
@@ -337,6 +364,6 @@ impl Sessions {
             .filter(|s| s.wire == Wire::V1 && s.owner == caller.client)
             .map(session_info)
             .collect();
-        Reply::json(StatusCode::OK, &sessions)
+        Ok(Reply::json(StatusCode::OK, &sessions))
     }
 }

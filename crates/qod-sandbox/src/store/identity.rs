@@ -42,6 +42,13 @@ pub(crate) struct Identity {
     pub(crate) keys: Vec<IdentityKey>,
 }
 
+impl Identity {
+    /// Whether `other` names the same device: they share a key.
+    pub(crate) fn shares_key(&self, other: &Identity) -> bool {
+        self.keys.iter().any(|key| other.keys.contains(key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +62,11 @@ mod tests {
         assert_ne!(IdentityKey::phone("0012345"), IdentityKey::phone("012345"));
         assert_eq!(IdentityKey::phone("+"), None);
         assert_eq!(IdentityKey::phone("12a45"), None);
+        let one = |n: &str| Identity {
+            keys: vec![IdentityKey::phone(n).unwrap()],
+        };
+        assert!(one("+14255550100").shares_key(&one("14255550100")));
+        assert!(!one("+14255550100").shares_key(&one("+14255550101")));
+        assert!(!Identity::default().shares_key(&Identity::default()));
     }
 }
