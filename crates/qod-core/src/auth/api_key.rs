@@ -54,7 +54,13 @@ impl ApiKeyCredentials {
     fn insert(mut self, name: &str, value: &str, secret: bool) -> Result<Self, AuthError> {
         let refused = |why: &str| AuthError::Config(format!("header {name:?}: {why}"));
         let header = HeaderName::try_from(name).map_err(|_| refused("not a header name"))?;
-        let owned_by_qod = [HOST, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING, CONNECTION];
+        let owned_by_qod = [
+            HOST,
+            CONTENT_LENGTH,
+            CONTENT_TYPE,
+            TRANSFER_ENCODING,
+            CONNECTION,
+        ];
         if owned_by_qod.contains(&header) || header == X_CORRELATOR {
             return Err(refused("qod sets this header itself"));
         }
@@ -68,8 +74,7 @@ impl ApiKeyCredentials {
                 "the value must be visible ASCII characters (the value is not shown)",
             ));
         }
-        let mut value =
-            HeaderValue::try_from(value).map_err(|_| refused("not a header value"))?;
+        let mut value = HeaderValue::try_from(value).map_err(|_| refused("not a header value"))?;
         value.set_sensitive(secret);
         self.headers.insert(header, value);
         Ok(self)
@@ -126,9 +131,14 @@ mod tests {
         }
         for value in ["", "tab\there", "nl\nx", "tök", "del\u{7f}"] {
             let error = ApiKeyCredentials::new("X-Key", value).unwrap_err();
-            assert!(value.len() < 3 || !error.to_string().contains(value), "{error}");
+            assert!(
+                value.len() < 3 || !error.to_string().contains(value),
+                "{error}"
+            );
         }
-        let twice = ApiKeyCredentials::new("X-Key", "a").unwrap().with_key("x-key", "b");
+        let twice = ApiKeyCredentials::new("X-Key", "a")
+            .unwrap()
+            .with_key("x-key", "b");
         assert!(twice.is_err());
     }
 }

@@ -15,8 +15,8 @@ mod pop;
 mod taap;
 mod token;
 
-pub(crate) use cache::{CacheLookup, FetchId, TokenCache};
 pub use api_key::ApiKeyCredentials;
+pub(crate) use cache::{CacheLookup, FetchId, TokenCache};
 pub use cache::{DEFAULT_MAX_SUBJECTS, TokenWait};
 pub use error::{AuthError, OAuthError};
 pub(crate) use flow::{FlowStep, TokenFlow};

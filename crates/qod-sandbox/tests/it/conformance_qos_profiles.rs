@@ -24,7 +24,7 @@
 //! | `retrieveQoSProfiles_C01.01_device_empty` | pass | |
 //! | `retrieveQoSProfiles_C01.02_device_identifiers_not_schema_compliant` | pass | |
 //! | `retrieveQoSProfiles_C01.03_device_not_found` | pass | `UNKNOWN_PHONE_NUMBER` |
-//! | `retrieveQoSProfiles_C01.04_unnecessary_device` | skip | needs a 3-legged access token identifying a device; the sandbox issues 2-legged tokens only |
+//! | `retrieveQoSProfiles_C01.04_unnecessary_device` | pass | in `openid_mode` (`retrieve_qos_profiles_c01_04_unnecessary_device`): the OpenID mode's three-legged tokens |
 //! | `retrieveQoSProfiles_C01.06_unsupported_device` | pass | a device given by `networkAccessIdentifier` only |
 //! | `retrieveQoSProfiles_C01.07_device_not_supported` | pass | `NOT_APPLICABLE_PHONE_NUMBER` |
 //! | `retrieveQoSProfiles_400.1_schema_not_compliant` | pass | |
@@ -34,7 +34,7 @@
 //! | `retrieveQoSProfiles_401.3_invalid_access_token` | pass | |
 //! | `retrieveQoSProfiles_403.1_missing_access_token_scope` | pass | |
 //!
-//! 26 scenarios: 25 pass, 1 skipped (3-legged tokens).
+//! 26 scenarios: all pass; the one that needs a 3-legged token in `openid_mode`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

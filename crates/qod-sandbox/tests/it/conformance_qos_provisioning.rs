@@ -13,11 +13,11 @@
 //! | `createQosAssignment_01_generic_success_scenario` | pass | with and without sink |
 //! | `createQosAssignment_02_1_sinkcredential_provided` | pass | |
 //! | `createQosAssignment_02_2_event_notification_sent` | pass | the sink is plain http on loopback (the sandbox allows it there only) |
-//! | `createQosAssignment_03_3_legged_missing_device` | skip | needs a 3-legged access token; the sandbox issues 2-legged tokens only |
+//! | `createQosAssignment_03_3_legged_missing_device` | pass | in `openid_mode` (`create_qos_assignment_03_3_legged_missing_device`): the OpenID mode's three-legged tokens |
 //! | `createQosAssignment_C01.01_device_empty` | pass | |
 //! | `createQosAssignment_C01.02_device_identifiers_not_schema_compliant` | pass | |
 //! | `createQosAssignment_C01.03_device_not_found` | pass | `UNKNOWN_PHONE_NUMBER` |
-//! | `createQosAssignment_C01.04_unnecessary_device` | skip | needs a 3-legged access token identifying a device |
+//! | `createQosAssignment_C01.04_unnecessary_device` | pass | in `openid_mode` (`create_qos_assignment_c01_04_unnecessary_device`): the OpenID mode's three-legged tokens |
 //! | `createQosAssignment_C01.05_missing_device` | pass | |
 //! | `createQosAssignment_C01.06_unsupported_device` | pass | a device given by `networkAccessIdentifier` only |
 //! | `createQosAssignment_C01.07_device_not_supported` | pass | `NOT_APPLICABLE_PHONE_NUMBER` |
@@ -37,7 +37,7 @@
 //! | `getQosAssignmentByDevice_C01.01_device_empty` | pass | |
 //! | `getQosAssignmentByDevice_C01.02_device_identifiers_not_schema_compliant` | pass | |
 //! | `getQosAssignmentByDevice_C01.03_device_not_found` | pass | |
-//! | `getQosAssignmentByDevice_C01.04_unnecessary_device` | skip | needs a 3-legged access token identifying a device |
+//! | `getQosAssignmentByDevice_C01.04_unnecessary_device` | pass | in `openid_mode` (`get_qos_assignment_by_device_c01_04_unnecessary_device`): the OpenID mode's three-legged tokens |
 //! | `getQosAssignmentByDevice_C01.05_missing_device` | pass | |
 //! | `getQosAssignmentByDevice_C01.06_unsupported_device` | pass | |
 //! | `getQosAssignmentByDevice_C01.07_device_not_supported` | pass | |
@@ -70,7 +70,7 @@
 //! | `revokeQosAssignment_403.2_different_client_id` | pass | |
 //! | `revokeQosAssignment_404.1_not_found` | pass | |
 //!
-//! 59 scenarios: 56 pass, 3 skipped (they need 3-legged tokens).
+//! 59 scenarios: all pass; the 3 that need a 3-legged token in `openid_mode`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -12,11 +12,11 @@
 //! | `createSession_01_generic_success_scenario` | pass | without and with ports and sink |
 //! | `createSession_02_1_sinkcredential_provided` | pass | |
 //! | `createSession_02_2_event_received` | pass, one deviation | the event `type` is the spec's `org.camaraproject.quality-on-demand.v1.qos-status-changed`; the scenario writes `org.camaraproject.qod.v1.qos-status-changed`, which 1.1.0's schema does not allow. The sink is plain http on loopback (the sandbox allows it there only) |
-//! | `createSession_03_3_legged_missing_device` | skip | needs a 3-legged access token; the sandbox issues 2-legged tokens only |
+//! | `createSession_03_3_legged_missing_device` | pass | in `openid_mode` (`create_session_03_3_legged_missing_device`): the OpenID mode's three-legged tokens |
 //! | `createSession_C01.01_device_empty` | pass | |
 //! | `createSession_C01.02_device_identifiers_not_schema_compliant` | pass | the NAI schema is just a string: a number breaks it |
 //! | `createSession_C01.03_device_not_found` | pass | `UNKNOWN_PHONE_NUMBER` |
-//! | `createSession_C01.04_unnecessary_device` | skip | needs a 3-legged access token identifying a device |
+//! | `createSession_C01.04_unnecessary_device` | pass | in `openid_mode` (`create_session_c01_04_unnecessary_device`): the OpenID mode's three-legged tokens |
 //! | `createSession_C01.05_missing_device` | pass | |
 //! | `createSession_C01.06_unsupported_device` | pass | a device given by `networkAccessIdentifier` only |
 //! | `createSession_C01.07_device_not_supported` | pass | `NOT_APPLICABLE_PHONE_NUMBER` |
@@ -71,7 +71,7 @@
 //! | `retrieveSessionsByDevice_C01.01_device_empty` | pass | |
 //! | `retrieveSessionsByDevice_C01.02_device_identifiers_not_schema_compliant` | pass | |
 //! | `retrieveSessionsByDevice_C01.03_device_not_found` | pass | |
-//! | `retrieveSessionsByDevice_C01.04_unnecessary_device` | skip | needs a 3-legged access token identifying a device |
+//! | `retrieveSessionsByDevice_C01.04_unnecessary_device` | pass | in `openid_mode` (`retrieve_sessions_by_device_c01_04_unnecessary_device`): the OpenID mode's three-legged tokens |
 //! | `retrieveSessionsByDevice_C01.05_missing_device` | pass | |
 //! | `retrieveSessionsByDevice_C01.06_unsupported_device` | pass | |
 //! | `retrieveSessionsByDevice_C01.07_device_not_supported` | pass | |
@@ -82,7 +82,7 @@
 //! | `retrieveSessionsByDevice_401.3_invalid_access_token` | pass | |
 //! | `retrieveSessionsByDevice_403.1_missing_access_token_scope` | pass | |
 //!
-//! 72 scenarios: 69 pass, 3 skipped (3-legged tokens). Where the scenarios'
+//! 72 scenarios: all pass; the 3 that need a 3-legged token in `openid_mode`. Where the scenarios'
 //! rules say `startedAt` exists "only if AVAILABLE", they are checked on
 //! REQUESTED and AVAILABLE sessions: an UNAVAILABLE session that was
 //! AVAILABLE keeps its `startedAt`, from which the spec counts its duration.

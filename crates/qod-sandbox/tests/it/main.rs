@@ -1,5 +1,6 @@
 //! The sandbox's behaviour tests, one binary with a module per topic: its
-//! API, auth, connections, notifications, provisioning and resilience, and
+//! API, auth (the OpenID mode in `openid_mode`), connections,
+//! notifications, provisioning and resilience, and
 //! CAMARA's conformance scenarios (`conformance_*`, on the helpers of
 //! `conformance`), each with the qod client against it over real HTTP.
 
@@ -7,6 +8,7 @@ mod conformance;
 mod conformance_qos_profiles;
 mod conformance_qos_provisioning;
 mod conformance_quality_on_demand;
+mod openid_mode;
 mod sandbox_api;
 mod sandbox_auth;
 mod sandbox_connections;

@@ -44,10 +44,10 @@ use serde_json::{Value, json};
 
 const CLIENT_ID: &str = "openid-client";
 const CLIENT_SECRET: &str = "openid-secret-0123456789";
-const RSA_PRIVATE: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-rsa-2048.pem");
-const EC_PRIVATE: &[u8] = include_bytes!("../../qod-core/tests/fixtures/test-ec-p256.pem");
-const RSA_PUBLIC: &[u8] = include_bytes!("fixtures/test-rsa-2048.spki.pem");
-const EC_PUBLIC: &[u8] = include_bytes!("fixtures/test-ec-p256.spki.der");
+const RSA_PRIVATE: &[u8] = include_bytes!("../../../qod-core/tests/fixtures/test-rsa-2048.pem");
+const EC_PRIVATE: &[u8] = include_bytes!("../../../qod-core/tests/fixtures/test-ec-p256.pem");
+const RSA_PUBLIC: &[u8] = include_bytes!("../fixtures/test-rsa-2048.spki.pem");
+const EC_PUBLIC: &[u8] = include_bytes!("../fixtures/test-ec-p256.spki.der");
 
 const CIBA_GRANT: &str = "urn:openid:params:grant-type:ciba";
 const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
