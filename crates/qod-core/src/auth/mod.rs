@@ -9,6 +9,7 @@ mod error;
 pub(crate) mod oauth2;
 #[cfg(feature = "tmobile")]
 mod pop;
+mod scope;
 #[cfg(feature = "tmobile")]
 mod taap;
 mod token;
@@ -19,6 +20,7 @@ pub use error::{AuthError, OAuthError};
 pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
+pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes};
 #[cfg(feature = "tmobile")]
 pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
 pub use token::AccessToken;
