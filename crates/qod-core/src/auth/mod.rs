@@ -10,6 +10,7 @@ pub(crate) mod oauth2;
 #[cfg(feature = "tmobile")]
 mod pop;
 mod scope;
+mod subject;
 #[cfg(feature = "tmobile")]
 mod taap;
 mod token;
@@ -21,6 +22,7 @@ pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
 pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes};
+pub use subject::{Subject, SubjectKind};
 #[cfg(feature = "tmobile")]
 pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
 pub use token::AccessToken;
