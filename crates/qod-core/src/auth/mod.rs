@@ -4,7 +4,10 @@
 //! Three modes: a static bearer token, OAuth 2.0 client credentials, and
 //! T-Mobile TAAP (access token plus a proof-of-possession token per call).
 
+#[cfg(feature = "jwt")]
+mod assertion;
 mod cache;
+pub(crate) mod client_auth;
 mod error;
 pub(crate) mod oauth2;
 #[cfg(feature = "tmobile")]
@@ -15,10 +18,16 @@ mod subject;
 mod taap;
 mod token;
 
+#[cfg(feature = "jwt")]
+pub use assertion::{
+    AssertionKey, DEFAULT_ASSERTION_LIFETIME, DEFAULT_ASSERTION_TYPE, JwsAlgorithm,
+    MAX_ASSERTION_LIFETIME,
+};
 pub use cache::TokenWait;
 pub(crate) use cache::{CacheLookup, FetchId, FetchPermit, TokenCache};
+pub use client_auth::{CLIENT_ASSERTION_TYPE_JWT_BEARER, ClientAuth, ClientAuthMethod};
 pub use error::{AuthError, OAuthError};
-pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
+pub use oauth2::{ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
 pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes};
@@ -217,7 +226,7 @@ impl Authenticator {
         jti: Uuid,
     ) -> Result<Request<Vec<u8>>, AuthError> {
         match &self.credentials {
-            Credentials::ClientCredentials(credentials) => credentials.token_request(),
+            Credentials::ClientCredentials(credentials) => credentials.token_request_at(now, jti),
             #[cfg(feature = "tmobile")]
             Credentials::TMobile(credentials) => credentials.token_request(endpoint, now, jti),
             Credentials::None | Credentials::Bearer(_) => Err(AuthError::Config(
