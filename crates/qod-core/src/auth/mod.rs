@@ -7,11 +7,13 @@
 #[cfg(feature = "jwt")]
 mod assertion;
 mod cache;
+pub mod ciba;
 pub(crate) mod client_auth;
 mod error;
 pub(crate) mod oauth2;
 #[cfg(feature = "tmobile")]
 mod pop;
+pub mod refresh;
 mod scope;
 mod subject;
 #[cfg(feature = "tmobile")]
@@ -25,8 +27,9 @@ pub use assertion::{
 };
 pub use cache::TokenWait;
 pub(crate) use cache::{CacheLookup, FetchId, FetchPermit, TokenCache};
+pub use ciba::{CibaPending, CibaPoll};
 pub use client_auth::{CLIENT_ASSERTION_TYPE_JWT_BEARER, ClientAuth, ClientAuthMethod};
-pub use error::{AuthError, OAuthError};
+pub use error::{AuthError, Flow, FlowEnd, FlowError, OAuthError};
 pub use oauth2::{ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
@@ -34,7 +37,7 @@ pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes}
 pub use subject::{Subject, SubjectKind};
 #[cfg(feature = "tmobile")]
 pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
-pub use token::AccessToken;
+pub use token::{AccessToken, RefreshToken, TokenGrant};
 
 pub(crate) use token::{TokenResponse, check_token_characters};
 

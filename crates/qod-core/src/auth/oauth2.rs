@@ -4,14 +4,14 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use http::{Request, Response, Uri};
+use http::{Request, Response, StatusCode, Uri};
 use qod_models::{SecretString, check_authority, is_loopback_host};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::client_auth::FormRequest;
 use crate::auth::{
-    AccessToken, AuthError, ClientAuth, ClientAuthMethod, OAuthError, TokenResponse,
+    AccessToken, AuthError, ClientAuth, ClientAuthMethod, OAuthError, TokenGrant, TokenResponse,
     check_token_characters,
 };
 use qod_models::open_enum;
@@ -31,6 +31,32 @@ open_enum! {
         UnsupportedGrantType = "unsupported_grant_type",
         /// The scope is invalid or too wide.
         InvalidScope = "invalid_scope",
+        /// CIBA: the user has not yet answered; poll again after the interval.
+        AuthorizationPending = "authorization_pending",
+        /// CIBA: polling too fast; the interval grows by 5 s for good.
+        SlowDown = "slow_down",
+        /// CIBA: the `auth_req_id` expired; start a new request.
+        ExpiredToken = "expired_token",
+        /// The user or the server denied the request (also on an
+        /// authorization redirect).
+        AccessDenied = "access_denied",
+        /// CIBA: the login hint names no user the operator knows.
+        UnknownUserId = "unknown_user_id",
+        /// CIBA: the signed request object is invalid.
+        InvalidRequestObject = "invalid_request_object",
+        /// OpenID Connect: the user must log in (authorization redirect).
+        LoginRequired = "login_required",
+        /// OpenID Connect: the user must consent (authorization redirect).
+        ConsentRequired = "consent_required",
+        /// OpenID Connect: the user must interact (authorization redirect).
+        InteractionRequired = "interaction_required",
+        /// The authorization server failed (authorization redirect).
+        ServerError = "server_error",
+        /// The authorization server is overloaded or down for now
+        /// (authorization redirect).
+        TemporarilyUnavailable = "temporarily_unavailable",
+        /// RFC 9449: the DPoP proof is missing or invalid.
+        InvalidDpopProof = "invalid_dpop_proof",
     }
 }
 
@@ -249,20 +275,42 @@ pub(crate) fn parse_token_response(
     now: SystemTime,
     require_bearer: bool,
 ) -> Result<AccessToken, AuthError> {
+    parse_token_grant(response, now, require_bearer).map(TokenGrant::into_access_token)
+}
+
+/// An RFC 6749 §5.2 error answer as [`AuthError::OAuth`], or, when the body
+/// is not one, [`AuthError::TokenEndpoint`]. `request` names what was
+/// refused in the message ("token request").
+pub(crate) fn error_response(
+    status: StatusCode,
+    body: Vec<u8>,
+    request: &'static str,
+) -> AuthError {
+    match serde_json::from_slice::<ErrorResponse>(&body) {
+        Ok(error) => AuthError::OAuth(Box::new(OAuthError {
+            status,
+            code: OAuthErrorCode::from(error.error),
+            description: error.error_description,
+            uri: error.error_uri,
+            request,
+        })),
+        Err(_) => AuthError::TokenEndpoint {
+            status,
+            body: body.into(),
+        },
+    }
+}
+
+/// [`parse_token_response`] with what came beside the access token: the
+/// refresh token and the granted scope.
+pub(crate) fn parse_token_grant(
+    response: Response<Vec<u8>>,
+    now: SystemTime,
+    require_bearer: bool,
+) -> Result<TokenGrant, AuthError> {
     let (parts, body) = response.into_parts();
     if !parts.status.is_success() {
-        return Err(match serde_json::from_slice::<ErrorResponse>(&body) {
-            Ok(error) => AuthError::OAuth(Box::new(OAuthError {
-                status: parts.status,
-                code: OAuthErrorCode::from(error.error),
-                description: error.error_description,
-                uri: error.error_uri,
-            })),
-            Err(_) => AuthError::TokenEndpoint {
-                status: parts.status,
-                body: body.into(),
-            },
-        });
+        return Err(error_response(parts.status, body, "token request"));
     }
     let token: TokenResponse = match serde_json::from_slice(&body) {
         Ok(token) => token,
@@ -288,7 +336,7 @@ pub(crate) fn parse_token_response(
     if let Err(rule) = check_token_characters(token.access_token.expose()) {
         return Err(AuthError::UnusableToken(rule));
     }
-    Ok(token.into_token(now))
+    Ok(token.into_grant(now))
 }
 
 #[cfg(test)]
