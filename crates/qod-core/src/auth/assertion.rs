@@ -429,6 +429,12 @@ impl<'a> AssertionClaims<'a> {
             scope: None,
         })
     }
+
+    /// With a `scope` claim.
+    pub(crate) fn with_scope(mut self, scope: &'a str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
 }
 
 #[cfg(test)]
@@ -651,6 +657,8 @@ pub(crate) mod tests {
                    "jti": "00000000-0000-0000-0000-000000000007", "iat": 1_700_000_000_u64,
                    "exp": 1_700_000_060_u64})
         );
+        let scoped = claims.with_scope("a b");
+        assert_eq!(serde_json::to_value(&scoped).unwrap()["scope"], "a b");
         let before_1970 = UNIX_EPOCH - Duration::from_secs(1);
         assert!(AssertionClaims::new("i", "s", &aud, before_1970, jti, 60).is_err());
     }

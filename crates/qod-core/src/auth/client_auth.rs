@@ -245,6 +245,15 @@ impl ClientAuth {
         })
     }
 
+    /// The key and the assertion lifetime (seconds) of `private_key_jwt`.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn signer(&self) -> Option<(&AssertionKey, u64)> {
+        match &self.how {
+            How::PrivateKeyJwt { key, lifetime, .. } => Some((key, *lifetime)),
+            _ => None,
+        }
+    }
+
     /// Authenticates `request`, a form being built for its endpoint, at
     /// `now`: a Basic header, or the client's form parameters (an
     /// assertion with `aud` = the request's URI and `jti`).

@@ -10,6 +10,8 @@ mod cache;
 pub mod ciba;
 pub(crate) mod client_auth;
 mod error;
+#[cfg(feature = "jwt")]
+pub mod jwt_bearer;
 pub(crate) mod oauth2;
 #[cfg(feature = "tmobile")]
 mod pop;

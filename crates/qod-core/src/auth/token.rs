@@ -241,6 +241,13 @@ impl TokenGrant {
         (self.access, self.refresh)
     }
 
+    /// The same grant with no refresh token (a flow that must not have one).
+    #[cfg(feature = "jwt")]
+    pub(crate) fn without_refresh(mut self) -> Self {
+        self.refresh = None;
+        self
+    }
+
     /// The same grant with `previous` as its refresh token when the answer
     /// brought none (a refresh without rotation).
     pub(crate) fn or_refresh(mut self, previous: &RefreshToken) -> Self {
@@ -361,5 +368,7 @@ mod tests {
         assert_eq!(rotated.refresh_token().unwrap().expose(), "new");
         let same = grant(r#"{"access_token":"a"}"#).or_refresh(&previous);
         assert_eq!(same.refresh_token().unwrap().expose(), "old");
+        #[cfg(feature = "jwt")]
+        assert!(same.without_refresh().refresh_token().is_none());
     }
 }
