@@ -9,6 +9,7 @@ mod assertion;
 mod cache;
 pub mod ciba;
 pub(crate) mod client_auth;
+mod discovery;
 mod error;
 #[cfg(feature = "jwt")]
 pub mod jwt_bearer;
@@ -31,6 +32,7 @@ pub use cache::TokenWait;
 pub(crate) use cache::{CacheLookup, FetchId, FetchPermit, TokenCache};
 pub use ciba::{CibaPending, CibaPoll};
 pub use client_auth::{CLIENT_ASSERTION_TYPE_JWT_BEARER, ClientAuth, ClientAuthMethod};
+pub use discovery::{Discovery, IssuerCheck, ProviderMetadata, WELL_KNOWN_OPENID_CONFIGURATION};
 pub use error::{AuthError, Flow, FlowEnd, FlowError, OAuthError};
 pub use oauth2::{ClientCredentials, OAuthErrorCode};
 #[cfg(feature = "tmobile")]
