@@ -14,6 +14,8 @@ mod error;
 #[cfg(feature = "jwt")]
 pub mod jwt_bearer;
 pub(crate) mod oauth2;
+#[cfg(feature = "jwt")]
+pub mod pkce;
 #[cfg(feature = "tmobile")]
 mod pop;
 pub mod refresh;
@@ -35,6 +37,10 @@ pub use client_auth::{CLIENT_ASSERTION_TYPE_JWT_BEARER, ClientAuth, ClientAuthMe
 pub use discovery::{Discovery, IssuerCheck, ProviderMetadata, WELL_KNOWN_OPENID_CONFIGURATION};
 pub use error::{AuthError, Flow, FlowEnd, FlowError, OAuthError};
 pub use oauth2::{ClientCredentials, OAuthErrorCode};
+#[cfg(feature = "jwt")]
+pub use pkce::{
+    AuthorizationCode, AuthorizationCodeFlow, AuthorizationPending, AuthorizationRandom,
+};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
 pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes};
