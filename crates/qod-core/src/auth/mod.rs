@@ -3,6 +3,25 @@
 //!
 //! Three modes: a static bearer token, OAuth 2.0 client credentials, and
 //! T-Mobile TAAP (access token plus a proof-of-possession token per call).
+//!
+//! And the pieces of CAMARA's three-legged flows (ICM Security and
+//! Interoperability Profile), each a pure request builder and answer
+//! reader that takes the time and ids as arguments:
+//!
+//! - [`ClientAuth`]: `client_secret_basic`, `client_secret_post` and
+//!   `private_key_jwt` (feature `jwt`, with an `AssertionKey`) on any
+//!   request to the authorization server;
+//! - [`Scope`], [`Purpose`] and each operation's scope in [`scopes`];
+//! - [`Subject`]: the `login_hint` / `sub` forms `tel:`, `ipport:`,
+//!   `operatortoken:`;
+//! - [`ciba`]: CIBA poll mode ([`CibaPending`]);
+//! - `jwt_bearer` (feature `jwt`): the JWT Bearer grant;
+//! - [`refresh`]: the refresh token grant, with rotation;
+//! - `pkce` (feature `jwt`): the authorization code flow with PKCE;
+//! - [`Discovery`]: OpenID Provider metadata.
+//!
+//! A flow that ends in a way an application may act on (denied, expired,
+//! unknown user, invalid grant) is [`AuthError::Flow`].
 
 #[cfg(feature = "jwt")]
 mod assertion;

@@ -31,7 +31,7 @@ pub const DEFAULT_PURPOSE: &str = "dpv:RequestedServiceProvision";
 /// 0.3.0. QoD 0.10.1 (T-Mobile) names other scopes, on an authorization
 /// code scheme it calls `threeLegged`, and none for its client
 /// credentials scheme or for its QoS profile operations: see
-/// [`QOD_V0_SESSIONS_READ`] and its neighbours.
+/// [`QOD_V0_SESSIONS_READ`](scopes::QOD_V0_SESSIONS_READ) and its neighbours.
 ///
 /// ```
 /// use qod_core::auth::{Scope, scopes};
