@@ -367,6 +367,8 @@ fn flow_secrets_never_print() {
         let error = Subject::parse(&bad).unwrap_err();
         printed.push(("Subject::parse error", format!("{error}\n{error:?}")));
     }
+    let mut ids = (1_u128..).map(uuid::Uuid::from_u128);
+    let mut jti = move || ids.next().unwrap();
     for auth in &auths {
         printed.push(("ClientAuth", formats(auth)));
         let credentials =
@@ -374,22 +376,19 @@ fn flow_secrets_never_print() {
                 .unwrap();
         printed.push(("ClientCredentials", formats(&credentials)));
         let requests = [
-            ciba::backchannel_request(&bc_url, auth, &scope, &subject, now, uuid::Uuid::nil())
-                .unwrap(),
-            pending
-                .poll_request(&token_url, auth, now, uuid::Uuid::nil())
-                .unwrap(),
+            ciba::backchannel_request(&bc_url, auth, &scope, &subject, now, jti()).unwrap(),
+            pending.poll_request(&token_url, auth, now, jti()).unwrap(),
             refresh::refresh_request(
                 &token_url,
                 auth,
                 grant.refresh_token().unwrap(),
                 None,
                 now,
-                uuid::Uuid::nil(),
+                jti(),
             )
             .unwrap(),
             authorization
-                .exchange_request(&token_url, auth, &code, now, uuid::Uuid::nil())
+                .exchange_request(&token_url, auth, &code, now, jti())
                 .unwrap(),
         ];
         for request in &requests {

@@ -418,6 +418,13 @@ impl<'a> AssertionClaims<'a> {
         jti: Uuid,
         lifetime: u64,
     ) -> Result<Self, AuthError> {
+        if jti.is_nil() {
+            return Err(AuthError::Config(
+                "an assertion needs a fresh jti, and the nil UUID is none: draw one \
+                 (e.g. from the client's IdSource) for every assertion"
+                    .to_owned(),
+            ));
+        }
         let iat = unix_seconds(now)?;
         Ok(AssertionClaims {
             iss: issuer,
@@ -661,5 +668,7 @@ pub(crate) mod tests {
         assert_eq!(serde_json::to_value(&scoped).unwrap()["scope"], "a b");
         let before_1970 = UNIX_EPOCH - Duration::from_secs(1);
         assert!(AssertionClaims::new("i", "s", &aud, before_1970, jti, 60).is_err());
+        let error = AssertionClaims::new("i", "s", &aud, now, Uuid::nil(), 60).unwrap_err();
+        assert!(error.to_string().contains("fresh jti"), "{error}");
     }
 }

@@ -77,8 +77,9 @@ enum How {
 ///
 /// With `private_key_jwt`, every request gets a fresh assertion: `iss` and
 /// `sub` the client id, `aud` the exact URL of the endpoint the request
-/// goes to, the `jti` the caller gives, `iat` the time given and `exp`
-/// that plus the lifetime (60 s unless set; 1 to 300 s).
+/// goes to, the `jti` the caller gives (a fresh one each time; the nil
+/// UUID is refused), `iat` the time given and `exp` that plus the lifetime
+/// (60 s unless set; 1 to 300 s).
 ///
 /// ```
 /// use qod_core::auth::{ClientAuth, ClientAuthMethod};
@@ -256,7 +257,8 @@ impl ClientAuth {
 
     /// Authenticates `request`, a form being built for its endpoint, at
     /// `now`: a Basic header, or the client's form parameters (an
-    /// assertion with `aud` = the request's URI and `jti`).
+    /// assertion with `aud` = the request's URI and `jti`, which must be
+    /// fresh: a nil `jti` is refused with `private_key_jwt`).
     #[cfg_attr(not(feature = "jwt"), allow(unused_variables))]
     pub(crate) fn apply(
         &self,
@@ -576,10 +578,15 @@ pub(crate) mod tests {
                 .apply(
                     &mut request,
                     UNIX_EPOCH - Duration::from_secs(1),
-                    Uuid::nil(),
+                    Uuid::from_u128(1),
                 )
                 .unwrap_err();
             assert!(matches!(error, AuthError::Signing(_)));
+            // Nor with a nil jti: an assertion that could be replayed.
+            let error = auth
+                .apply(&mut request, UNIX_EPOCH + NOW, Uuid::nil())
+                .unwrap_err();
+            assert!(error.to_string().contains("fresh jti"), "{error}");
         }
 
         #[test]

@@ -19,12 +19,12 @@
 //! let scope = Scope::parse("dpv:RequestedServiceProvision quality-on-demand:sessions:create")?;
 //! let subject = Subject::parse("tel:+34666666666")?;
 //! let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-//! let request = jwt_bearer::token_request(&token_url, &auth, &scope, &subject, now, Uuid::nil())?;
+//! let request = jwt_bearer::token_request(&token_url, &auth, &scope, &subject, now, Uuid::from_u128(1))?;
 //! let body = String::from_utf8(request.body().clone()).unwrap();
 //! assert!(body.starts_with("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="));
 //!
 //! let device = Subject::parse("ipport:203.0.113.25:8080")?;
-//! assert!(jwt_bearer::token_request(&token_url, &auth, &scope, &device, now, Uuid::nil()).is_err());
+//! assert!(jwt_bearer::token_request(&token_url, &auth, &scope, &device, now, Uuid::from_u128(2)).is_err());
 //! # Ok::<(), qod_core::auth::AuthError>(())
 //! ```
 
@@ -49,6 +49,7 @@ pub const JWT_BEARER_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-be
 ///
 /// `auth` must be [`ClientAuth::private_key_jwt`]: its key signs the
 /// assertion (JWS `typ` `JWT`) and its assertion lifetime sets `exp`.
+/// `jti` must be fresh: the nil UUID is refused.
 /// `subject` must be `tel:` or `operatortoken:`; an `ipport:` subject is
 /// refused, as the profile has no such `sub`.
 pub fn token_request(

@@ -174,7 +174,8 @@ impl ClientCredentials {
     }
 
     /// The token request at `now`; `jti` is the id of the client assertion
-    /// with `private_key_jwt` (unused otherwise).
+    /// with `private_key_jwt`, which must be fresh for each request (a nil
+    /// one is refused), and unused otherwise.
     pub fn token_request_at(
         &self,
         now: SystemTime,
