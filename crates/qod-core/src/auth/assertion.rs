@@ -456,6 +456,7 @@ pub(crate) mod tests {
     pub(crate) const RSA_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048.pem");
     const RSA_PKCS1_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-2048-pkcs1.pem");
     const EC_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-ec-p256.pem");
+    const RSA_1024_PEM: &[u8] = include_bytes!("../../tests/fixtures/test-rsa-1024.pem");
 
     /// A fresh P-256 key, made by ring.
     pub(crate) fn p256_key() -> AssertionKey {
@@ -566,6 +567,10 @@ pub(crate) mod tests {
                 )
                 .unwrap_err(),
                 "base64",
+            ),
+            (
+                AssertionKey::from_pkcs8_pem(RSA_1024_PEM).unwrap_err(),
+                "the RSA key cannot be used (TooSmall)",
             ),
             (
                 AssertionKey::from_pkcs8_der(p384.as_ref()).unwrap_err(),

@@ -592,6 +592,28 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn readers_never_panic(
+            status in 100_u16..600,
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..120),
+            json in "\\{\"(auth_req_id|expires_in|interval|error|access_token)\":(\"[ -~]{0,8}\"|-?[0-9]{0,22}(\\.[0-9]{0,3})?(e[0-9]{1,3})?|null|\\[\\]),\"(expires_in|interval|error|token_type)\":(\"[a-z_ ]{0,8}\"|-?[0-9]{0,22}|null)\\}",
+        ) {
+            for body in [bytes.clone(), json.clone().into_bytes()] {
+                let response = || Response::builder().status(status).body(body.clone()).unwrap();
+                if let Ok(pending) = read_backchannel_response(response(), at(0)) {
+                    proptest::prop_assert!(pending.interval() >= MIN_INTERVAL);
+                    let _ = pending.wait(at(0));
+                }
+                let mut pending = pending(r#"{"auth_req_id":"r","expires_in":60,"interval":1}"#);
+                match pending.read_poll_response(response(), at(1)) {
+                    Ok(CibaPoll::Wait(wait)) => proptest::prop_assert!(at(1) + wait < pending.expires_at()),
+                    Ok(CibaPoll::Token(_)) | Err(_) => {}
+                }
+            }
+        }
+    }
+
     #[cfg(feature = "jwt")]
     #[test]
     fn private_key_jwt_audiences_are_each_endpoint() {

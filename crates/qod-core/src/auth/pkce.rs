@@ -609,6 +609,19 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_redirect_is_read_or_refused(text in ".{0,80}", query in "[?&=a-z_%0-9A-F#]{0,60}") {
+            let pending = flow().start(&random());
+            let _ = pending.read_redirect(&text);
+            let _ = pending.read_redirect(&query);
+            let with_state = format!("{query}&state={}", pending.expose_state());
+            if let Ok(code) = pending.read_redirect(&with_state) {
+                proptest::prop_assert!(!code.expose().is_empty());
+            }
+        }
+    }
+
     #[test]
     fn nothing_secret_prints() {
         let pending = flow().start(&random());
