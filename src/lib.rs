@@ -51,7 +51,8 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `ureq` | yes | the blocking `Client` and `ClientBuilder` over ureq |
-//! | `tmobile` | yes | T-Mobile TAAP auth: RS256 proof-of-possession tokens (ring) |
+//! | `tmobile` | yes | T-Mobile TAAP auth: RS256 proof-of-possession tokens (ring); implies `jwt` |
+//! | `jwt` | yes | signed JWTs (ring): `private_key_jwt` client authentication, the JWT Bearer grant, PKCE |
 //! | `rustls` | yes | TLS by rustls with ring and the Mozilla roots |
 //! | `reqwest` | no | the async `AsyncClient` and `AsyncClientBuilder` over reqwest, for tokio |
 //! | `native-tls` | no | the platform's TLS (OpenSSL, Security.framework, SChannel) |

@@ -75,7 +75,197 @@ pub enum AuthError {
     /// The server kept refusing fresh tokens (401 after a refresh).
     #[error("the server refused a freshly fetched token")]
     Rejected,
+    /// A flow ended without a token in a way the application may want to
+    /// act on: the user denied access, the request expired, the login hint
+    /// names no known user, the grant is invalid or revoked, the state of
+    /// a redirect does not match. Match [`FlowError::end`] (or call
+    /// [`AuthError::flow_end`]); other refusals stay [`AuthError::OAuth`].
+    ///
+    /// ```
+    /// use qod_core::auth::{AuthError, FlowEnd};
+    /// fn explain(error: &AuthError) -> &'static str {
+    ///     match error.flow_end() {
+    ///         Some(FlowEnd::Denied) => "the user said no",
+    ///         Some(FlowEnd::Expired) => "too late: start again",
+    ///         Some(_) => "the flow ended",
+    ///         None => "another failure",
+    ///     }
+    /// }
+    /// # assert_eq!(explain(&AuthError::Rejected), "another failure");
+    /// ```
+    #[error(transparent)]
+    Flow(Box<FlowError>),
+    /// The OpenID Provider metadata (discovery) cannot be had or used: the
+    /// discovery URL answered with an error or not with metadata, the
+    /// issuer differs, an endpoint is not https, or what a flow needs is
+    /// missing.
+    #[error("OpenID Provider metadata: {reason}")]
+    Discovery {
+        /// What is wrong, naming the field.
+        reason: String,
+        /// The raw body, when the answer was not usable metadata.
+        body: Option<RawBody>,
+    },
 }
+
+impl AuthError {
+    /// How a flow ended, when this error is [`AuthError::Flow`].
+    pub fn flow_end(&self) -> Option<FlowEnd> {
+        match self {
+            AuthError::Flow(error) => Some(error.end),
+            _ => None,
+        }
+    }
+}
+
+/// A flow that fetches a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Flow {
+    /// The client credentials grant (two-legged).
+    ClientCredentials,
+    /// Client-Initiated Backchannel Authentication, poll mode.
+    Ciba,
+    /// The JWT Bearer grant (RFC 7523 §2.1).
+    JwtBearer,
+    /// The authorization code grant, with PKCE.
+    AuthorizationCode,
+    /// The refresh token grant.
+    RefreshToken,
+}
+
+impl fmt::Display for Flow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Flow::ClientCredentials => "the client credentials grant",
+            Flow::Ciba => "CIBA",
+            Flow::JwtBearer => "the JWT Bearer grant",
+            Flow::AuthorizationCode => "the authorization code flow",
+            Flow::RefreshToken => "the refresh token grant",
+        })
+    }
+}
+
+/// How a flow ended without a token ([`FlowError::end`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlowEnd {
+    /// The user, or the operator for them, refused (`access_denied`).
+    Denied,
+    /// The request expired (`expired_token`), or would have before the
+    /// next poll: start a new one.
+    Expired,
+    /// The login hint names no user the operator knows (`unknown_user_id`).
+    UnknownUser,
+    /// The grant (`auth_req_id`, code, refresh token, assertion) is invalid,
+    /// expired or revoked, or, for JWT Bearer, the user has not consented
+    /// (`invalid_grant`).
+    InvalidGrant,
+    /// The `state` a redirect came back with is not the one sent: the
+    /// redirect is not the answer to this request.
+    StateMismatch,
+    /// The authorization server ended the flow with another error code
+    /// (see [`FlowError::code`]), e.g. `login_required` on a redirect.
+    Refused,
+}
+
+impl FlowEnd {
+    /// The end an OAuth error code means in a flow, if it is one of the
+    /// codes that end flows.
+    pub(crate) fn for_code(code: &OAuthErrorCode) -> Option<FlowEnd> {
+        match code {
+            OAuthErrorCode::AccessDenied => Some(FlowEnd::Denied),
+            OAuthErrorCode::ExpiredToken => Some(FlowEnd::Expired),
+            OAuthErrorCode::UnknownUserId => Some(FlowEnd::UnknownUser),
+            OAuthErrorCode::InvalidGrant => Some(FlowEnd::InvalidGrant),
+            _ => None,
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            FlowEnd::Denied => "access was denied",
+            FlowEnd::Expired => "the request expired; start a new one",
+            FlowEnd::UnknownUser => "the login hint names no user the operator knows",
+            FlowEnd::InvalidGrant => "the grant is invalid, expired or revoked",
+            FlowEnd::StateMismatch => {
+                "the redirect's state is not the one sent (not the answer to this request)"
+            }
+            FlowEnd::Refused => "the authorization server refused",
+        }
+    }
+}
+
+/// How and where a flow ended ([`AuthError::Flow`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FlowError {
+    /// The flow.
+    pub flow: Flow,
+    /// How it ended.
+    pub end: FlowEnd,
+    /// The HTTP status of the answer that ended it; `None` when the core
+    /// ended it itself (e.g. a CIBA request that would expire before the
+    /// next poll) or the answer was a redirect.
+    pub status: Option<StatusCode>,
+    /// The OAuth `error` code that ended it; `None` when the core ended it.
+    pub code: Option<OAuthErrorCode>,
+    /// The server's `error_description`.
+    pub description: Option<String>,
+}
+
+impl FlowError {
+    /// An end the core decided, with no server answer.
+    pub(crate) fn local(flow: Flow, end: FlowEnd) -> AuthError {
+        AuthError::Flow(Box::new(FlowError {
+            flow,
+            end,
+            status: None,
+            code: None,
+            description: None,
+        }))
+    }
+
+    /// `error` as `flow` sees it: an OAuth error whose code ends flows
+    /// becomes [`AuthError::Flow`]; anything else is left as it is.
+    pub(crate) fn from_oauth(flow: Flow, error: AuthError) -> AuthError {
+        match error {
+            AuthError::OAuth(oauth) => match FlowEnd::for_code(&oauth.code) {
+                Some(end) => AuthError::Flow(Box::new(FlowError {
+                    flow,
+                    end,
+                    status: Some(oauth.status),
+                    code: Some(oauth.code),
+                    description: oauth.description,
+                })),
+                None => AuthError::OAuth(oauth),
+            },
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ended: {}", self.flow, self.end.words())?;
+        match (&self.status, &self.code) {
+            (Some(status), Some(code)) => write!(
+                f,
+                " (HTTP {} {})",
+                status.as_u16(),
+                printable(code.as_str())
+            )?,
+            (None, Some(code)) => write!(f, " ({})", printable(code.as_str()))?,
+            _ => {}
+        }
+        if let Some(description) = &self.description {
+            write!(f, ": {}", printable(description))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FlowError {}
 
 /// An RFC 6749 §5.2 error response from a token endpoint.
 #[derive(Debug, Clone)]
@@ -89,6 +279,8 @@ pub struct OAuthError {
     pub description: Option<String>,
     /// The `error_uri`.
     pub uri: Option<String>,
+    /// Which request was refused, for the message ("token request").
+    pub(crate) request: &'static str,
 }
 
 impl fmt::Display for OAuthError {
@@ -96,7 +288,8 @@ impl fmt::Display for OAuthError {
         // The code and description are the server's words, escaped.
         write!(
             f,
-            "token request refused (HTTP {}): {}",
+            "{} refused (HTTP {}): {}",
+            self.request,
             self.status.as_u16(),
             printable(&self.code.to_string())
         )?;

@@ -1,31 +1,77 @@
 //! Authentication as pure state machines: the core builds token requests and
 //! reads token responses; whatever transport the caller has sends them.
 //!
-//! Three modes: a static bearer token, OAuth 2.0 client credentials, and
-//! T-Mobile TAAP (access token plus a proof-of-possession token per call).
+//! The credentials ([`Credentials`]): none, a static bearer token, an API
+//! key, OAuth 2.0 client credentials, and T-Mobile TAAP (access token plus a
+//! proof-of-possession token per call).
+//!
+//! And the pieces of CAMARA's three-legged flows (ICM Security and
+//! Interoperability Profile), each a pure request builder and answer
+//! reader that takes the time and ids as arguments:
+//!
+//! - [`ClientAuth`]: `client_secret_basic`, `client_secret_post` and
+//!   `private_key_jwt` (feature `jwt`, with an `AssertionKey`) on any
+//!   request to the authorization server;
+//! - [`Scope`], [`Purpose`] and each operation's scope in [`scopes`];
+//! - [`Subject`]: the `login_hint` / `sub` forms `tel:`, `ipport:`,
+//!   `operatortoken:`;
+//! - [`ciba`]: CIBA poll mode ([`CibaPending`]);
+//! - `jwt_bearer` (feature `jwt`): the JWT Bearer grant;
+//! - [`refresh`]: the refresh token grant, with rotation;
+//! - `pkce` (feature `jwt`): the authorization code flow with PKCE;
+//! - [`Discovery`]: OpenID Provider metadata.
+//!
+//! A flow that ends in a way an application may act on (denied, expired,
+//! unknown user, invalid grant) is [`AuthError::Flow`].
 
 mod api_key;
+#[cfg(feature = "jwt")]
+mod assertion;
 mod cache;
+pub mod ciba;
+pub(crate) mod client_auth;
+mod discovery;
 mod error;
 mod flow;
+#[cfg(feature = "jwt")]
+pub mod jwt_bearer;
 pub(crate) mod oauth2;
+#[cfg(feature = "jwt")]
+pub mod pkce;
 #[cfg(feature = "tmobile")]
 mod pop;
+pub mod refresh;
+mod scope;
+mod subject;
 #[cfg(feature = "tmobile")]
 mod taap;
 mod token;
 
 pub use api_key::ApiKeyCredentials;
+#[cfg(feature = "jwt")]
+pub use assertion::{
+    AssertionKey, DEFAULT_ASSERTION_LIFETIME, DEFAULT_ASSERTION_TYPE, JwsAlgorithm,
+    MAX_ASSERTION_LIFETIME,
+};
 pub(crate) use cache::{CacheLookup, FetchId, TokenCache};
 pub use cache::{DEFAULT_MAX_SUBJECTS, TokenWait};
-pub use error::{AuthError, OAuthError};
+pub use ciba::{CibaPending, CibaPoll};
+pub use client_auth::{CLIENT_ASSERTION_TYPE_JWT_BEARER, ClientAuth, ClientAuthMethod};
+pub use discovery::{Discovery, IssuerCheck, ProviderMetadata, WELL_KNOWN_OPENID_CONFIGURATION};
+pub use error::{AuthError, Flow, FlowEnd, FlowError, OAuthError};
 pub(crate) use flow::{FlowStep, TokenFlow};
-pub use oauth2::{ClientAuthMethod, ClientCredentials, OAuthErrorCode};
+pub use oauth2::{ClientCredentials, OAuthErrorCode};
+#[cfg(feature = "jwt")]
+pub use pkce::{
+    AuthorizationCode, AuthorizationCodeFlow, AuthorizationPending, AuthorizationRandom,
+};
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
+pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes};
+pub use subject::{Subject, SubjectKind};
 #[cfg(feature = "tmobile")]
 pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
-pub use token::AccessToken;
+pub use token::{AccessToken, RefreshToken, TokenGrant};
 
 pub(crate) use token::{TokenResponse, check_token_characters};
 

@@ -1,16 +1,19 @@
 //! OAuth 2.0 client credentials grant (RFC 6749 §4.4).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use http::{HeaderValue, Method, Request, Response, Uri};
+use http::{Request, Response, StatusCode, Uri};
 use qod_models::{SecretString, check_authority, is_loopback_host};
 use serde::Deserialize;
+use uuid::Uuid;
 
-use crate::auth::{AccessToken, AuthError, OAuthError, TokenResponse, check_token_characters};
+use crate::auth::client_auth::FormRequest;
+use crate::auth::{
+    AccessToken, AuthError, ClientAuth, ClientAuthMethod, OAuthError, TokenGrant, TokenResponse,
+    check_token_characters,
+};
 use qod_models::open_enum;
 
 open_enum! {
@@ -28,21 +31,38 @@ open_enum! {
         UnsupportedGrantType = "unsupported_grant_type",
         /// The scope is invalid or too wide.
         InvalidScope = "invalid_scope",
+        /// CIBA: the user has not yet answered; poll again after the interval.
+        AuthorizationPending = "authorization_pending",
+        /// CIBA: polling too fast; the interval grows by 5 s for good.
+        SlowDown = "slow_down",
+        /// CIBA: the `auth_req_id` expired; start a new request.
+        ExpiredToken = "expired_token",
+        /// The user or the server denied the request (also on an
+        /// authorization redirect).
+        AccessDenied = "access_denied",
+        /// CIBA: the login hint names no user the operator knows.
+        UnknownUserId = "unknown_user_id",
+        /// CIBA: the signed request object is invalid.
+        InvalidRequestObject = "invalid_request_object",
+        /// OpenID Connect: the user must log in (authorization redirect).
+        LoginRequired = "login_required",
+        /// OpenID Connect: the user must consent (authorization redirect).
+        ConsentRequired = "consent_required",
+        /// OpenID Connect: the user must interact (authorization redirect).
+        InteractionRequired = "interaction_required",
+        /// The authorization server failed (authorization redirect).
+        ServerError = "server_error",
+        /// The authorization server is overloaded or down for now
+        /// (authorization redirect).
+        TemporarilyUnavailable = "temporarily_unavailable",
+        /// RFC 9449: the DPoP proof is missing or invalid.
+        InvalidDpopProof = "invalid_dpop_proof",
     }
 }
 
-/// How the client authenticates to the token endpoint (RFC 6749 §2.3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ClientAuthMethod {
-    /// HTTP Basic with the form-urlencoded id and secret (`client_secret_basic`).
-    Basic,
-    /// `client_id` and `client_secret` in the form body (`client_secret_post`).
-    Post,
-}
-
-/// OAuth 2.0 client credentials: a token URL, a client id and secret, and
-/// optionally a scope. The secret never prints.
+/// OAuth 2.0 client credentials: a token URL, a client and how it
+/// authenticates ([`ClientAuth`]), and optionally a scope. The secret (or
+/// key) never prints.
 ///
 /// ```
 /// use qod_core::auth::{ClientAuthMethod, ClientCredentials};
@@ -52,33 +72,56 @@ pub enum ClientAuthMethod {
 ///     .with_auth_method(ClientAuthMethod::Post);
 /// assert!(!format!("{credentials:?}").contains("s3cret"));
 /// ```
+///
+/// With `private_key_jwt` (feature `jwt`), built from a [`ClientAuth`]:
+///
+/// ```
+/// # #[cfg(feature = "jwt")] {
+/// # let pem = include_str!("../../tests/fixtures/test-ec-p256.pem");
+/// use std::time::{Duration, SystemTime};
+/// use qod_core::auth::{AssertionKey, ClientAuth, ClientCredentials};
+/// let auth = ClientAuth::private_key_jwt("my-app", AssertionKey::from_pkcs8_pem(pem.as_bytes())?)?;
+/// let credentials = ClientCredentials::from_client_auth("https://auth.example.com/oauth/token", auth)?;
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// let request = credentials.token_request_at(now, qod_core::models::uuid::Uuid::from_u128(1))?;
+/// let body = String::from_utf8(request.body().clone()).unwrap();
+/// assert!(body.starts_with("grant_type=client_credentials&client_id=my-app&client_assertion_type="));
+/// // Without a time to sign at, there is no assertion.
+/// assert!(credentials.token_request().is_err());
+/// # }
+/// # Ok::<(), qod_core::auth::AuthError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ClientCredentials {
     token_url: Uri,
-    client_id: String,
-    client_secret: SecretString,
+    auth: ClientAuth,
     scope: Option<String>,
-    method: ClientAuthMethod,
+    /// A method [`ClientCredentials::with_auth_method`] asked for that the
+    /// credentials cannot use; every token request says so.
+    refused_method: Option<ClientAuthMethod>,
 }
 
 impl ClientCredentials {
     /// Credentials for `token_url`, authenticating with HTTP Basic. The URL
-    /// must be https, or http to a loopback host.
+    /// must be https, or http to a loopback host. The client id must be
+    /// non-empty, without control characters.
     pub fn new(
         token_url: &str,
         client_id: impl Into<String>,
         client_secret: impl Into<SecretString>,
     ) -> Result<Self, AuthError> {
-        let client_id = client_id.into();
-        if client_id.is_empty() {
-            return Err(AuthError::Config("the client id is empty".to_owned()));
-        }
+        let auth = ClientAuth::secret_basic(client_id, client_secret)?;
+        Self::from_client_auth(token_url, auth)
+    }
+
+    /// Credentials for `token_url` that authenticate as `auth` says, e.g.
+    /// with `private_key_jwt`.
+    pub fn from_client_auth(token_url: &str, auth: ClientAuth) -> Result<Self, AuthError> {
         Ok(ClientCredentials {
             token_url: parse_token_url(token_url)?,
-            client_id,
-            client_secret: client_secret.into(),
+            auth,
             scope: None,
-            method: ClientAuthMethod::Basic,
+            refused_method: None,
         })
     }
 
@@ -89,10 +132,21 @@ impl ClientCredentials {
         self
     }
 
-    /// Sets how the client authenticates (default: [`ClientAuthMethod::Basic`]).
+    /// Switches between the two secret methods (default:
+    /// [`ClientAuthMethod::Basic`]). A method these credentials lack the
+    /// material for (`PrivateKeyJwt` on a secret, a secret method on a
+    /// key) cannot be switched to here: every token request then fails
+    /// with [`AuthError::Config`] naming it. Build such credentials with
+    /// [`ClientCredentials::from_client_auth`].
     #[must_use]
     pub fn with_auth_method(mut self, method: ClientAuthMethod) -> Self {
-        self.method = method;
+        match self.auth.switched_to(method) {
+            Some(auth) => {
+                self.auth = auth;
+                self.refused_method = None;
+            }
+            None => self.refused_method = Some(method),
+        }
         self
     }
 
@@ -101,42 +155,49 @@ impl ClientCredentials {
         &self.token_url
     }
 
+    /// How the client authenticates.
+    pub fn client_auth(&self) -> &ClientAuth {
+        &self.auth
+    }
+
     /// The token request: `POST` with a form body `grant_type=client_credentials`.
+    /// With `private_key_jwt`, which signs an assertion at a given time,
+    /// it fails: use [`ClientCredentials::token_request_at`].
     pub fn token_request(&self) -> Result<Request<Vec<u8>>, AuthError> {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("grant_type", "client_credentials");
+        if self.auth.signs_assertions() {
+            return Err(AuthError::Config(
+                "private_key_jwt signs an assertion at a given time: use token_request_at(now, jti)"
+                    .to_owned(),
+            ));
+        }
+        self.token_request_at(SystemTime::UNIX_EPOCH, Uuid::nil())
+    }
+
+    /// The token request at `now`; `jti` is the id of the client assertion
+    /// with `private_key_jwt`, which must be fresh for each request (a nil
+    /// one is refused), and unused otherwise.
+    pub fn token_request_at(
+        &self,
+        now: SystemTime,
+        jti: Uuid,
+    ) -> Result<Request<Vec<u8>>, AuthError> {
+        if let Some(method) = self.refused_method {
+            return Err(AuthError::Config(format!(
+                "these credentials cannot authenticate with {method} (it needs {}); \
+                 build them with ClientCredentials::from_client_auth",
+                match method {
+                    ClientAuthMethod::PrivateKeyJwt => "a private key",
+                    _ => "a client secret",
+                }
+            )));
+        }
+        let mut form = FormRequest::new(self.token_url.clone());
+        form.pair("grant_type", "client_credentials");
         if let Some(scope) = &self.scope {
-            form.append_pair("scope", scope);
+            form.pair("scope", scope);
         }
-        let mut builder = Request::builder()
-            .method(Method::POST)
-            .uri(self.token_url.clone())
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(ACCEPT, "application/json");
-        match self.method {
-            ClientAuthMethod::Basic => {
-                // §2.3.1: each part is form-urlencoded before they are joined.
-                let id: String =
-                    form_urlencoded::byte_serialize(self.client_id.as_bytes()).collect();
-                let secret: String =
-                    form_urlencoded::byte_serialize(self.client_secret.expose().as_bytes())
-                        .collect();
-                let mut value = HeaderValue::try_from(format!(
-                    "Basic {}",
-                    STANDARD.encode(format!("{id}:{secret}"))
-                ))
-                .map_err(|e| AuthError::Config(e.to_string()))?;
-                value.set_sensitive(true);
-                builder = builder.header(AUTHORIZATION, value);
-            }
-            ClientAuthMethod::Post => {
-                form.append_pair("client_id", &self.client_id);
-                form.append_pair("client_secret", self.client_secret.expose());
-            }
-        }
-        builder
-            .body(form.finish().into_bytes())
-            .map_err(|e| AuthError::Config(e.to_string()))
+        self.auth.apply(&mut form, now, jti)?;
+        form.finish()
     }
 
     /// Reads the token endpoint's answer.
@@ -152,20 +213,49 @@ impl ClientCredentials {
 /// Parses an absolute https token URL (or http to loopback), with no user
 /// credentials and a port in range.
 pub(crate) fn parse_token_url(text: &str) -> Result<Uri, AuthError> {
+    parse_endpoint_url(text, "token URL")
+}
+
+/// Parses an absolute https URL of an authorization server endpoint (or
+/// http to loopback), with no user credentials and a port in range. The
+/// error calls it `what` and quotes it with any user credentials hidden.
+pub(crate) fn parse_endpoint_url(text: &str, what: &str) -> Result<Uri, AuthError> {
     let uri: Uri = text
         .parse()
-        .map_err(|e| AuthError::Config(format!("token URL {text:?}: {e}")))?;
+        .map_err(|e| AuthError::Config(format!("{what} {:?}: {e}", without_userinfo(text))))?;
+    check_endpoint_uri(&uri, what)?;
+    Ok(uri)
+}
+
+/// Checks a parsed endpoint URI by [`parse_endpoint_url`]'s rule.
+pub(crate) fn check_endpoint_uri(uri: &Uri, what: &str) -> Result<(), AuthError> {
+    let text = uri.to_string();
     if let Some(authority) = uri.authority() {
-        check_authority(authority.as_str())
-            .map_err(|rule| AuthError::Config(format!("token URL {text:?}: {rule}")))?;
+        check_authority(authority.as_str()).map_err(|rule| {
+            AuthError::Config(format!("{what} {:?}: {rule}", without_userinfo(&text)))
+        })?;
     }
     let host = uri.host().unwrap_or_default();
     match uri.scheme_str() {
-        Some("https") if !host.is_empty() => Ok(uri),
-        Some("http") if is_loopback_host(host) => Ok(uri),
+        Some("https") if !host.is_empty() => Ok(()),
+        Some("http") if is_loopback_host(host) => Ok(()),
         _ => Err(AuthError::Config(format!(
-            "token URL {text:?} must be an absolute https URL (plain http only to loopback)"
+            "{what} {:?} must be an absolute https URL (plain http only to loopback)",
+            without_userinfo(&text)
         ))),
+    }
+}
+
+/// `url` with any `user:password@` of its authority written `[redacted]@`,
+/// to quote it in an error.
+fn without_userinfo(url: &str) -> Cow<'_, str> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Cow::Borrowed(url);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{scheme}://[redacted]{}", &rest[at..])),
+        None => Cow::Borrowed(url),
     }
 }
 
@@ -186,20 +276,42 @@ pub(crate) fn parse_token_response(
     now: SystemTime,
     require_bearer: bool,
 ) -> Result<AccessToken, AuthError> {
+    parse_token_grant(response, now, require_bearer).map(TokenGrant::into_access_token)
+}
+
+/// An RFC 6749 §5.2 error answer as [`AuthError::OAuth`], or, when the body
+/// is not one, [`AuthError::TokenEndpoint`]. `request` names what was
+/// refused in the message ("token request").
+pub(crate) fn error_response(
+    status: StatusCode,
+    body: Vec<u8>,
+    request: &'static str,
+) -> AuthError {
+    match serde_json::from_slice::<ErrorResponse>(&body) {
+        Ok(error) => AuthError::OAuth(Box::new(OAuthError {
+            status,
+            code: OAuthErrorCode::from(error.error),
+            description: error.error_description,
+            uri: error.error_uri,
+            request,
+        })),
+        Err(_) => AuthError::TokenEndpoint {
+            status,
+            body: body.into(),
+        },
+    }
+}
+
+/// [`parse_token_response`] with what came beside the access token: the
+/// refresh token and the granted scope.
+pub(crate) fn parse_token_grant(
+    response: Response<Vec<u8>>,
+    now: SystemTime,
+    require_bearer: bool,
+) -> Result<TokenGrant, AuthError> {
     let (parts, body) = response.into_parts();
     if !parts.status.is_success() {
-        return Err(match serde_json::from_slice::<ErrorResponse>(&body) {
-            Ok(error) => AuthError::OAuth(Box::new(OAuthError {
-                status: parts.status,
-                code: OAuthErrorCode::from(error.error),
-                description: error.error_description,
-                uri: error.error_uri,
-            })),
-            Err(_) => AuthError::TokenEndpoint {
-                status: parts.status,
-                body: body.into(),
-            },
-        });
+        return Err(error_response(parts.status, body, "token request"));
     }
     let token: TokenResponse = match serde_json::from_slice(&body) {
         Ok(token) => token,
@@ -225,5 +337,99 @@ pub(crate) fn parse_token_response(
     if let Err(rule) = check_token_characters(token.access_token.expose()) {
         return Err(AuthError::UnusableToken(rule));
     }
-    Ok(token.into_token(now))
+    Ok(token.into_grant(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn user_credentials_in_a_url_are_not_quoted() {
+        for url in [
+            "https://user:canary-pw@auth.example.com/token",
+            "http://canary-pw@127.0.0.1:8080/token?a=b@c",
+            "https://user:canary-pw@auth.example.com",
+        ] {
+            let error = parse_token_url(url).unwrap_err().to_string();
+            assert!(!error.contains("canary"), "{error}");
+            assert!(error.contains("[redacted]@"), "{error}");
+            assert!(error.contains("credentials"), "{error}");
+        }
+        assert_eq!(
+            without_userinfo("https://h.example/p?q=a@b"),
+            "https://h.example/p?q=a@b"
+        );
+        let error = parse_endpoint_url("ftp://h.example/x", "discovery URL").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid credentials: discovery URL")
+        );
+    }
+
+    #[test]
+    fn a_method_without_its_material_fails_every_request() {
+        let credentials = ClientCredentials::new("https://as.example.com/token", "id", "s")
+            .unwrap()
+            .with_auth_method(ClientAuthMethod::PrivateKeyJwt);
+        let error = credentials.token_request().unwrap_err().to_string();
+        assert!(
+            error.contains("private_key_jwt") && error.contains("from_client_auth"),
+            "{error}"
+        );
+        // Switching back to a secret method cures it.
+        let fixed = credentials.with_auth_method(ClientAuthMethod::Post);
+        let request = fixed.token_request().unwrap();
+        assert_eq!(
+            request.body(),
+            b"grant_type=client_credentials&client_id=id&client_secret=s"
+        );
+        assert_eq!(fixed.client_auth().method(), ClientAuthMethod::Post);
+    }
+
+    #[test]
+    fn token_request_at_is_token_request_for_secrets() {
+        let credentials = ClientCredentials::new("https://as.example.com/token", "id", "s")
+            .unwrap()
+            .with_scope("a b");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let at = credentials
+            .token_request_at(now, Uuid::from_u128(9))
+            .unwrap();
+        let plain = credentials.token_request().unwrap();
+        assert_eq!(at.body(), plain.body());
+        assert_eq!(at.headers(), plain.headers());
+        assert_eq!(at.body(), b"grant_type=client_credentials&scope=a+b");
+    }
+
+    #[cfg(feature = "jwt")]
+    #[test]
+    fn client_credentials_with_private_key_jwt() {
+        use crate::auth::assertion::tests::{p256_key, verify};
+        let key = p256_key();
+        let auth = ClientAuth::private_key_jwt("my-app", key.clone()).unwrap();
+        let credentials =
+            ClientCredentials::from_client_auth("https://as.example.com/oauth/token", auth)
+                .unwrap()
+                .with_scope("qos-profiles:read");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let request = credentials
+            .token_request_at(now, Uuid::from_u128(3))
+            .unwrap();
+        let fields: Vec<(String, String)> = form_urlencoded::parse(request.body())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        assert_eq!(
+            fields[0],
+            ("grant_type".into(), "client_credentials".into())
+        );
+        assert_eq!(fields[1], ("scope".into(), "qos-profiles:read".into()));
+        assert_eq!(fields[2], ("client_id".into(), "my-app".into()));
+        let (_, claims) = verify(&fields[4].1, &key);
+        assert_eq!(claims["aud"], "https://as.example.com/oauth/token");
+        assert!(credentials.token_request().is_err());
+        assert!(!format!("{credentials:?}").contains(&fields[4].1[..20]));
+    }
 }

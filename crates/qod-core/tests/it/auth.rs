@@ -468,3 +468,113 @@ fn failed_token_fetch_is_an_auth_error_and_retried_next_call() {
     client.get_session(id).unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+/// private_key_jwt credentials in a [`Client`]: each token request signs
+/// an assertion with a fresh `jti`. The call machine draws a `jti` only for
+/// credentials that sign API calls (TAAP) and hands a token request the nil
+/// UUID otherwise, which an assertion refuses; so this waits for the call
+/// machine to draw one for every token fetch with private_key_jwt.
+#[test]
+#[ignore = "the call machine hands token requests a nil jti unless the credentials sign calls"]
+fn private_key_jwt_client_credentials_sign_every_token_request() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use qod_core::auth::{AssertionKey, ClientAuth};
+    use ring::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
+
+    let key = AssertionKey::from_pkcs8_pem(KEY_PEM).unwrap();
+    let auth = ClientAuth::private_key_jwt("my-app", key.clone()).unwrap();
+    let credentials =
+        ClientCredentials::from_client_auth("https://auth.example.com/oauth2/token", auth)
+            .unwrap()
+            .with_scope("quality-on-demand:sessions:read");
+    let tokens = Arc::new(Mutex::new(Vec::<Request<Vec<u8>>>::new()));
+    let seen = Arc::clone(&tokens);
+    let transport = move |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        if request.uri().path().ends_with("/token") {
+            seen.lock().unwrap().push(request);
+            return Ok(json_response(
+                200,
+                br#"{"access_token":"t","token_type":"Bearer","expires_in":120}"#,
+            ));
+        }
+        Ok(json_response(200, &session_json()))
+    };
+    let clock = Arc::new(TestClock::new());
+    let core =
+        ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap())
+            .with_credentials(Credentials::ClientCredentials(credentials));
+    let client = Client::new(transport, core, clock.clone());
+    let id: SessionId = SESSION.parse().unwrap();
+    client.get_session(id).unwrap();
+    clock.advance(Duration::from_secs(120));
+    client.get_session(id).unwrap();
+
+    let tokens = tokens.lock().unwrap();
+    assert_eq!(tokens.len(), 2);
+    let mut jtis = Vec::new();
+    for request in tokens.iter() {
+        assert!(request.headers().get("authorization").is_none());
+        let form: Vec<(String, String)> = form_urlencoded::parse(request.body())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let names: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "grant_type",
+                "scope",
+                "client_id",
+                "client_assertion_type",
+                "client_assertion"
+            ]
+        );
+        let jws = &form[4].1;
+        let parts: Vec<&str> = jws.split('.').collect();
+        UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key.public_key())
+            .verify(
+                format!("{}.{}", parts[0], parts[1]).as_bytes(),
+                &URL_SAFE_NO_PAD.decode(parts[2]).unwrap(),
+            )
+            .unwrap();
+        let claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        assert_eq!(claims["aud"], "https://auth.example.com/oauth2/token");
+        assert_eq!(
+            (&claims["iss"], &claims["sub"]),
+            (&"my-app".into(), &"my-app".into())
+        );
+        let iat = claims["iat"].as_u64().unwrap();
+        assert!(claims["exp"].as_u64().unwrap() - iat <= 300);
+        jtis.push(claims["jti"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(jtis[0], jtis[1], "a fresh jti per assertion");
+}
+
+/// Until then, a Client with private_key_jwt credentials refuses to send an
+/// assertion with the nil `jti` it is given: no replayable assertion leaves.
+#[test]
+fn private_key_jwt_client_credentials_refuse_a_nil_jti() {
+    use qod_core::auth::{AssertionKey, ClientAuth};
+
+    let auth =
+        ClientAuth::private_key_jwt("my-app", AssertionKey::from_pkcs8_pem(KEY_PEM).unwrap())
+            .unwrap();
+    let credentials =
+        ClientCredentials::from_client_auth("https://auth.example.com/oauth2/token", auth).unwrap();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&sent);
+    let transport = move |_: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(json_response(200, &session_json()))
+    };
+    let core =
+        ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap())
+            .with_credentials(Credentials::ClientCredentials(credentials));
+    let client = Client::new(transport, core, Arc::new(TestClock::new()));
+    let error = client.get_session(SESSION.parse().unwrap()).unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::Auth(AuthError::Config(rule)) if rule.contains("fresh jti")),
+        "{error:?}"
+    );
+    assert_eq!(sent.load(Ordering::SeqCst), 0);
+}

@@ -268,3 +268,159 @@ fn secrets_never_print() {
         "the client logs each attempt"
     );
 }
+
+/// The three-legged flows' secrets: client assertions, operator tokens,
+/// `auth_req_id`s, refresh tokens, codes, PKCE verifiers, states, nonces.
+#[test]
+fn flow_secrets_never_print() {
+    use qod_core::auth::{
+        AssertionKey, AuthorizationRandom, CibaPoll, ClientAuth, RefreshToken, Scope, Subject,
+        ciba, refresh,
+    };
+    use std::time::{Duration, SystemTime};
+
+    const OPERATOR_TOKEN: &str = "CANARY-operator-token-6";
+    const AUTH_REQ_ID: &str = "CANARY-auth-req-id-7";
+    const REFRESH_TOKEN: &str = "CANARY-refresh-token-8";
+    const CODE: &str = "CANARY-code-9";
+
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let key = AssertionKey::from_pkcs8_pem(KEY_PEM)
+        .unwrap()
+        .with_kid("kid-1")
+        .unwrap();
+    let auths = [
+        ClientAuth::secret_basic("id", CLIENT_SECRET).unwrap(),
+        ClientAuth::secret_post("id", CLIENT_SECRET).unwrap(),
+        ClientAuth::private_key_jwt("id", key.clone()).unwrap(),
+    ];
+    let subject = Subject::operator_token(OPERATOR_TOKEN).unwrap();
+    let scope = Scope::parse("openid dpv:RequestedServiceProvision").unwrap();
+    let bc_url = "https://as.example.com/bc-authorize".parse().unwrap();
+    let token_url = "https://as.example.com/token".parse().unwrap();
+
+    let answer = |status: u16, body: String| {
+        Response::builder()
+            .status(status)
+            .body(body.into_bytes())
+            .unwrap()
+    };
+    let mut pending = ciba::read_backchannel_response(
+        answer(
+            200,
+            format!(r#"{{"auth_req_id":"{AUTH_REQ_ID}","expires_in":120}}"#),
+        ),
+        now,
+    )
+    .unwrap();
+    let poll = pending
+        .read_poll_response(
+            answer(
+                200,
+                format!(
+                    r#"{{"access_token":"{ACCESS_TOKEN}","refresh_token":"{REFRESH_TOKEN}","id_token":"{ID_TOKEN}"}}"#
+                ),
+            ),
+            now,
+        )
+        .unwrap();
+    let CibaPoll::Token(grant) = &poll else {
+        panic!("{poll:?}")
+    };
+    let refreshed = refresh::read_refresh_response(
+        answer(200, format!(r#"{{"access_token":"{ACCESS_TOKEN}"}}"#)),
+        now,
+        grant.refresh_token().unwrap(),
+    )
+    .unwrap();
+
+    let flow = qod_core::auth::AuthorizationCodeFlow::new(
+        &"https://as.example.com/authorize".parse().unwrap(),
+        "id",
+        "https://app.example.com/cb",
+        scope.clone(),
+    )
+    .unwrap();
+    let random = AuthorizationRandom::from_bytes([7; 32], [8; 16], [9; 16]);
+    let authorization = flow.start(&random);
+    let state = authorization.expose_state().to_owned();
+    let code = authorization
+        .read_redirect(&format!("?code={CODE}&state={state}"))
+        .unwrap();
+    let pkce_secrets = [
+        state.clone(),
+        authorization.expose_nonce().to_owned(),
+        authorization.authorization_url().to_owned(),
+    ];
+
+    let mut assertions = Vec::new();
+    let mut printed = vec![
+        ("AssertionKey", formats(&key)),
+        ("Subject", formats(&subject)),
+        ("Subject (Display)", subject.to_string()),
+        ("CibaPending", formats(&pending)),
+        ("CibaPoll", formats(&poll)),
+        ("TokenGrant", formats(grant)),
+        ("refreshed TokenGrant", formats(&refreshed)),
+        ("RefreshToken", formats(&RefreshToken::new(REFRESH_TOKEN))),
+        ("AuthorizationCodeFlow", formats(&flow)),
+        ("AuthorizationPending", formats(&authorization)),
+        ("AuthorizationRandom", formats(&random)),
+        ("AuthorizationCode", formats(&code)),
+    ];
+    for bad in [
+        format!("operatortoken:{OPERATOR_TOKEN} x"),
+        format!("operatorToken:{OPERATOR_TOKEN}"),
+        OPERATOR_TOKEN.to_owned(),
+    ] {
+        let error = Subject::parse(&bad).unwrap_err();
+        printed.push(("Subject::parse error", format!("{error}\n{error:?}")));
+    }
+    let mut ids = (1_u128..).map(uuid::Uuid::from_u128);
+    let mut jti = move || ids.next().unwrap();
+    for auth in &auths {
+        printed.push(("ClientAuth", formats(auth)));
+        let credentials =
+            ClientCredentials::from_client_auth("https://as.example.com/token", auth.clone())
+                .unwrap();
+        printed.push(("ClientCredentials", formats(&credentials)));
+        let requests = [
+            ciba::backchannel_request(&bc_url, auth, &scope, &subject, now, jti()).unwrap(),
+            pending.poll_request(&token_url, auth, now, jti()).unwrap(),
+            refresh::refresh_request(
+                &token_url,
+                auth,
+                grant.refresh_token().unwrap(),
+                None,
+                now,
+                jti(),
+            )
+            .unwrap(),
+            authorization
+                .exchange_request(&token_url, auth, &code, now, jti())
+                .unwrap(),
+        ];
+        for request in &requests {
+            printed.push(("flow request headers", formats(request.headers())));
+            let form: Vec<(String, String)> = form_urlencoded::parse(request.body())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assertions.extend(
+                form.into_iter()
+                    .filter(|(k, _)| k == "client_assertion")
+                    .map(|(_, v)| v),
+            );
+        }
+    }
+    assert_eq!(assertions.len(), 4, "private_key_jwt signs every request");
+    for (what, text) in &printed {
+        assert_clean(what, text, &assertions);
+        for canary in [OPERATOR_TOKEN, AUTH_REQ_ID, REFRESH_TOKEN, CODE]
+            .iter()
+            .copied()
+            .chain(pkce_secrets.iter().map(String::as_str))
+        {
+            assert!(!text.contains(canary), "{what} printed a secret: {text}");
+        }
+    }
+}
