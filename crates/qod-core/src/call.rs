@@ -23,9 +23,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::{Method, Request, Response, StatusCode};
-use qod_models::XCorrelator;
+use qod_models::{ValidationError, XCorrelator};
 
-use crate::auth::{AccessToken, AuthError, FetchId, FetchPermit, FlowStep, TokenFlow, TokenStep};
+use crate::auth::{
+    AccessToken, AuthError, FetchId, FetchPermit, FlowStep, Subject, TokenFlow, TokenKey, TokenStep,
+};
 use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
@@ -115,6 +117,10 @@ pub struct Call<'a, O: Operation> {
     /// A 401 has been met: the next attempt is its one replay.
     replaying_after_401: bool,
     replayed_after_401: bool,
+    /// The subject the options name, for three-legged credentials.
+    subject: Option<Subject>,
+    /// Whose token the call uses, once the call has started.
+    key: TokenKey,
 }
 
 impl<O: Operation> std::fmt::Debug for Call<'_, O> {
@@ -143,7 +149,8 @@ impl ClientCore {
             .unwrap_or_else(|| XCorrelator::from_uuid(self.id_source().next_uuid()));
         let most = self.retry_policy().max_elapsed();
         let limit = options.time_limit().map_or(most, |limit| limit.min(most));
-        Call::new(self, operation, correlator, now, limit)
+        let subject = options.subject().cloned();
+        Call::new(self, operation, correlator, now, limit, subject)
     }
 }
 
@@ -154,6 +161,7 @@ impl<'a, O: Operation> Call<'a, O> {
         correlator: XCorrelator,
         now: SystemTime,
         limit: Duration,
+        subject: Option<Subject>,
     ) -> Self {
         Call {
             core,
@@ -167,6 +175,8 @@ impl<'a, O: Operation> Call<'a, O> {
             token_attempts: 0,
             replaying_after_401: false,
             replayed_after_401: false,
+            subject,
+            key: None,
         }
     }
 
@@ -187,11 +197,7 @@ impl<'a, O: Operation> Call<'a, O> {
                     .operation
                     .to_request(self.core.endpoint(), Some(&self.correlator))
                 {
-                    Ok(request) => match device_rule::check(
-                        self.operation.device_field(),
-                        self.core.authenticator().legs(),
-                        self.core.endpoint().api_version(),
-                    ) {
+                    Ok(request) => match self.check_whose() {
                         Ok(()) => {
                             self.request = Some(request);
                             self.state = State::NeedToken(None);
@@ -207,8 +213,10 @@ impl<'a, O: Operation> Call<'a, O> {
                 }
                 State::Fetching(permit, mut flow) => {
                     let credentials = self.core.authenticator().credentials();
-                    let step =
-                        flow.request(credentials, self.core.endpoint(), now, self.core.jti());
+                    // Every token request gets an id of its own: a client
+                    // assertion's `jti` must never repeat.
+                    let jti = self.core.id_source().next_uuid();
+                    let step = flow.request(credentials, self.core.endpoint(), now, jti);
                     if let Some(step) = self.follow_flow(permit, flow, step, now) {
                         return step;
                     }
@@ -259,13 +267,29 @@ impl<'a, O: Operation> Call<'a, O> {
     /// Looks the token up: ready, wait for another call's fetch (within
     /// this call's time), fetch it, or end with the error of the fetch
     /// this call waited for. A step to hand the driver, or `None` to go on.
+    /// Whose token the call uses, and QoD 1.x's device rule for it: both
+    /// refused before anything is sent.
+    fn check_whose(&mut self) -> Result<(), ValidationError> {
+        let auth = self.core.authenticator();
+        device_rule::check(
+            self.operation.device_field(),
+            auth.legs(),
+            self.core.endpoint().api_version(),
+        )?;
+        self.key = auth
+            .token_key(self.subject.as_ref())
+            .map_err(|error| ValidationError::new("subject", error.to_string()))?;
+        Ok(())
+    }
+
     fn look_up_token(
         &mut self,
         waited: Option<FetchId>,
         now: SystemTime,
     ) -> Option<Step<O::Output>> {
         let auth = self.core.authenticator();
-        match auth.token(now, waited) {
+        let version = self.core.endpoint().api_version();
+        match auth.token(&self.key, O::SCOPE, version, now, waited) {
             Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
             Ok(TokenStep::Wait(wait)) => {
                 let at_most = self.time_left(now);
@@ -333,9 +357,14 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.state = State::Backoff(wait, Box::new(State::Fetching(permit, flow)));
                 None
             }
-            Ok(FlowStep::Token(token)) => {
-                permit.complete(token.clone());
+            Ok(FlowStep::Token(grant)) => {
+                let token = grant.access_token().clone();
+                permit.complete(grant, flow.scope().cloned());
                 self.state = State::Ready(Some(token));
+                None
+            }
+            Ok(FlowStep::Next) => {
+                self.state = State::Fetching(permit, flow);
                 None
             }
             Err(error) => {
@@ -450,7 +479,7 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.replayed_after_401 = true;
                     self.replaying_after_401 = true;
                     if let Some(token) = &token {
-                        auth.invalidate(token);
+                        auth.invalidate(&self.key, token);
                     }
                     self.state = State::NeedToken(None);
                     return;

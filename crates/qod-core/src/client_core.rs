@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use qod_models::XCorrelator;
 
-use crate::auth::{Authenticator, Credentials};
+use crate::auth::{Authenticator, Credentials, Subject};
 use crate::clock::{IdSource, RandomIds};
 use crate::{Endpoint, RetryPolicy};
 
@@ -28,6 +28,7 @@ use crate::{Endpoint, RetryPolicy};
 pub struct CallOptions {
     correlator: Option<XCorrelator>,
     time_limit: Option<Duration>,
+    subject: Option<Subject>,
 }
 
 impl CallOptions {
@@ -51,6 +52,21 @@ impl CallOptions {
     pub fn with_time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = Some(limit);
         self
+    }
+
+    /// Makes the call for `subject`, whose three-legged token it uses (the
+    /// user of a CIBA, JWT Bearer or authorization code flow): one client
+    /// serves many users, each with a token of their own. Two-legged
+    /// credentials ignore it.
+    #[must_use]
+    pub fn with_subject(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// The subject, when one was set.
+    pub fn subject(&self) -> Option<&Subject> {
+        self.subject.as_ref()
     }
 
     /// The correlator to send, when one was set.

@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime};
 
 use event_listener::{Event, EventListener};
 
-use crate::auth::{AccessToken, AuthError};
+use crate::auth::{AccessToken, AuthError, RefreshToken, Scope, TokenGrant};
 
 /// How many subjects a client's token cache holds, by default, before it
 /// evicts the one used longest ago.
@@ -31,6 +31,10 @@ pub const DEFAULT_MAX_SUBJECTS: usize = 10_000;
 
 struct State<R> {
     token: Option<AccessToken>,
+    /// What the token may do, when known (granted, or else asked for).
+    scope: Option<Scope>,
+    /// What renews the token, when the server granted one.
+    refresh: Option<RefreshToken>,
     fetching: bool,
     /// Counts the fetches begun, so that a waiter knows which one it waited for.
     fetches: u64,
@@ -45,6 +49,8 @@ impl<R> Default for State<R> {
     fn default() -> Self {
         State {
             token: None,
+            scope: None,
+            refresh: None,
             fetching: false,
             fetches: 0,
             last_failure: None,
@@ -79,8 +85,12 @@ impl<R> Slot<R> {
         let mut state = self.lock();
         state.fetching = false;
         match outcome {
-            Outcome::Token(token) => {
+            Outcome::Token(grant, asked) => {
+                let (token, refresh) = grant.clone().into_parts();
+                state.scope = grant.granted_scope().cloned().or(asked);
                 state.token = Some(token);
+                // A grant without a refresh token keeps none: the old one may be spent.
+                state.refresh = refresh;
                 state.last_failure = None;
                 state.handed_over = None;
             }
@@ -97,7 +107,8 @@ impl<R> Slot<R> {
 }
 
 enum Outcome<R> {
-    Token(AccessToken),
+    /// The grant, and the scope that was asked for.
+    Token(TokenGrant, Option<Scope>),
     Failed(AuthError),
     HandedOver(R),
     Abandoned,
@@ -140,14 +151,27 @@ impl<K, R> Clone for TokenCache<K, R> {
 pub(crate) enum CacheLookup<R> {
     /// Use this token.
     Fresh(AccessToken),
-    /// Fetch a token and hand it to [`FetchPermit::complete`]; go on from
-    /// the handed-over state when there is one.
-    Fetch(FetchPermit<R>, Option<R>),
+    /// Fetch a token and hand it to [`FetchPermit::complete`].
+    Fetch(FetchStart<R>),
     /// Another caller is fetching: wait for this, then look again, handing
     /// the wait back to [`TokenCache::lookup`].
     Wait(TokenWait),
     /// The fetch this caller waited for failed, with this error.
     Failed(AuthError),
+}
+
+/// What a caller that is to fetch starts from.
+#[derive(Debug)]
+pub(crate) struct FetchStart<R> {
+    /// The permit.
+    pub(crate) permit: FetchPermit<R>,
+    /// Where an abandoned fetch stopped, to go on from.
+    pub(crate) handed_over: Option<R>,
+    /// The refresh token of a token that is due, when it covered what the
+    /// caller needs (a refresh cannot widen a grant).
+    pub(crate) refresh: Option<RefreshToken>,
+    /// What the subject's token was granted, to ask for again beside more.
+    pub(crate) previous_scope: Option<Scope>,
 }
 
 /// The right, and the duty, to fetch the next token of one subject.
@@ -262,7 +286,8 @@ impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
         slot
     }
 
-    /// The token of `key` to use at `now`, the permit to fetch one, the
+    /// The token of `key` to use at `now` for a call that needs `needed`
+    /// (`None`: any token of the subject), the permit to fetch one, the
     /// wait for another caller's fetch, or the error of the fetch this
     /// caller waited for (`waited`, from the [`TokenWait`] it was given
     /// last). Never blocks.
@@ -272,10 +297,16 @@ impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
         now: SystemTime,
         refresh_margin: Duration,
         waited: Option<FetchId>,
+        needed: Option<&Scope>,
     ) -> CacheLookup<R> {
         let slot = self.slot(key);
         let mut state = slot.lock();
+        let covered = match (needed, &state.scope) {
+            (Some(needed), Some(granted)) => granted.covers(needed),
+            _ => true,
+        };
         if let Some(token) = &state.token
+            && covered
             && !token.needs_refresh(now, refresh_margin)
         {
             return CacheLookup::Fresh(token.clone());
@@ -294,17 +325,30 @@ impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
         }
         state.fetching = true;
         state.fetches += 1;
-        let fetch = state.fetches;
-        let handed_over = state.handed_over.take();
-        drop(state);
-        CacheLookup::Fetch(
-            FetchPermit {
-                slot,
-                fetch,
+        let start = FetchStart {
+            permit: FetchPermit {
+                slot: Arc::clone(&slot),
+                fetch: state.fetches,
                 done: false,
             },
-            handed_over,
-        )
+            handed_over: state.handed_over.take(),
+            refresh: state.refresh.clone().filter(|_| covered),
+            previous_scope: state.scope.clone(),
+        };
+        drop(state);
+        CacheLookup::Fetch(start)
+    }
+
+    /// [`lookup`](Self::lookup) for a call that needs no particular scope.
+    #[cfg(test)]
+    pub(crate) fn lookup_any(
+        &self,
+        key: &K,
+        now: SystemTime,
+        refresh_margin: Duration,
+        waited: Option<FetchId>,
+    ) -> CacheLookup<R> {
+        self.lookup(key, now, refresh_margin, waited, None)
     }
 
     /// The cached token of `key`, fresh or not, without fetching.
@@ -316,6 +360,17 @@ impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         map.get(key).and_then(|slot| slot.lock().token.clone())
+    }
+
+    /// Stores `grant` as `key`'s token, as a fetch that ended well would.
+    pub(crate) fn store(&self, key: &K, grant: TokenGrant) {
+        let slot = self.slot(key);
+        let mut state = slot.lock();
+        let (token, refresh) = grant.clone().into_parts();
+        state.scope = grant.granted_scope().cloned();
+        state.token = Some(token);
+        state.refresh = refresh;
+        state.last_failure = None;
     }
 
     /// Forgets `token` of `key` after the server refused it, unless a newer
@@ -341,10 +396,11 @@ impl<K: Eq + Hash + Clone, R> TokenCache<K, R> {
 }
 
 impl<R> FetchPermit<R> {
-    /// Stores the fetched token and wakes the waiting callers.
-    pub(crate) fn complete(mut self, token: AccessToken) {
+    /// Stores the fetched grant (what was asked for is its scope when the
+    /// server did not say) and wakes the waiting callers.
+    pub(crate) fn complete(mut self, grant: TokenGrant, asked: Option<Scope>) {
         self.done = true;
-        self.slot.finish(self.fetch, Outcome::Token(token));
+        self.slot.finish(self.fetch, Outcome::Token(grant, asked));
     }
 
     /// Ends the fetch with `error` and wakes the waiting callers, who get it
@@ -380,6 +436,10 @@ mod tests {
 
     const MARGIN: Duration = Duration::from_secs(60);
 
+    fn grant(now: SystemTime, seconds: u64) -> TokenGrant {
+        TokenGrant::new(token(now, seconds))
+    }
+
     fn token(now: SystemTime, seconds: u64) -> AccessToken {
         AccessToken::fetched(SecretString::new("t"), None, now, Some(seconds))
     }
@@ -395,18 +455,19 @@ mod tests {
     fn reuses_before_the_margin_and_refreshes_after() {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart { permit, .. }) = cache.lookup_any(&(), t0, MARGIN, None)
+        else {
             panic!("an empty cache must ask for a fetch");
         };
-        permit.complete(token(t0, 3600));
+        permit.complete(grant(t0, 3600), None);
         let before = t0 + Duration::from_secs(3600 - 61);
         assert!(matches!(
-            cache.lookup(&(), before, MARGIN, None),
+            cache.lookup_any(&(), before, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         let after = t0 + Duration::from_secs(3600 - 60);
         assert!(matches!(
-            cache.lookup(&(), after, MARGIN, None),
+            cache.lookup_any(&(), after, MARGIN, None),
             CacheLookup::Fetch(..)
         ));
     }
@@ -415,15 +476,17 @@ mod tests {
     fn short_lifetimes_refresh_at_half_life() {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        if let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) {
-            permit.complete(token(t0, 30));
+        if let CacheLookup::Fetch(FetchStart { permit, .. }) =
+            cache.lookup_any(&(), t0, MARGIN, None)
+        {
+            permit.complete(grant(t0, 30), None);
         }
         assert!(matches!(
-            cache.lookup(&(), t0 + Duration::from_secs(14), MARGIN, None),
+            cache.lookup_any(&(), t0 + Duration::from_secs(14), MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         assert!(matches!(
-            cache.lookup(&(), t0 + Duration::from_secs(15), MARGIN, None),
+            cache.lookup_any(&(), t0 + Duration::from_secs(15), MARGIN, None),
             CacheLookup::Fetch(..)
         ));
     }
@@ -432,21 +495,22 @@ mod tests {
     fn a_second_caller_is_told_to_wait_and_is_woken_by_the_fetch() {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart { permit, .. }) = cache.lookup_any(&(), t0, MARGIN, None)
+        else {
             panic!("the first caller fetches");
         };
-        let CacheLookup::Wait(mut wait) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Wait(mut wait) = cache.lookup_any(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
         let waker = Waker::from(flag.clone());
         let mut cx = Context::from_waker(&waker);
         assert!(Pin::new(&mut wait).poll(&mut cx).is_pending());
-        permit.complete(token(t0, 3600));
+        permit.complete(grant(t0, 3600), None);
         assert!(flag.0.load(std::sync::atomic::Ordering::SeqCst));
         assert!(Pin::new(&mut wait).poll(&mut cx).is_ready());
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, None),
+            cache.lookup_any(&(), t0, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
     }
@@ -455,8 +519,8 @@ mod tests {
     fn dropped_permit_wakes_waiters_and_lets_the_next_caller_fetch() {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let first = cache.lookup(&(), t0, MARGIN, None);
-        let CacheLookup::Wait(mut wait) = cache.lookup(&(), t0, MARGIN, None) else {
+        let first = cache.lookup_any(&(), t0, MARGIN, None);
+        let CacheLookup::Wait(mut wait) = cache.lookup_any(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         drop(first);
@@ -467,7 +531,7 @@ mod tests {
                 .is_ready()
         );
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, None),
+            cache.lookup_any(&(), t0, MARGIN, None),
             CacheLookup::Fetch(..)
         ));
     }
@@ -476,32 +540,35 @@ mod tests {
     fn a_failed_fetch_is_handed_to_its_waiters_and_later_callers_fetch_again() {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart { permit, .. }) = cache.lookup_any(&(), t0, MARGIN, None)
+        else {
             panic!("the first caller fetches");
         };
-        let CacheLookup::Wait(wait) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Wait(wait) = cache.lookup_any(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         permit.fail(AuthError::Rejected);
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, Some(wait.fetch())),
+            cache.lookup_any(&(), t0, MARGIN, Some(wait.fetch())),
             CacheLookup::Failed(AuthError::Rejected)
         ));
         // A caller that did not wait for that fetch starts a new one.
-        let CacheLookup::Fetch(second, _) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart { permit: second, .. }) =
+            cache.lookup_any(&(), t0, MARGIN, None)
+        else {
             panic!("a newcomer fetches again");
         };
         // The first fetch's waiter still reads its failure, not the new fetch.
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, Some(wait.fetch())),
+            cache.lookup_any(&(), t0, MARGIN, Some(wait.fetch())),
             CacheLookup::Failed(_)
         ));
-        let CacheLookup::Wait(wait_second) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Wait(wait_second) = cache.lookup_any(&(), t0, MARGIN, None) else {
             panic!("a fetch is under way");
         };
-        second.complete(token(t0, 3600));
+        second.complete(grant(t0, 3600), None);
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, Some(wait_second.fetch())),
+            cache.lookup_any(&(), t0, MARGIN, Some(wait_second.fetch())),
             CacheLookup::Fresh(_)
         ));
     }
@@ -510,13 +577,13 @@ mod tests {
     fn an_abandoned_fetch_lets_a_waiter_fetch_instead_of_failing() {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let first = cache.lookup(&(), t0, MARGIN, None);
-        let CacheLookup::Wait(wait) = cache.lookup(&(), t0, MARGIN, None) else {
+        let first = cache.lookup_any(&(), t0, MARGIN, None);
+        let CacheLookup::Wait(wait) = cache.lookup_any(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         drop(first);
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, Some(wait.fetch())),
+            cache.lookup_any(&(), t0, MARGIN, Some(wait.fetch())),
             CacheLookup::Fetch(..)
         ));
     }
@@ -526,8 +593,10 @@ mod tests {
         let cache = TokenCache::<(), ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
         let old = token(t0, 3600);
-        if let CacheLookup::Fetch(permit, _) = cache.lookup(&(), t0, MARGIN, None) {
-            permit.complete(old.clone());
+        if let CacheLookup::Fetch(FetchStart { permit, .. }) =
+            cache.lookup_any(&(), t0, MARGIN, None)
+        {
+            permit.complete(TokenGrant::new(old.clone()), None);
         }
         cache.invalidate(&(), &token(t0, 3600));
         assert!(
@@ -542,20 +611,24 @@ mod tests {
     fn subjects_fetch_on_their_own_and_never_wait_on_each_other() {
         let cache = TokenCache::<&str, ()>::new(DEFAULT_MAX_SUBJECTS);
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(alice, _) = cache.lookup(&"alice", t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart { permit: alice, .. }) =
+            cache.lookup_any(&"alice", t0, MARGIN, None)
+        else {
             panic!("alice's first call fetches");
         };
         assert!(matches!(
-            cache.lookup(&"alice", t0, MARGIN, None),
+            cache.lookup_any(&"alice", t0, MARGIN, None),
             CacheLookup::Wait(_)
         ));
         // Bob's fetch is his own, while alice's is under way.
-        let CacheLookup::Fetch(bob, _) = cache.lookup(&"bob", t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart { permit: bob, .. }) =
+            cache.lookup_any(&"bob", t0, MARGIN, None)
+        else {
             panic!("bob fetches although alice is fetching");
         };
-        bob.complete(token(t0, 3600));
+        bob.complete(grant(t0, 3600), None);
         assert!(matches!(
-            cache.lookup(&"bob", t0, MARGIN, None),
+            cache.lookup_any(&"bob", t0, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         alice.fail(AuthError::Rejected);
@@ -568,17 +641,19 @@ mod tests {
         let cache = TokenCache::<u32, ()>::new(3);
         let t0 = SystemTime::UNIX_EPOCH;
         for subject in [1, 2, 3] {
-            if let CacheLookup::Fetch(permit, _) = cache.lookup(&subject, t0, MARGIN, None) {
-                permit.complete(token(t0, 3600));
+            if let CacheLookup::Fetch(FetchStart { permit, .. }) =
+                cache.lookup_any(&subject, t0, MARGIN, None)
+            {
+                permit.complete(grant(t0, 3600), None);
             }
         }
         // 1 is used again, so 2 is now the oldest.
         assert!(matches!(
-            cache.lookup(&1, t0, MARGIN, None),
+            cache.lookup_any(&1, t0, MARGIN, None),
             CacheLookup::Fresh(_)
         ));
         assert!(matches!(
-            cache.lookup(&4, t0, MARGIN, None),
+            cache.lookup_any(&4, t0, MARGIN, None),
             CacheLookup::Fetch(..)
         ));
         assert_eq!(cache.len(), 3);
@@ -590,25 +665,95 @@ mod tests {
     fn a_handed_over_fetch_is_where_the_next_caller_goes_on() {
         let cache = TokenCache::<(), &str>::new(1);
         let t0 = SystemTime::UNIX_EPOCH;
-        let CacheLookup::Fetch(first, None) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Fetch(FetchStart {
+            permit: first,
+            handed_over: None,
+            ..
+        }) = cache.lookup_any(&(), t0, MARGIN, None)
+        else {
             panic!("the first caller fetches from the start");
         };
-        let CacheLookup::Wait(wait) = cache.lookup(&(), t0, MARGIN, None) else {
+        let CacheLookup::Wait(wait) = cache.lookup_any(&(), t0, MARGIN, None) else {
             panic!("the second caller waits");
         };
         first.hand_over("polling");
         // The waiter is not told of a failure: it takes the fetch over.
-        let CacheLookup::Fetch(second, Some("polling")) =
-            cache.lookup(&(), t0, MARGIN, Some(wait.fetch()))
+        let CacheLookup::Fetch(FetchStart {
+            permit: second,
+            handed_over: Some("polling"),
+            ..
+        }) = cache.lookup_any(&(), t0, MARGIN, Some(wait.fetch()))
         else {
             panic!("the waiter goes on from the handed-over state");
         };
-        second.complete(token(t0, 3600));
+        second.complete(grant(t0, 3600), None);
         // Once done, nothing is handed over any more.
         cache.invalidate(&(), &cache.current(&()).unwrap());
         assert!(matches!(
-            cache.lookup(&(), t0, MARGIN, None),
-            CacheLookup::Fetch(_, None)
+            cache.lookup_any(&(), t0, MARGIN, None),
+            CacheLookup::Fetch(FetchStart {
+                handed_over: None,
+                ..
+            })
         ));
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use qod_models::SecretString;
+
+    const MARGIN: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn a_token_that_does_not_cover_the_call_is_fetched_again_with_its_scope() {
+        let cache = TokenCache::<(), ()>::new(1);
+        let t0 = SystemTime::UNIX_EPOCH;
+        let read = Scope::new(["qod:read"]).unwrap();
+        let write = Scope::new(["qod:write"]).unwrap();
+        let CacheLookup::Fetch(start) = cache.lookup(&(), t0, MARGIN, None, Some(&read)) else {
+            panic!("an empty cache fetches");
+        };
+        let token = AccessToken::fetched(SecretString::new("t"), None, t0, Some(3600));
+        let refresh = RefreshToken::new("r");
+        start.permit.complete(
+            TokenGrant::new(token).with_refresh_token(refresh),
+            Some(read.clone()),
+        );
+        assert!(matches!(
+            cache.lookup(&(), t0, MARGIN, None, Some(&read)),
+            CacheLookup::Fresh(_)
+        ));
+        // A call needing more fetches, from what was granted, and not by refresh.
+        let CacheLookup::Fetch(start) = cache.lookup(&(), t0, MARGIN, None, Some(&write)) else {
+            panic!("a token that does not cover the call is fetched again");
+        };
+        assert_eq!(start.previous_scope.as_ref(), Some(&read));
+        assert!(start.refresh.is_none(), "a refresh cannot widen a grant");
+    }
+
+    #[test]
+    fn a_due_token_is_renewed_by_its_refresh_token() {
+        let cache = TokenCache::<(), ()>::new(1);
+        let t0 = SystemTime::UNIX_EPOCH;
+        let CacheLookup::Fetch(start) = cache.lookup(&(), t0, MARGIN, None, None) else {
+            panic!("an empty cache fetches");
+        };
+        let token = AccessToken::fetched(SecretString::new("t"), None, t0, Some(600));
+        start.permit.complete(
+            TokenGrant::new(token).with_refresh_token(RefreshToken::new("r")),
+            None,
+        );
+        let later = t0 + Duration::from_secs(590);
+        let CacheLookup::Fetch(start) = cache.lookup(&(), later, MARGIN, None, None) else {
+            panic!("a due token is fetched");
+        };
+        assert_eq!(
+            start.refresh.map(|r| r.expose().to_owned()),
+            Some("r".to_owned())
+        );
     }
 }

@@ -42,9 +42,11 @@ pub mod pkce;
 mod pop;
 pub mod refresh;
 mod scope;
+mod server;
 mod subject;
 #[cfg(feature = "tmobile")]
 mod taap;
+mod three_legged;
 mod token;
 
 pub use api_key::ApiKeyCredentials;
@@ -68,9 +70,11 @@ pub use pkce::{
 #[cfg(feature = "tmobile")]
 pub use pop::{POP_LIFETIME_SECONDS, PopSigner, X_AUTHORIZATION};
 pub use scope::{DEFAULT_PURPOSE, OFFLINE_ACCESS, OPENID, Purpose, Scope, scopes};
+pub use server::AuthorizationServer;
 pub use subject::{Subject, SubjectKind};
 #[cfg(feature = "tmobile")]
 pub use taap::{TAAP_TOKEN_PATH, TaapCredentials};
+pub use three_legged::{UserCredentials, UserGrant};
 pub use token::{AccessToken, RefreshToken, TokenGrant};
 
 pub(crate) use token::{TokenResponse, check_token_characters};
@@ -101,6 +105,9 @@ pub enum Credentials {
     /// An API key (or several) in headers, no OAuth: gateways such as
     /// Nokia Network as Code behind RapidAPI.
     ApiKey(ApiKeyCredentials),
+    /// Tokens that each act for one user (three-legged): CIBA, JWT Bearer
+    /// or the authorization code flow.
+    User(UserCredentials),
 }
 
 impl Credentials {
@@ -133,6 +140,12 @@ impl Credentials {
 /// token and twice the header line many servers accept. Tokens a token
 /// endpoint issues are not held to it: what the server made, it can read.
 pub const MAX_BEARER_TOKEN_BYTES: usize = 16 * 1024;
+
+impl From<UserCredentials> for Credentials {
+    fn from(credentials: UserCredentials) -> Self {
+        Credentials::User(credentials)
+    }
+}
 
 impl From<ApiKeyCredentials> for Credentials {
     fn from(credentials: ApiKeyCredentials) -> Self {
@@ -172,8 +185,9 @@ pub enum TokenLegs {
 /// A subject's fetch permit, with the flow it goes on with.
 pub(crate) type FetchPermit = cache::FetchPermit<TokenFlow>;
 
-/// Whose token a call needs: one key for a two-legged client.
-pub(crate) type TokenKey = ();
+/// Whose token a call needs: no one's for a two-legged client, one
+/// subject's for a three-legged one.
+pub(crate) type TokenKey = Option<Subject>;
 
 /// What to do before a call can be authorized.
 #[derive(Debug)]
@@ -256,7 +270,48 @@ impl Authenticator {
             Credentials::ClientCredentials(_) | Credentials::ApiKey(_) => TokenLegs::Two,
             #[cfg(feature = "tmobile")]
             Credentials::TMobile(_) => TokenLegs::Two,
+            Credentials::User(_) => TokenLegs::Three,
         }
+    }
+
+    /// Whose token a call for `subject` (from its options) uses: the
+    /// subject, or the credentials' default, for three-legged credentials
+    /// (an error names what is missing); no one's otherwise.
+    pub(crate) fn token_key(&self, subject: Option<&Subject>) -> Result<TokenKey, AuthError> {
+        match &self.credentials {
+            Credentials::User(user) => subject
+                .or(user.subject.as_ref())
+                .cloned()
+                .map(Some)
+                .ok_or_else(|| {
+                    AuthError::Config(
+                        "three-legged credentials act for one user at a time: name the call's \
+                         subject (CallOptions::with_subject) or a default one \
+                         (UserCredentials::with_default_subject)"
+                            .to_owned(),
+                    )
+                }),
+            _ => Ok(None),
+        }
+    }
+
+    /// Stores `grant`, a token the application got for `subject` (by the
+    /// authorization code flow, say), as that subject's: calls for it use
+    /// it, and its refresh token renews it. Refused for credentials that
+    /// are not three-legged.
+    pub fn store_user_token(&self, subject: Subject, grant: TokenGrant) -> Result<(), AuthError> {
+        if self.legs() != TokenLegs::Three {
+            return Err(AuthError::Config(
+                "only three-legged credentials hold users' tokens".to_owned(),
+            ));
+        }
+        self.cache.store(&Some(subject), grant);
+        Ok(())
+    }
+
+    /// How many subjects' tokens the cache holds.
+    pub fn cached_subjects(&self) -> usize {
+        self.cache.len()
     }
 
     /// Whether fetching a new token can cure a 401.
@@ -267,12 +322,16 @@ impl Authenticator {
         )
     }
 
-    /// The token for a call at `now`, the flow that fetches one, or the
-    /// wait for another caller's fetch. Never blocks. `waited` is the fetch
-    /// this call waited for last, if any: when that fetch failed, its error
-    /// is this call's too.
+    /// The token of `key` for a call of an operation whose scope is
+    /// `operation_scope` on an API of `version` at `now`, the flow that
+    /// fetches one, or the wait for another caller's fetch. Never blocks.
+    /// `waited` is the fetch this call waited for last, if any: when that
+    /// fetch failed, its error is this call's too.
     pub(crate) fn token(
         &self,
+        key: &TokenKey,
+        operation_scope: &'static str,
+        version: crate::ApiVersion,
         now: SystemTime,
         waited: Option<FetchId>,
     ) -> Result<TokenStep, AuthError> {
@@ -285,14 +344,43 @@ impl Authenticator {
         if let Credentials::ApiKey(_) = self.credentials {
             return Ok(TokenStep::Ready(None));
         }
-        match self.cache.lookup(&(), now, self.refresh_margin, waited) {
+        // What the call needs its token to cover, and what a fetch asks for.
+        let per_call = match &self.credentials {
+            Credentials::User(user) => Some(&user.scope),
+            // Two-legged: the scope the caller gave, else each API's (1.x only:
+            // 0.10's client credentials name none).
+            Credentials::ClientCredentials(credentials)
+                if !credentials.has_scope() && version == crate::ApiVersion::V1 =>
+            {
+                Some(&three_legged::TWO_LEGGED)
+            }
+            _ => None,
+        };
+        let needed = per_call.and_then(|choice| choice.needed(operation_scope));
+        match self
+            .cache
+            .lookup(key, now, self.refresh_margin, waited, needed.as_ref())
+        {
             CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
             CacheLookup::Wait(wait) => Ok(TokenStep::Wait(wait)),
             CacheLookup::Failed(error) => Err(error),
-            CacheLookup::Fetch(permit, handed_over) => Ok(TokenStep::Fetch {
-                permit,
-                flow: handed_over.unwrap_or_else(TokenFlow::start),
-            }),
+            CacheLookup::Fetch(start) => {
+                let flow = match start.handed_over {
+                    Some(flow) => flow,
+                    None => {
+                        let previous = start.previous_scope.as_ref();
+                        let scope = match per_call {
+                            Some(choice) => Some(choice.to_request(operation_scope, previous)?),
+                            None => None,
+                        };
+                        TokenFlow::start(key.clone(), scope, start.refresh)
+                    }
+                };
+                Ok(TokenStep::Fetch {
+                    permit: start.permit,
+                    flow,
+                })
+            }
         }
     }
 
@@ -326,8 +414,8 @@ impl Authenticator {
         Ok(())
     }
 
-    /// Forgets `token` after a 401, so the next call fetches a new one.
-    pub(crate) fn invalidate(&self, token: &AccessToken) {
-        self.cache.invalidate(&(), token);
+    /// Forgets `token` of `key` after a 401, so the next call fetches a new one.
+    pub(crate) fn invalidate(&self, key: &TokenKey, token: &AccessToken) {
+        self.cache.invalidate(key, token);
     }
 }

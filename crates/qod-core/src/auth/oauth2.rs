@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::auth::client_auth::FormRequest;
 use crate::auth::{
-    AccessToken, AuthError, ClientAuth, ClientAuthMethod, OAuthError, TokenGrant, TokenResponse,
-    check_token_characters,
+    AccessToken, AuthError, ClientAuth, ClientAuthMethod, OAuthError, Scope, TokenGrant,
+    TokenResponse, check_token_characters,
 };
 use qod_models::open_enum;
 
@@ -181,6 +181,23 @@ impl ClientCredentials {
         now: SystemTime,
         jti: Uuid,
     ) -> Result<Request<Vec<u8>>, AuthError> {
+        self.token_request_for(now, jti, None)
+    }
+
+    /// Whether the caller gave the scope ([`with_scope`](Self::with_scope));
+    /// otherwise each fetch asks for what its call needs.
+    pub(crate) fn has_scope(&self) -> bool {
+        self.scope.is_some()
+    }
+
+    /// The token request, asking for the given scope or, when the caller
+    /// gave none, `scope` (what the call needs).
+    pub(crate) fn token_request_for(
+        &self,
+        now: SystemTime,
+        jti: Uuid,
+        scope: Option<&Scope>,
+    ) -> Result<Request<Vec<u8>>, AuthError> {
         if let Some(method) = self.refused_method {
             return Err(AuthError::Config(format!(
                 "these credentials cannot authenticate with {method} (it needs {}); \
@@ -193,8 +210,14 @@ impl ClientCredentials {
         }
         let mut form = FormRequest::new(self.token_url.clone());
         form.pair("grant_type", "client_credentials");
-        if let Some(scope) = &self.scope {
-            form.pair("scope", scope);
+        match (&self.scope, scope) {
+            (Some(given), _) => {
+                form.pair("scope", given);
+            }
+            (None, Some(needed)) => {
+                form.pair("scope", needed.as_str());
+            }
+            (None, None) => {}
         }
         self.auth.apply(&mut form, now, jti)?;
         form.finish()

@@ -214,6 +214,23 @@ pub struct TokenGrant {
 }
 
 impl TokenGrant {
+    /// A grant of `access` alone: no refresh token, no scope said (a
+    /// two-legged token endpoint's answer, or one the application got).
+    pub fn new(access: AccessToken) -> Self {
+        TokenGrant {
+            access,
+            refresh: None,
+            scope: None,
+        }
+    }
+
+    /// The same grant with `refresh` as its refresh token.
+    #[must_use]
+    pub fn with_refresh_token(mut self, refresh: RefreshToken) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
     /// The access token.
     pub fn access_token(&self) -> &AccessToken {
         &self.access

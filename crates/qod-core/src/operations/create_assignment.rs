@@ -1,6 +1,7 @@
 use http::{Method, Request, Response, StatusCode};
 use qod_models::{AssignmentInfo, CreateAssignment, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{DeviceField, Operation, provisioning};
 use crate::{CreatedResource, Endpoint, Error, request, response, validate};
 
@@ -44,6 +45,7 @@ impl Operation for CreateAssignmentOp {
     type Output = AssignmentInfo;
     const IDEMPOTENT: bool = false;
     const NAME: &'static str = "createQosAssignment";
+    const SCOPE: &'static str = scopes::QOS_ASSIGNMENTS_CREATE;
 
     fn to_request(
         &self,

@@ -1,6 +1,7 @@
 use http::{Method, Request, Response, StatusCode};
 use qod_models::{CreateSession, SessionInfo, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{DeviceField, Operation};
 use crate::{CreatedResource, Endpoint, Error, request, response, validate};
 
@@ -26,6 +27,7 @@ impl Operation for CreateSessionOp {
     type Output = SessionInfo;
     const IDEMPOTENT: bool = false;
     const NAME: &'static str = "createSession";
+    const SCOPE: &'static str = scopes::SESSIONS_CREATE;
 
     fn to_request(
         &self,

@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{SessionId, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{Operation, session_uri};
 use crate::{Endpoint, Error, request, response};
 
@@ -22,6 +23,7 @@ impl Operation for DeleteSessionOp {
     type Output = ();
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "deleteSession";
+    const SCOPE: &'static str = scopes::SESSIONS_DELETE;
 
     fn to_request(
         &self,

@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{ExtendSessionDuration, SessionId, SessionInfo, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{Operation, session_uri};
 use crate::{Endpoint, Error, request, response, validate};
 
@@ -28,6 +29,7 @@ impl Operation for ExtendSessionOp {
     type Output = SessionInfo;
     const IDEMPOTENT: bool = false;
     const NAME: &'static str = "extendQosSessionDuration";
+    const SCOPE: &'static str = scopes::SESSIONS_UPDATE;
 
     fn to_request(
         &self,

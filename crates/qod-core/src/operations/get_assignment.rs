@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{AssignmentId, AssignmentInfo, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{Operation, assignment_uri};
 use crate::{Endpoint, Error, request, response};
 
@@ -22,6 +23,7 @@ impl Operation for GetAssignmentOp {
     type Output = AssignmentInfo;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "getQosAssignmentById";
+    const SCOPE: &'static str = scopes::QOS_ASSIGNMENTS_READ;
 
     fn to_request(
         &self,

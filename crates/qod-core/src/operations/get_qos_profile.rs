@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{QosProfile, QosProfileName, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::Operation;
 use crate::{Endpoint, Error, request, response};
 
@@ -22,6 +23,7 @@ impl Operation for GetQosProfileOp {
     type Output = QosProfile;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "getQosProfile";
+    const SCOPE: &'static str = scopes::QOS_PROFILES_READ;
 
     fn to_request(
         &self,

@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{SessionId, SessionInfo, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{Operation, session_uri};
 use crate::{Endpoint, Error, request, response};
 
@@ -22,6 +23,7 @@ impl Operation for GetSessionOp {
     type Output = SessionInfo;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "getSession";
+    const SCOPE: &'static str = scopes::SESSIONS_READ;
 
     fn to_request(
         &self,

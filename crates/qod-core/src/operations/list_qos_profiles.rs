@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{QosProfile, QosProfileFilter, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{DeviceField, Operation};
 use crate::{ApiVersion, Endpoint, Error, request, response, validate};
 
@@ -23,6 +24,7 @@ impl Operation for ListQosProfilesOp {
     type Output = Vec<QosProfile>;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "listQosProfiles";
+    const SCOPE: &'static str = scopes::QOS_PROFILES_READ;
 
     fn to_request(
         &self,

@@ -104,6 +104,10 @@ pub trait Operation {
     /// A short name for logs and errors, e.g. `createSession`.
     const NAME: &'static str;
 
+    /// The OAuth scope the QoD 1.x family's specs give the operation, e.g.
+    /// `quality-on-demand:sessions:create` ([`crate::auth::scopes`]).
+    const SCOPE: &'static str;
+
     /// Checks the input against the endpoint's rules and builds the request.
     fn to_request(
         &self,

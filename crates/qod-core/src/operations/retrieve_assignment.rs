@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{AssignmentInfo, Device, RetrieveAssignmentByDevice, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{DeviceField, Operation, provisioning};
 use crate::{Endpoint, Error, request, response, validate};
 
@@ -24,6 +25,7 @@ impl Operation for RetrieveAssignmentOp {
     type Output = AssignmentInfo;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "getQosAssignmentByDevice";
+    const SCOPE: &'static str = scopes::QOS_ASSIGNMENTS_READ_BY_DEVICE;
 
     fn to_request(
         &self,

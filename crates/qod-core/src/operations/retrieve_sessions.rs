@@ -1,6 +1,7 @@
 use http::{Method, Request, Response};
 use qod_models::{Device, RetrieveSessionsInput, SessionInfo, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{DeviceField, Operation};
 use crate::{Endpoint, Error, request, response, validate};
 
@@ -23,6 +24,7 @@ impl Operation for RetrieveSessionsOp {
     type Output = Vec<SessionInfo>;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "retrieveSessionsByDevice";
+    const SCOPE: &'static str = scopes::SESSIONS_RETRIEVE_BY_DEVICE;
 
     fn to_request(
         &self,

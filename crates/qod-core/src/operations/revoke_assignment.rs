@@ -1,6 +1,7 @@
 use http::{Method, Request, Response, StatusCode};
 use qod_models::{AssignmentId, AssignmentInfo, XCorrelator};
 
+use crate::auth::scopes;
 use crate::operations::{Operation, assignment_uri};
 use crate::{Endpoint, Error, request, response};
 
@@ -48,6 +49,7 @@ impl Operation for RevokeAssignmentOp {
     type Output = Revocation;
     const IDEMPOTENT: bool = true;
     const NAME: &'static str = "revokeQosAssignment";
+    const SCOPE: &'static str = scopes::QOS_ASSIGNMENTS_DELETE;
 
     fn to_request(
         &self,

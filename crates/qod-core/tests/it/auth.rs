@@ -470,12 +470,9 @@ fn failed_token_fetch_is_an_auth_error_and_retried_next_call() {
 }
 
 /// private_key_jwt credentials in a [`Client`]: each token request signs
-/// an assertion with a fresh `jti`. The call machine draws a `jti` only for
-/// credentials that sign API calls (TAAP) and hands a token request the nil
-/// UUID otherwise, which an assertion refuses; so this waits for the call
-/// machine to draw one for every token fetch with private_key_jwt.
+/// an assertion with a fresh `jti` (the call machine draws one for every
+/// token request).
 #[test]
-#[ignore = "the call machine hands token requests a nil jti unless the credentials sign calls"]
 fn private_key_jwt_client_credentials_sign_every_token_request() {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use qod_core::auth::{AssertionKey, ClientAuth};
@@ -548,33 +545,4 @@ fn private_key_jwt_client_credentials_sign_every_token_request() {
         jtis.push(claims["jti"].as_str().unwrap().to_owned());
     }
     assert_ne!(jtis[0], jtis[1], "a fresh jti per assertion");
-}
-
-/// Until then, a Client with private_key_jwt credentials refuses to send an
-/// assertion with the nil `jti` it is given: no replayable assertion leaves.
-#[test]
-fn private_key_jwt_client_credentials_refuse_a_nil_jti() {
-    use qod_core::auth::{AssertionKey, ClientAuth};
-
-    let auth =
-        ClientAuth::private_key_jwt("my-app", AssertionKey::from_pkcs8_pem(KEY_PEM).unwrap())
-            .unwrap();
-    let credentials =
-        ClientCredentials::from_client_auth("https://auth.example.com/oauth2/token", auth).unwrap();
-    let sent = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&sent);
-    let transport = move |_: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
-        counter.fetch_add(1, Ordering::SeqCst);
-        Ok(json_response(200, &session_json()))
-    };
-    let core =
-        ClientCore::new(Endpoint::new("https://api.example.com/quality-on-demand/v1").unwrap())
-            .with_credentials(Credentials::ClientCredentials(credentials));
-    let client = Client::new(transport, core, Arc::new(TestClock::new()));
-    let error = client.get_session(SESSION.parse().unwrap()).unwrap_err();
-    assert!(
-        matches!(error.kind(), ErrorKind::Auth(AuthError::Config(rule)) if rule.contains("fresh jti")),
-        "{error:?}"
-    );
-    assert_eq!(sent.load(Ordering::SeqCst), 0);
 }
