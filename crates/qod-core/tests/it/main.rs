@@ -12,4 +12,5 @@ mod server_text;
 mod spec_examples;
 mod spec_responses;
 mod support;
+mod three_legged;
 mod validation;
