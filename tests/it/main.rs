@@ -8,4 +8,5 @@ mod drivers;
 mod hostile_server;
 mod logging;
 mod support;
+mod three_legged;
 mod transport_over_http;

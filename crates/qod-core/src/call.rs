@@ -604,6 +604,30 @@ impl<'a, O: Operation> Call<'a, O> {
     }
 }
 
+impl<O: Operation> Drop for Call<'_, O> {
+    /// A call dropped while its fetch waits for a user's answer (a
+    /// cancelled task) hands the flow to the next caller: the user is not
+    /// asked again.
+    fn drop(&mut self) {
+        let state = std::mem::replace(&mut self.state, State::Taken);
+        let parked = match state {
+            State::Backoff(_, then) => match *then {
+                State::Fetching(permit, flow) => Some((permit, flow)),
+                _ => None,
+            },
+            State::Fetching(permit, flow) | State::AwaitingToken { permit, flow, .. } => {
+                Some((permit, flow))
+            }
+            _ => None,
+        };
+        if let Some((permit, flow)) = parked
+            && flow.can_resume()
+        {
+            permit.hand_over(flow);
+        }
+    }
+}
+
 impl<O: Operation> Machine for Call<'_, O> {
     type Output = O::Output;
 

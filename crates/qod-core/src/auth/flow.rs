@@ -84,6 +84,12 @@ impl TokenFlow {
         }
     }
 
+    /// Whether the next caller can go on from here: a CIBA request waiting
+    /// for the user's answer, which starting over would ask again.
+    pub(crate) fn can_resume(&self) -> bool {
+        matches!(self.stage, Stage::Poll(_))
+    }
+
     /// What this fetch asks for, when it chose.
     pub(crate) fn scope(&self) -> Option<&Scope> {
         self.scope.as_ref()

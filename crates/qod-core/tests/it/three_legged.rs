@@ -101,8 +101,8 @@ fn server() -> AuthorizationServer {
 
 fn ciba_core(server: AuthorizationServer) -> ClientCore {
     let client = ClientAuth::secret_basic("my-app", "s3cret").unwrap();
-    let credentials = UserCredentials::ciba(client, server)
-        .with_default_subject(Subject::parse(ALICE).unwrap());
+    let credentials =
+        UserCredentials::ciba(client, server).with_default_subject(Subject::parse(ALICE).unwrap());
     ClientCore::new(Endpoint::new(API).unwrap()).with_credentials(credentials)
 }
 
@@ -156,7 +156,12 @@ fn ciba_asks_the_user_polls_at_the_interval_and_slows_down_for_good() {
     ] {
         assert!(scope.contains(needed), "{scope}");
     }
-    assert!(bc.headers()["authorization"].to_str().unwrap().starts_with("Basic "));
+    assert!(
+        bc.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic ")
+    );
     call.receive(ack(Some(2), "60"), t0());
 
     assert_eq!(sleep(call.next_step(t0())), Duration::from_secs(2));
@@ -338,7 +343,9 @@ fn discovery_without_what_the_flow_needs_is_refused_by_name() {
     );
     let error = done(call.next_step(t0())).unwrap_err();
     assert!(
-        error.to_string().contains("backchannel_authentication_endpoint")
+        error
+            .to_string()
+            .contains("backchannel_authentication_endpoint")
             || format!("{error:?}").contains("backchannel_authentication_endpoint"),
         "{error:?}"
     );
@@ -416,8 +423,14 @@ fn a_refresh_token_renews_the_users_token_and_a_dead_one_asks_again() {
     let mut call = core.start(&op, &CallOptions::new(), later);
     let refresh = send(call.next_step(later));
     assert_eq!(refresh.uri(), TOKEN_URL);
-    assert_eq!(field(&refresh, "grant_type").as_deref(), Some("refresh_token"));
-    assert_eq!(field(&refresh, "refresh_token").as_deref(), Some("refresh-1"));
+    assert_eq!(
+        field(&refresh, "grant_type").as_deref(),
+        Some("refresh_token")
+    );
+    assert_eq!(
+        field(&refresh, "refresh_token").as_deref(),
+        Some("refresh-1")
+    );
     // The refresh token is dead: a new backchannel request asks the user.
     call.receive(oauth_error("invalid_grant"), later);
     let bc = send(call.next_step(later));
@@ -445,11 +458,7 @@ fn jwt_bearer_asserts_the_subject_with_the_scope_claim_and_no_scope_parameter() 
     let assertion = field(&request, "assertion").unwrap();
     let claims = assertion.split('.').nth(1).unwrap();
     let claims: serde_json::Value = serde_json::from_slice(
-        &base64::Engine::decode(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            claims,
-        )
-        .unwrap(),
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap(),
     )
     .unwrap();
     assert_eq!(claims["iss"], "my-app");
