@@ -32,8 +32,10 @@ use crate::{
     TransportError,
 };
 
-/// Where a call is. Each variant holds what the next move needs.
-enum State<T> {
+/// Where a call is. Each variant holds what the next move needs; the
+/// outcome, as large as the operation's output, waits beside the state
+/// ([`Call::outcome`]), so that a change of state moves only a few words.
+enum State {
     /// The request is not built yet.
     Start,
     /// Look the token up (again), after waiting for this fetch if any.
@@ -55,9 +57,9 @@ enum State<T> {
         logged: Option<(Method, String)>,
     },
     /// Sleep, then go on from the inner state.
-    Backoff(Duration, Box<State<T>>),
-    /// The outcome, until the driver takes it.
-    Done(Result<T, Error>),
+    Backoff(Duration, Box<State>),
+    /// The outcome is in [`Call::outcome`], until the driver takes it.
+    Done,
     /// The driver has taken the outcome.
     Taken,
 }
@@ -100,7 +102,9 @@ pub struct Call<'a, O: Operation> {
     limit: Duration,
     /// The request built at the start, until the first attempt sends it.
     request: Option<Request<Vec<u8>>>,
-    state: State<O::Output>,
+    state: State,
+    /// Set with [`State::Done`], taken with it.
+    outcome: Option<Result<O::Output, Error>>,
     attempts: u32,
     token_attempts: u32,
     /// A 401 has been met: the next attempt is its one replay.
@@ -154,6 +158,7 @@ impl<'a, O: Operation> Call<'a, O> {
             limit,
             request: None,
             state: State::Start,
+            outcome: None,
             attempts: 0,
             token_attempts: 0,
             replaying_after_401: false,
@@ -228,7 +233,10 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.state = *then;
                     return Step::Sleep(delay);
                 }
-                State::Done(outcome) => return Step::Done(outcome),
+                State::Done => match self.outcome.take() {
+                    Some(outcome) => return Step::Done(outcome),
+                    None => unreachable!("a call is done only with its outcome"),
+                },
                 State::Taken => panic!("Call::next_step after Step::Done"),
                 out @ (State::AwaitingToken { .. } | State::AwaitingResponse { .. }) => {
                     self.state = out;
@@ -484,7 +492,8 @@ impl<'a, O: Operation> Call<'a, O> {
     }
 
     fn finish(&mut self, outcome: Result<O::Output, Error>) {
-        self.state = State::Done(outcome.map_err(|e| e.with_correlator(self.correlator.as_str())));
+        self.outcome = Some(outcome.map_err(|e| e.with_correlator(self.correlator.as_str())));
+        self.state = State::Done;
     }
 
     /// One debug line per exchange: method, path, status, correlator,
