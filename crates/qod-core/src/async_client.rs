@@ -145,24 +145,49 @@ impl<T: AsyncTransport> AsyncClient<T> {
     }
 
     /// Runs any [`Machine`] to its end: the one loop of this driver.
-    pub async fn run<M: Machine + Send>(&self, mut machine: M) -> Result<M::Output, Error>
+    // Not an `async fn`: its future would hold the machine twice, as the
+    // argument and as the body's binding of it (1 272 bytes each for a
+    // `Call` of `GetSessionOp`); the `async move` block holds it once.
+    #[allow(clippy::manual_async_fn)]
+    pub fn run<M: Machine + Send>(
+        &self,
+        mut machine: M,
+    ) -> impl Future<Output = Result<M::Output, Error>>
     where
         M::Output: Send,
     {
-        loop {
-            match machine.next_step(self.clock.now()) {
-                Step::Send(request) => {
-                    let result = self.transport.send(request).await;
-                    machine.receive(result, self.clock.now());
+        async move {
+            loop {
+                // The step is taken apart before any await: a `Step` held
+                // across one would be kept in this future, as large as the
+                // call's output (864 bytes for a `SessionInfo`).
+                let awaited = match machine.next_step(self.clock.now()) {
+                    Step::Send(request) => Awaited::Send(request),
+                    Step::Sleep(delay) => Awaited::Sleep(delay),
+                    Step::WaitForToken { wait, at_most } => Awaited::Token(wait, at_most),
+                    Step::Done(result) => return result,
+                };
+                match awaited {
+                    Awaited::Send(request) => {
+                        let result = self.transport.send(request).await;
+                        machine.receive(result, self.clock.now());
+                    }
+                    Awaited::Sleep(delay) => self.clock.sleep(delay).await,
+                    Awaited::Token(wait, at_most) => {
+                        first_of(wait, self.clock.sleep(at_most)).await
+                    }
                 }
-                Step::Sleep(delay) => self.clock.sleep(delay).await,
-                Step::WaitForToken { wait, at_most } => {
-                    first_of(wait, self.clock.sleep(at_most)).await
-                }
-                Step::Done(result) => return result,
             }
         }
     }
+}
+
+/// A [`Step`] that [`AsyncClient::run`] awaits: one without an outcome.
+#[allow(clippy::large_enum_variant)] // one at a time; a boxed request would cost an allocation
+enum Awaited {
+    Send(http::Request<Vec<u8>>),
+    Sleep(Duration),
+    Token(crate::auth::TokenWait, Duration),
 }
 
 /// Resolves when either future does: a token wait bounded by a sleep.

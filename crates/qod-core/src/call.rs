@@ -35,25 +35,27 @@ use crate::{
     TransportError,
 };
 
-/// Where a call is. Each variant holds what the next move needs.
-#[allow(clippy::large_enum_variant)] // one per call, moved in place: boxing would only add an allocation
-enum State<T> {
+/// Where a call is. Each variant holds what the next move needs; the
+/// outcome, as large as the operation's output, waits beside the state
+/// ([`Call::outcome`]), and a token flow in a box (a fetch is rare), so
+/// that a change of state moves only a few words.
+enum State {
     /// The request is not built yet.
     Start,
     /// Look the token up (again), after waiting for this fetch if any.
     NeedToken(Option<FetchId>),
     /// Holding a subject's fetch: ask its flow for the next request (first,
     /// after a wait, or again after a backoff).
-    Fetching(FetchPermit, TokenFlow),
+    Fetching(FetchPermit, Box<TokenFlow>),
     /// Holding a subject's fetch whose flow has read an answer: follow the
     /// step it took.
-    Following(FetchPermit, TokenFlow, Result<FlowStep, AuthError>),
+    Following(FetchPermit, Box<(TokenFlow, Result<FlowStep, AuthError>)>),
     /// Send an attempt with this token.
     Ready(Option<AccessToken>),
     /// A request of the token flow is out.
     AwaitingToken {
         permit: FetchPermit,
-        flow: TokenFlow,
+        flow: Box<TokenFlow>,
         sent_at: SystemTime,
         /// Whether a failure that may have reached the server may be retried.
         replayable: bool,
@@ -66,9 +68,9 @@ enum State<T> {
         logged: Option<(Method, String)>,
     },
     /// Sleep, then go on from the inner state.
-    Backoff(Duration, Box<State<T>>),
-    /// The outcome, until the driver takes it.
-    Done(Result<T, Error>),
+    Backoff(Duration, Box<State>),
+    /// The outcome is in [`Call::outcome`], until the driver takes it.
+    Done,
     /// The driver has taken the outcome.
     Taken,
 }
@@ -111,7 +113,9 @@ pub struct Call<'a, O: Operation> {
     limit: Duration,
     /// The request built at the start, until the first attempt sends it.
     request: Option<Request<Vec<u8>>>,
-    state: State<O::Output>,
+    state: State,
+    /// Set with [`State::Done`], taken with it.
+    outcome: Option<Result<O::Output, Error>>,
     attempts: u32,
     token_attempts: u32,
     /// A 401 has been met: the next attempt is its one replay.
@@ -171,6 +175,7 @@ impl<'a, O: Operation> Call<'a, O> {
             limit,
             request: None,
             state: State::Start,
+            outcome: None,
             attempts: 0,
             token_attempts: 0,
             replaying_after_401: false,
@@ -221,8 +226,9 @@ impl<'a, O: Operation> Call<'a, O> {
                         return step;
                     }
                 }
-                State::Following(permit, flow, step) => {
-                    if let Some(step) = self.follow_flow(permit, flow, step, now) {
+                State::Following(permit, followed) => {
+                    let (flow, step) = *followed;
+                    if let Some(step) = self.follow_flow(permit, Box::new(flow), step, now) {
                         return step;
                     }
                 }
@@ -254,7 +260,10 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.state = *then;
                     return Step::Sleep(delay);
                 }
-                State::Done(outcome) => return Step::Done(outcome),
+                State::Done => match self.outcome.take() {
+                    Some(outcome) => return Step::Done(outcome),
+                    None => unreachable!("a call is done only with its outcome"),
+                },
                 State::Taken => panic!("Call::next_step after Step::Done"),
                 out @ (State::AwaitingToken { .. } | State::AwaitingResponse { .. }) => {
                     self.state = out;
@@ -301,7 +310,9 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.state = State::NeedToken(Some(wait.fetch()));
                 return Some(Step::WaitForToken { wait, at_most });
             }
-            Ok(TokenStep::Fetch { permit, flow }) => self.state = State::Fetching(permit, flow),
+            Ok(TokenStep::Fetch { permit, flow }) => {
+                self.state = State::Fetching(permit, Box::new(flow));
+            }
             Err(error) => self.finish(Err(error.into())),
         }
         None
@@ -313,7 +324,7 @@ impl<'a, O: Operation> Call<'a, O> {
     fn follow_flow(
         &mut self,
         permit: FetchPermit,
-        flow: TokenFlow,
+        flow: Box<TokenFlow>,
         step: Result<FlowStep, AuthError>,
         now: SystemTime,
     ) -> Option<Step<O::Output>> {
@@ -347,7 +358,7 @@ impl<'a, O: Operation> Call<'a, O> {
             Ok(FlowStep::Wait(wait)) => {
                 if wait >= self.time_left(now) {
                     // The flow outlives this call: the next call goes on from here.
-                    permit.hand_over(flow);
+                    permit.hand_over(*flow);
                     let waited = self.elapsed(now);
                     self.finish(Err(AuthError::TokenWaitTimedOut { waited }.into()));
                     return None;
@@ -411,7 +422,7 @@ impl<'a, O: Operation> Call<'a, O> {
         &mut self,
         result: Result<Response<Vec<u8>>, TransportError>,
         permit: FetchPermit,
-        mut flow: TokenFlow,
+        mut flow: Box<TokenFlow>,
         replayable: bool,
         now: SystemTime,
     ) {
@@ -439,7 +450,7 @@ impl<'a, O: Operation> Call<'a, O> {
                     step @ (Ok(FlowStep::Token(_)) | Err(_)) => {
                         let _ = self.follow_flow(permit, flow, step, now);
                     }
-                    step => self.state = State::Following(permit, flow, step),
+                    step => self.state = State::Following(permit, Box::new((*flow, step))),
                 }
             }
             Err(source) => {
@@ -573,7 +584,8 @@ impl<'a, O: Operation> Call<'a, O> {
     }
 
     fn finish(&mut self, outcome: Result<O::Output, Error>) {
-        self.state = State::Done(outcome.map_err(|e| e.with_correlator(self.correlator.as_str())));
+        self.outcome = Some(outcome.map_err(|e| e.with_correlator(self.correlator.as_str())));
+        self.state = State::Done;
     }
 
     /// One debug line per exchange: method, path, status, correlator,
@@ -623,7 +635,7 @@ impl<O: Operation> Drop for Call<'_, O> {
         if let Some((permit, flow)) = parked
             && flow.can_resume()
         {
-            permit.hand_over(flow);
+            permit.hand_over(*flow);
         }
     }
 }

@@ -73,7 +73,9 @@ validated_string! {
 impl XCorrelator {
     /// A correlator made from a UUID (always valid).
     pub fn from_uuid(id: Uuid) -> Self {
-        XCorrelator(id.hyphenated().to_string())
+        // Encoded into a stack buffer, not through `fmt`: one per call.
+        let mut buffer = Uuid::encode_buffer();
+        XCorrelator(id.hyphenated().encode_lower(&mut buffer).to_owned())
     }
 }
 
@@ -110,6 +112,15 @@ validated_string! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_uuid_correlator_is_the_uuid_hyphenated_in_lower_case() {
+        let id = Uuid::from_u128(0x3FA8_5F64_5717_4562_B3FC_2C96_3F66_AFA6);
+        let correlator = XCorrelator::from_uuid(id);
+        assert_eq!(correlator.as_str(), "3fa85f64-5717-4562-b3fc-2c963f66afa6");
+        assert_eq!(correlator.as_str(), id.hyphenated().to_string());
+        assert_eq!(XCorrelator::parse(correlator.as_str()), Ok(correlator));
+    }
 
     #[test]
     fn correlator_rules() {

@@ -194,7 +194,7 @@ impl ReqwestTransport {
                 None,
             ));
         }
-        let url = reqwest::Url::parse(&parts.uri.to_string())
+        let url = reqwest::Url::parse(&uri_text(&parts.uri))
             .map_err(|error| unusable_request("unusable request URL", Some(error.into())))?;
         // No body at all, hence no content-length, on a GET or DELETE without one.
         let carries_body = matches!(parts.method, Method::POST | Method::PUT | Method::PATCH);
@@ -239,21 +239,61 @@ impl ReqwestTransport {
     }
 }
 
+/// `uri` as text, the same as its `Display` writes, in one allocation and
+/// without the formatting machinery: `to_string` cost 1 000 instructions of
+/// a GET's 100 000 (callgrind), a tenth of the request's conversion.
+fn uri_text(uri: &http::Uri) -> String {
+    let scheme = uri.scheme_str();
+    let authority = uri.authority().map(http::uri::Authority::as_str);
+    let (path, query) = (uri.path(), uri.query());
+    let length = scheme.map_or(0, |s| s.len() + 3)
+        + authority.map_or(0, str::len)
+        + path.len()
+        + query.map_or(0, |q| q.len() + 1);
+    let mut text = String::with_capacity(length);
+    if let Some(scheme) = scheme {
+        text.push_str(scheme);
+        text.push_str("://");
+    }
+    if let Some(authority) = authority {
+        text.push_str(authority);
+    }
+    text.push_str(path);
+    if let Some(query) = query {
+        text.push('?');
+        text.push_str(query);
+    }
+    text
+}
+
 impl AsyncTransport for ReqwestTransport {
-    async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let client = if may_use_pooled_connection(&request) {
-            &self.pooled
-        } else {
-            &self.fresh
-        };
-        // The call's time left, when shorter than the transport's own.
-        let timeout = RequestTimeout::of(&request, self.timeout);
-        let mut request = Self::to_reqwest(request)?;
-        if timeout < self.timeout {
-            *request.timeout_mut() = Some(timeout);
+    // Not an `async fn`, whose future would hold the request twice (the
+    // argument and the body's binding of it); and the converted request is
+    // handed to reqwest before the first await, so that the future does not
+    // keep its place either: 1 160 bytes became 624.
+    #[allow(clippy::manual_async_fn)]
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send {
+        async move {
+            let pending = {
+                let client = if may_use_pooled_connection(&request) {
+                    &self.pooled
+                } else {
+                    &self.fresh
+                };
+                // The call's time left, when shorter than the transport's own.
+                let timeout = RequestTimeout::of(&request, self.timeout);
+                let mut request = Self::to_reqwest(request)?;
+                if timeout < self.timeout {
+                    *request.timeout_mut() = Some(timeout);
+                }
+                client.execute(request)
+            };
+            let response = pending.await.map_err(transport_error)?;
+            self.read(response).await
         }
-        let response = client.execute(request).await.map_err(transport_error)?;
-        self.read(response).await
     }
 }
 
@@ -273,6 +313,22 @@ mod tests {
         if let Err(error) = converted {
             assert_eq!(error.delivery(), Delivery::Fatal);
             assert!(error.to_string().contains("feature"), "{error}");
+        }
+    }
+
+    #[test]
+    fn uri_text_is_what_display_writes() {
+        for uri in [
+            "http://127.0.0.1:9/qod/v0/sessions/1",
+            "https://api.example.com/quality-on-demand/v1/sessions?device=a%20b&x=1",
+            "https://[::1]:8443/qos-profiles/v1/qos-profiles/QOS_L",
+            "http://example.com",
+            "https://example.com?only=query",
+            "/relative/path?q",
+            "*",
+        ] {
+            let uri: http::Uri = uri.parse().unwrap();
+            assert_eq!(uri_text(&uri), uri.to_string(), "{uri:?}");
         }
     }
 
