@@ -110,8 +110,8 @@ pub use front_door::{Client, ClientBuilder};
 // `Step`, `ClientCore`, `StatusWait`, clocks, transports) is under `core`.
 pub use qod_core::{
     Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,
-    EndpointError, Error, ErrorKind, Flavor, Reading, RetryPolicy, Revocation, TransportError,
-    UnexpectedResponse, auth, notification, operations,
+    EndpointError, Error, ErrorKind, FetchedToken, Flavor, Reading, RetryPolicy, Revocation,
+    TransportError, UnexpectedResponse, auth, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]
