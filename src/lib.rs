@@ -43,8 +43,10 @@
 //! The repository's `examples/` run offline against the embedded sandbox
 //! (`cargo run --example NAME`): `quickstart` (a session's whole life),
 //! `bearer_token`, `oauth2_client_credentials`, `tmobile_taap` (a key file
-//! made on the spot), `notifications` (a webhook that receives, verifies and
-//! prints status events) and `async_tokio` (`--features reqwest`).
+//! made on the spot), `camara_ciba` (CIBA with `private_key_jwt`, found by
+//! discovery), `camara_jwt_bearer` (the JWT Bearer grant for two users),
+//! `notifications` (a webhook that receives, verifies and prints status
+//! events) and `async_tokio` (`--features reqwest`).
 //!
 //! # Features
 //!
