@@ -46,8 +46,12 @@ pub fn for_failure(
             ))
         }
         ErrorKind::Invalid(broken) if broken.field() == "device" && device_flags.is_empty() => {
+            let what = match auth {
+                AuthMode::ApiKey => "the API key",
+                _ => "the token",
+            };
             Some(format!(
-                "with --auth {mode} the token names no device: name it with {DEVICE_FLAGS} \
+                "with --auth {mode} {what} names no device: name it with {DEVICE_FLAGS} \
                  (or use --auth ciba or jwt-bearer, whose token names it)"
             ))
         }
