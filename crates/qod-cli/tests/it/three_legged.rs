@@ -587,3 +587,48 @@ fn the_new_secrets_never_print() {
         }
     }
 }
+
+#[test]
+fn discovery_without_the_backchannel_endpoint_is_refused_by_name() {
+    // Metadata naming its issuer (the Host it was asked at) and a token
+    // endpoint, but no backchannel_authentication_endpoint.
+    let server = TestServer::start(|seen| {
+        let host = seen.header("host").unwrap_or_default();
+        Reply::json(
+            200,
+            &format!(r#"{{"issuer":"http://{host}","token_endpoint":"http://{host}/token"}}"#),
+        )
+    });
+    let output = qod(
+        &[
+            "--base-url",
+            &server.url("/quality-on-demand/v1"),
+            "--auth",
+            "ciba",
+            "--client-id",
+            CLIENT_ID,
+            "--client-secret",
+            CLIENT_SECRET,
+            "--login-hint",
+            "tel:+14255550100",
+            "--openid-config",
+            &server.url("/.well-known/openid-configuration"),
+            "profile",
+            "list",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("backchannel_authentication_endpoint"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: check --openid-config, or give the URLs themselves"),
+        "{text}"
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "the discovery only: {seen:?}");
+    assert_eq!(seen[0].path, "/.well-known/openid-configuration");
+}
