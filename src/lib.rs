@@ -43,8 +43,10 @@
 //! The repository's `examples/` run offline against the embedded sandbox
 //! (`cargo run --example NAME`): `quickstart` (a session's whole life),
 //! `bearer_token`, `oauth2_client_credentials`, `tmobile_taap` (a key file
-//! made on the spot), `notifications` (a webhook that receives, verifies and
-//! prints status events) and `async_tokio` (`--features reqwest`).
+//! made on the spot), `camara_ciba` (CIBA with `private_key_jwt`, found by
+//! discovery), `camara_jwt_bearer` (the JWT Bearer grant for two users),
+//! `notifications` (a webhook that receives, verifies and prints status
+//! events) and `async_tokio` (`--features reqwest`).
 //!
 //! # Features
 //!
@@ -110,8 +112,8 @@ pub use front_door::{Client, ClientBuilder};
 // `Step`, `ClientCore`, `StatusWait`, clocks, transports) is under `core`.
 pub use qod_core::{
     Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,
-    EndpointError, Error, ErrorKind, Flavor, Reading, RetryPolicy, Revocation, TransportError,
-    UnexpectedResponse, auth, notification, operations,
+    EndpointError, Error, ErrorKind, FetchedToken, Flavor, Reading, RetryPolicy, Revocation,
+    TransportError, UnexpectedResponse, auth, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]

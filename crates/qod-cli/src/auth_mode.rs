@@ -17,6 +17,12 @@ pub enum AuthMode {
     Oauth2,
     /// T-Mobile TAAP.
     Tmobile,
+    /// CIBA (three-legged): the operator asks the user `--login-hint` names.
+    Ciba,
+    /// The JWT Bearer grant (three-legged): the client asserts `--subject`.
+    JwtBearer,
+    /// An API key in a header (a gateway such as RapidAPI), no OAuth.
+    ApiKey,
     /// CAMARA's security profile (OpenID Connect, CIBA, JWT Bearer):
     /// `qod sandbox` only, which then serves it.
     Openid,
@@ -30,8 +36,17 @@ impl AuthMode {
             AuthMode::Bearer => "bearer",
             AuthMode::Oauth2 => "oauth2",
             AuthMode::Tmobile => "tmobile",
+            AuthMode::Ciba => "ciba",
+            AuthMode::JwtBearer => "jwt-bearer",
+            AuthMode::ApiKey => "api-key",
             AuthMode::Openid => "openid",
         }
+    }
+
+    /// Whether its tokens act for one user (three-legged), whose device
+    /// the token names.
+    pub fn is_three_legged(self) -> bool {
+        matches!(self, AuthMode::Ciba | AuthMode::JwtBearer)
     }
 }
 
@@ -53,6 +68,18 @@ pub enum AuthFlag {
     TokenUrl,
     /// `qod sandbox`'s own; the others are global options.
     ClientPublicKey,
+    LoginHint,
+    Subject,
+    ClientAuth,
+    ClientKey,
+    ClientKeyId,
+    Scope,
+    Purpose,
+    OpenidConfig,
+    BcAuthorizeUrl,
+    ApiKeyHeader,
+    ApiKey,
+    Header,
 }
 
 /// The flags a mode needs, and the ones it takes besides; any other that
@@ -64,16 +91,65 @@ pub struct ModeFlags {
 }
 
 /// The table: which flags `reader` needs and takes with `mode`.
+///
+/// | `--auth` | needs | takes besides |
+/// |---|---|---|
+/// | `none` | | |
+/// | `bearer` | `--token` | |
+/// | `oauth2` | `--token-url`, `--client-id` | `--client-secret`, `--client-auth`, `--client-key`, `--client-key-id`, `--scope` |
+/// | `tmobile` | `--private-key`, `--client-id`, `--client-secret` | `--token-url` |
+/// | `ciba` | `--client-id`, `--login-hint` | `--client-secret`, `--client-auth`, `--client-key`, `--client-key-id`, `--scope`, `--purpose`, `--openid-config`, `--token-url`, `--bc-authorize-url` |
+/// | `jwt-bearer` | `--client-id`, `--subject`, `--client-key` | `--client-auth`, `--client-key-id`, `--scope`, `--purpose`, `--openid-config`, `--token-url` |
+/// | `api-key` | `--api-key-header`, `--api-key` | `--header` |
+///
+/// What depends on another flag is checked where the credentials are
+/// built ([`crate::setup`]): a secret for `--client-auth basic|post`, a
+/// key for `private-key-jwt`; `--openid-config`, or `--token-url` (with
+/// `--bc-authorize-url` for CIBA).
 pub fn accepted(reader: Reader, mode: AuthMode) -> ModeFlags {
-    use AuthFlag::{ClientId, ClientPublicKey, ClientSecret, PrivateKey, Token, TokenUrl};
+    use AuthFlag::{
+        ApiKey, ApiKeyHeader, BcAuthorizeUrl, ClientAuth, ClientId, ClientKey, ClientKeyId,
+        ClientPublicKey, ClientSecret, Header, LoginHint, OpenidConfig, PrivateKey, Purpose, Scope,
+        Subject, Token, TokenUrl,
+    };
     let (required, optional): (&'static [AuthFlag], &'static [AuthFlag]) = match (reader, mode) {
         (_, AuthMode::None) => (&[], &[]),
-        // A client never gets here: `check` refuses the mode first.
-        (Reader::Client, AuthMode::Openid) => (&[], &[]),
+        // Never read: `check` refuses these modes first.
+        (Reader::Client, AuthMode::Openid)
+        | (Reader::Sandbox, AuthMode::Ciba | AuthMode::JwtBearer | AuthMode::ApiKey) => (&[], &[]),
         // A secret, a public key or both: `qod sandbox` asks for one.
         (Reader::Sandbox, AuthMode::Openid) => (&[ClientId], &[ClientSecret, ClientPublicKey]),
         (_, AuthMode::Bearer) => (&[Token], &[]),
-        (Reader::Client, AuthMode::Oauth2) => (&[TokenUrl, ClientId, ClientSecret], &[]),
+        (Reader::Client, AuthMode::Oauth2) => (
+            &[TokenUrl, ClientId],
+            &[ClientSecret, ClientAuth, ClientKey, ClientKeyId, Scope],
+        ),
+        (Reader::Client, AuthMode::Ciba) => (
+            &[ClientId, LoginHint],
+            &[
+                ClientSecret,
+                ClientAuth,
+                ClientKey,
+                ClientKeyId,
+                Scope,
+                Purpose,
+                OpenidConfig,
+                TokenUrl,
+                BcAuthorizeUrl,
+            ],
+        ),
+        (Reader::Client, AuthMode::JwtBearer) => (
+            &[ClientId, Subject, ClientKey],
+            &[
+                ClientAuth,
+                ClientKeyId,
+                Scope,
+                Purpose,
+                OpenidConfig,
+                TokenUrl,
+            ],
+        ),
+        (Reader::Client, AuthMode::ApiKey) => (&[ApiKeyHeader, ApiKey], &[Header]),
         (Reader::Client, AuthMode::Tmobile) => (&[PrivateKey, ClientId, ClientSecret], &[TokenUrl]),
         // The sandbox serves its own token URL and checks PoP tokens with
         // the client's public key.
@@ -83,8 +159,9 @@ pub fn accepted(reader: Reader, mode: AuthMode) -> ModeFlags {
     ModeFlags { required, optional }
 }
 
-/// Where a flag's value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a flag's value came from, in the order of what wins: the
+/// command line over a variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Given {
     Absent,
     /// By its `QOD_` variable.
@@ -94,13 +171,25 @@ pub enum Given {
 
 impl AuthFlag {
     /// Every auth flag, in the order of `--help`.
-    pub const ALL: [AuthFlag; 6] = [
+    pub const ALL: [AuthFlag; 18] = [
         AuthFlag::Token,
         AuthFlag::ClientId,
         AuthFlag::ClientSecret,
         AuthFlag::PrivateKey,
         AuthFlag::TokenUrl,
         AuthFlag::ClientPublicKey,
+        AuthFlag::LoginHint,
+        AuthFlag::Subject,
+        AuthFlag::ClientAuth,
+        AuthFlag::ClientKey,
+        AuthFlag::ClientKeyId,
+        AuthFlag::Scope,
+        AuthFlag::Purpose,
+        AuthFlag::OpenidConfig,
+        AuthFlag::BcAuthorizeUrl,
+        AuthFlag::ApiKeyHeader,
+        AuthFlag::ApiKey,
+        AuthFlag::Header,
     ];
 
     /// Its clap id: the name of its field.
@@ -112,6 +201,18 @@ impl AuthFlag {
             AuthFlag::PrivateKey => "private_key",
             AuthFlag::TokenUrl => "token_url",
             AuthFlag::ClientPublicKey => "client_public_key",
+            AuthFlag::LoginHint => "login_hint",
+            AuthFlag::Subject => "subject",
+            AuthFlag::ClientAuth => "client_auth",
+            AuthFlag::ClientKey => "client_key",
+            AuthFlag::ClientKeyId => "client_key_id",
+            AuthFlag::Scope => "scope",
+            AuthFlag::Purpose => "purpose",
+            AuthFlag::OpenidConfig => "openid_config",
+            AuthFlag::BcAuthorizeUrl => "bc_authorize_url",
+            AuthFlag::ApiKeyHeader => "api_key_header",
+            AuthFlag::ApiKey => "api_key",
+            AuthFlag::Header => "header",
         }
     }
 
@@ -129,6 +230,18 @@ impl AuthFlag {
             AuthFlag::PrivateKey => "--private-key",
             AuthFlag::TokenUrl => "--token-url",
             AuthFlag::ClientPublicKey => "--client-public-key",
+            AuthFlag::LoginHint => "--login-hint",
+            AuthFlag::Subject => "--subject",
+            AuthFlag::ClientAuth => "--client-auth",
+            AuthFlag::ClientKey => "--client-key",
+            AuthFlag::ClientKeyId => "--client-key-id",
+            AuthFlag::Scope => "--scope",
+            AuthFlag::Purpose => "--purpose",
+            AuthFlag::OpenidConfig => "--openid-config",
+            AuthFlag::BcAuthorizeUrl => "--bc-authorize-url",
+            AuthFlag::ApiKeyHeader => "--api-key-header",
+            AuthFlag::ApiKey => "--api-key",
+            AuthFlag::Header => "--header",
         }
     }
 
@@ -141,15 +254,41 @@ impl AuthFlag {
             AuthFlag::PrivateKey => "QOD_PRIVATE_KEY_FILE",
             AuthFlag::TokenUrl => "QOD_TOKEN_URL",
             AuthFlag::ClientPublicKey => "QOD_CLIENT_PUBLIC_KEY_FILE",
+            AuthFlag::LoginHint => "QOD_LOGIN_HINT",
+            AuthFlag::Subject => "QOD_SUBJECT",
+            AuthFlag::ClientAuth => "QOD_CLIENT_AUTH",
+            AuthFlag::ClientKey => "QOD_CLIENT_KEY_FILE",
+            AuthFlag::ClientKeyId => "QOD_CLIENT_KEY_ID",
+            AuthFlag::Scope => "QOD_SCOPE",
+            AuthFlag::Purpose => "QOD_PURPOSE",
+            AuthFlag::OpenidConfig => "QOD_OPENID_CONFIG",
+            AuthFlag::BcAuthorizeUrl => "QOD_BC_AUTHORIZE_URL",
+            AuthFlag::ApiKeyHeader => "QOD_API_KEY_HEADER",
+            AuthFlag::ApiKey => "QOD_API_KEY",
+            AuthFlag::Header => "QOD_HEADER",
         }
     }
 
     /// How a message that asks for it writes it: a file flag with FILE.
-    fn usage(self) -> String {
+    pub fn usage(self) -> String {
         match self {
-            AuthFlag::PrivateKey | AuthFlag::ClientPublicKey => format!("{} FILE", self.long()),
+            AuthFlag::PrivateKey | AuthFlag::ClientPublicKey | AuthFlag::ClientKey => {
+                format!("{} FILE", self.long())
+            }
             _ => self.long().to_owned(),
         }
+    }
+
+    /// Whether only a client reads it: `qod sandbox` scripts its users by
+    /// number and checks what a client sends with its own flags.
+    fn is_clients_only(self) -> bool {
+        !matches!(
+            self,
+            AuthFlag::Token
+                | AuthFlag::ClientId
+                | AuthFlag::ClientSecret
+                | AuthFlag::ClientPublicKey
+        )
     }
 }
 
@@ -164,8 +303,12 @@ pub fn check(
     mode: AuthMode,
     given: impl Fn(AuthFlag) -> Given,
 ) -> Result<(), Failure> {
-    if reader == Reader::Client && mode == AuthMode::Openid {
-        return Err(sandbox_only());
+    match (reader, mode) {
+        (Reader::Client, AuthMode::Openid) => return Err(sandbox_only()),
+        (Reader::Sandbox, AuthMode::Ciba | AuthMode::JwtBearer | AuthMode::ApiKey) => {
+            return Err(clients_only(mode));
+        }
+        _ => {}
     }
     let accepted = accepted(reader, mode);
     let refusable = |flag| match (reader, given(flag)) {
@@ -196,6 +339,20 @@ pub fn sandbox_only() -> Failure {
          and the authorization code flow); a client command uses another --auth"
             .to_owned(),
     )
+}
+
+/// What `qod sandbox` says of a client's mode.
+fn clients_only(mode: AuthMode) -> Failure {
+    Failure::Input(match mode {
+        AuthMode::ApiKey => "--auth api-key is a client's mode; qod sandbox checks no API key: \
+             run it with --auth none (a client's extra headers reach it all the same)"
+            .to_owned(),
+        _ => format!(
+            "--auth {} is a client's mode; qod sandbox serves it with --auth openid \
+             --client-id ID (and --client-secret S, --client-public-key FILE or both)",
+            mode.name()
+        ),
+    })
 }
 
 /// `flag`'s value, which `mode` needs.
@@ -237,6 +394,10 @@ fn not_used(reader: Reader, mode: AuthMode, flag: AuthFlag) -> Failure {
         ),
         (Reader::Sandbox, AuthFlag::TokenUrl) => format!(
             "{name} ({env}) is the client's; the sandbox serves its own token URL and prints it"
+        ),
+        (Reader::Sandbox, flag) if flag.is_clients_only() => format!(
+            "{name} ({env}) is the client's; qod sandbox --auth {mode} does not read it \
+             (in --auth openid its users are scripted by number: qod_sandbox::test_assets)"
         ),
         (Reader::Sandbox, _) => format!(
             "{name} ({env}) is not used by qod sandbox --auth {mode}: give the --auth mode \
@@ -362,6 +523,111 @@ mod tests {
         // Environment values count as given.
         let from_env = |_| Given::Environment;
         assert!(check(Reader::Client, AuthMode::Tmobile, from_env).is_ok());
+    }
+
+    #[test]
+    fn three_legged_and_api_key_modes_name_what_they_need_in_order() {
+        let given = |flags: &'static [AuthFlag]| {
+            move |flag| match flags.contains(&flag) {
+                true => Given::CommandLine,
+                false => Given::Absent,
+            }
+        };
+        use AuthFlag::{ApiKeyHeader, ClientId, ClientKey, Header, LoginHint, Subject, Token};
+        for (mode, flags, says) in [
+            (
+                AuthMode::Ciba,
+                &[][..],
+                "--client-id is required with --auth ciba",
+            ),
+            (
+                AuthMode::Ciba,
+                &[ClientId],
+                "--login-hint is required with --auth ciba",
+            ),
+            (
+                AuthMode::JwtBearer,
+                &[ClientId],
+                "--subject is required with --auth jwt-bearer",
+            ),
+            (
+                AuthMode::JwtBearer,
+                &[ClientId, Subject],
+                "--client-key FILE is required with --auth jwt-bearer",
+            ),
+            (
+                AuthMode::ApiKey,
+                &[],
+                "--api-key-header is required with --auth api-key",
+            ),
+            (
+                AuthMode::ApiKey,
+                &[ApiKeyHeader],
+                "--api-key is required with --auth api-key",
+            ),
+            (
+                AuthMode::Ciba,
+                &[ClientId, LoginHint, Token],
+                "--token is not used with --auth ciba",
+            ),
+            (
+                AuthMode::Oauth2,
+                &[LoginHint],
+                "--login-hint is not used with --auth oauth2",
+            ),
+            (
+                AuthMode::Bearer,
+                &[Token, Header],
+                "--header is not used with --auth bearer",
+            ),
+        ] {
+            let error = check(Reader::Client, mode, given(flags)).unwrap_err();
+            assert!(
+                error.to_string().starts_with(says),
+                "{mode:?} {flags:?}: {error}"
+            );
+        }
+        assert!(
+            check(
+                Reader::Client,
+                AuthMode::Ciba,
+                given(&[ClientId, LoginHint])
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                Reader::Client,
+                AuthMode::JwtBearer,
+                given(&[ClientId, Subject, ClientKey])
+            )
+            .is_ok()
+        );
+        assert!(AuthMode::Ciba.is_three_legged() && AuthMode::JwtBearer.is_three_legged());
+        assert!(!AuthMode::Oauth2.is_three_legged() && !AuthMode::ApiKey.is_three_legged());
+    }
+
+    #[test]
+    fn the_sandbox_serves_the_clients_modes_with_openid() {
+        let nothing = |_| Given::Absent;
+        for mode in [AuthMode::Ciba, AuthMode::JwtBearer] {
+            let error = check(Reader::Sandbox, mode, nothing).unwrap_err();
+            assert!(error.to_string().contains("--auth openid"), "{error}");
+        }
+        let error = check(Reader::Sandbox, AuthMode::ApiKey, nothing).unwrap_err();
+        assert!(error.to_string().contains("--auth none"), "{error}");
+        let hint_in_environment = |flag| match flag {
+            AuthFlag::ClientId => Given::CommandLine,
+            AuthFlag::LoginHint => Given::Environment,
+            _ => Given::Absent,
+        };
+        let error = check(Reader::Sandbox, AuthMode::Openid, hint_in_environment).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("--login-hint (QOD_LOGIN_HINT) is the client's"),
+            "{error}"
+        );
     }
 
     #[test]

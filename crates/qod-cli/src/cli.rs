@@ -78,6 +78,7 @@ impl Cli {
             Command::Session(command) => commands::session::run(global, &output, command),
             Command::Assignment(command) => commands::assignment::run(global, &output, command),
             Command::Profile(command) => commands::profile::run(global, &output, command),
+            Command::Auth(command) => commands::auth::run(global, command),
             Command::Sandbox(args) => commands::sandbox::run(global, args),
             Command::Completions { shell } => {
                 commands::completions::run(*shell, &mut Cli::command())

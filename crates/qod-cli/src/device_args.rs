@@ -40,6 +40,20 @@ impl DeviceArgs {
             && self.nai.is_none()
     }
 
+    /// The flags given, by name.
+    pub fn given_flags(&self) -> Vec<&'static str> {
+        [
+            ("--phone", self.phone.is_some()),
+            ("--ipv4", self.ipv4.is_some()),
+            ("--ipv4-private", self.ipv4_private.is_some()),
+            ("--ipv6", self.ipv6.is_some()),
+            ("--nai", self.nai.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
     /// The device when any identifier was given, with each flag checked.
     pub fn given_device(&self) -> Result<Option<Device>, ValidationError> {
         if self.is_empty() {

@@ -67,10 +67,9 @@ pub struct GlobalOptions {
     /// 60 s; default for 0.10) or camara (the spec as written; default for 1)
     #[arg(long, env = "QOD_FLAVOR", global = true, hide_possible_values = true)]
     pub flavor: Option<FlavorArg>,
-    /// none (a local sandbox), bearer (a token you have), oauth2 (client
-    /// credentials) or tmobile (TAAP: token plus proof of possession); and
-    /// for qod sandbox only, openid (CAMARA's profile: discovery, CIBA, JWT
-    /// Bearer, authorization code)
+    /// none, bearer (a token you have), oauth2 (client credentials), tmobile
+    /// (TAAP), ciba or jwt-bearer (a user's token, naming the device),
+    /// api-key; openid: qod sandbox only (CAMARA's profile)
     #[arg(
         long,
         value_name = "MODE",
@@ -84,19 +83,92 @@ pub struct GlobalOptions {
     /// Bearer token (--auth bearer)
     #[arg(long, env = "QOD_TOKEN", hide_env_values = true, global = true)]
     pub token: Option<String>,
-    /// Client id (--auth oauth2|tmobile; qod sandbox --auth openid)
+    /// Client id (--auth oauth2|tmobile|ciba|jwt-bearer; qod sandbox --auth openid)
     #[arg(long, env = "QOD_CLIENT_ID", global = true)]
     pub client_id: Option<String>,
-    /// Client secret (--auth oauth2|tmobile; optional for qod sandbox --auth openid)
+    /// Client secret (--auth tmobile; oauth2|ciba with --client-auth
+    /// basic|post; qod sandbox --auth openid)
     #[arg(long, env = "QOD_CLIENT_SECRET", hide_env_values = true, global = true)]
     pub client_secret: Option<String>,
     /// PKCS#8 PEM RSA key that signs PoP tokens (--auth tmobile)
     #[arg(long, value_name = "FILE", env = "QOD_PRIVATE_KEY_FILE", global = true)]
     pub private_key: Option<PathBuf>,
-    /// Token URL (--auth oauth2; for tmobile it defaults to the base URL's
-    /// scheme and host with the path /oauth2/v2/tokens)
+    /// Token URL (--auth oauth2; ciba|jwt-bearer without --openid-config;
+    /// tmobile: default the base URL's host and /oauth2/v2/tokens)
     #[arg(long, value_name = "URL", env = "QOD_TOKEN_URL", global = true)]
     pub token_url: Option<String>,
+    /// The user CIBA asks (--auth ciba): tel:+14255550100, ipport:IP[:PORT]
+    /// or operatortoken:TOKEN
+    #[arg(
+        long,
+        value_name = "HINT",
+        env = "QOD_LOGIN_HINT",
+        hide_env_values = true,
+        global = true
+    )]
+    pub login_hint: Option<String>,
+    /// The user JWT Bearer asserts (--auth jwt-bearer): tel:+14255550100 or
+    /// operatortoken:TOKEN
+    #[arg(
+        long,
+        value_name = "SUBJECT",
+        env = "QOD_SUBJECT",
+        hide_env_values = true,
+        global = true
+    )]
+    pub subject: Option<String>,
+    /// basic, post or private-key-jwt [default: private-key-jwt with
+    /// --client-key, else basic]
+    #[arg(
+        long,
+        value_name = "METHOD",
+        env = "QOD_CLIENT_AUTH",
+        global = true,
+        hide_possible_values = true
+    )]
+    pub client_auth: Option<ClientAuthArg>,
+    /// PKCS#8 PEM key, RSA or P-256, that signs private-key-jwt assertions
+    /// and JWT Bearer grants
+    #[arg(long, value_name = "FILE", env = "QOD_CLIENT_KEY_FILE", global = true)]
+    pub client_key: Option<PathBuf>,
+    /// The kid of --client-key's assertions
+    #[arg(long, value_name = "KID", env = "QOD_CLIENT_KEY_ID", global = true)]
+    pub client_key_id: Option<String>,
+    /// Scope, sent as given, e.g. dpv:RequestedServiceProvision#qod
+    /// [default: the call's API scopes (three-legged: with openid, --purpose)]
+    #[arg(long, value_name = "SCOPE", env = "QOD_SCOPE", global = true)]
+    pub scope: Option<String>,
+    /// Purpose of --auth ciba|jwt-bearer [default: dpv:RequestedServiceProvision]
+    #[arg(long, value_name = "PURPOSE", env = "QOD_PURPOSE", global = true)]
+    pub purpose: Option<String>,
+    /// OpenID discovery URL, .../.well-known/openid-configuration (--auth
+    /// ciba|jwt-bearer)
+    #[arg(long, value_name = "URL", env = "QOD_OPENID_CONFIG", global = true)]
+    pub openid_config: Option<String>,
+    /// CIBA's backchannel authentication URL, with --token-url
+    #[arg(long, value_name = "URL", env = "QOD_BC_AUTHORIZE_URL", global = true)]
+    pub bc_authorize_url: Option<String>,
+    /// Header of the API key (--auth api-key), e.g. X-RapidAPI-Key
+    #[arg(long, value_name = "NAME", env = "QOD_API_KEY_HEADER", global = true)]
+    pub api_key_header: Option<String>,
+    /// API key (--auth api-key)
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "QOD_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub api_key: Option<String>,
+    /// A header that is not secret, NAME:VALUE (--auth api-key; repeatable)
+    #[arg(
+        long,
+        value_name = "NAME:VALUE",
+        env = "QOD_HEADER",
+        global = true,
+        action = clap::ArgAction::Append
+    )]
+    pub header: Vec<String>,
     /// x-correlator to send (a fresh UUID by default)
     #[arg(long, env = "QOD_CORRELATOR", global = true)]
     pub correlator: Option<String>,
@@ -134,6 +206,18 @@ impl GlobalOptions {
             AuthFlag::PrivateKey => self.private_key.is_some(),
             AuthFlag::TokenUrl => self.token_url.is_some(),
             AuthFlag::ClientPublicKey => false,
+            AuthFlag::LoginHint => self.login_hint.is_some(),
+            AuthFlag::Subject => self.subject.is_some(),
+            AuthFlag::ClientAuth => self.client_auth.is_some(),
+            AuthFlag::ClientKey => self.client_key.is_some(),
+            AuthFlag::ClientKeyId => self.client_key_id.is_some(),
+            AuthFlag::Scope => self.scope.is_some(),
+            AuthFlag::Purpose => self.purpose.is_some(),
+            AuthFlag::OpenidConfig => self.openid_config.is_some(),
+            AuthFlag::BcAuthorizeUrl => self.bc_authorize_url.is_some(),
+            AuthFlag::ApiKeyHeader => self.api_key_header.is_some(),
+            AuthFlag::ApiKey => self.api_key.is_some(),
+            AuthFlag::Header => !self.header.is_empty(),
         };
         if !present {
             Given::Absent
@@ -141,6 +225,28 @@ impl GlobalOptions {
             Given::CommandLine
         } else {
             Given::Environment
+        }
+    }
+}
+
+/// Client authentication methods (explained in `--client-auth`'s help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientAuthArg {
+    /// client_secret_basic.
+    Basic,
+    /// client_secret_post.
+    Post,
+    /// private_key_jwt.
+    PrivateKeyJwt,
+}
+
+impl ClientAuthArg {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientAuthArg::Basic => "basic",
+            ClientAuthArg::Post => "post",
+            ClientAuthArg::PrivateKeyJwt => "private-key-jwt",
         }
     }
 }

@@ -45,7 +45,7 @@ fn main() {
             "error: {}",
             clipped(&qod::core::printable(&failure.to_string()))
         );
-        if let Some(hint) = hint::for_failure(&failure, cli.global.auth) {
+        if let Some(hint) = hint::for_failure(&failure, &cli.global, &cli.command.device_flags()) {
             stderr_line!("hint: {hint}");
         }
         if let Some(made) = failure.created() {

@@ -10,8 +10,8 @@ use qod_models::{AssignmentId, AssignmentInfo, SessionId, SessionInfo};
 use crate::auth::Authenticator;
 use crate::operations::{GetAssignmentOp, GetSessionOp};
 use crate::{
-    AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, Machine, Operation,
-    StatusWait, Step,
+    Api, AsyncClock, AsyncTransport, CallOptions, ClientCore, Endpoint, Error, FetchedToken,
+    Machine, Operation, StatusWait, Step,
 };
 
 /// An async QoD client over any [`AsyncTransport`], on any runtime. Its
@@ -141,6 +141,17 @@ impl<T: AsyncTransport> AsyncClient<T> {
         O::Output: Send,
     {
         self.run(self.core.start(operation, options, self.clock.now()))
+            .await
+    }
+
+    /// Fetches the token that calls of `api` use, and sends nothing else,
+    /// as [`crate::Client::fetch_token`] does.
+    pub async fn fetch_token(
+        &self,
+        api: Api,
+        options: &CallOptions,
+    ) -> Result<FetchedToken, Error> {
+        self.run(self.core.fetch_token(api, options, self.clock.now()))
             .await
     }
 

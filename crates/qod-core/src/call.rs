@@ -26,7 +26,8 @@ use http::{Method, Request, Response, StatusCode};
 use qod_models::{ValidationError, XCorrelator};
 
 use crate::auth::{
-    AccessToken, AuthError, FetchId, FetchPermit, FlowStep, Subject, TokenFlow, TokenKey, TokenStep,
+    AccessToken, AuthError, FetchId, FetchPermit, FlowStep, Scope, Subject, TokenFlow, TokenKey,
+    TokenStep,
 };
 use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
@@ -34,6 +35,12 @@ use crate::{
     CallOptions, ClientCore, Delivery, Error, Machine, Operation, RequestTimeout, Step,
     TransportError,
 };
+
+/// How a call that only fetches its token ends, once the token is ready:
+/// from the token (`None` for credentials without one) and what the fetch
+/// asked for and was granted, when this call fetched it.
+pub(crate) type TokenOnlyEnd<T> =
+    fn(Option<AccessToken>, Option<Scope>, Option<Scope>) -> Result<T, Error>;
 
 /// Where a call is. Each variant holds what the next move needs; the
 /// outcome, as large as the operation's output, waits beside the state
@@ -125,6 +132,13 @@ pub struct Call<'a, O: Operation> {
     subject: Option<Subject>,
     /// Whose token the call uses, once the call has started.
     key: TokenKey,
+    /// The operation scope the token must cover: the operation's, or the
+    /// one a token-only call names.
+    scope: &'static str,
+    /// Set for a call that stops at its token and sends no request of its own.
+    token_only: Option<TokenOnlyEnd<O::Output>>,
+    /// What the fetch this call made asked for and was granted.
+    fetched_scopes: (Option<Scope>, Option<Scope>),
 }
 
 impl<O: Operation> std::fmt::Debug for Call<'_, O> {
@@ -182,7 +196,19 @@ impl<'a, O: Operation> Call<'a, O> {
             replayed_after_401: false,
             subject,
             key: None,
+            scope: O::SCOPE,
+            token_only: None,
+            fetched_scopes: (None, None),
         }
+    }
+
+    /// A call that runs only the token part of a call for an operation
+    /// needing `scope`, then ends as `end` says: it builds and sends no
+    /// request of `operation`'s (`operation` is only there for its type).
+    pub(crate) fn token_only(mut self, scope: &'static str, end: TokenOnlyEnd<O::Output>) -> Self {
+        self.scope = scope;
+        self.token_only = Some(end);
+        self
     }
 
     /// The `x-correlator` this call sends.
@@ -198,6 +224,10 @@ impl<'a, O: Operation> Call<'a, O> {
     fn step(&mut self, now: SystemTime) -> Step<O::Output> {
         loop {
             match std::mem::replace(&mut self.state, State::Taken) {
+                State::Start if self.token_only.is_some() => match self.check_whose() {
+                    Ok(()) => self.state = State::NeedToken(None),
+                    Err(broken) => self.finish(Err(broken.into())),
+                },
                 State::Start => match self
                     .operation
                     .to_request(self.core.endpoint(), Some(&self.correlator))
@@ -230,6 +260,12 @@ impl<'a, O: Operation> Call<'a, O> {
                     let (flow, step) = *followed;
                     if let Some(step) = self.follow_flow(permit, Box::new(flow), step, now) {
                         return step;
+                    }
+                }
+                State::Ready(token) if self.token_only.is_some() => {
+                    let (asked, granted) = std::mem::take(&mut self.fetched_scopes);
+                    if let Some(end) = self.token_only {
+                        self.finish(end(token, asked, granted));
                     }
                 }
                 State::Ready(_) if self.time_left(now).is_zero() => {
@@ -298,7 +334,7 @@ impl<'a, O: Operation> Call<'a, O> {
     ) -> Option<Step<O::Output>> {
         let auth = self.core.authenticator();
         let version = self.core.endpoint().api_version();
-        match auth.token(&self.key, O::SCOPE, version, now, waited) {
+        match auth.token(&self.key, self.scope, version, now, waited) {
             Ok(TokenStep::Ready(token)) => self.state = State::Ready(token),
             Ok(TokenStep::Wait(wait)) => {
                 let at_most = self.time_left(now);
@@ -370,6 +406,7 @@ impl<'a, O: Operation> Call<'a, O> {
             }
             Ok(FlowStep::Token(grant)) => {
                 let token = grant.access_token().clone();
+                self.fetched_scopes = (flow.scope().cloned(), grant.granted_scope().cloned());
                 permit.complete(grant, flow.scope().cloned());
                 self.state = State::Ready(Some(token));
                 None

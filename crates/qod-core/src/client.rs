@@ -9,8 +9,8 @@ use qod_models::{AssignmentId, AssignmentInfo, SessionId, SessionInfo};
 use crate::auth::Authenticator;
 use crate::operations::{GetAssignmentOp, GetSessionOp};
 use crate::{
-    CallOptions, ClientCore, Clock, Endpoint, Error, Machine, Operation, StatusWait, Step,
-    Transport,
+    Api, CallOptions, ClientCore, Clock, Endpoint, Error, FetchedToken, Machine, Operation,
+    StatusWait, Step, Transport,
 };
 
 /// A blocking QoD client over any [`Transport`]. It is `Send + Sync`: share
@@ -141,6 +141,24 @@ impl<T: Transport> Client<T> {
         options: &CallOptions,
     ) -> Result<O::Output, Error> {
         self.run(self.core.start(operation, options, self.clock.now()))
+    }
+
+    /// Fetches the token that calls of `api` use, and sends nothing else
+    /// (a [`TokenFetch`] run to its end): with three-legged credentials it
+    /// runs the user's flow (CIBA waits for the user's answer) for the
+    /// options' subject or the credentials' default one. For handing the
+    /// token to another program, or asking for consent before the first
+    /// call; the client's calls then use the cached token.
+    ///
+    /// ```no_run
+    /// # fn example(client: &qod_core::Client<impl qod_core::Transport>) -> Result<(), Box<dyn std::error::Error>> {
+    /// use qod_core::{Api, CallOptions};
+    /// let fetched = client.fetch_token(Api::QualityOnDemand, &CallOptions::new())?;
+    /// println!("asked for {:?}", fetched.asked_scope().map(|s| s.to_string()));
+    /// # Ok(()) }
+    /// ```
+    pub fn fetch_token(&self, api: Api, options: &CallOptions) -> Result<FetchedToken, Error> {
+        self.run(self.core.fetch_token(api, options, self.clock.now()))
     }
 
     /// Runs any [`Machine`] to its end: the one loop of this driver.

@@ -54,6 +54,7 @@ mod request;
 mod response;
 pub mod retry;
 mod status_wait;
+mod token_fetch;
 pub mod transport;
 pub mod validate;
 
@@ -72,6 +73,7 @@ pub use printable::printable;
 pub use raw_body::RawBody;
 pub use retry::RetryPolicy;
 pub use status_wait::{Pollable, StatusWait};
+pub use token_fetch::{FetchedToken, TokenFetch};
 pub use transport::{
     AsyncTransport, Delivery, Idempotent, MAX_TIMEOUT, PartialResponse, RequestTimeout, Transport,
     TransportError, check_timeout, may_use_pooled_connection,

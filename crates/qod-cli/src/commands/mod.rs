@@ -1,6 +1,7 @@
 //! The subcommands, one file per command group, and which one runs.
 
 pub mod assignment;
+pub mod auth;
 pub mod completions;
 pub mod profile;
 pub mod sandbox;
@@ -9,6 +10,7 @@ pub mod session;
 use clap::Subcommand;
 
 use assignment::AssignmentCommand;
+use auth::AuthCommand;
 use profile::ProfileCommand;
 use sandbox::SandboxArgs;
 use session::SessionCommand;
@@ -26,6 +28,9 @@ pub enum Command {
     /// QoS profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Tokens: qod auth token prints the access token the --auth flow gets
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Run the offline sandbox in the foreground
     Sandbox(SandboxArgs),
     /// Print the completion script of a shell, e.g. qod completions bash >
@@ -43,6 +48,18 @@ impl Command {
             Command::Session(SessionCommand::Create(_)) => Some("session"),
             Command::Assignment(AssignmentCommand::Create(_)) => Some("assignment"),
             _ => None,
+        }
+    }
+
+    /// The device flags the command line gave, for hints.
+    pub fn device_flags(&self) -> Vec<&'static str> {
+        match self {
+            Command::Session(SessionCommand::Create(args)) => args.device.given_flags(),
+            Command::Session(SessionCommand::Retrieve(device))
+            | Command::Assignment(AssignmentCommand::Retrieve(device))
+            | Command::Profile(ProfileCommand::List { device, .. }) => device.given_flags(),
+            Command::Assignment(AssignmentCommand::Create(args)) => args.device.given_flags(),
+            _ => Vec::new(),
         }
     }
 }

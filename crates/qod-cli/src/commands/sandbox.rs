@@ -130,6 +130,13 @@ fn auth(global: &GlobalOptions, args: &SandboxArgs) -> Result<SandboxAuth, Failu
             }
             SandboxAuth::OpenId(config)
         }
+        // `check` refused them already.
+        AuthMode::Ciba | AuthMode::JwtBearer | AuthMode::ApiKey => {
+            return Err(Failure::Input(format!(
+                "--auth {} is a client's mode",
+                mode.name()
+            )));
+        }
     })
 }
 

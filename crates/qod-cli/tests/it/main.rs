@@ -6,3 +6,4 @@ mod cli;
 mod hostile_server;
 mod sandbox_command;
 mod support;
+mod three_legged;

@@ -18,7 +18,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The `QOD_*` variables a developer's shell may hold, removed so that each
 /// test says what it sets.
-const QOD_VARIABLES: [&str; 9] = [
+const QOD_VARIABLES: [&str; 21] = [
     "QOD_BASE_URL",
     "QOD_AUTH",
     "QOD_TOKEN",
@@ -28,6 +28,18 @@ const QOD_VARIABLES: [&str; 9] = [
     "QOD_CLIENT_PUBLIC_KEY_FILE",
     "QOD_TOKEN_URL",
     "QOD_API_VERSION",
+    "QOD_LOGIN_HINT",
+    "QOD_SUBJECT",
+    "QOD_CLIENT_AUTH",
+    "QOD_CLIENT_KEY_FILE",
+    "QOD_CLIENT_KEY_ID",
+    "QOD_SCOPE",
+    "QOD_PURPOSE",
+    "QOD_OPENID_CONFIG",
+    "QOD_BC_AUTHORIZE_URL",
+    "QOD_API_KEY_HEADER",
+    "QOD_API_KEY",
+    "QOD_HEADER",
 ];
 
 fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -257,6 +269,92 @@ fn oauth2_from_the_environment_the_client_reads_too() {
         "{}",
         stderr(&wrong_secret)
     );
+}
+
+/// README's offline CAMARA flows: `qod sandbox --auth openid` given the
+/// public half of a P-256 key made with openssl, the client CIBA (found by
+/// discovery) and JWT Bearer (at the token URL it printed) with the
+/// private half; no device flag, the token names the device.
+#[test]
+fn openid_serves_ciba_and_jwt_bearer_to_the_client_with_a_key_made_by_openssl() {
+    let dir = scratch("openid");
+    let private = dir.join("client.key.pem");
+    let public = dir.join("client.pub.pem");
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        path(&private),
+    ]);
+    openssl(&[
+        "pkey",
+        "-in",
+        path(&private),
+        "-pubout",
+        "-out",
+        path(&public),
+    ]);
+    let running = sandbox(
+        &["--client-public-key", path(&public)],
+        &[("QOD_AUTH", "openid"), ("QOD_CLIENT_ID", "demo")],
+        6,
+    );
+    let discovery = running.url("/.well-known/openid-configuration").to_owned();
+    let token_url = running.url("/oauth2/token").to_owned();
+    let base = running.url("/quality-on-demand/v1").to_owned();
+    let create = [
+        "session",
+        "create",
+        "--profile",
+        "QOS_E",
+        "--duration",
+        "600",
+        "--app-server-ipv4",
+        "198.51.100.1",
+    ];
+    let client = [
+        ("QOD_BASE_URL", base.as_str()),
+        ("QOD_CLIENT_ID", "demo"),
+        ("QOD_CLIENT_KEY_FILE", path(&private)),
+    ];
+    let mut ciba = vec![
+        "--auth",
+        "ciba",
+        "--login-hint",
+        "tel:+14255550701",
+        "--openid-config",
+        &discovery,
+    ];
+    ciba.extend_from_slice(&create);
+    let created = json(&qod(&ciba, &client));
+    assert_eq!(created["qosStatus"], "REQUESTED");
+    assert!(created.get("device").is_none(), "{created}");
+    let mut jwt_bearer = vec![
+        "--auth",
+        "jwt-bearer",
+        "--subject",
+        "tel:+14255550702",
+        "--token-url",
+        &token_url,
+    ];
+    jwt_bearer.extend_from_slice(&create);
+    let created = json(&qod(&jwt_bearer, &client));
+    assert_eq!(created["qosStatus"], "REQUESTED");
+
+    // The sandbox itself serves these modes only as --auth openid.
+    for mode in ["ciba", "jwt-bearer"] {
+        let refused = qod(&["--auth", mode, "sandbox", "--addr", "127.0.0.1:0"], &[]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert!(
+            stderr(&refused).contains("qod sandbox serves it with --auth openid"),
+            "{}",
+            stderr(&refused)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The README's offline T-Mobile flow: a key pair made with openssl, the

@@ -108,6 +108,42 @@ impl AuthorizationServer {
         }
     }
 
+    /// The token endpoint: the one given, or the discovered one once the
+    /// metadata is read (`None` before).
+    ///
+    /// ```
+    /// use qod_core::auth::{AuthorizationServer, Discovery};
+    /// let given = AuthorizationServer::new("https://auth.example.com/token")?
+    ///     .with_backchannel_url("https://auth.example.com/bc-authorize")?;
+    /// assert_eq!(given.token_url().map(|u| u.to_string()).as_deref(), Some("https://auth.example.com/token"));
+    /// assert_eq!(
+    ///     given.backchannel_url().map(|u| u.to_string()).as_deref(),
+    ///     Some("https://auth.example.com/bc-authorize")
+    /// );
+    /// let discovered = AuthorizationServer::discover(Discovery::new(
+    ///     "https://auth.example.com/.well-known/openid-configuration",
+    /// )?);
+    /// assert!(discovered.token_url().is_none(), "not read yet");
+    /// # Ok::<(), qod_core::auth::AuthError>(())
+    /// ```
+    pub fn token_url(&self) -> Option<&Uri> {
+        match &self.source {
+            Source::Given(endpoints) => Some(&endpoints.token),
+            Source::Discovered { .. } => self.metadata().map(ProviderMetadata::token_endpoint),
+        }
+    }
+
+    /// The backchannel authentication endpoint (CIBA's `bc-authorize`):
+    /// the one given, or the discovered one once the metadata is read.
+    pub fn backchannel_url(&self) -> Option<&Uri> {
+        match &self.source {
+            Source::Given(endpoints) => endpoints.backchannel.as_ref(),
+            Source::Discovered { .. } => self
+                .metadata()
+                .and_then(ProviderMetadata::backchannel_authentication_endpoint),
+        }
+    }
+
     /// The endpoints for `flow`: `Ok(None)` when they are still to be
     /// discovered; an error when the server lacks what the flow needs.
     pub(crate) fn endpoints(&self, flow: Flow) -> Result<Option<Endpoints>, AuthError> {
