@@ -359,7 +359,7 @@ impl Authenticator {
         let needed = per_call.and_then(|choice| choice.needed(operation_scope));
         match self
             .cache
-            .lookup(key, now, self.refresh_margin, waited, needed.as_ref())
+            .lookup(key, now, self.refresh_margin, waited, needed)
         {
             CacheLookup::Fresh(token) => Ok(TokenStep::Ready(Some(token))),
             CacheLookup::Wait(wait) => Ok(TokenStep::Wait(wait)),
