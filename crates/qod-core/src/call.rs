@@ -113,7 +113,7 @@ enum State {
 /// ```
 pub struct Call<'a, O: Operation> {
     core: &'a ClientCore,
-    operation: &'a O,
+    operation: Held<'a, O>,
     correlator: XCorrelator,
     started: SystemTime,
     /// The most the whole call may take, from `started`.
@@ -161,6 +161,27 @@ impl ClientCore {
         options: &CallOptions,
         now: SystemTime,
     ) -> Call<'a, O> {
+        self.begin(Held::Borrowed(operation), options, now)
+    }
+
+    /// Starts a call of `operation` at `now`, as [`ClientCore::start`]
+    /// does, keeping the operation in the call: for a machine that makes
+    /// its operations as it goes (a session keeper) and cannot lend them.
+    pub fn start_owned<O: Operation>(
+        &self,
+        operation: O,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Call<'_, O> {
+        self.begin(Held::Owned(operation), options, now)
+    }
+
+    fn begin<'a, O: Operation>(
+        &'a self,
+        operation: Held<'a, O>,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Call<'a, O> {
         let correlator = options
             .correlator()
             .cloned()
@@ -172,10 +193,27 @@ impl ClientCore {
     }
 }
 
+/// The operation of a call: lent by the caller, or kept by the call.
+enum Held<'a, O> {
+    Borrowed(&'a O),
+    Owned(O),
+}
+
+impl<O> std::ops::Deref for Held<'_, O> {
+    type Target = O;
+
+    fn deref(&self) -> &O {
+        match self {
+            Held::Borrowed(operation) => operation,
+            Held::Owned(operation) => operation,
+        }
+    }
+}
+
 impl<'a, O: Operation> Call<'a, O> {
-    pub(crate) fn new(
+    fn new(
         core: &'a ClientCore,
-        operation: &'a O,
+        operation: Held<'a, O>,
         correlator: XCorrelator,
         now: SystemTime,
         limit: Duration,

@@ -44,6 +44,7 @@ mod created_resource;
 mod endpoint;
 mod error;
 mod headers;
+pub mod keeper;
 mod machine;
 pub mod notification;
 mod operation_methods;
