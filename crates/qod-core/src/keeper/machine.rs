@@ -90,15 +90,14 @@ impl Sub<'_> {
         each_call!(self, call => call.receive(result, now))
     }
 
-    /// Whether dropping it on a stop loses nothing: a create may have made
-    /// a session only once its request is out, and a delete is the stop's
-    /// own work.
-    fn abandonable(&self, request_out: bool) -> bool {
+    /// Whether dropping it on a stop loses nothing, given whether it is
+    /// `between_attempts` (it last asked to sleep or to wait for a token):
+    /// a create is retried only when it made nothing, so between attempts
+    /// it has made nothing; a delete is the stop's own work.
+    fn abandonable(&self, between_attempts: bool) -> bool {
         match self {
             Sub::Delete(..) | Sub::SweepDelete(..) => false,
-            // A create is retried only when it made nothing, so between
-            // attempts it has made nothing.
-            _ => !request_out,
+            _ => between_attempts,
         }
     }
 }
@@ -120,13 +119,14 @@ impl Sub<'_> {
 /// use std::time::{Duration, SystemTime};
 /// use qod_core::{ClientCore, Endpoint, Machine, Step};
 /// use qod_core::keeper::{KeeperSettings, MaxDuration, SessionKeeper};
-/// use qod_core::models::{CreateSession, Device, PhoneNumber, QosProfileName};
+/// use qod_core::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
 ///
 /// let core = ClientCore::new(Endpoint::new("http://127.0.0.1:9/quality-on-demand/v1")?);
 /// let request = CreateSession::new(
 ///     Device::with_phone_number(PhoneNumber::parse("+14255550100")?),
 ///     QosProfileName::parse("QOS_E")?,
 /// )
+/// .with_application_server(ApplicationServer::ipv4("198.51.100.10".parse()?))
 /// .with_duration(60);
 /// let settings = KeeperSettings::new().with_max_duration(MaxDuration::Given(3600));
 /// let t0 = SystemTime::UNIX_EPOCH;
@@ -152,6 +152,9 @@ pub struct SessionKeeper<'a, F> {
     sub: Option<Sub<'a>>,
     /// The request of the last `Send` is out.
     request_out: bool,
+    /// The call under way last asked to sleep or wait for a token: it has
+    /// no answer unread.
+    between_attempts: bool,
     /// A sub-call asked to sleep until then.
     sub_wake: Option<SystemTime>,
     started: SystemTime,
@@ -256,6 +259,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             on_event,
             sub: None,
             request_out: false,
+            between_attempts: false,
             sub_wake: None,
             started: now,
             hold_until,
@@ -295,7 +299,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         if self
             .sub
             .as_ref()
-            .is_some_and(|sub| sub.abandonable(self.request_out))
+            .is_some_and(|sub| sub.abandonable(self.between_attempts))
         {
             self.sub = None;
             self.sub_wake = None;
@@ -436,7 +440,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             ));
             return None;
         }
-        if let Some(id) = self.remnant {
+        if let Some(id) = self.remnant.take() {
             self.sub = Some(Sub::Delete(
                 core.start_owned(DeleteSessionOp::new(id), &options, now),
                 id,
@@ -464,7 +468,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             && let Some(expires) = expiry(info)
         {
             let due = expires
-                .checked_sub(self.settings.margin_for(info.duration))
+                .checked_sub(self.settings.margin_for(self.request.duration.unwrap_or(info.duration)))
                 .unwrap_or(expires);
             let needed_past_expiry = self.hold_until.is_none_or(|until| until > expires);
             let due = due.max(self.extend_after);
@@ -704,7 +708,12 @@ impl<F: FnMut(&KeeperEvent)> Machine for SessionKeeper<'_, F> {
                     return self.sleep_until(wake, now);
                 }
                 self.sub_wake = None;
-                match sub.step(now) {
+                let step = sub.step(now);
+                self.between_attempts = matches!(
+                    step,
+                    SubStep::Go(Step::Sleep(_) | Step::WaitForToken { .. })
+                );
+                match step {
                     SubStep::Go(Step::Send(request)) => {
                         self.request_out = true;
                         return Step::Send(request);
