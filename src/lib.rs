@@ -100,6 +100,7 @@ mod builder;
 mod front_door;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod setup;
+mod kept_session;
 mod std_clock;
 
 #[cfg(feature = "reqwest")]
@@ -113,13 +114,14 @@ pub use front_door::{Client, ClientBuilder};
 pub use qod_core::{
     Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,
     EndpointError, Error, ErrorKind, FetchedToken, Flavor, Reading, RetryPolicy, Revocation,
-    TransportError, UnexpectedResponse, auth, notification, operations,
+    TransportError, UnexpectedResponse, auth, keeper, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]
 pub use qod_reqwest::TokioClock;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 pub use setup::{MAX_KEY_FILE, SetupError, TMobileEnvironment, read_key_file};
+pub use kept_session::{DROP_WAIT, KeptSession};
 pub use std_clock::StdClock;
 
 /// The sans-IO core, for callers that bring their own transport.
