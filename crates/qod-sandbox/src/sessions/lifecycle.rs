@@ -124,27 +124,28 @@ impl Session {
         was_available.then_some(Transition::ended(EndReason::DeleteRequested))
     }
 
-    /// Extends an AVAILABLE session. 0.10.1 caps the remaining time at
-    /// 86 400 s; 1.x caps the overall duration at the profile's maximum.
-    pub(crate) fn extend(&mut self, now: SystemTime, additional: u64, profile_max: u64) {
-        let (Some(started), Some(expires)) = (self.life.started_at, self.expires_at) else {
+    /// Ends a live (REQUESTED or AVAILABLE) session as the network would:
+    /// UNAVAILABLE with `NETWORK_TERMINATED`, the change to notify. `None`
+    /// for a session already ended.
+    pub(crate) fn terminate(&mut self, now: SystemTime) -> Option<Transition> {
+        self.life
+            .is_active()
+            .then(|| self.end(now, EndReason::NetworkTerminated))
+    }
+
+    /// Extends an AVAILABLE session: the overall duration grows by
+    /// `additional`, capped at the profile's maximum. 0.10.1 and 1.x say the
+    /// same ("the new overall duration shall be capped to the maximum value
+    /// allowed"); 0.10.1's profiles allow 86 400 s at most.
+    pub(crate) fn extend(&mut self, additional: u64, profile_max: u64) {
+        let (Some(started), Some(_)) = (self.life.started_at, self.expires_at) else {
             return;
         };
-        let new_expiry = match self.wire {
-            Wire::V0 => {
-                let remaining = expires.duration_since(now).unwrap_or_default();
-                now + (remaining + Duration::from_secs(additional)).min(Duration::from_secs(86_400))
-            }
-            Wire::V1 => {
-                started
-                    + Duration::from_secs(self.duration.saturating_add(additional).min(profile_max))
-            }
-        };
-        self.expires_at = Some(new_expiry);
-        self.duration = new_expiry
-            .duration_since(started)
-            .unwrap_or_default()
-            .as_secs();
+        let overall = self.duration.saturating_add(additional).min(profile_max);
+        // Never shorter than it was (a maximum below the granted duration
+        // cannot happen: creates are held to it).
+        self.duration = overall.max(self.duration);
+        self.expires_at = Some(started + Duration::from_secs(self.duration));
     }
 }
 
@@ -275,12 +276,45 @@ pub(crate) mod tests {
 
         let (mut s, t0) = session(Wire::V1);
         s.advance(t0 + Duration::from_secs(2));
-        s.extend(t0 + Duration::from_secs(100), 1_000, 1_200);
+        s.extend(1_000, 1_200);
         assert_eq!(s.duration, 1_200, "capped at the profile maximum");
+        assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 1_200)));
         let (mut s, t0) = session(Wire::V0);
         s.advance(t0 + Duration::from_secs(2));
-        s.extend(t0 + Duration::from_secs(2), 90_000, 86_400);
+        s.extend(90_000, 86_400);
         assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 86_400)));
+        s.extend(100, 86_400);
+        assert_eq!(s.duration, 86_400, "at the maximum, an extend adds nothing");
         assert!(s.delete(t0 + Duration::from_secs(10)).is_some());
+    }
+
+    #[test]
+    fn the_overall_duration_is_capped_under_both_versions() {
+        for wire in [Wire::V0, Wire::V1] {
+            let (mut s, t0) = session(wire);
+            s.advance(t0 + Duration::from_secs(2));
+            s.extend(100, 650);
+            assert_eq!(s.duration, 650, "{wire:?}");
+            assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 650)));
+        }
+    }
+
+    #[test]
+    fn the_network_ends_a_live_session() {
+        let (mut s, t0) = session(Wire::V1);
+        s.advance(t0 + Duration::from_secs(2));
+        let change = s.terminate(t0 + Duration::from_secs(12));
+        assert_eq!(
+            change,
+            Some(Transition::ended(EndReason::NetworkTerminated))
+        );
+        assert_eq!(s.duration, 10, "the effective duration");
+        assert!(!s.life.is_active());
+        assert_eq!(s.terminate(t0 + Duration::from_secs(13)), None, "once");
+
+        let (mut requested, t0) = session(Wire::V0);
+        assert!(requested.terminate(t0).is_some(), "a REQUESTED one too");
+        assert!(requested.advance(t0 + Duration::from_secs(5)).is_empty());
+        assert_eq!(requested.life.status, Status::Unavailable);
     }
 }

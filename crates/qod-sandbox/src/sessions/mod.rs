@@ -332,11 +332,30 @@ impl Sessions {
             .map_or(u64::from(MAX_DURATION_V0), |p| Catalogue::limits(p).1);
         store
             .update(&id, now, |session| {
-                session.extend(now, u64::from(additional), profile_max);
+                session.extend(u64::from(additional), profile_max);
                 (Reply::json(StatusCode::OK, &session_info(session)), None)
             })
             .map(|(reply, _)| reply)
             .ok_or_else(|| not_found(wire))
+    }
+
+    /// Ends the live session `id` (of either version) as the network
+    /// would, notifying it; `false` when no live session has the id.
+    pub(crate) fn terminate(&self, id: &str) -> bool {
+        let Ok(id) = session_id(id) else {
+            return false;
+        };
+        let now = self.now();
+        let mut store = self.store();
+        let Some((ended, notification)) = store.update(&id, now, |session| {
+            let change = session.terminate(now);
+            (change.is_some(), change)
+        }) else {
+            return false;
+        };
+        drop(store);
+        self.notifier.send(notification);
+        ended
     }
 
     /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device,
