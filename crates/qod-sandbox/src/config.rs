@@ -99,8 +99,10 @@ pub struct SandboxConfig {
     /// Profiles API (and 0.10.1's `/qos-profiles`) then answers, what a
     /// create may ask for at most (beyond it: 400 `OUT_OF_RANGE` under
     /// `/qod/v0`, 400 `QUALITY_ON_DEMAND.DURATION_OUT_OF_RANGE` under 1.x),
-    /// and what an extend caps the overall duration at, so that tests can
-    /// reach the limit in seconds. Empty by default. A name no profile has,
+    /// and, under 1.x, what an extend caps the overall duration at, so that
+    /// tests can reach the limit in seconds. (An extend under `/qod/v0`
+    /// follows 0.10.1's own rule, which knows no profile maximum: the
+    /// remaining duration is capped at 86 400 s.) Empty by default. A name no profile has,
     /// or seconds below the profile's `minDuration`, is refused by
     /// [`Sandbox::start`](crate::Sandbox::start); the last entry for a
     /// profile wins.

@@ -15,6 +15,9 @@ use crate::store::Resource;
 use crate::store::identity::Identity;
 use crate::wire::Wire;
 
+/// 0.10.1's limit on a session's remaining duration after an extend.
+const MAX_REMAINING_V0: u64 = 86_400;
+
 /// The request data a session gives back, as it was sent.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Echoes {
@@ -133,19 +136,42 @@ impl Session {
             .then(|| self.end(now, EndReason::NetworkTerminated))
     }
 
-    /// Extends an AVAILABLE session: the overall duration grows by
-    /// `additional`, capped at the profile's maximum. 0.10.1 and 1.x say the
-    /// same ("the new overall duration shall be capped to the maximum value
-    /// allowed"); 0.10.1's profiles allow 86 400 s at most.
-    pub(crate) fn extend(&mut self, additional: u64, profile_max: u64) {
-        let (Some(started), Some(_)) = (self.life.started_at, self.expires_at) else {
+    /// Extends an AVAILABLE session, by each version's rule. 1.x: the
+    /// overall duration grows by `additional`, capped at the profile's
+    /// maximum ("the new overall duration shall be capped to the maximum
+    /// value allowed"). 0.10.1: the remaining duration (`expiresAt` less
+    /// now) grows by `additional`, capped at 86 400 s, whatever the
+    /// profile's maximum ("the new remaining duration of the QoS session
+    /// shall not exceed the maximum remaining duration limit (currently
+    /// fixed at 86,400 seconds)"; its example: 70 000 s remaining plus
+    /// 20 000 s gives an overall 96 400 s).
+    pub(crate) fn extend(&mut self, now: SystemTime, additional: u64, profile_max: u64) {
+        let (Some(started), Some(expires)) = (self.life.started_at, self.expires_at) else {
             return;
         };
-        let overall = self.duration.saturating_add(additional).min(profile_max);
-        // Never shorter than it was (a maximum below the granted duration
-        // cannot happen: creates are held to it).
-        self.duration = overall.max(self.duration);
-        self.expires_at = Some(started + Duration::from_secs(self.duration));
+        let new_expiry = match self.wire {
+            Wire::V0 => {
+                let remaining = expires.duration_since(now).unwrap_or_default();
+                now + (remaining + Duration::from_secs(additional))
+                    .min(Duration::from_secs(MAX_REMAINING_V0))
+            }
+            Wire::V1 => {
+                // Never shorter than it was (a maximum below the granted
+                // duration cannot happen: creates are held to it).
+                let overall = self
+                    .duration
+                    .saturating_add(additional)
+                    .min(profile_max)
+                    .max(self.duration);
+                started + Duration::from_secs(overall)
+            }
+        };
+        self.expires_at = Some(new_expiry.max(expires));
+        self.duration = new_expiry
+            .max(expires)
+            .duration_since(started)
+            .unwrap_or_default()
+            .as_secs();
     }
 }
 
@@ -276,27 +302,30 @@ pub(crate) mod tests {
 
         let (mut s, t0) = session(Wire::V1);
         s.advance(t0 + Duration::from_secs(2));
-        s.extend(1_000, 1_200);
+        s.extend(t0 + Duration::from_secs(100), 1_000, 1_200);
         assert_eq!(s.duration, 1_200, "capped at the profile maximum");
         assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 1_200)));
+        s.extend(t0 + Duration::from_secs(200), 100, 1_200);
+        assert_eq!(s.duration, 1_200, "at the maximum, an extend adds nothing");
         let (mut s, t0) = session(Wire::V0);
         s.advance(t0 + Duration::from_secs(2));
-        s.extend(90_000, 86_400);
+        s.extend(t0 + Duration::from_secs(2), 90_000, 86_400);
         assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 86_400)));
-        s.extend(100, 86_400);
-        assert_eq!(s.duration, 86_400, "at the maximum, an extend adds nothing");
         assert!(s.delete(t0 + Duration::from_secs(10)).is_some());
     }
 
     #[test]
-    fn the_overall_duration_is_capped_under_both_versions() {
-        for wire in [Wire::V0, Wire::V1] {
-            let (mut s, t0) = session(wire);
-            s.advance(t0 + Duration::from_secs(2));
-            s.extend(100, 650);
-            assert_eq!(s.duration, 650, "{wire:?}");
-            assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 650)));
-        }
+    fn a_small_profile_maximum_caps_1x_but_not_0_10_1() {
+        let (mut s, t0) = session(Wire::V1);
+        s.advance(t0 + Duration::from_secs(2));
+        s.extend(t0 + Duration::from_secs(100), 100, 650);
+        assert_eq!(s.duration, 650);
+        assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 650)));
+        // 0.10.1 knows only the limit on the remaining duration.
+        let (mut s, t0) = session(Wire::V0);
+        s.advance(t0 + Duration::from_secs(2));
+        s.extend(t0 + Duration::from_secs(100), 100, 650);
+        assert_eq!(s.duration, 700);
     }
 
     #[test]

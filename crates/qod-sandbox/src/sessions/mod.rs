@@ -332,7 +332,7 @@ impl Sessions {
             .map_or(u64::from(MAX_DURATION_V0), |p| Catalogue::limits(p).1);
         store
             .update(&id, now, |session| {
-                session.extend(u64::from(additional), profile_max);
+                session.extend(now, u64::from(additional), profile_max);
                 (Reply::json(StatusCode::OK, &session_info(session)), None)
             })
             .map(|(reply, _)| reply)

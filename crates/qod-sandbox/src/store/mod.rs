@@ -283,7 +283,7 @@ mod tests {
         store.advance(t0() + Duration::from_secs(2));
         store
             .update(&id, t0() + Duration::from_secs(10), |s| {
-                (s.extend(600, 86_400), None)
+                (s.extend(t0() + Duration::from_secs(10), 600, 86_400), None)
             })
             .unwrap();
         store.advance(t0() + Duration::from_secs(602));
