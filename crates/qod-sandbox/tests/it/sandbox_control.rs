@@ -129,7 +129,7 @@ fn with_sink(request: CreateSession, sink: &Sink) -> CreateSession {
     let expires =
         Timestamp::from_datetime(OffsetDateTime::now_utc() + qod::models::time::Duration::hours(2));
     request.with_sink(
-        SinkUrl::parse(&sink.url()).unwrap(),
+        SinkUrl::parse(sink.url()).unwrap(),
         Some(SinkCredential::access_token(SINK_TOKEN, expires)),
     )
 }
