@@ -95,7 +95,13 @@ impl KeptSession {
     ) -> Result<Self, Error> {
         CreateSessionOp::new(request.clone()).to_request(client.endpoint(), None)?;
         let now = StdClock.now();
-        SessionKeeper::new(client.core(), request.clone(), settings.clone(), now, |_| {})?;
+        SessionKeeper::new(
+            client.core(),
+            request.clone(),
+            settings.clone(),
+            now,
+            |_| {},
+        )?;
         let shared = Arc::new(Shared {
             control: Mutex::new(Control::default()),
             changed: Condvar::new(),
@@ -259,4 +265,3 @@ fn hold<T: Transport>(
         }
     }
 }
-

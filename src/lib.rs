@@ -98,9 +98,9 @@ mod async_front_door;
 mod builder;
 #[cfg(feature = "ureq")]
 mod front_door;
+mod kept_session;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod setup;
-mod kept_session;
 mod std_clock;
 
 #[cfg(feature = "reqwest")]
@@ -111,6 +111,7 @@ pub use builder::Builder;
 pub use front_door::{Client, ClientBuilder};
 // The application's vocabulary; the driver author's (`Call`, `Machine`,
 // `Step`, `ClientCore`, `StatusWait`, clocks, transports) is under `core`.
+pub use kept_session::{DROP_WAIT, KeptSession};
 pub use qod_core::{
     Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,
     EndpointError, Error, ErrorKind, FetchedToken, Flavor, Reading, RetryPolicy, Revocation,
@@ -121,7 +122,6 @@ pub use qod_models as models;
 pub use qod_reqwest::TokioClock;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 pub use setup::{MAX_KEY_FILE, SetupError, TMobileEnvironment, read_key_file};
-pub use kept_session::{DROP_WAIT, KeptSession};
 pub use std_clock::StdClock;
 
 /// The sans-IO core, for callers that bring their own transport.

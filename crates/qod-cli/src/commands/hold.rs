@@ -2,10 +2,10 @@
 //! for as long as a command runs (or until interrupted), deleted at the end
 //! on every way out.
 
+use std::io::IsTerminal;
 use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::io::IsTerminal;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
@@ -93,7 +93,10 @@ pub fn hold_session(
     let available = Arc::new(AtomicBool::new(false));
     let seen = Arc::clone(&available);
     let held = KeptSession::start(Arc::new(client), request, args.settings(), move |event| {
-        if let KeeperEvent::Created(info) | KeeperEvent::StatusChanged(info) | KeeperEvent::Adopted(info) = event {
+        if let KeeperEvent::Created(info)
+        | KeeperEvent::StatusChanged(info)
+        | KeeperEvent::Adopted(info) = event
+        {
             seen.store(info.qos_status == QosStatus::Available, Ordering::Relaxed);
         }
         stderr_line!("qod: {event}");
@@ -104,9 +107,9 @@ pub fn hold_session(
                 break;
             }
             match signals.recv_timeout(TICK) {
-                Ok(_) => {
+                Ok(signal) => {
                     stderr_line!("qod: interrupted before the QoS was available");
-                    return finish(held, &signals, 130);
+                    return finish(held, &signals, 128 + signal);
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -180,6 +183,7 @@ pub fn run_command(words: &[String], signals: &Receiver<i32>) -> Result<i32, Fai
         .args(&words[1..])
         .spawn()
         .map_err(|e| Failure::Other(format!("cannot run {}: {e}", words[0])))?;
+    stderr_line!("qod: running {}", words.join(" "));
     let mut forwarded = 0;
     loop {
         match child.try_wait() {

@@ -211,7 +211,8 @@ pub fn run(
         SessionCommand::Run(args) => {
             let command = hold::command_line(&args.command)?;
             let body = checked_body(options, &args.create)?;
-            let status = hold::hold_session(setup::client(options)?, body, &args.hold, Some(command))?;
+            let status =
+                hold::hold_session(setup::client(options)?, body, &args.hold, Some(command))?;
             std::process::exit(status)
         }
         SessionCommand::Keep(args) => {

@@ -8,7 +8,9 @@ use qod_models::{
     ValidationError,
 };
 
-use super::{KeeperEnd, KeeperEvent, KeeperReport, KeeperSettings, MaxDuration, OutageReason, Sweep};
+use super::{
+    KeeperEnd, KeeperEvent, KeeperReport, KeeperSettings, MaxDuration, OutageReason, Sweep,
+};
 use crate::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
     RetrieveSessionsOp,
@@ -395,9 +397,10 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             self.ended = KeeperEnd::MaxTotalReached;
         }
         if !self.wanted {
-            let id = self.remnant.take().or_else(|| {
-                self.session.take().map(|(info, _)| info.session_id)
-            });
+            let id = self
+                .remnant
+                .take()
+                .or_else(|| self.session.take().map(|(info, _)| info.session_id));
             return match id {
                 Some(id) => {
                     self.sub = Some(Sub::Delete(
@@ -420,9 +423,11 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         if !self.swept {
             self.swept = true;
             let device = self.request.device.clone();
-            self.sub = Some(Sub::Sweep(
-                core.start_owned(RetrieveSessionsOp::new(device), &options, now),
-            ));
+            self.sub = Some(Sub::Sweep(core.start_owned(
+                RetrieveSessionsOp::new(device),
+                &options,
+                now,
+            )));
             return None;
         }
         if let Some(id) = self.sweep_todo.pop() {
@@ -435,9 +440,11 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         if !self.learned {
             self.learned = true;
             let name = self.request.qos_profile.clone();
-            self.sub = Some(Sub::Learn(
-                core.start_owned(GetQosProfileOp::new(name), &options, now),
-            ));
+            self.sub = Some(Sub::Learn(core.start_owned(
+                GetQosProfileOp::new(name),
+                &options,
+                now,
+            )));
             return None;
         }
         if let Some(id) = self.remnant.take() {
@@ -468,7 +475,10 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             && let Some(expires) = expiry(info)
         {
             let due = expires
-                .checked_sub(self.settings.margin_for(self.request.duration.unwrap_or(info.duration)))
+                .checked_sub(
+                    self.settings
+                        .margin_for(self.request.duration.unwrap_or(info.duration)),
+                )
                 .unwrap_or(expires);
             let needed_past_expiry = self.hold_until.is_none_or(|until| until > expires);
             let due = due.max(self.extend_after);
@@ -497,9 +507,11 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             }
         }
         if now >= self.next_read {
-            self.sub = Some(Sub::Read(
-                core.start_owned(GetSessionOp::new(id), &options, now),
-            ));
+            self.sub = Some(Sub::Read(core.start_owned(
+                GetSessionOp::new(id),
+                &options,
+                now,
+            )));
             return None;
         }
         if let Some(until) = self.hold_until {
@@ -699,7 +711,10 @@ impl<F: FnMut(&KeeperEvent)> Machine for SessionKeeper<'_, F> {
 
     fn next_step(&mut self, now: SystemTime) -> Step<KeeperReport> {
         assert!(!self.done, "SessionKeeper::next_step after Step::Done");
-        assert!(!self.request_out, "SessionKeeper::next_step with a request out");
+        assert!(
+            !self.request_out,
+            "SessionKeeper::next_step with a request out"
+        );
         loop {
             if let Some(sub) = &mut self.sub {
                 if let Some(wake) = self.sub_wake

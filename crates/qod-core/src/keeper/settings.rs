@@ -225,10 +225,8 @@ impl KeeperSettings {
     /// How long before expiry to extend a session of `duration` seconds.
     pub(crate) fn margin_for(&self, duration: u32) -> Duration {
         self.margin.unwrap_or_else(|| {
-            Duration::from_secs(u64::from(duration / 4)).clamp(
-                Duration::from_secs(1),
-                Duration::from_secs(30),
-            )
+            Duration::from_secs(u64::from(duration / 4))
+                .clamp(Duration::from_secs(1), Duration::from_secs(30))
         })
     }
 }
@@ -239,8 +237,8 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_its_cap() {
-        let settings = KeeperSettings::new()
-            .with_backoff(Duration::from_secs(1), Duration::from_secs(5));
+        let settings =
+            KeeperSettings::new().with_backoff(Duration::from_secs(1), Duration::from_secs(5));
         let waits: Vec<u64> = (1..=5).map(|n| settings.backoff_for(n).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 5, 5]);
         assert_eq!(settings.backoff_for(u32::MAX), Duration::from_secs(5));

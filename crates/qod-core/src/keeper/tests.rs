@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use http::{Request, Response};
 use qod_models::{
-    ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, QosStatus, QosStatusChangedData,
-    SessionId, StatusInfo,
+    ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName, QosStatus,
+    QosStatusChangedData, SessionId, StatusInfo,
 };
 
 use super::*;
@@ -79,8 +79,7 @@ impl Network {
         });
         if held.status == "AVAILABLE" {
             json["startedAt"] = serde_json::json!(rfc3339(held.started));
-            json["expiresAt"] =
-                serde_json::json!(rfc3339(held.started + u64::from(held.duration)));
+            json["expiresAt"] = serde_json::json!(rfc3339(held.started + u64::from(held.duration)));
         }
         if let Some(info) = held.info {
             json["statusInfo"] = serde_json::json!(info);
@@ -89,7 +88,10 @@ impl Network {
     }
 
     fn count(&self, what: &str) -> usize {
-        self.log.iter().filter(|(_, line)| line.starts_with(what)).count()
+        self.log
+            .iter()
+            .filter(|(_, line)| line.starts_with(what))
+            .count()
     }
 
     fn times(&self, what: &str) -> Vec<u64> {
@@ -112,7 +114,10 @@ impl Network {
             held.status != "AVAILABLE" || now < held.started + u64::from(held.duration)
         });
         let path = request.uri().path().to_owned();
-        let id = path.rsplit('/').find(|part| part.len() == 36).map(str::to_owned);
+        let id = path
+            .rsplit('/')
+            .find(|part| part.len() == 36)
+            .map(str::to_owned);
         let method = request.method().as_str().to_owned();
         let reply = |status: u16, body: Vec<u8>| {
             Response::builder()
@@ -180,7 +185,10 @@ impl Network {
             ("DELETE", Some(id)) => {
                 if self.delete_fails {
                     self.log.push((now, format!("refused-delete {id}")));
-                    return reply(403, br#"{"status":403,"code":"PERMISSION_DENIED","message":"no"}"#.to_vec());
+                    return reply(
+                        403,
+                        br#"{"status":403,"code":"PERMISSION_DENIED","message":"no"}"#.to_vec(),
+                    );
                 }
                 self.log.push((now, format!("delete {id}")));
                 match self.sessions.remove(&id) {
@@ -194,8 +202,8 @@ impl Network {
 }
 
 fn rfc3339(seconds: u64) -> String {
-    let at = qod_models::Timestamp::from_unix((T0 + seconds) as i64)
-        .unwrap_or_else(|| panic!("time"));
+    let at =
+        qod_models::Timestamp::from_unix((T0 + seconds) as i64).unwrap_or_else(|| panic!("time"));
     at.to_string()
 }
 
@@ -234,7 +242,10 @@ fn run<F: FnMut(&KeeperEvent)>(
             Step::Done(result) => return (result, now),
         }
     }
-    panic!("the keeper never ended: {:?}", &network.log[network.log.len().saturating_sub(8)..]);
+    panic!(
+        "the keeper never ended: {:?}",
+        &network.log[network.log.len().saturating_sub(8)..]
+    );
 }
 
 thread_local! {
@@ -293,8 +304,20 @@ fn at_the_limit_it_says_so_and_replaces_the_session_before_it_expires() {
     drop(keeper);
     // It learnt the limit from the profile and never asked past it.
     assert_eq!(network.times("profile"), [0]);
-    assert!(network.log.iter().any(|(t, l)| *t == 45 && l.ends_with("+40")), "{:?}", network.log);
-    assert!(events.iter().any(|e| e.contains("reached the profile's maxDuration (100 s)")), "{events:?}");
+    assert!(
+        network
+            .log
+            .iter()
+            .any(|(t, l)| *t == 45 && l.ends_with("+40")),
+        "{:?}",
+        network.log
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("reached the profile's maxDuration (100 s)")),
+        "{events:?}"
+    );
     // Expires at 100, at the limit: replaced 15 s before (a quarter of the
     // 60 s step), and so again at 170.
     let deletes = network.times("delete");
@@ -324,11 +347,18 @@ fn a_network_termination_is_deleted_and_created_again() {
     // Terminated at 30, seen by the reading at 30; re-created after 1 s,
     // then 2 s; the third loss is past the budget of 2.
     let error = result.err().unwrap_or_else(|| panic!("the budget is 2"));
-    assert!(matches!(error.kind(), ErrorKind::QosLost { recreates: 2, .. }), "{error}");
+    assert!(
+        matches!(error.kind(), ErrorKind::QosLost { recreates: 2, .. }),
+        "{error}"
+    );
     assert_eq!(network.times("create"), [0, 31, 63]);
     assert_eq!(network.times("delete"), [30, 61, 93]);
     assert_eq!(ended, 93);
-    assert!(events.iter().any(|e| e.contains("UNAVAILABLE (NETWORK_TERMINATED): creating again (re-create 1) in 1.0 s")), "{events:?}");
+    assert!(
+        events.iter().any(|e| e
+            .contains("UNAVAILABLE (NETWORK_TERMINATED): creating again (re-create 1) in 1.0 s")),
+        "{events:?}"
+    );
 }
 
 #[test]
@@ -366,7 +396,12 @@ fn a_stop_during_a_create_waits_for_its_answer_and_deletes_what_it_made() {
         panic!("deletes what the create made")
     };
     assert_eq!(delete.method(), "DELETE");
-    assert!(delete.uri().path().ends_with("00000000-0000-4000-8000-000000000001"));
+    assert!(
+        delete
+            .uri()
+            .path()
+            .ends_with("00000000-0000-4000-8000-000000000001")
+    );
     keeper.receive(Ok(network.answer(&delete, 1)), at(1));
     let Step::Done(Ok(report)) = keeper.next_step(at(1)) else {
         panic!("ends")
@@ -410,7 +445,10 @@ fn a_duration_the_profile_forbids_is_refused_before_anything_is_sent() {
     let core = core();
     let given = settings().with_max_duration(MaxDuration::Given(30));
     let refused = SessionKeeper::new(&core, request(60), given, at(0), |_| {});
-    assert!(matches!(refused.err().map(|e| e.nothing_sent()), Some(true)));
+    assert!(matches!(
+        refused.err().map(|e| e.nothing_sent()),
+        Some(true)
+    ));
     let zero = settings().with_max_total(Duration::ZERO);
     assert!(SessionKeeper::new(&core, request(60), zero, at(0), |_| {}).is_err());
     // Learnt from the profile: only the profile is read.
@@ -459,7 +497,11 @@ fn a_notification_ends_the_wait_for_the_next_reading() {
     // No reading in between: the notification alone started the re-create.
     assert_eq!(network.count("read"), 0, "{:?}", network.log);
     assert_eq!(network.times("create"), [0, 11]);
-    assert!(events.iter().any(|e| e.contains("is UNAVAILABLE (NETWORK_TERMINATED)")));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("is UNAVAILABLE (NETWORK_TERMINATED)"))
+    );
 }
 
 #[test]
@@ -486,7 +528,12 @@ fn a_sweep_deletes_or_adopts_what_a_dead_process_left() {
         let mut network = Network::new(3600);
         network.sessions.insert(
             "00000000-0000-4000-8000-0000000000aa".into(),
-            Held { duration: 600, started: 0, status: "AVAILABLE", info: None },
+            Held {
+                duration: 600,
+                started: 0,
+                status: "AVAILABLE",
+                info: None,
+            },
         );
         let settings = settings()
             .with_max_duration(MaxDuration::Given(3600))
@@ -498,15 +545,24 @@ fn a_sweep_deletes_or_adopts_what_a_dead_process_left() {
         if let Step::Send(list) = &step {
             first = Some(list.uri().path().to_owned());
             // The scripted network answers the device's sessions.
-            let body = format!("[{}]", String::from_utf8_lossy(&Network::body(
-                "00000000-0000-4000-8000-0000000000aa",
-                &network.sessions["00000000-0000-4000-8000-0000000000aa"],
-            )));
+            let body = format!(
+                "[{}]",
+                String::from_utf8_lossy(&Network::body(
+                    "00000000-0000-4000-8000-0000000000aa",
+                    &network.sessions["00000000-0000-4000-8000-0000000000aa"],
+                ))
+            );
             let answer = Response::builder().status(200).body(body.into_bytes());
-            keeper.receive(answer.map_err(|e| TransportError::new(crate::Delivery::Fatal, e.to_string())), at(0));
+            keeper.receive(
+                answer.map_err(|e| TransportError::new(crate::Delivery::Fatal, e.to_string())),
+                at(0),
+            );
             step = keeper.next_step(at(0));
         }
-        assert_eq!(first.as_deref(), Some("/quality-on-demand/v1/retrieve-sessions"));
+        assert_eq!(
+            first.as_deref(),
+            Some("/quality-on-demand/v1/retrieve-sessions")
+        );
         let (result, _) = match step {
             Step::Send(request) => {
                 let answer = network.answer(&request, 0);
