@@ -53,7 +53,7 @@ impl Shared {
 /// use qod::core::keeper::KeeperSettings;
 /// use qod::models::{ApplicationServer, CreateSession, Device, PhoneNumber, QosProfileName};
 ///
-/// let client = Arc::new(qod::ClientBuilder::new("http://127.0.0.1:9090/quality-on-demand/v1").build()?);
+/// let client = Arc::new(qod::ClientBuilder::new("http://127.0.0.1:9090/quality-on-demand/v1")?.build()?);
 /// let request = CreateSession::new(
 ///     Device::with_phone_number(PhoneNumber::parse("+14255550100")?),
 ///     QosProfileName::parse("QOS_E")?,

@@ -94,6 +94,7 @@
 
 #[cfg(feature = "reqwest")]
 mod async_front_door;
+mod async_kept_session;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod builder;
 #[cfg(feature = "ureq")]
@@ -111,6 +112,7 @@ pub use builder::Builder;
 pub use front_door::{Client, ClientBuilder};
 // The application's vocabulary; the driver author's (`Call`, `Machine`,
 // `Step`, `ClientCore`, `StatusWait`, clocks, transports) is under `core`.
+pub use async_kept_session::{AsyncKeptSession, KeeperTask};
 pub use kept_session::{DROP_WAIT, KeptSession};
 pub use qod_core::{
     Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,

@@ -6,6 +6,7 @@
 mod async_client;
 mod drivers;
 mod hostile_server;
+mod keeper;
 mod logging;
 mod support;
 mod three_legged;

@@ -88,6 +88,11 @@ impl<T: AsyncTransport> AsyncClient<T> {
         self.core.authenticator()
     }
 
+    /// The clock it tells time and sleeps with.
+    pub fn clock(&self) -> &Arc<dyn AsyncClock> {
+        &self.clock
+    }
+
     /// The transport-free half of the client.
     pub fn core(&self) -> &ClientCore {
         &self.core

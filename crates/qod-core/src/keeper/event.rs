@@ -151,7 +151,7 @@ pub struct KeeperReport {
     pub extends: u32,
     /// Sessions deleted, swept ones included.
     pub deletes: u32,
-    /// Re-creates after an outage or at the limit.
+    /// Re-creates: after an outage, or a renewal at the limit.
     pub recreates: u32,
     /// The last session held, if any.
     pub last_session: Option<SessionId>,

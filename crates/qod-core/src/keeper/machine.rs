@@ -9,7 +9,7 @@ use qod_models::{
 };
 
 use super::{
-    KeeperEnd, KeeperEvent, KeeperReport, KeeperSettings, MaxDuration, OutageReason, Sweep,
+    KeeperEnd, KeeperEvent, KeeperReport, KeeperSettings, MaxDuration, OutageReason, Sweep, Watch,
 };
 use crate::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
@@ -17,12 +17,16 @@ use crate::operations::{
 };
 use crate::{Call, ClientCore, CreatedResource, Error, ErrorKind, Machine, Step, TransportError};
 
+/// The longest time between readings of a REQUESTED session, when polling.
+const REQUESTED_READ: Duration = Duration::from_secs(1);
+
 /// The call under way.
 enum Sub<'a> {
     Sweep(Call<'a, RetrieveSessionsOp>),
     SweepDelete(Call<'a, DeleteSessionOp>, SessionId),
     Learn(Call<'a, GetQosProfileOp>),
-    Create(Call<'a, CreateSessionOp>),
+    /// Boxed: a create's call keeps its whole request, and comes rarely.
+    Create(Box<Call<'a, CreateSessionOp>>),
     Read(Call<'a, GetSessionOp>),
     Extend(Call<'a, ExtendSessionOp>),
     Delete(Call<'a, DeleteSessionOp>, SessionId),
@@ -40,6 +44,7 @@ enum Ended {
 }
 
 /// One step of a sub-call: go on with it, or what it ended with.
+#[allow(clippy::large_enum_variant)] // one at a time, moved once
 enum SubStep {
     Go(Step<KeeperReport>),
     Ended(Ended),
@@ -176,6 +181,8 @@ pub struct SessionKeeper<'a, F> {
     next_read: SystemTime,
     create_after: SystemTime,
     limit_told: bool,
+    /// Re-creates after losses (not renewals at the limit): what the budget counts.
+    outages: u32,
     /// No extension is asked for before then (after one failed).
     extend_after: SystemTime,
     report: KeeperReport,
@@ -275,6 +282,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             next_read: now,
             create_after: now,
             limit_told: false,
+            outages: 0,
             extend_after: now,
             report: KeeperReport {
                 ended: KeeperEnd::Stopped,
@@ -363,20 +371,22 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
     /// Registers an outage of `session_id`: create again after a backoff,
     /// or give up when the budget is spent.
     fn outage(&mut self, session_id: Option<SessionId>, reason: OutageReason, now: SystemTime) {
-        if reason != OutageReason::LimitReached
-            && self.report.recreates >= self.settings.recreate_budget()
-        {
+        let renewal = reason == OutageReason::LimitReached;
+        if !renewal && self.outages >= self.settings.recreate_budget() {
             let lost = ErrorKind::QosLost {
                 reason: reason.to_string(),
-                recreates: self.report.recreates,
+                recreates: self.outages,
             };
             self.give_up(lost.into());
             return;
         }
         self.report.recreates += 1;
-        let retry_in = match reason {
-            OutageReason::LimitReached => Duration::ZERO,
-            _ => self.settings.backoff_for(self.report.recreates),
+        if !renewal {
+            self.outages += 1;
+        }
+        let retry_in = match renewal {
+            true => Duration::ZERO,
+            false => self.settings.backoff_for(self.outages),
         };
         self.create_after = now + retry_in;
         let attempt = self.report.recreates;
@@ -459,7 +469,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
                 return Some(self.sleep_until(self.create_after, now));
             }
             let op = CreateSessionOp::new(self.request.clone());
-            self.sub = Some(Sub::Create(core.start_owned(op, &options, now)));
+            self.sub = Some(Sub::Create(Box::new(core.start_owned(op, &options, now))));
             return None;
         };
         let id = info.session_id;
@@ -561,6 +571,17 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         )
     }
 
+    /// Time until the next reading of a session in `status`: a REQUESTED
+    /// one is read at least every second, so that the app learns soon that
+    /// its QoS is there.
+    fn read_interval_for(&self, status: &QosStatus) -> Duration {
+        let interval = self.settings.watch().interval();
+        match (status, self.settings.watch()) {
+            (QosStatus::Requested, Watch::Poll { .. }) => interval.min(REQUESTED_READ),
+            _ => interval,
+        }
+    }
+
     fn read_interval(&self) -> Duration {
         self.settings.watch().interval()
     }
@@ -596,7 +617,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
                 self.report.creates += 1;
                 self.report.last_session = Some(info.session_id);
                 self.limit_told = false;
-                self.next_read = now + self.read_interval();
+                self.next_read = now + self.read_interval_for(&info.qos_status);
                 self.tell(KeeperEvent::Created(Box::new(info.clone())));
                 self.session = Some((info, now));
             }
@@ -613,7 +634,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
                 }
             }
             Ended::Read(Ok(info)) => {
-                self.next_read = now + self.read_interval();
+                self.next_read = now + self.read_interval_for(&info.qos_status);
                 let changed = self.session.as_ref().is_none_or(|(held, _)| {
                     held.qos_status != info.qos_status || held.status_info != info.status_info
                 });
@@ -652,7 +673,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
                 Err(error) if self.wanted && is_transient(&error) => {
                     self.trouble("deleting the session lost", error);
                     self.remnant = Some(id);
-                    self.create_after = now + self.settings.backoff_for(self.report.recreates);
+                    self.create_after = now + self.settings.backoff_for(self.outages.max(1));
                     self.sub_wake = Some(self.create_after);
                 }
                 Err(error) => {
