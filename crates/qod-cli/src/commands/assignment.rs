@@ -34,6 +34,10 @@ pub enum AssignmentCommand {
         /// Assignment id
         id: String,
     },
+    /// Assign a QoS profile while COMMAND runs: assign, wait until
+    /// AVAILABLE, run the command, revoke when it ends, and exit with the
+    /// command's status
+    Run(Box<AssignmentRunArgs>),
     /// Poll until the assignment is AVAILABLE or UNAVAILABLE
     Wait {
         /// Assignment id
@@ -58,6 +62,19 @@ pub struct AssignmentCreateArgs {
     /// assignment has no end)
     #[arg(long, requires = "sink")]
     pub sink_token: Option<String>,
+}
+
+/// `qod assignment run`.
+#[derive(Debug, Args)]
+pub struct AssignmentRunArgs {
+    #[command(flatten)]
+    pub create: AssignmentCreateArgs,
+    /// Run the command at once, without waiting until the QoS is AVAILABLE
+    #[arg(long)]
+    pub no_wait: bool,
+    /// The command to run, after --
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 /// How long a `--sink-token` is declared valid: an assignment has no end,
@@ -101,6 +118,13 @@ pub fn run(
             output.one(&created).map_err(|failure| {
                 failure.after_creating(CreatedResource::Assignment(created.assignment_id))
             })
+        }
+        AssignmentCommand::Run(args) => {
+            let command = super::hold::command_line(&args.command)?;
+            let body = create_body(&args.create)?;
+            let status =
+                super::hold::hold_assignment(setup::client(options)?, body, args.no_wait, command)?;
+            std::process::exit(status)
         }
         AssignmentCommand::Get { id } => {
             let operation = GetAssignmentOp::new(assignment_id(id)?);

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use qod::core::keeper::{KeeperEvent, KeeperSettings, Sweep, Watch};
-use qod::models::{CreateSession, QosStatus};
+use qod::models::{CreateAssignment, CreateSession, QosStatus};
 use qod::{CreatedResource, KeptSession};
 
 use crate::failure::Failure;
@@ -137,6 +137,59 @@ pub fn hold_session(
     };
     finish(held, &signals, status)
 }
+
+/// Holds the QoS assignment `body` while `command` runs: assigned first
+/// (and waited for, unless `no_wait`), revoked when the command ends, on
+/// a signal too; returns the command's exit status.
+pub fn hold_assignment(
+    client: qod::Client,
+    body: CreateAssignment,
+    no_wait: bool,
+    command: &[String],
+) -> Result<i32, Failure> {
+    let signals = signals::watch()?;
+    let created = client.create_assignment(&body)?;
+    let id = created.assignment_id;
+    stderr_line!("qod: assignment {id} created: {}", created.status);
+    let mut outcome = Ok(0);
+    if !no_wait {
+        let decided = client.wait_for_assignment(id, WAIT_INTERVAL, WAIT_LIMIT, |_| {});
+        match decided {
+            Ok(info) if info.status == QosStatus::Available => {
+                stderr_line!("qod: assignment {id} is AVAILABLE");
+            }
+            Ok(info) => {
+                let why = info
+                    .status_info
+                    .map(|i| format!(" ({i})"))
+                    .unwrap_or_default();
+                outcome = Err(Failure::Other(format!(
+                    "assignment {id} is {}{why}",
+                    info.status
+                )));
+            }
+            Err(error) => outcome = Err(Failure::Call(error)),
+        }
+    }
+    if outcome.is_ok() {
+        outcome = run_command(command, &signals);
+    }
+    match client.revoke_assignment(id) {
+        Ok(_) => stderr_line!("qod: assignment {id} revoked"),
+        Err(error) => {
+            return Err(Failure::Other(format!(
+                "revoking assignment {id} failed: {error}; {}",
+                crate::hint::created(CreatedResource::Assignment(id))
+            )));
+        }
+    }
+    outcome
+}
+
+/// How often, and how long at most, `qod assignment run` waits for the
+/// network's decision.
+const WAIT_INTERVAL: Duration = Duration::from_secs(1);
+const WAIT_LIMIT: Duration = Duration::from_secs(300);
 
 /// Stops the keeper and waits for its delete (a signal stops the wait);
 /// a failed delete is the outcome, whatever the command's status.

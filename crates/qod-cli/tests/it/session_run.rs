@@ -239,3 +239,40 @@ fn bad_input_is_refused_before_anything_is_sent() {
     );
     assert_eq!(counts(&sandbox).session_creates, 0);
 }
+
+#[test]
+fn assignment_run_revokes_when_the_command_ends() {
+    let sandbox = sandbox(3600);
+    let base = sandbox.provisioning_url();
+    let v1 = sandbox.v1_url();
+    let output = qod(
+        &[
+            "--base-url",
+            &v1,
+            "--provisioning-url",
+            &base,
+            "assignment",
+            "run",
+            "--phone",
+            PHONE,
+            "--profile",
+            "QOS_E",
+            "--",
+            "sh",
+            "-c",
+            "exit 3",
+        ],
+        &[],
+    );
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("is AVAILABLE") && text.contains("revoked"),
+        "{text}"
+    );
+    let counts = counts(&sandbox);
+    assert_eq!(
+        (counts.assignment_creates, counts.assignment_revokes),
+        (1, 1)
+    );
+}
