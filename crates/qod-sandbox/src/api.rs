@@ -164,7 +164,7 @@ impl Api {
         if reply.status.is_success()
             && let Some(what) = lifecycle(operation)
         {
-            self.counters.record_lifecycle(caller.client, what);
+            self.counters.record_lifecycle(caller.client.0, what);
         }
         reply
     }

@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::auth::caller::ClientId;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -99,7 +98,9 @@ pub(crate) struct Counters {
     /// refuse with 429: each may have created a session.
     create_receipts: Mutex<Receipts>,
     /// Per client: its creates, extends and deletes answered with success.
-    lifecycle: Mutex<HashMap<ClientId, LifecycleCounts>>,
+    /// Keyed by the caller's client number (the auth's `ClientId`): the
+    /// counters know nothing of auth.
+    lifecycle: Mutex<HashMap<u32, LifecycleCounts>>,
 }
 
 /// How many correlators [`Counters::create_receipts`] remembers: a replayed
@@ -160,7 +161,7 @@ impl Counters {
     }
 
     /// Counts a lifecycle request of `client` answered with success.
-    pub(crate) fn record_lifecycle(&self, client: ClientId, what: Lifecycle) {
+    pub(crate) fn record_lifecycle(&self, client: u32, what: Lifecycle) {
         self.lifecycle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -170,7 +171,7 @@ impl Counters {
     }
 
     /// The lifecycle counts of every client that made a lifecycle request.
-    pub(crate) fn lifecycle(&self) -> HashMap<ClientId, LifecycleCounts> {
+    pub(crate) fn lifecycle(&self) -> HashMap<u32, LifecycleCounts> {
         self.lifecycle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -193,17 +194,17 @@ mod tests {
     #[test]
     fn lifecycle_requests_are_counted_per_client() {
         let counters = Counters::default();
-        counters.record_lifecycle(ClientId(1), Lifecycle::SessionCreate);
-        counters.record_lifecycle(ClientId(1), Lifecycle::SessionCreate);
-        counters.record_lifecycle(ClientId(1), Lifecycle::SessionExtend);
-        counters.record_lifecycle(ClientId(2), Lifecycle::AssignmentRevoke);
+        counters.record_lifecycle(1, Lifecycle::SessionCreate);
+        counters.record_lifecycle(1, Lifecycle::SessionCreate);
+        counters.record_lifecycle(1, Lifecycle::SessionExtend);
+        counters.record_lifecycle(2, Lifecycle::AssignmentRevoke);
         let counts = counters.lifecycle();
-        assert_eq!(counts[&ClientId(1)].session_creates, 2);
-        assert_eq!(counts[&ClientId(1)].session_extends, 1);
-        assert_eq!(counts[&ClientId(1)].assignment_revokes, 0);
-        assert_eq!(counts[&ClientId(2)].assignment_revokes, 1);
-        let mut sum = counts[&ClientId(1)];
-        sum.add(&counts[&ClientId(2)]);
+        assert_eq!(counts[&1].session_creates, 2);
+        assert_eq!(counts[&1].session_extends, 1);
+        assert_eq!(counts[&1].assignment_revokes, 0);
+        assert_eq!(counts[&2].assignment_revokes, 1);
+        let mut sum = counts[&1];
+        sum.add(&counts[&2]);
         assert_eq!((sum.session_creates, sum.assignment_revokes), (2, 1));
     }
 

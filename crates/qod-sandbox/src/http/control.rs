@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::auth::caller::ClientId;
 use crate::http::server::Server;
 use crate::reply::Reply;
 use crate::stats::{LifecycleCounts, SandboxStats};
@@ -89,7 +90,7 @@ impl Server {
         let mut named: BTreeMap<String, LifecycleCounts> = BTreeMap::new();
         for (client, counts) in self.api.counters.lifecycle() {
             named
-                .entry(self.auth.client_name(client))
+                .entry(self.auth.client_name(ClientId(client)))
                 .or_default()
                 .add(&counts);
         }
