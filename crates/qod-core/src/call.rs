@@ -29,6 +29,7 @@ use crate::auth::{
     AccessToken, AuthError, FetchId, FetchPermit, FlowStep, Scope, Subject, TokenFlow, TokenKey,
     TokenStep,
 };
+use crate::held::Held;
 use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
@@ -112,8 +113,8 @@ enum State {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Call<'a, O: Operation> {
-    core: &'a ClientCore,
-    operation: &'a O,
+    core: Held<'a, ClientCore>,
+    operation: Held<'a, O>,
     correlator: XCorrelator,
     started: SystemTime,
     /// The most the whole call may take, from `started`.
@@ -161,21 +162,37 @@ impl ClientCore {
         options: &CallOptions,
         now: SystemTime,
     ) -> Call<'a, O> {
-        let correlator = options
-            .correlator()
-            .cloned()
-            .unwrap_or_else(|| XCorrelator::from_uuid(self.id_source().next_uuid()));
-        let most = self.retry_policy().max_elapsed();
-        let limit = options.time_limit().map_or(most, |limit| limit.min(most));
-        let subject = options.subject().cloned();
-        Call::new(self, operation, correlator, now, limit, subject)
+        Call::start(
+            Held::Borrowed(self),
+            Held::Borrowed(operation),
+            options,
+            now,
+        )
     }
 }
 
 impl<'a, O: Operation> Call<'a, O> {
+    /// A call of `operation` on `core` with `options`, at `now`, however
+    /// the two are held.
+    pub(crate) fn start(
+        core: Held<'a, ClientCore>,
+        operation: Held<'a, O>,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Self {
+        let correlator = options
+            .correlator()
+            .cloned()
+            .unwrap_or_else(|| XCorrelator::from_uuid(core.id_source().next_uuid()));
+        let most = core.retry_policy().max_elapsed();
+        let limit = options.time_limit().map_or(most, |limit| limit.min(most));
+        let subject = options.subject().cloned();
+        Call::new(core, operation, correlator, now, limit, subject)
+    }
+
     pub(crate) fn new(
-        core: &'a ClientCore,
-        operation: &'a O,
+        core: Held<'a, ClientCore>,
+        operation: Held<'a, O>,
         correlator: XCorrelator,
         now: SystemTime,
         limit: Duration,
