@@ -9,7 +9,7 @@ use http::{HeaderName, HeaderValue, Response};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyString, PyTuple};
 use qod_core::{Delivery, RequestTimeout, Step, TransportError};
 
 use crate::errors::{error_tuple, invalid};
@@ -108,10 +108,18 @@ impl Job {
                     .get::<RequestTimeout>()
                     .map(|RequestTimeout(left)| seconds(*left));
                 let (parts, body) = request.into_parts();
-                let headers: Vec<(&str, Bound<'py, PyBytes>)> = parts
+                // Text where the value is visible ASCII (every header qod
+                // makes), as httpx reads it fastest; bytes otherwise.
+                let headers: Vec<(&str, Bound<'py, PyAny>)> = parts
                     .headers
                     .iter()
-                    .map(|(name, value)| (name.as_str(), PyBytes::new(py, value.as_bytes())))
+                    .map(|(name, value)| {
+                        let value = match value.to_str() {
+                            Ok(text) => PyString::new(py, text).into_any(),
+                            Err(_) => PyBytes::new(py, value.as_bytes()).into_any(),
+                        };
+                        (name.as_str(), value)
+                    })
                     .collect();
                 (
                     STEP_SEND,

@@ -70,6 +70,7 @@ class _Calls:
 
     _core: _native.Core
     _timeout: float
+    _owns_http: bool
 
     def __init__(self, base_url: str, auth: Optional[Auth], timeout: float) -> None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
@@ -83,8 +84,12 @@ class _Calls:
         except _native.NativeInvalidInput as error:
             raise _raise_invalid(error) from None
 
-    def _exchange_timeout(self, left: Optional[float]) -> float:
-        return self._timeout if left is None else max(min(self._timeout, left), 0.001)
+    def _exchange_timeout(self, left: Optional[float]) -> Any:
+        # The HTTP client's own default (made with this timeout) unless the
+        # call has less time left: httpx builds no Timeout per request then.
+        if left is None or left >= self._timeout:
+            return httpx.USE_CLIENT_DEFAULT if self._owns_http else self._timeout
+        return max(left, 0.001)
 
 
 def _ended(step: Tuple[Any, ...], decode: Decode[T]) -> T:
@@ -154,7 +159,7 @@ class Client(_Calls):
         """Make a client for the API at ``base_url``."""
         super().__init__(base_url, auth, timeout)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
 
     def close(self) -> None:
         """Close the HTTP client, if this client made it."""
@@ -299,7 +304,7 @@ class AsyncClient(_Calls):
         """Make a client for the API at ``base_url``."""
         super().__init__(base_url, auth, timeout)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
     async def aclose(self) -> None:
         """Close the HTTP client, if this client made it."""
