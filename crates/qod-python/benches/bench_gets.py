@@ -2,7 +2,8 @@
 
 Sequential GETs of one session over keep-alive against ``qod sandbox``:
 ``qod.Client`` beside plain ``httpx.Client`` sending the same headers
-(``Authorization``, a fresh ``x-correlator``) and reading the same JSON into
+(``Accept: application/json``, a fresh ``x-correlator``, ``Authorization``)
+and reading the same JSON into
 the same ``qod.SessionInfo``; then TAAP calls per second (a PoP token signed
 in Rust on every call). Run with the wheel installed (``maturin build
 --release``) and ``QOD_BIN`` naming the qod binary; ``ROUNDS`` sets the GETs
@@ -67,7 +68,11 @@ def bench_bearer() -> None:
             url = f"{base}/sessions/{session_id}"
 
             def plain() -> qod.SessionInfo:
-                headers = {"authorization": "Bearer bench-token", "x-correlator": str(uuid.uuid4())}
+                headers = {
+                    "accept": "application/json",
+                    "x-correlator": str(uuid.uuid4()),
+                    "authorization": "Bearer bench-token",
+                }
                 response = http.get(url, headers=headers)
                 response.raise_for_status()
                 return qod.SessionInfo.from_wire(json.loads(response.content))

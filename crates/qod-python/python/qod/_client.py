@@ -192,7 +192,7 @@ class Client(_Calls):
                         method,
                         url,
                         headers=headers,
-                        content=body,
+                        content=body or None,
                         timeout=self._exchange_timeout(left),
                     )
                 except httpx.HTTPError as error:
@@ -337,7 +337,7 @@ class AsyncClient(_Calls):
                         method,
                         url,
                         headers=headers,
-                        content=body,
+                        content=body or None,
                         timeout=self._exchange_timeout(left),
                     )
                 except httpx.HTTPError as error:
