@@ -4,13 +4,14 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use qod_core::Credentials;
-use qod_core::auth::{ClientCredentials, TaapCredentials};
+use qod_core::auth::{ApiKeyCredentials, ClientCredentials, TaapCredentials};
 
 use crate::errors::invalid;
 
 /// The credentials a tuple describes: `("bearer", token)`,
 /// `("client_credentials", token_url, client_id, client_secret, scope)` or
-/// `("tmobile", client_id, client_secret, private_key_pem, token_url)`.
+/// `("tmobile", client_id, client_secret, private_key_pem, token_url)` or
+/// `("api_key", header, key)`.
 pub(crate) fn credentials(auth: Option<&Bound<'_, PyTuple>>) -> PyResult<Credentials> {
     let Some(auth) = auth else {
         return Ok(Credentials::None);
@@ -61,6 +62,9 @@ pub(crate) fn credentials(auth: Option<&Bound<'_, PyTuple>>) -> PyResult<Credent
             }
             Ok(Credentials::TMobile(credentials))
         }
+        "api_key" => ApiKeyCredentials::new(&text(1, "header")?, text(2, "key")?)
+            .map(Credentials::ApiKey)
+            .map_err(|e| invalid("ApiKey", &e.to_string())),
         other => Err(PyTypeError::new_err(format!(
             "auth: unknown mode {other:?}"
         ))),

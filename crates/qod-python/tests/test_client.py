@@ -203,6 +203,18 @@ def test_a_401_refetches_the_token_and_replays_once(scripted) -> None:
     assert [path for _, path, _ in server.requests].count("/token") == 2
 
 
+def test_an_api_key_goes_in_its_own_header(scripted) -> None:
+    server = scripted([(200, {}, session_json())])
+    auth = qod.ApiKey("X-RapidAPI-Key", "k3y")
+    with qod.Client(f"{server.url}/quality-on-demand/v1", auth=auth) as client:
+        client.get_session(SESSION_ID)
+    headers = {name.lower(): value for name, value in server.requests[0][2].items()}
+    assert headers["x-rapidapi-key"] == "k3y"
+    assert "authorization" not in headers
+    with pytest.raises(qod.InvalidInput, match="ApiKey"):
+        qod.Client(server.url + "/quality-on-demand/v1", auth=qod.ApiKey("Content-Type", "k"))
+
+
 def scripted_url(server) -> str:
     return str(server.url)
 

@@ -8,7 +8,7 @@ error and the session a failed create made.
 """
 
 from . import notification
-from ._auth import Auth, Bearer, ClientCredentials, TMobile
+from ._auth import ApiKey, Auth, Bearer, ClientCredentials, TMobile
 from ._client import AsyncClient, Client
 from ._errors import ApiError, Error, InvalidInput
 from ._models import (
@@ -25,6 +25,7 @@ from ._models import (
 
 __all__ = [
     "ApiError",
+    "ApiKey",
     "ApplicationServer",
     "AssignmentInfo",
     "AsyncClient",

@@ -71,4 +71,20 @@ class TMobile:
         return ("tmobile", self.client_id, self.client_secret, self.private_key_pem, self.token_url)
 
 
-Auth = Union[Bearer, ClientCredentials, TMobile]
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key sent in a header of its own on every call, e.g. ``X-RapidAPI-Key``."""
+
+    header: str
+    key: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        """Check the types."""
+        _text("header", self.header)
+        _text("key", self.key)
+
+    def _native(self) -> Tuple[object, ...]:
+        return ("api_key", self.header, self.key)
+
+
+Auth = Union[Bearer, ClientCredentials, TMobile, ApiKey]

@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypeVar, ca
 import httpx
 
 from . import _native
-from ._auth import Auth, Bearer, ClientCredentials, TMobile
+from ._auth import ApiKey, Auth, Bearer, ClientCredentials, TMobile
 from ._errors import Error, InvalidInput, NativeError, from_native
 from ._models import (
     AssignmentInfo,
@@ -57,8 +57,10 @@ def _raise_invalid(error: Exception) -> Error:
 
 def _core(base_url: object, auth: Optional[Auth]) -> _native.Core:
     _text("base_url", base_url)
-    if auth is not None and not isinstance(auth, (Bearer, ClientCredentials, TMobile)):
-        raise TypeError("auth must be qod.Bearer, qod.ClientCredentials, qod.TMobile or None")
+    if auth is not None and not isinstance(auth, (Bearer, ClientCredentials, TMobile, ApiKey)):
+        raise TypeError(
+            "auth must be qod.Bearer, qod.ClientCredentials, qod.TMobile, qod.ApiKey or None"
+        )
     try:
         return _native.Core(cast(str, base_url), None if auth is None else auth._native())
     except _native.NativeInvalidInput as error:
