@@ -1,9 +1,11 @@
 //! `Core`: a client's transport-free half (endpoint, credentials and their
 //! token cache, retry policy), shared by every call a Python client starts.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use qod_core::models::XCorrelator;
@@ -55,8 +57,16 @@ impl Core {
                 .map_err(|_| invalid("time_limit", "must be a number of seconds, 0 or more"))?;
             options = options.with_time_limit(limit);
         }
-        Ok(Job::new(operations::start(
-            &self.core, operation, args, &options,
-        )?))
+        // Reading the arguments never panics by design; if it ever did, the
+        // caller gets an exception, not an unwinding interpreter.
+        let started = catch_unwind(AssertUnwindSafe(|| {
+            operations::start(&self.core, operation, args, &options)
+        }));
+        match started {
+            Ok(machine) => Ok(Job::new(machine?)),
+            Err(_) => Err(PyRuntimeError::new_err(
+                "qod: starting the call failed (a bug of qod)",
+            )),
+        }
     }
 }
