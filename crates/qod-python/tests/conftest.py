@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -117,7 +118,9 @@ class Scripted:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
-                status, headers, body = scripted
+                status, headers, body = scripted[:3]
+                if len(scripted) > 3:
+                    time.sleep(scripted[3])  # type: ignore[misc]
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 for name, value in headers.items():
@@ -141,7 +144,10 @@ class Scripted:
 
 @pytest.fixture
 def scripted() -> Iterator[Callable[[List[Optional[Answer]]], Scripted]]:
-    """Start a scripted server with a list of answers (``None`` drops the connection)."""
+    """Start a scripted server with a list of answers.
+
+    ``None`` drops the connection; a fourth item is a delay in seconds.
+    """
     servers: List[Scripted] = []
 
     def start(answers: List[Optional[Answer]]) -> Scripted:

@@ -313,3 +313,29 @@ def test_a_notification_is_verified_in_rust() -> None:
     assert verified["data"]["sessionId"] == SESSION_ID
     with pytest.raises(qod.InvalidInput):
         qod.notification.verify(headers, body, expected_token="other")
+
+
+def test_tasks_cancelled_while_waiting_for_the_token_leave_the_others_unharmed(scripted) -> None:
+    token = (200, {}, {"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}, 0.5)
+    server = scripted([token] + [(200, {}, session_json())] * 4)
+    auth = qod.ClientCredentials(f"{server.url}/token", "app", "s")
+    loop_errors: list = []
+
+    async def run() -> list:
+        asyncio.get_running_loop().set_exception_handler(
+            lambda _, context: loop_errors.append(context)
+        )
+        async with qod.AsyncClient(f"{server.url}/quality-on-demand/v1", auth=auth) as client:
+            tasks = [asyncio.ensure_future(client.get_session(SESSION_ID)) for _ in range(8)]
+            await asyncio.sleep(0.2)  # the first task fetches; the others wait for it
+            for task in tasks[4:]:
+                task.cancel()
+            done = await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.sleep(0.05)  # let any late wake-up run
+            return done
+
+    results = asyncio.run(run())
+    assert [r.session_id for r in results[:4]] == [SESSION_ID] * 4
+    assert all(isinstance(r, asyncio.CancelledError) for r in results[4:])
+    assert [path for _, path, _ in server.requests].count("/token") == 1
+    assert loop_errors == []
