@@ -98,6 +98,7 @@ mod async_front_door;
 mod builder;
 #[cfg(feature = "ureq")]
 mod front_door;
+mod kept_session;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod setup;
 mod std_clock;
@@ -110,10 +111,11 @@ pub use builder::Builder;
 pub use front_door::{Client, ClientBuilder};
 // The application's vocabulary; the driver author's (`Call`, `Machine`,
 // `Step`, `ClientCore`, `StatusWait`, clocks, transports) is under `core`.
+pub use kept_session::{DROP_WAIT, KeptSession};
 pub use qod_core::{
     Api, ApiError, ApiVersion, CallOptions, CreatedResource, Credentials, Delivery, Endpoint,
     EndpointError, Error, ErrorKind, FetchedToken, Flavor, Reading, RetryPolicy, Revocation,
-    TransportError, UnexpectedResponse, auth, notification, operations,
+    TransportError, UnexpectedResponse, auth, keeper, notification, operations,
 };
 pub use qod_models as models;
 #[cfg(feature = "reqwest")]

@@ -23,6 +23,7 @@ mod operation;
 mod output;
 mod progress;
 mod setup;
+mod signals;
 mod sink;
 mod table;
 mod table_rows;

@@ -132,7 +132,7 @@ impl<T: AsyncTransport> AsyncClient<T> {
     /// Runs any operation with per-call options: authentication, retries and
     /// the correlator, which every error of the call carries. See
     /// [`crate::Client::execute`] for an example.
-    pub async fn execute<O: Operation + Sync>(
+    pub async fn execute<O: Operation + Send + Sync>(
         &self,
         operation: &O,
         options: &CallOptions,

@@ -29,7 +29,7 @@ use crate::auth::{
     AccessToken, AuthError, FetchId, FetchPermit, FlowStep, Scope, Subject, TokenFlow, TokenKey,
     TokenStep,
 };
-use crate::held::Held;
+use crate::held::{Held, Lent};
 use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
@@ -113,7 +113,7 @@ enum State {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Call<'a, O: Operation> {
-    core: Held<'a, ClientCore>,
+    core: Lent<'a, ClientCore>,
     operation: Held<'a, O>,
     correlator: XCorrelator,
     started: SystemTime,
@@ -162,12 +162,20 @@ impl ClientCore {
         options: &CallOptions,
         now: SystemTime,
     ) -> Call<'a, O> {
-        Call::start(
-            Held::Borrowed(self),
-            Held::Borrowed(operation),
-            options,
-            now,
-        )
+        let (core, operation) = (Lent::Borrowed(self), Held::Lent(Lent::Borrowed(operation)));
+        Call::start(core, operation, options, now)
+    }
+
+    /// Starts a call of `operation` at `now`, as [`ClientCore::start`]
+    /// does, keeping the operation in the call: for a machine that makes
+    /// its operations as it goes (a session keeper) and cannot lend them.
+    pub fn start_owned<O: Operation>(
+        &self,
+        operation: O,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Call<'_, O> {
+        Call::start(Lent::Borrowed(self), Held::Owned(operation), options, now)
     }
 }
 
@@ -175,7 +183,7 @@ impl<'a, O: Operation> Call<'a, O> {
     /// A call of `operation` on `core` with `options`, at `now`, however
     /// the two are held.
     pub(crate) fn start(
-        core: Held<'a, ClientCore>,
+        core: Lent<'a, ClientCore>,
         operation: Held<'a, O>,
         options: &CallOptions,
         now: SystemTime,
@@ -190,8 +198,8 @@ impl<'a, O: Operation> Call<'a, O> {
         Call::new(core, operation, correlator, now, limit, subject)
     }
 
-    pub(crate) fn new(
-        core: Held<'a, ClientCore>,
+    fn new(
+        core: Lent<'a, ClientCore>,
         operation: Held<'a, O>,
         correlator: XCorrelator,
         now: SystemTime,

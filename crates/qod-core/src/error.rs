@@ -88,6 +88,14 @@ pub enum ErrorKind {
         /// The last reading.
         last: Box<Reading>,
     },
+    /// A session keeper lost the QoS once more than its re-create budget allows.
+    #[error("the QoS was lost ({reason}) after {recreates} re-creates, the keeper's budget")]
+    QosLost {
+        /// Why the last session was lost.
+        reason: String,
+        /// Re-creates made.
+        recreates: u32,
+    },
     /// A request body could not be serialised (e.g. a timestamp outside RFC 3339's years).
     #[error("cannot serialise the request body: {0}")]
     Encode(#[source] serde_json::Error),

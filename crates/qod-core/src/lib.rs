@@ -45,6 +45,7 @@ mod endpoint;
 mod error;
 mod headers;
 mod held;
+pub mod keeper;
 mod machine;
 pub mod notification;
 mod operation_methods;

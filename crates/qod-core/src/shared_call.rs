@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::held::Held;
+use crate::held::{Held, Lent};
 use crate::status_wait::Pollable;
 use crate::{Call, CallOptions, ClientCore, Operation, StatusWait};
 
@@ -36,8 +36,7 @@ impl<O: Operation + Send + Sync + 'static> Call<'static, O> {
         options: &CallOptions,
         now: SystemTime,
     ) -> Self {
-        let operation = Held::shared(Arc::new(operation));
-        Call::start(Held::shared(core), operation, options, now)
+        Call::start(Lent::shared(core), Held::Owned(operation), options, now)
     }
 }
 
@@ -57,8 +56,8 @@ where
         now: SystemTime,
         on_poll: F,
     ) -> Self {
-        let read = Held::shared(Arc::new(read));
-        StatusWait::held(Held::shared(core), read, interval, timeout, now, on_poll)
+        let read = Lent::shared(Arc::new(read));
+        StatusWait::held(Lent::shared(core), read, interval, timeout, now, on_poll)
     }
 }
 

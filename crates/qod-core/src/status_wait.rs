@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use http::Response;
 use qod_models::{AssignmentInfo, QosStatus, SessionInfo};
 
-use crate::held::Held;
+use crate::held::{Held, Lent};
 use crate::{
     Call, CallOptions, ClientCore, Error, ErrorKind, Machine, Operation, Reading, Step,
     TransportError,
@@ -84,8 +84,8 @@ fn is_decision(status: &QosStatus) -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct StatusWait<'a, O: Operation, F> {
-    core: Held<'a, ClientCore>,
-    read: Held<'a, O>,
+    core: Lent<'a, ClientCore>,
+    read: Lent<'a, O>,
     started: SystemTime,
     interval: Duration,
     timeout: Duration,
@@ -120,14 +120,14 @@ where
         now: SystemTime,
         on_poll: F,
     ) -> Self {
-        let (core, read) = (Held::Borrowed(core), Held::Borrowed(read));
+        let (core, read) = (Lent::Borrowed(core), Lent::Borrowed(read));
         StatusWait::held(core, read, interval, timeout, now, on_poll)
     }
 
     /// [`StatusWait::new`], however the core and the read are held.
     pub(crate) fn held(
-        core: Held<'a, ClientCore>,
-        read: Held<'a, O>,
+        core: Lent<'a, ClientCore>,
+        read: Lent<'a, O>,
         interval: Duration,
         timeout: Duration,
         now: SystemTime,
@@ -183,7 +183,12 @@ where
                 true => CallOptions::new(),
                 false => CallOptions::new().with_time_limit(time_left),
             };
-            Call::start(self.core.clone(), self.read.clone(), &options, now)
+            Call::start(
+                self.core.clone(),
+                Held::Lent(self.read.clone()),
+                &options,
+                now,
+            )
         });
         match call.next_step(now) {
             Step::Done(result) => {

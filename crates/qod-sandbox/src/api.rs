@@ -14,7 +14,7 @@ use crate::profiles::catalogue::Catalogue;
 use crate::provisioning::Assignments;
 use crate::reply::Reply;
 use crate::sessions::Sessions;
-use crate::stats::Counters;
+use crate::stats::{Counters, Lifecycle};
 use crate::wire::Wire;
 
 /// What a request asks for: the operations the API offers, which
@@ -96,10 +96,15 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    pub(crate) fn new(config: SandboxConfig, counters: Arc<Counters>, base_url: String) -> Self {
+    pub(crate) fn new(
+        config: SandboxConfig,
+        catalogue: Catalogue,
+        counters: Arc<Counters>,
+        base_url: String,
+    ) -> Self {
         let config = Arc::new(config);
         let notifier = Notifier::start(counters.clone());
-        let catalogue = Arc::new(Catalogue::default());
+        let catalogue = Arc::new(catalogue);
         Api {
             sessions: Sessions::new(
                 config.clone(),
@@ -136,7 +141,18 @@ impl Api {
         self.assignments.tick();
     }
 
-    /// Runs an operation for an authenticated caller.
+    /// Ends the live session `id` as the network would (`NETWORK_TERMINATED`).
+    pub(crate) fn terminate_session(&self, id: &str) -> bool {
+        self.sessions.terminate(id)
+    }
+
+    /// Ends the live assignment `id` as the network would (`NETWORK_TERMINATED`).
+    pub(crate) fn terminate_assignment(&self, id: &str) -> bool {
+        self.assignments.terminate(id)
+    }
+
+    /// Runs an operation for an authenticated caller, counting the
+    /// caller's creates, extends and deletes that succeed.
     pub(crate) fn dispatch(
         &self,
         operation: Operation<'_>,
@@ -144,7 +160,22 @@ impl Api {
         query: Option<&str>,
         body: &[u8],
     ) -> Reply {
-        let caller = &caller;
+        let reply = self.run(operation, &caller, query, body);
+        if reply.status.is_success()
+            && let Some(what) = lifecycle(operation)
+        {
+            self.counters.record_lifecycle(caller.client, what);
+        }
+        reply
+    }
+
+    fn run(
+        &self,
+        operation: Operation<'_>,
+        caller: &Caller,
+        query: Option<&str>,
+        body: &[u8],
+    ) -> Reply {
         match operation {
             Operation::Create(wire) => self.sessions.create(wire, caller, body),
             Operation::Get(wire, id) => self.sessions.get(wire, caller, id),
@@ -167,4 +198,16 @@ impl Api {
             | Operation::Authorize => Reply::not_found("The specified resource is not found."),
         }
     }
+}
+
+/// The lifecycle request an operation is, to count.
+fn lifecycle(operation: Operation<'_>) -> Option<Lifecycle> {
+    Some(match operation {
+        Operation::Create(_) => Lifecycle::SessionCreate,
+        Operation::Extend(..) => Lifecycle::SessionExtend,
+        Operation::Delete(..) => Lifecycle::SessionDelete,
+        Operation::CreateAssignment => Lifecycle::AssignmentCreate,
+        Operation::RevokeAssignment(_) => Lifecycle::AssignmentRevoke,
+        _ => return None,
+    })
 }

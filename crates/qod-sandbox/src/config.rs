@@ -95,6 +95,27 @@ pub struct SandboxConfig {
     /// the middle of an exchange (a body that stops coming, an answer the
     /// client stops reading) before it is closed.
     pub idle_timeout: Duration,
+    /// Profiles whose `maxDuration` is overridden, in seconds: what the QoS
+    /// Profiles API (and 0.10.1's `/qos-profiles`) then answers, what a
+    /// create may ask for at most (beyond it: 400 `OUT_OF_RANGE` under
+    /// `/qod/v0`, 400 `QUALITY_ON_DEMAND.DURATION_OUT_OF_RANGE` under 1.x),
+    /// and, under 1.x, what an extend caps the overall duration at, so that
+    /// tests can reach the limit in seconds. (An extend under `/qod/v0`
+    /// follows 0.10.1's own rule, which knows no profile maximum: the
+    /// remaining duration is capped at 86 400 s.) Empty by default. A name no profile has,
+    /// or seconds below the profile's `minDuration`, is refused by
+    /// [`Sandbox::start`](crate::Sandbox::start); the last entry for a
+    /// profile wins.
+    ///
+    /// ```
+    /// let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig {
+    ///     max_durations: vec![("QOS_E".to_owned(), 5)],
+    ///     ..qod_sandbox::SandboxConfig::default()
+    /// })
+    /// .unwrap();
+    /// # drop(sandbox);
+    /// ```
+    pub max_durations: Vec<(String, u32)>,
 }
 
 impl Default for SandboxConfig {
@@ -113,6 +134,7 @@ impl Default for SandboxConfig {
             max_body_bytes: 64 * 1024,
             header_read_timeout: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(60),
+            max_durations: Vec::new(),
         }
     }
 }
@@ -132,6 +154,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
+            .field("max_durations", &self.max_durations)
             .finish_non_exhaustive()
     }
 }

@@ -46,6 +46,13 @@
 //!   JSON route's body typed other than `application/json` (or
 //!   `application/*+json`) a 415 `UNSUPPORTED_MEDIA_TYPE`; only a body over
 //!   the limit a 413. No input from the network gets a 5xx.
+//! - **A door for tests**: profiles with a small `maxDuration`
+//!   ([`SandboxConfig::max_durations`]), sessions ended as the network
+//!   would ([`Sandbox::terminate_session`]), creates, extends and deletes
+//!   counted per client ([`Sandbox::lifecycle_counts`]), and the same for a
+//!   test in another process under `/_sandbox/`: `GET /_sandbox/stats`,
+//!   `POST /_sandbox/sessions/{id}/terminate`, `POST
+//!   /_sandbox/assignments/{id}/terminate` (no credentials needed).
 //!
 //! ```
 //! let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
@@ -72,7 +79,7 @@ mod store;
 pub mod test_assets;
 mod wire;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -83,7 +90,7 @@ pub use auth::public_key::{ClientPublicKey, PublicKeyError};
 pub use clock::{ManualClock, SandboxClock, SystemClock};
 pub use config::{Faults, SandboxConfig};
 pub use profiles::catalogue::Catalogue;
-pub use stats::SandboxStats;
+pub use stats::{LifecycleCounts, SandboxStats};
 
 use crate::api::Api;
 use crate::auth::AuthState;
@@ -111,6 +118,9 @@ impl Sandbox {
     /// RSA public key) is an [`std::io::ErrorKind::InvalidInput`] error.
     pub fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         check(&config)?;
+        let catalogue = Catalogue::default()
+            .with_max_durations(&config.max_durations)
+            .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
         let listener = TcpListener::bind(&config.address)?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
@@ -118,7 +128,7 @@ impl Sandbox {
         let counters = Arc::new(stats::Counters::default());
         let auth = AuthState::new(config.auth.clone(), config.token_lifetime, &base_url)?;
         let server = Arc::new(Server {
-            api: Api::new(config, counters, base_url),
+            api: Api::new(config, catalogue, counters, base_url),
             auth,
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -243,6 +253,49 @@ impl Sandbox {
     /// sandbox did not refuse with 429 (the most recent 65 536 correlators).
     pub fn create_receipts(&self) -> HashMap<String, u32> {
         self.server.api.counters.create_receipts()
+    }
+
+    /// Per client, the creates, extends and deletes of sessions and
+    /// assignments the sandbox answered with success. A client is named as
+    /// the auth mode knows it: its client id (OAuth 2.0, TAAP, OpenID),
+    /// `bearer-N` for the Nth token of [`SandboxAuth::Bearer`] (1-based;
+    /// never the token itself), `anonymous` with [`SandboxAuth::None`].
+    /// `GET /_sandbox/stats` answers the same, under `clients`.
+    ///
+    /// ```
+    /// let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
+    /// assert!(sandbox.lifecycle_counts().is_empty(), "nothing asked for yet");
+    /// ```
+    pub fn lifecycle_counts(&self) -> BTreeMap<String, LifecycleCounts> {
+        self.server.lifecycle_counts()
+    }
+
+    /// Ends the live (REQUESTED or AVAILABLE) session `id`, of either
+    /// version, as the network would: it becomes UNAVAILABLE with
+    /// `statusInfo` `NETWORK_TERMINATED`, its device is free for a new
+    /// session, and its webhook or sink, if any, gets the status-changed
+    /// event. It stays readable for [`SandboxConfig::retain_ended_for`].
+    /// `true` if a live session was ended; `false` for an id no live session
+    /// has (unknown, not a UUID, or already ended). `POST
+    /// /_sandbox/sessions/{id}/terminate` does the same over HTTP (204, or
+    /// 404).
+    ///
+    /// ```
+    /// let sandbox = qod_sandbox::Sandbox::start(qod_sandbox::SandboxConfig::default()).unwrap();
+    /// assert!(!sandbox.terminate_session("123e4567-e89b-12d3-a456-426614174000"));
+    /// ```
+    pub fn terminate_session(&self, id: &str) -> bool {
+        self.server.api.terminate_session(id)
+    }
+
+    /// Ends the live (REQUESTED or AVAILABLE) QoS assignment `id` as the
+    /// network would: UNAVAILABLE with `NETWORK_TERMINATED`, its sink
+    /// notified. As QoS Provisioning asks, it still holds its device until
+    /// it is revoked (a create for the device meanwhile gets 409). `true` if
+    /// a live assignment was ended. `POST
+    /// /_sandbox/assignments/{id}/terminate` does the same over HTTP.
+    pub fn terminate_assignment(&self, id: &str) -> bool {
+        self.server.api.terminate_assignment(id)
     }
 
     /// How many sessions are stored (active or recently ended).

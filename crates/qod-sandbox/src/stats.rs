@@ -1,6 +1,8 @@
 //! Counters of what the sandbox saw, for tests, load runs and benchmarks.
 
 use std::collections::{HashMap, VecDeque};
+
+use crate::auth::caller::ClientId;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -30,6 +32,58 @@ pub struct SandboxStats {
     pub notifications_failed: u64,
 }
 
+/// What one client created, extended and deleted: requests the sandbox
+/// answered with success (2xx), as
+/// [`Sandbox::lifecycle_counts`](crate::Sandbox::lifecycle_counts) reports
+/// them. A refused request (4xx, an injected fault) is not counted; a
+/// delete of a session already ended, answered 204, is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LifecycleCounts {
+    /// Sessions created (201), under either version.
+    pub session_creates: u64,
+    /// Sessions extended (200).
+    pub session_extends: u64,
+    /// Sessions deleted (204).
+    pub session_deletes: u64,
+    /// QoS assignments created (201).
+    pub assignment_creates: u64,
+    /// QoS assignments revoked (204, or 202 for an asynchronous revoke).
+    pub assignment_revokes: u64,
+}
+
+/// A lifecycle request a client made, to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lifecycle {
+    SessionCreate,
+    SessionExtend,
+    SessionDelete,
+    AssignmentCreate,
+    AssignmentRevoke,
+}
+
+impl LifecycleCounts {
+    fn bump(&mut self, what: Lifecycle) {
+        let counter = match what {
+            Lifecycle::SessionCreate => &mut self.session_creates,
+            Lifecycle::SessionExtend => &mut self.session_extends,
+            Lifecycle::SessionDelete => &mut self.session_deletes,
+            Lifecycle::AssignmentCreate => &mut self.assignment_creates,
+            Lifecycle::AssignmentRevoke => &mut self.assignment_revokes,
+        };
+        *counter = counter.saturating_add(1);
+    }
+
+    /// These and `other`, added.
+    pub(crate) fn add(&mut self, other: &LifecycleCounts) {
+        self.session_creates += other.session_creates;
+        self.session_extends += other.session_extends;
+        self.session_deletes += other.session_deletes;
+        self.assignment_creates += other.assignment_creates;
+        self.assignment_revokes += other.assignment_revokes;
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     pub(crate) connections: AtomicU64,
@@ -44,6 +98,8 @@ pub(crate) struct Counters {
     /// `POST /sessions` requests per x-correlator that the sandbox did not
     /// refuse with 429: each may have created a session.
     create_receipts: Mutex<Receipts>,
+    /// Per client: its creates, extends and deletes answered with success.
+    lifecycle: Mutex<HashMap<ClientId, LifecycleCounts>>,
 }
 
 /// How many correlators [`Counters::create_receipts`] remembers: a replayed
@@ -103,6 +159,24 @@ impl Counters {
         }
     }
 
+    /// Counts a lifecycle request of `client` answered with success.
+    pub(crate) fn record_lifecycle(&self, client: ClientId, what: Lifecycle) {
+        self.lifecycle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(client)
+            .or_default()
+            .bump(what);
+    }
+
+    /// The lifecycle counts of every client that made a lifecycle request.
+    pub(crate) fn lifecycle(&self) -> HashMap<ClientId, LifecycleCounts> {
+        self.lifecycle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
     pub(crate) fn create_receipts(&self) -> HashMap<String, u32> {
         self.create_receipts
             .lock()
@@ -115,6 +189,23 @@ impl Counters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lifecycle_requests_are_counted_per_client() {
+        let counters = Counters::default();
+        counters.record_lifecycle(ClientId(1), Lifecycle::SessionCreate);
+        counters.record_lifecycle(ClientId(1), Lifecycle::SessionCreate);
+        counters.record_lifecycle(ClientId(1), Lifecycle::SessionExtend);
+        counters.record_lifecycle(ClientId(2), Lifecycle::AssignmentRevoke);
+        let counts = counters.lifecycle();
+        assert_eq!(counts[&ClientId(1)].session_creates, 2);
+        assert_eq!(counts[&ClientId(1)].session_extends, 1);
+        assert_eq!(counts[&ClientId(1)].assignment_revokes, 0);
+        assert_eq!(counts[&ClientId(2)].assignment_revokes, 1);
+        let mut sum = counts[&ClientId(1)];
+        sum.add(&counts[&ClientId(2)]);
+        assert_eq!((sum.session_creates, sum.assignment_revokes), (2, 1));
+    }
 
     #[test]
     fn receipts_are_bounded() {

@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod auth;
 pub mod completions;
+pub mod hold;
 pub mod profile;
 pub mod sandbox;
 pub mod session;

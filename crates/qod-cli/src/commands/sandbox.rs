@@ -54,6 +54,27 @@ pub struct SandboxArgs {
         value_parser = clap::value_parser!(u64).range(1..=10_000_000)
     )]
     pub max_sessions: u64,
+    /// Give a QoS profile this maxDuration in seconds, as its answers say and as creates (and 1.x extends) are held to, e.g. QOS_E=30 to test a session keeper; repeatable, the last for a profile wins; at least the profile's minDuration
+    #[arg(long, value_name = "PROFILE=SECS", value_parser = max_duration)]
+    pub max_duration: Vec<(String, u32)>,
+}
+
+/// A `--max-duration PROFILE=SECS`: a profile name and a whole number of
+/// seconds, at least 1 (the sandbox checks the profile and its minimum).
+fn max_duration(text: &str) -> Result<(String, u32), String> {
+    let (profile, seconds) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not PROFILE=SECS"))?;
+    if profile.is_empty() {
+        return Err(format!("{text:?} names no profile (PROFILE=SECS)"));
+    }
+    let seconds: u32 = seconds
+        .parse()
+        .map_err(|_| format!("{seconds:?} is no whole number of seconds (PROFILE=SECS)"))?;
+    if seconds == 0 {
+        return Err("a maxDuration is at least 1 second".to_owned());
+    }
+    Ok((profile.to_owned(), seconds))
 }
 
 fn read_key(path: &Path) -> Result<ClientPublicKey, Failure> {
@@ -162,6 +183,7 @@ pub fn run(global: &GlobalOptions, args: &SandboxArgs) -> Result<(), Failure> {
         v0_requested_phase: args.v0_requested_phase,
         async_revoke_after: args.async_revoke_ms.map(Duration::from_millis),
         max_sessions: usize::try_from(args.max_sessions).unwrap_or(usize::MAX),
+        max_durations: args.max_duration.clone(),
         auth,
         ..SandboxConfig::default()
     };
@@ -338,6 +360,40 @@ mod tests {
         let error = crate::setup::client(&cli.global).unwrap_err();
         assert_eq!(error.exit_code(), 2);
         assert!(error.to_string().contains("qod sandbox only"), "{error}");
+    }
+
+    #[test]
+    fn max_durations_from_the_command_line() {
+        let cli = Cli::try_parse_from([
+            "qod",
+            "sandbox",
+            "--max-duration",
+            "QOS_E=30",
+            "--max-duration",
+            "QOS_L=5",
+        ])
+        .expect("parses");
+        let Command::Sandbox(sandbox) = &cli.command else {
+            panic!("not qod sandbox");
+        };
+        assert_eq!(
+            sandbox.max_duration,
+            [("QOS_E".to_owned(), 30), ("QOS_L".to_owned(), 5)]
+        );
+        for bad in ["QOS_E", "=30", "QOS_E=", "QOS_E=0", "QOS_E=-1", "QOS_E=1.5"] {
+            assert!(
+                Cli::try_parse_from(["qod", "sandbox", "--max-duration", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        // The sandbox refuses a profile it does not have as bad input.
+        let error = Sandbox::start(SandboxConfig {
+            address: "127.0.0.1:0".to_owned(),
+            max_durations: vec![("QOS_NONE".to_owned(), 30)],
+            ..SandboxConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `qod session`: create, get, delete, extend, retrieve (a device's
-//! sessions) and wait for QoS sessions.
+//! sessions) and wait for QoS sessions; run a command or keep one while the
+//! QoS is held.
 
 use clap::{Args, Subcommand};
 use qod::models::{
@@ -11,6 +12,7 @@ use qod::operations::{
 };
 use qod::{ApiVersion, CreatedResource};
 
+use super::hold::{self, HoldArgs};
 use crate::device_args::{DEVICE_FLAGS, DeviceArgs};
 use crate::failure::Failure;
 use crate::global_options::GlobalOptions;
@@ -45,6 +47,12 @@ pub enum SessionCommand {
     },
     /// Retrieve the sessions of a device (QoD 1.x)
     Retrieve(DeviceArgs),
+    /// Hold a session while COMMAND runs: create it, wait until AVAILABLE,
+    /// run the command, extend and re-create as needed, delete it when the
+    /// command ends, and exit with the command's status
+    Run(Box<RunArgs>),
+    /// Hold a session until interrupted (Ctrl-C), then delete it
+    Keep(Box<KeepArgs>),
     /// Poll until the session is AVAILABLE or UNAVAILABLE
     Wait {
         /// Session id
@@ -89,6 +97,27 @@ pub struct CreateArgs {
     /// Access token the server puts on notifications (QoD 1.x)
     #[arg(long, requires = "sink")]
     pub sink_token: Option<String>,
+}
+
+/// `qod session run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub create: CreateArgs,
+    #[command(flatten)]
+    pub hold: HoldArgs,
+    /// The command to run, after --
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// `qod session keep`.
+#[derive(Debug, Args)]
+pub struct KeepArgs {
+    #[command(flatten)]
+    pub create: CreateArgs,
+    #[command(flatten)]
+    pub hold: HoldArgs,
 }
 
 fn session_id(text: &str) -> Result<SessionId, Failure> {
@@ -159,6 +188,17 @@ fn create_body(args: &CreateArgs) -> Result<CreateSession, Failure> {
     Ok(body)
 }
 
+/// The create body of `args`, refused if the endpoint cannot take it.
+fn checked_body(options: &GlobalOptions, args: &CreateArgs) -> Result<CreateSession, Failure> {
+    let body = create_body(args)?;
+    if body.device.is_none() && setup::endpoint(options)?.api_version() == ApiVersion::V0_10 {
+        return Err(Failure::Input(format!(
+            "QoD 0.10 needs the device: give {DEVICE_FLAGS}"
+        )));
+    }
+    Ok(body)
+}
+
 /// Runs a session command.
 pub fn run(
     options: &GlobalOptions,
@@ -168,14 +208,20 @@ pub fn run(
     let call = setup::call_options(options)?;
     // Inputs are checked before the client (and any token request) exists.
     match command {
+        SessionCommand::Run(args) => {
+            let command = hold::command_line(&args.command)?;
+            let body = checked_body(options, &args.create)?;
+            let status =
+                hold::hold_session(setup::client(options)?, body, &args.hold, Some(command))?;
+            std::process::exit(status)
+        }
+        SessionCommand::Keep(args) => {
+            let body = checked_body(options, &args.create)?;
+            let status = hold::hold_session(setup::client(options)?, body, &args.hold, None)?;
+            std::process::exit(status)
+        }
         SessionCommand::Create(args) => {
-            let body = create_body(args)?;
-            if body.device.is_none() && setup::endpoint(options)?.api_version() == ApiVersion::V0_10
-            {
-                return Err(Failure::Input(format!(
-                    "QoD 0.10 needs the device: give {DEVICE_FLAGS}"
-                )));
-            }
+            let body = checked_body(options, args)?;
             let created = operation::run(options, &CreateSessionOp::new(body), &call)?;
             output.one(&created).map_err(|failure| {
                 failure.after_creating(CreatedResource::Session(created.session_id))

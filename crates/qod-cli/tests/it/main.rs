@@ -5,5 +5,6 @@ mod assignment;
 mod cli;
 mod hostile_server;
 mod sandbox_command;
+mod session_run;
 mod support;
 mod three_legged;

@@ -25,6 +25,9 @@ use crate::reply::Reply;
 use crate::store::Timeline;
 use pop_verify::{Presented, SeenTokens};
 
+/// The name of every caller of a sandbox without authentication.
+pub(crate) const ANONYMOUS: &str = "anonymous";
+
 /// The one client of the OAuth 2.0 and TAAP modes.
 const THE_CLIENT: ClientId = ClientId(1);
 
@@ -137,6 +140,19 @@ impl AuthState {
     /// The token endpoint's path, when the mode has one.
     pub(crate) fn token_path(&self) -> Option<&'static str> {
         self.config.token_path()
+    }
+
+    /// The name a client goes by in the lifecycle counts: the client id of
+    /// the OAuth 2.0, TAAP and OpenID modes, `bearer-N` for the Nth token
+    /// of the bearer mode (never the token itself), `anonymous` with no auth.
+    pub(crate) fn client_name(&self, client: ClientId) -> String {
+        match &self.config {
+            SandboxAuth::None => ANONYMOUS.to_owned(),
+            SandboxAuth::Bearer(_) => format!("bearer-{}", client.0),
+            SandboxAuth::ClientCredentials { client_id, .. }
+            | SandboxAuth::Taap { client_id, .. } => client_id.clone(),
+            SandboxAuth::OpenId(config) => config.client_id().to_owned(),
+        }
     }
 
     /// The mode it serves.

@@ -1,5 +1,6 @@
 //! The steps every request passes, in order; each may answer early:
 //! the head (one `Host`), the body (413, 408, 400), the correlator (400),
+//! the sandbox's control routes ([`control`](super::control)),
 //! the route (404, 405 with `Allow`), the token endpoints (and OpenID's
 //! others), fault injection
 //! (429, 503, a dropped connection), authentication, the content type
@@ -16,6 +17,7 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 
 use crate::api::Operation;
+use crate::http::control::{self, ControlRoute};
 use crate::http::faults::{Fault, draw};
 use crate::http::routes::{Route, route};
 use crate::http::server::Server;
@@ -86,6 +88,13 @@ impl Server {
         check_host(parts)?;
         let body = self.read_body(body).await?;
         check_correlator(correlator)?;
+        if let Some(control) = control::route(&parts.method, parts.uri.path()) {
+            return Ok(match control {
+                ControlRoute::Found(control) => self.control(control),
+                ControlRoute::MethodNotAllowed(allow) => method_not_allowed(parts, allow),
+                ControlRoute::NotFound => not_found(),
+            });
+        }
         let now = self.api.now();
         if let Some(stats) = stats_route::answer(parts, &self.api.counters) {
             return Ok(stats);
@@ -250,17 +259,27 @@ fn check_correlator(correlator: Option<&HeaderValue>) -> Result<(), Halt> {
 fn find(parts: &Parts) -> Result<Operation<'_>, Reply> {
     match route(&parts.method, parts.uri.path()) {
         Route::Found(operation) => Ok(operation),
-        Route::NotFound => Err(Reply::not_found("The specified resource is not found.")),
-        Route::MethodNotAllowed(allow) => Err(Reply::error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            code::METHOD_NOT_ALLOWED,
-            &format!(
-                "The method {} is not allowed on this resource (allowed: {allow})",
-                parts.method
-            ),
-        )
-        .with_header("allow", allow.to_owned())),
+        Route::NotFound => Err(not_found()),
+        Route::MethodNotAllowed(allow) => Err(method_not_allowed(parts, allow)),
     }
+}
+
+/// 404 for a path that names no resource.
+fn not_found() -> Reply {
+    Reply::not_found("The specified resource is not found.")
+}
+
+/// 405 with `Allow` for a known resource and another method.
+fn method_not_allowed(parts: &Parts, allow: &'static str) -> Reply {
+    Reply::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::METHOD_NOT_ALLOWED,
+        &format!(
+            "The method {} is not allowed on this resource (allowed: {allow})",
+            parts.method
+        ),
+    )
+    .with_header("allow", allow.to_owned())
 }
 
 /// 415 for a JSON route's body that does not say it is JSON, once.

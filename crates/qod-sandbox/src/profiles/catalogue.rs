@@ -222,6 +222,31 @@ pub(crate) enum Unusable<'a> {
 }
 
 impl Catalogue {
+    /// This catalogue with each named profile's `maxDuration` set to its
+    /// seconds ([`SandboxConfig::max_durations`](crate::SandboxConfig::max_durations)).
+    /// `Err` says what is wrong: a name no profile has, or seconds below
+    /// the profile's `minDuration`.
+    pub(crate) fn with_max_durations(
+        mut self,
+        overrides: &[(String, u32)],
+    ) -> Result<Catalogue, String> {
+        for (name, seconds) in overrides {
+            let profile = self
+                .profiles
+                .iter_mut()
+                .find(|p| p.name.as_str() == name)
+                .ok_or_else(|| format!("max_durations: no QoS profile is called {name}"))?;
+            let (min, _) = Catalogue::limits(profile);
+            if u64::from(*seconds) < min {
+                return Err(format!(
+                    "max_durations: {name}'s maxDuration of {seconds} s is below its minDuration of {min} s"
+                ));
+            }
+            profile.max_duration = Some(DurationSpec::seconds(*seconds));
+        }
+        Ok(self)
+    }
+
     /// Every profile.
     pub fn all(&self) -> &[QosProfile] {
         &self.profiles
@@ -324,6 +349,29 @@ mod tests {
         );
         assert!(catalogue.available_to("QOS_E", KnownDevice::Ordinary));
         assert!(!catalogue.available_to(RESTRICTED_PROFILE, KnownDevice::Ordinary));
+    }
+
+    #[test]
+    fn max_durations_are_overridden_or_refused() {
+        let catalogue = Catalogue::default()
+            .with_max_durations(&[("QOS_E".to_owned(), 30), ("QOS_L".to_owned(), 5)])
+            .unwrap();
+        let max = |name| catalogue.get(name).map(|p| Catalogue::limits(p).1);
+        assert_eq!(max("QOS_E"), Some(30));
+        assert_eq!(max("QOS_L"), Some(5));
+        assert_eq!(
+            max("QOS_S"),
+            Some(86_400),
+            "the others are left as they are"
+        );
+        let refused = |name: &str, seconds| {
+            Catalogue::default()
+                .with_max_durations(&[(name.to_owned(), seconds)])
+                .unwrap_err()
+        };
+        assert!(refused("QOS_NONE", 30).contains("no QoS profile"));
+        assert!(refused("QOS_VC", 59).contains("below its minDuration of 60 s"));
+        assert!(refused("QOS_E", 0).contains("below"));
     }
 
     #[test]

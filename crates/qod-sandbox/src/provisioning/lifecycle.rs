@@ -105,6 +105,16 @@ impl Assignment {
         }
     }
 
+    /// Ends a live (REQUESTED or AVAILABLE) assignment as the network
+    /// would: UNAVAILABLE with `NETWORK_TERMINATED`, the change to notify;
+    /// `None` for one already ended. As for a refused assignment, it still
+    /// holds its device until it is revoked.
+    pub(crate) fn terminate(&mut self, now: SystemTime) -> Option<Transition> {
+        self.life
+            .is_active()
+            .then(|| self.life.end(now, EndReason::NetworkTerminated))
+    }
+
     /// Revokes it, at once (the sandbox answers 204). Notifies only when it
     /// was AVAILABLE. A network-ended assignment is released: it no longer
     /// holds its device, and is kept for the retention counted from now.
@@ -175,6 +185,21 @@ pub(crate) mod tests {
             available_at: now + Duration::from_secs(2),
             refused: false,
         }
+    }
+
+    #[test]
+    fn the_network_ends_a_live_assignment_which_holds_its_device_until_revoked() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut a = Assignment::new(plan(t0));
+        a.advance(t0 + Duration::from_secs(2));
+        assert_eq!(
+            a.terminate(t0 + Duration::from_secs(3)),
+            Some(Transition::ended(EndReason::NetworkTerminated))
+        );
+        assert_eq!(a.terminate(t0 + Duration::from_secs(4)), None, "once");
+        assert!(a.holds_device(), "until revoked");
+        assert_eq!(a.revoke(t0 + Duration::from_secs(5)), None);
+        assert!(!a.holds_device());
     }
 
     #[test]

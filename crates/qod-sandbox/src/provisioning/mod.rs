@@ -203,6 +203,25 @@ impl Assignments {
         Reply::empty(StatusCode::NO_CONTENT)
     }
 
+    /// Ends the live assignment `id` as the network would, notifying it;
+    /// `false` when no live assignment has the id.
+    pub(crate) fn terminate(&self, id: &str) -> bool {
+        let Ok(id) = assignment_id(id) else {
+            return false;
+        };
+        let now = self.now();
+        let mut store = self.store();
+        let Some((ended, notification)) = store.update(&id, now, |assignment| {
+            let change = assignment.terminate(now);
+            (change.is_some(), change)
+        }) else {
+            return false;
+        };
+        drop(store);
+        self.notifier.send(notification);
+        ended
+    }
+
     /// `POST /retrieve-qos-assignment`: the assignment of the device (the
     /// request's or the access token's), 404 when it has none, 403 when
     /// another client's.

@@ -15,6 +15,9 @@ use crate::store::Resource;
 use crate::store::identity::Identity;
 use crate::wire::Wire;
 
+/// 0.10.1's limit on a session's remaining duration after an extend.
+const MAX_REMAINING_V0: u64 = 86_400;
+
 /// The request data a session gives back, as it was sent.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Echoes {
@@ -124,8 +127,24 @@ impl Session {
         was_available.then_some(Transition::ended(EndReason::DeleteRequested))
     }
 
-    /// Extends an AVAILABLE session. 0.10.1 caps the remaining time at
-    /// 86 400 s; 1.x caps the overall duration at the profile's maximum.
+    /// Ends a live (REQUESTED or AVAILABLE) session as the network would:
+    /// UNAVAILABLE with `NETWORK_TERMINATED`, the change to notify. `None`
+    /// for a session already ended.
+    pub(crate) fn terminate(&mut self, now: SystemTime) -> Option<Transition> {
+        self.life
+            .is_active()
+            .then(|| self.end(now, EndReason::NetworkTerminated))
+    }
+
+    /// Extends an AVAILABLE session, by each version's rule. 1.x: the
+    /// overall duration grows by `additional`, capped at the profile's
+    /// maximum ("the new overall duration shall be capped to the maximum
+    /// value allowed"). 0.10.1: the remaining duration (`expiresAt` less
+    /// now) grows by `additional`, capped at 86 400 s, whatever the
+    /// profile's maximum ("the new remaining duration of the QoS session
+    /// shall not exceed the maximum remaining duration limit (currently
+    /// fixed at 86,400 seconds)"; its example: 70 000 s remaining plus
+    /// 20 000 s gives an overall 96 400 s).
     pub(crate) fn extend(&mut self, now: SystemTime, additional: u64, profile_max: u64) {
         let (Some(started), Some(expires)) = (self.life.started_at, self.expires_at) else {
             return;
@@ -133,15 +152,23 @@ impl Session {
         let new_expiry = match self.wire {
             Wire::V0 => {
                 let remaining = expires.duration_since(now).unwrap_or_default();
-                now + (remaining + Duration::from_secs(additional)).min(Duration::from_secs(86_400))
+                now + (remaining + Duration::from_secs(additional))
+                    .min(Duration::from_secs(MAX_REMAINING_V0))
             }
             Wire::V1 => {
-                started
-                    + Duration::from_secs(self.duration.saturating_add(additional).min(profile_max))
+                // Never shorter than it was (a maximum below the granted
+                // duration cannot happen: creates are held to it).
+                let overall = self
+                    .duration
+                    .saturating_add(additional)
+                    .min(profile_max)
+                    .max(self.duration);
+                started + Duration::from_secs(overall)
             }
         };
-        self.expires_at = Some(new_expiry);
+        self.expires_at = Some(new_expiry.max(expires));
         self.duration = new_expiry
+            .max(expires)
             .duration_since(started)
             .unwrap_or_default()
             .as_secs();
@@ -277,10 +304,46 @@ pub(crate) mod tests {
         s.advance(t0 + Duration::from_secs(2));
         s.extend(t0 + Duration::from_secs(100), 1_000, 1_200);
         assert_eq!(s.duration, 1_200, "capped at the profile maximum");
+        assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 1_200)));
+        s.extend(t0 + Duration::from_secs(200), 100, 1_200);
+        assert_eq!(s.duration, 1_200, "at the maximum, an extend adds nothing");
         let (mut s, t0) = session(Wire::V0);
         s.advance(t0 + Duration::from_secs(2));
         s.extend(t0 + Duration::from_secs(2), 90_000, 86_400);
         assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 86_400)));
         assert!(s.delete(t0 + Duration::from_secs(10)).is_some());
+    }
+
+    #[test]
+    fn a_small_profile_maximum_caps_1x_but_not_0_10_1() {
+        let (mut s, t0) = session(Wire::V1);
+        s.advance(t0 + Duration::from_secs(2));
+        s.extend(t0 + Duration::from_secs(100), 100, 650);
+        assert_eq!(s.duration, 650);
+        assert_eq!(s.expires_at, Some(t0 + Duration::from_secs(2 + 650)));
+        // 0.10.1 knows only the limit on the remaining duration.
+        let (mut s, t0) = session(Wire::V0);
+        s.advance(t0 + Duration::from_secs(2));
+        s.extend(t0 + Duration::from_secs(100), 100, 650);
+        assert_eq!(s.duration, 700);
+    }
+
+    #[test]
+    fn the_network_ends_a_live_session() {
+        let (mut s, t0) = session(Wire::V1);
+        s.advance(t0 + Duration::from_secs(2));
+        let change = s.terminate(t0 + Duration::from_secs(12));
+        assert_eq!(
+            change,
+            Some(Transition::ended(EndReason::NetworkTerminated))
+        );
+        assert_eq!(s.duration, 10, "the effective duration");
+        assert!(!s.life.is_active());
+        assert_eq!(s.terminate(t0 + Duration::from_secs(13)), None, "once");
+
+        let (mut requested, t0) = session(Wire::V0);
+        assert!(requested.terminate(t0).is_some(), "a REQUESTED one too");
+        assert!(requested.advance(t0 + Duration::from_secs(5)).is_empty());
+        assert_eq!(requested.life.status, Status::Unavailable);
     }
 }

@@ -339,6 +339,25 @@ impl Sessions {
             .ok_or_else(|| not_found(wire))
     }
 
+    /// Ends the live session `id` (of either version) as the network
+    /// would, notifying it; `false` when no live session has the id.
+    pub(crate) fn terminate(&self, id: &str) -> bool {
+        let Ok(id) = session_id(id) else {
+            return false;
+        };
+        let now = self.now();
+        let mut store = self.store();
+        let Some((ended, notification)) = store.update(&id, now, |session| {
+            let change = session.terminate(now);
+            (change.is_some(), change)
+        }) else {
+            return false;
+        };
+        drop(store);
+        self.notifier.send(notification);
+        ended
+    }
+
     /// 1.x `POST /retrieve-sessions`: the caller's sessions for a device,
     /// the request's or the access token's.
     pub(crate) fn retrieve(&self, caller: &Caller, body: &[u8]) -> Reply {
