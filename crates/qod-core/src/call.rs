@@ -29,6 +29,7 @@ use crate::auth::{
     AccessToken, AuthError, FetchId, FetchPermit, FlowStep, Scope, Subject, TokenFlow, TokenKey,
     TokenStep,
 };
+use crate::held::{Held, Lent};
 use crate::operations::device_rule;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 use crate::{
@@ -112,7 +113,7 @@ enum State {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Call<'a, O: Operation> {
-    core: &'a ClientCore,
+    core: Lent<'a, ClientCore>,
     operation: Held<'a, O>,
     correlator: XCorrelator,
     started: SystemTime,
@@ -161,7 +162,8 @@ impl ClientCore {
         options: &CallOptions,
         now: SystemTime,
     ) -> Call<'a, O> {
-        self.begin(Held::Borrowed(operation), options, now)
+        let (core, operation) = (Lent::Borrowed(self), Held::Lent(Lent::Borrowed(operation)));
+        Call::start(core, operation, options, now)
     }
 
     /// Starts a call of `operation` at `now`, as [`ClientCore::start`]
@@ -173,46 +175,31 @@ impl ClientCore {
         options: &CallOptions,
         now: SystemTime,
     ) -> Call<'_, O> {
-        self.begin(Held::Owned(operation), options, now)
-    }
-
-    fn begin<'a, O: Operation>(
-        &'a self,
-        operation: Held<'a, O>,
-        options: &CallOptions,
-        now: SystemTime,
-    ) -> Call<'a, O> {
-        let correlator = options
-            .correlator()
-            .cloned()
-            .unwrap_or_else(|| XCorrelator::from_uuid(self.id_source().next_uuid()));
-        let most = self.retry_policy().max_elapsed();
-        let limit = options.time_limit().map_or(most, |limit| limit.min(most));
-        let subject = options.subject().cloned();
-        Call::new(self, operation, correlator, now, limit, subject)
-    }
-}
-
-/// The operation of a call: lent by the caller, or kept by the call.
-enum Held<'a, O> {
-    Borrowed(&'a O),
-    Owned(O),
-}
-
-impl<O> std::ops::Deref for Held<'_, O> {
-    type Target = O;
-
-    fn deref(&self) -> &O {
-        match self {
-            Held::Borrowed(operation) => operation,
-            Held::Owned(operation) => operation,
-        }
+        Call::start(Lent::Borrowed(self), Held::Owned(operation), options, now)
     }
 }
 
 impl<'a, O: Operation> Call<'a, O> {
+    /// A call of `operation` on `core` with `options`, at `now`, however
+    /// the two are held.
+    pub(crate) fn start(
+        core: Lent<'a, ClientCore>,
+        operation: Held<'a, O>,
+        options: &CallOptions,
+        now: SystemTime,
+    ) -> Self {
+        let correlator = options
+            .correlator()
+            .cloned()
+            .unwrap_or_else(|| XCorrelator::from_uuid(core.id_source().next_uuid()));
+        let most = core.retry_policy().max_elapsed();
+        let limit = options.time_limit().map_or(most, |limit| limit.min(most));
+        let subject = options.subject().cloned();
+        Call::new(core, operation, correlator, now, limit, subject)
+    }
+
     fn new(
-        core: &'a ClientCore,
+        core: Lent<'a, ClientCore>,
         operation: Held<'a, O>,
         correlator: XCorrelator,
         now: SystemTime,

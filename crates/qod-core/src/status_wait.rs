@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use http::Response;
 use qod_models::{AssignmentInfo, QosStatus, SessionInfo};
 
+use crate::held::{Held, Lent};
 use crate::{
     Call, CallOptions, ClientCore, Error, ErrorKind, Machine, Operation, Reading, Step,
     TransportError,
@@ -83,8 +84,8 @@ fn is_decision(status: &QosStatus) -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct StatusWait<'a, O: Operation, F> {
-    core: &'a ClientCore,
-    read: &'a O,
+    core: Lent<'a, ClientCore>,
+    read: Lent<'a, O>,
     started: SystemTime,
     interval: Duration,
     timeout: Duration,
@@ -114,6 +115,19 @@ where
     pub fn new(
         core: &'a ClientCore,
         read: &'a O,
+        interval: Duration,
+        timeout: Duration,
+        now: SystemTime,
+        on_poll: F,
+    ) -> Self {
+        let (core, read) = (Lent::Borrowed(core), Lent::Borrowed(read));
+        StatusWait::held(core, read, interval, timeout, now, on_poll)
+    }
+
+    /// [`StatusWait::new`], however the core and the read are held.
+    pub(crate) fn held(
+        core: Lent<'a, ClientCore>,
+        read: Lent<'a, O>,
         interval: Duration,
         timeout: Duration,
         now: SystemTime,
@@ -162,7 +176,6 @@ where
 
     fn next_step(&mut self, now: SystemTime) -> Step<O::Output> {
         assert!(!self.done, "StatusWait::next_step after Step::Done");
-        let (core, read) = (self.core, self.read);
         let time_left = self.timeout.saturating_sub(self.waited(now));
         let call = self.call.get_or_insert_with(|| {
             // A wait of no time (one reading) leaves its reading the policy's time.
@@ -170,7 +183,12 @@ where
                 true => CallOptions::new(),
                 false => CallOptions::new().with_time_limit(time_left),
             };
-            core.start(read, &options, now)
+            Call::start(
+                self.core.clone(),
+                Held::Lent(self.read.clone()),
+                &options,
+                now,
+            )
         });
         match call.next_step(now) {
             Step::Done(result) => {

@@ -8,3 +8,4 @@ pub(crate) mod faults;
 pub(crate) mod pipeline;
 pub(crate) mod routes;
 pub(crate) mod server;
+pub(crate) mod stats_route;
