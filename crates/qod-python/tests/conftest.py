@@ -36,8 +36,8 @@ class Sandbox:
         self.v0 = f"{self.root}/qod/v0"
         self.v1 = f"{self.root}/quality-on-demand/v1"
 
-    def stats(self) -> Dict[str, int]:
-        stats: Dict[str, int] = httpx.get(f"{self.root}/_sandbox/stats").json()
+    def stats(self) -> Dict[str, Any]:
+        stats: Dict[str, Any] = httpx.get(f"{self.root}/_sandbox/stats").json()
         return stats
 
     def stop(self) -> None:

@@ -67,7 +67,7 @@ def test_oauth2_client_credentials_and_profiles(sandbox) -> None:
         assert profile.name == "QOS_E"
         names = [p.name for p in client.list_qos_profiles(status="ACTIVE")]
         assert "QOS_E" in names
-        assert box.stats()["token_requests"] == 1
+        assert box.stats()["tokenRequests"] == 1
         # A create needs another scope than a read of profiles: one more token.
         client.create_session(session_body())
         client.create_session(
@@ -78,7 +78,7 @@ def test_oauth2_client_credentials_and_profiles(sandbox) -> None:
                 application_server=qod.ApplicationServer(ipv4_address="198.51.100.7"),
             )
         )
-    assert box.stats()["token_requests"] == 2
+    assert box.stats()["tokenRequests"] == 2
 
 
 def test_a_wrong_client_secret_is_an_error_naming_the_token_request(sandbox) -> None:
@@ -88,7 +88,7 @@ def test_a_wrong_client_secret_is_an_error_naming_the_token_request(sandbox) -> 
         with pytest.raises(qod.Error) as raised:
             client.get_qos_profile("QOS_E")
     assert raised.value.correlator
-    assert box.stats()["sessions_created"] == 0
+    assert box.stats()["sessionsCreated"] == 0
 
 
 def test_tmobile_taap_signs_every_call_in_rust(sandbox, rsa_key) -> None:
@@ -107,8 +107,8 @@ def test_tmobile_taap_signs_every_call_in_rust(sandbox, rsa_key) -> None:
         assert client.get_session(info.session_id).qos_status == "AVAILABLE"
         client.delete_session(info.session_id)
     stats = box.stats()
-    assert stats["token_requests"] == 1
-    assert stats["sessions_created"] == 1
+    assert stats["tokenRequests"] == 1
+    assert stats["sessionsCreated"] == 1
 
 
 def test_quality_on_demand_provisioning(sandbox) -> None:
@@ -245,7 +245,7 @@ def test_threads_share_one_token(sandbox) -> None:
 
         with ThreadPoolExecutor(8) as pool:
             assert list(pool.map(read, range(8))) == ["QOS_E"] * 8
-    assert box.stats()["token_requests"] == 1
+    assert box.stats()["tokenRequests"] == 1
 
 
 def test_a_burst_of_64_tasks_makes_one_token_request_and_never_blocks_the_loop(sandbox) -> None:
@@ -274,7 +274,7 @@ def test_a_burst_of_64_tasks_makes_one_token_request_and_never_blocks_the_loop(s
         return longest
 
     longest_gap = asyncio.run(burst())
-    assert box.stats()["token_requests"] == 1
+    assert box.stats()["tokenRequests"] == 1
     # A blocked loop would stall the ticker for a whole token fetch or more.
     assert longest_gap < 0.5, longest_gap
 

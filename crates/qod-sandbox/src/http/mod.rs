@@ -8,4 +8,3 @@ pub(crate) mod faults;
 pub(crate) mod pipeline;
 pub(crate) mod routes;
 pub(crate) mod server;
-pub(crate) mod stats_route;

@@ -21,7 +21,6 @@ use crate::http::control::{self, ControlRoute};
 use crate::http::faults::{Fault, draw};
 use crate::http::routes::{Route, route};
 use crate::http::server::Server;
-use crate::http::stats_route;
 use crate::reply::{Reply, code};
 use crate::rules;
 use crate::stats::bump;
@@ -96,9 +95,6 @@ impl Server {
             });
         }
         let now = self.api.now();
-        if let Some(stats) = stats_route::answer(parts, &self.api.counters) {
-            return Ok(stats);
-        }
         let operation = find(parts)?;
         let Some(scope) = operation.scope() else {
             return Ok(self.token_endpoint(operation, parts, &body, now));
