@@ -36,6 +36,16 @@ class Sandbox:
         self.v0 = f"{self.root}/qod/v0"
         self.v1 = f"{self.root}/quality-on-demand/v1"
 
+    def discovery_url(self) -> str:
+        """The OpenID discovery URL an ``--auth openid`` sandbox prints after the API URLs."""
+        assert self.process.stdout is not None
+        while True:
+            line = self.process.stdout.readline().strip()
+            if not line:
+                raise RuntimeError("qod sandbox printed no OpenID discovery URL")
+            if line.endswith("/.well-known/openid-configuration"):
+                return line
+
     def stats(self) -> Dict[str, Any]:
         stats: Dict[str, Any] = httpx.get(f"{self.root}/_sandbox/stats").json()
         return stats

@@ -87,4 +87,107 @@ class ApiKey:
         return ("api_key", self.header, self.key)
 
 
-Auth = Union[Bearer, ClientCredentials, TMobile, ApiKey]
+@dataclass(frozen=True)
+class Ciba:
+    """CAMARA CIBA (OpenID Connect backchannel authentication) for the user ``login_hint`` names.
+
+    ``login_hint`` is ``tel:+<E.164>``, ``ipport:<address>[:<port>]`` or
+    ``operatortoken:<token>``; the user's token names the device, so calls
+    may leave ``device`` out. The client authenticates with
+    ``private_key_pem`` (``private_key_jwt``: a PKCS#8 PEM RSA or P-256 key,
+    ``key_id`` its ``kid``) or ``client_secret`` (``client_secret_basic``).
+    The authorization server is discovered from ``discovery_url`` (an
+    ``/.well-known/openid-configuration``), or given as ``token_url`` and
+    ``bc_authorize_url``. ``scope`` is sent as given; otherwise the scope is
+    ``openid``, ``purpose`` (default ``dpv:RequestedServiceProvision``) and
+    each call's API scopes. The backchannel request and the polling run in
+    the Rust call machine; a denial raises ``qod.Error``.
+    """
+
+    client_id: str
+    login_hint: str = field(repr=False)
+    private_key_pem: Optional[str] = field(default=None, repr=False)
+    client_secret: Optional[str] = field(default=None, repr=False)
+    key_id: Optional[str] = None
+    token_url: Optional[str] = None
+    bc_authorize_url: Optional[str] = None
+    discovery_url: Optional[str] = None
+    scope: Optional[str] = None
+    purpose: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        """Check the types."""
+        _text("client_id", self.client_id)
+        _text("login_hint", self.login_hint)
+        for name in (
+            "private_key_pem",
+            "client_secret",
+            "key_id",
+            "token_url",
+            "bc_authorize_url",
+            "discovery_url",
+            "scope",
+            "purpose",
+        ):
+            _text(name, getattr(self, name), optional=True)
+
+    def _native(self) -> Tuple[object, ...]:
+        return (
+            "ciba",
+            self.client_id,
+            self.login_hint,
+            self.private_key_pem,
+            self.client_secret,
+            self.key_id,
+            self.token_url,
+            self.bc_authorize_url,
+            self.discovery_url,
+            self.scope,
+            self.purpose,
+        )
+
+
+@dataclass(frozen=True)
+class JwtBearer:
+    """The CAMARA JWT Bearer grant (RFC 7523) for the user ``subject`` names.
+
+    ``subject`` is ``tel:+<E.164>`` or ``operatortoken:<token>``. The
+    assertion, and the client's ``private_key_jwt`` authentication, are
+    signed with ``private_key_pem`` (a PKCS#8 PEM RSA or P-256 key,
+    ``key_id`` its ``kid``): the grant has no secret form. The token URL is
+    ``token_url`` or discovered from ``discovery_url``; ``scope`` and
+    ``purpose`` as for :class:`Ciba`.
+    """
+
+    client_id: str
+    subject: str = field(repr=False)
+    private_key_pem: str = field(repr=False)
+    key_id: Optional[str] = None
+    token_url: Optional[str] = None
+    discovery_url: Optional[str] = None
+    scope: Optional[str] = None
+    purpose: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        """Check the types."""
+        _text("client_id", self.client_id)
+        _text("subject", self.subject)
+        _text("private_key_pem", self.private_key_pem)
+        for name in ("key_id", "token_url", "discovery_url", "scope", "purpose"):
+            _text(name, getattr(self, name), optional=True)
+
+    def _native(self) -> Tuple[object, ...]:
+        return (
+            "jwt_bearer",
+            self.client_id,
+            self.subject,
+            self.private_key_pem,
+            self.key_id,
+            self.token_url,
+            self.discovery_url,
+            self.scope,
+            self.purpose,
+        )
+
+
+Auth = Union[Bearer, ClientCredentials, TMobile, ApiKey, Ciba, JwtBearer]

@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypeVar, ca
 import httpx
 
 from . import _native
-from ._auth import ApiKey, Auth, Bearer, ClientCredentials, TMobile
+from ._auth import ApiKey, Auth, Bearer, Ciba, ClientCredentials, JwtBearer, TMobile
 from ._errors import Error, InvalidInput, NativeError, from_native
 from ._models import (
     AssignmentInfo,
@@ -57,9 +57,12 @@ def _raise_invalid(error: Exception) -> Error:
 
 def _core(base_url: object, auth: Optional[Auth]) -> _native.Core:
     _text("base_url", base_url)
-    if auth is not None and not isinstance(auth, (Bearer, ClientCredentials, TMobile, ApiKey)):
+    if auth is not None and not isinstance(
+        auth, (Bearer, ClientCredentials, TMobile, ApiKey, Ciba, JwtBearer)
+    ):
         raise TypeError(
-            "auth must be qod.Bearer, qod.ClientCredentials, qod.TMobile, qod.ApiKey or None"
+            "auth must be qod.Bearer, qod.ClientCredentials, qod.TMobile, qod.ApiKey, "
+            "qod.Ciba, qod.JwtBearer or None"
         )
     try:
         return _native.Core(cast(str, base_url), None if auth is None else auth._native())
