@@ -5,7 +5,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::SystemTime;
 
-use http::{HeaderName, HeaderValue, Response};
+use http::{HeaderName, HeaderValue, Response, StatusCode};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
@@ -197,4 +197,22 @@ impl Job {
         };
         self.hand_over(Err(TransportError::new(delivery, message)))
     }
+
+    /// Hands over an answer whose body ran past [`BODY_LIMIT`] bytes:
+    /// `body` is what was read, up to the limit. A fatal failure, as in the
+    /// Rust transports, which keeps the status and what arrived: after a
+    /// create it may name the session made.
+    fn cut_short(&mut self, status: u16, body: &[u8]) -> PyResult<()> {
+        let message = format!("the response body is larger than the {BODY_LIMIT}-byte limit");
+        let mut failure = TransportError::new(Delivery::Fatal, message);
+        if let Ok(status) = StatusCode::from_u16(status) {
+            let kept = &body[..body.len().min(BODY_LIMIT)];
+            failure = failure.with_partial_response(status, kept.to_vec());
+        }
+        self.hand_over(Err(failure))
+    }
 }
+
+/// The most bytes of a response body the Python side reads, as the Rust
+/// transports do by default.
+pub const BODY_LIMIT: usize = qod_core::transport::DEFAULT_BODY_LIMIT;

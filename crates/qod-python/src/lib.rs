@@ -37,6 +37,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<errors::NativeInvalidInput>(),
     )?;
     module.add_function(wrap_pyfunction!(notification::verify_notification, module)?)?;
+    module.add("BODY_LIMIT", job::BODY_LIMIT)?;
     module.add("STEP_SEND", job::STEP_SEND)?;
     module.add("STEP_SLEEP", job::STEP_SLEEP)?;
     module.add("STEP_WAIT", job::STEP_WAIT)?;

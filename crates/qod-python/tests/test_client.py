@@ -230,6 +230,17 @@ def test_a_created_session_is_named_when_its_answer_cannot_be_read(scripted) -> 
     assert raised.value.correlator
 
 
+def test_a_body_past_the_limit_is_refused_and_still_names_the_session(scripted) -> None:
+    padded = {"sessionId": SESSION_ID, "qosProfile": "QOS_E", "padding": "x" * (2 << 20)}
+    server = scripted([(201, {}, padded)])
+    with qod.Client(f"{server.url}/quality-on-demand/v1") as client:
+        with pytest.raises(qod.Error) as raised:
+            client.create_session(session_body())
+    assert "could not be read whole" in str(raised.value)
+    assert raised.value.created_session_id == SESSION_ID
+    assert len(server.requests) == 1, "a create is never replayed"
+
+
 # Sharing the token: threads and tasks.
 
 

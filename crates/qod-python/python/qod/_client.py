@@ -145,6 +145,29 @@ def _filter(name: Optional[str], status: Optional[str], device: Optional[Device]
     return {"filter": wire}
 
 
+class _Limited:
+    """A response body read up to ``BODY_LIMIT`` bytes, as the Rust transports read."""
+
+    def __init__(self) -> None:
+        self.body = bytearray()
+        self.complete = True
+
+    def add(self, chunk: bytes) -> bool:
+        """Take ``chunk``; ``False`` once past the limit (stop reading)."""
+        self.body += chunk
+        if len(self.body) > _native.BODY_LIMIT:
+            self.complete = False
+            del self.body[_native.BODY_LIMIT :]
+        return self.complete
+
+    def hand_over(self, job: _native.Job, response: httpx.Response) -> None:
+        """Give the job the answer, or its cut-short failure."""
+        if self.complete:
+            job.receive(response.status_code, response.headers.raw, bytes(self.body))
+        else:
+            job.cut_short(response.status_code, bytes(self.body))
+
+
 class Client(_Calls):
     """A blocking QoD client over ``httpx.Client``; safe to share between threads.
 
@@ -193,17 +216,21 @@ class Client(_Calls):
             if kind == _native.STEP_SEND:
                 _, method, url, headers, body, left = step
                 try:
-                    response = http.request(
+                    with http.stream(
                         method,
                         url,
                         headers=headers,
                         content=body or None,
                         timeout=self._exchange_timeout(left),
-                    )
+                    ) as response:
+                        answer = _Limited()
+                        for chunk in response.iter_bytes():
+                            if not answer.add(chunk):
+                                break
                 except httpx.HTTPError as error:
                     job.fail(_delivery(error), str(error) or type(error).__name__)
                     continue
-                job.receive(response.status_code, response.headers.raw, response.content)
+                answer.hand_over(job, response)
             elif kind == _native.STEP_SLEEP:
                 time.sleep(step[1])
             elif kind == _native.STEP_WAIT:
@@ -338,17 +365,21 @@ class AsyncClient(_Calls):
             if kind == _native.STEP_SEND:
                 _, method, url, headers, body, left = step
                 try:
-                    response = await http.request(
+                    async with http.stream(
                         method,
                         url,
                         headers=headers,
                         content=body or None,
                         timeout=self._exchange_timeout(left),
-                    )
+                    ) as response:
+                        answer = _Limited()
+                        async for chunk in response.aiter_bytes():
+                            if not answer.add(chunk):
+                                break
                 except httpx.HTTPError as error:
                     job.fail(_delivery(error), str(error) or type(error).__name__)
                     continue
-                job.receive(response.status_code, response.headers.raw, response.content)
+                answer.hand_over(job, response)
             elif kind == _native.STEP_SLEEP:
                 await asyncio.sleep(step[1])
             elif kind == _native.STEP_WAIT:

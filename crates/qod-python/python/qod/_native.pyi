@@ -3,6 +3,7 @@
 import asyncio
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
+BODY_LIMIT: int
 STEP_SEND: int
 STEP_SLEEP: int
 STEP_WAIT: int
@@ -34,6 +35,8 @@ class Job:
         """Hand over the answer to the request out."""
     def fail(self, delivery: int, message: str) -> None:
         """Hand over a transport failure: 0 not sent, 1 maybe sent, 2 fatal."""
+    def cut_short(self, status: int, body: bytes) -> None:
+        """Hand over an answer whose body ran past ``BODY_LIMIT`` bytes."""
 
 class Core:
     """One client's core: endpoint, credentials and their token cache."""
