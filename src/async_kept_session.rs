@@ -6,10 +6,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use qod_core::keeper::{KeeperEvent, KeeperReport, KeeperSettings, SessionKeeper};
+use qod_core::keeper::{KeeperEvent, KeeperReport, KeeperSettings, SessionKeeper, check_input};
 use qod_core::models::{CreateSession, QosStatusChangedData, SessionInfo};
-use qod_core::operations::CreateSessionOp;
-use qod_core::{AsyncClient, AsyncTransport, Error, Machine, Operation, Step};
+use qod_core::{AsyncClient, AsyncTransport, Error, Machine, Step};
 
 #[derive(Default)]
 struct Control {
@@ -114,15 +113,7 @@ impl AsyncKeptSession {
         settings: KeeperSettings,
         on_event: impl FnMut(&KeeperEvent) + Send + 'static,
     ) -> Result<(Self, KeeperTask), Error> {
-        CreateSessionOp::new(request.clone()).to_request(client.endpoint(), None)?;
-        let now = client.clock().now();
-        SessionKeeper::new(
-            client.core(),
-            request.clone(),
-            settings.clone(),
-            now,
-            |_| {},
-        )?;
+        check_input(client.core(), &request, &settings)?;
         let shared = Arc::new(Shared::default());
         let for_task = Arc::clone(&shared);
         let task = async move {

@@ -5,10 +5,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use qod_core::keeper::{KeeperEvent, KeeperReport, KeeperSettings, SessionKeeper};
+use qod_core::keeper::{KeeperEvent, KeeperReport, KeeperSettings, SessionKeeper, check_input};
 use qod_core::models::{CreateSession, QosStatusChangedData, SessionInfo};
-use qod_core::operations::CreateSessionOp;
-use qod_core::{Clock, Error, Machine, Operation, Step, Transport};
+use qod_core::{Clock, Error, Machine, Step, Transport};
 
 use crate::StdClock;
 
@@ -93,15 +92,7 @@ impl KeptSession {
         settings: KeeperSettings,
         on_event: impl FnMut(&KeeperEvent) + Send + 'static,
     ) -> Result<Self, Error> {
-        CreateSessionOp::new(request.clone()).to_request(client.endpoint(), None)?;
-        let now = StdClock.now();
-        SessionKeeper::new(
-            client.core(),
-            request.clone(),
-            settings.clone(),
-            now,
-            |_| {},
-        )?;
+        check_input(client.core(), &request, &settings)?;
         let shared = Arc::new(Shared {
             control: Mutex::new(Control::default()),
             changed: Condvar::new(),

@@ -15,7 +15,9 @@ use crate::operations::{
     CreateSessionOp, DeleteSessionOp, ExtendSessionOp, GetQosProfileOp, GetSessionOp,
     RetrieveSessionsOp,
 };
-use crate::{Call, ClientCore, CreatedResource, Error, ErrorKind, Machine, Step, TransportError};
+use crate::{
+    Call, ClientCore, CreatedResource, Error, ErrorKind, Machine, Operation, Step, TransportError,
+};
 
 /// The longest time between readings of a REQUESTED session, when polling.
 const REQUESTED_READ: Duration = Duration::from_secs(1);
@@ -239,8 +241,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Invalid`] when `request` asks for a duration past a
-    /// [`MaxDuration::Given`] limit, or a cap of zero.
+    /// As [`check_input`].
     pub fn new(
         core: &'a ClientCore,
         request: CreateSession,
@@ -248,16 +249,11 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         now: SystemTime,
         on_event: F,
     ) -> Result<Self, Error> {
-        if settings.max_total() == Some(Duration::ZERO) {
-            return Err(ValidationError::new("max_total", "must be more than 0 seconds").into());
-        }
+        check_input(core, &request, &settings)?;
         let max_duration = match settings.max_duration() {
             MaxDuration::Given(max) => Some(max),
             _ => None,
         };
-        if let (Some(max), Some(duration)) = (max_duration, request.duration) {
-            check_duration(duration, max)?;
-        }
         let hold_until = settings.max_total().and_then(|cap| now.checked_add(cap));
         Ok(SessionKeeper {
             core,
@@ -398,10 +394,14 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         });
     }
 
+    /// A call of `operation` at `now`, with the keeper's call options.
+    fn call<O: Operation>(&self, operation: O, now: SystemTime) -> Call<'a, O> {
+        self.core
+            .start_owned(operation, self.settings.call_options(), now)
+    }
+
     /// What to do when no call is under way: start one, sleep, or end.
     fn decide(&mut self, now: SystemTime) -> Option<Step<KeeperReport>> {
-        let core = self.core;
-        let options = self.settings.call_options().clone();
         if self.wanted && self.hold_until.is_some_and(|until| now >= until) {
             self.wanted = false;
             self.ended = KeeperEnd::MaxTotalReached;
@@ -413,10 +413,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
                 .or_else(|| self.session.take().map(|(info, _)| info.session_id));
             return match id {
                 Some(id) => {
-                    self.sub = Some(Sub::Delete(
-                        core.start_owned(DeleteSessionOp::new(id), &options, now),
-                        id,
-                    ));
+                    self.sub = Some(Sub::Delete(self.call(DeleteSessionOp::new(id), now), id));
                     None
                 }
                 None => {
@@ -433,16 +430,12 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         if !self.swept {
             self.swept = true;
             let device = self.request.device.clone();
-            self.sub = Some(Sub::Sweep(core.start_owned(
-                RetrieveSessionsOp::new(device),
-                &options,
-                now,
-            )));
+            self.sub = Some(Sub::Sweep(self.call(RetrieveSessionsOp::new(device), now)));
             return None;
         }
         if let Some(id) = self.sweep_todo.pop() {
             self.sub = Some(Sub::SweepDelete(
-                core.start_owned(DeleteSessionOp::new(id), &options, now),
+                self.call(DeleteSessionOp::new(id), now),
                 id,
             ));
             return None;
@@ -450,18 +443,11 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         if !self.learned {
             self.learned = true;
             let name = self.request.qos_profile.clone();
-            self.sub = Some(Sub::Learn(core.start_owned(
-                GetQosProfileOp::new(name),
-                &options,
-                now,
-            )));
+            self.sub = Some(Sub::Learn(self.call(GetQosProfileOp::new(name), now)));
             return None;
         }
         if let Some(id) = self.remnant.take() {
-            self.sub = Some(Sub::Delete(
-                core.start_owned(DeleteSessionOp::new(id), &options, now),
-                id,
-            ));
+            self.sub = Some(Sub::Delete(self.call(DeleteSessionOp::new(id), now), id));
             return None;
         }
         let Some((info, _)) = &self.session else {
@@ -469,7 +455,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
                 return Some(self.sleep_until(self.create_after, now));
             }
             let op = CreateSessionOp::new(self.request.clone());
-            self.sub = Some(Sub::Create(Box::new(core.start_owned(op, &options, now))));
+            self.sub = Some(Sub::Create(Box::new(self.call(op, now))));
             return None;
         };
         let id = info.session_id;
@@ -495,11 +481,9 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             if needed_past_expiry && now >= due {
                 match self.extension(info, expires) {
                     Some(seconds) => {
-                        self.sub = Some(Sub::Extend(core.start_owned(
-                            ExtendSessionOp::new(id, seconds),
-                            &options,
-                            now,
-                        )));
+                        self.sub = Some(Sub::Extend(
+                            self.call(ExtendSessionOp::new(id, seconds), now),
+                        ));
                         return None;
                     }
                     None => {
@@ -517,11 +501,7 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
             }
         }
         if now >= self.next_read {
-            self.sub = Some(Sub::Read(core.start_owned(
-                GetSessionOp::new(id),
-                &options,
-                now,
-            )));
+            self.sub = Some(Sub::Read(self.call(GetSessionOp::new(id), now)));
             return None;
         }
         if let Some(until) = self.hold_until {
@@ -717,6 +697,30 @@ impl<'a, F: FnMut(&KeeperEvent)> SessionKeeper<'a, F> {
         }
         self.session = Some((info, now));
     }
+}
+
+/// Refuses, before anything is sent, what a [`SessionKeeper`] could never
+/// hold: a request the endpoint refuses, a duration past a
+/// [`MaxDuration::Given`] limit, or a cap of zero on the hold. A driver
+/// that starts the keeper elsewhere (a thread, a task) calls it first, to
+/// answer bad input at once.
+///
+/// # Errors
+///
+/// [`ErrorKind::Invalid`], naming the field.
+pub fn check_input(
+    core: &ClientCore,
+    request: &CreateSession,
+    settings: &KeeperSettings,
+) -> Result<(), Error> {
+    crate::validate::create_session(request, core.endpoint())?;
+    if settings.max_total() == Some(Duration::ZERO) {
+        return Err(ValidationError::new("max_total", "must be more than 0 seconds").into());
+    }
+    if let (MaxDuration::Given(max), Some(duration)) = (settings.max_duration(), request.duration) {
+        check_duration(duration, max)?;
+    }
+    Ok(())
 }
 
 fn check_duration(duration: u32, max: u32) -> Result<(), Error> {

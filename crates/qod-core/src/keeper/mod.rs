@@ -15,5 +15,5 @@ mod settings;
 mod tests;
 
 pub use event::{KeeperEnd, KeeperEvent, KeeperReport, OutageReason};
-pub use machine::SessionKeeper;
+pub use machine::{SessionKeeper, check_input};
 pub use settings::{KeeperSettings, MaxDuration, Sweep, Watch};

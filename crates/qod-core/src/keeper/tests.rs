@@ -453,6 +453,17 @@ fn a_duration_the_profile_forbids_is_refused_before_anything_is_sent() {
     ));
     let zero = settings().with_max_total(Duration::ZERO);
     assert!(SessionKeeper::new(&core, request(60), zero, at(0), |_| {}).is_err());
+    // A request the endpoint refuses (1.x needs the application server).
+    let mut unserved = request(60);
+    unserved.application_server = None;
+    let refused = SessionKeeper::new(&core, unserved, settings(), at(0), |_| {});
+    let error = refused
+        .err()
+        .unwrap_or_else(|| panic!("no application server"));
+    assert!(
+        error.nothing_sent() && error.to_string().contains("applicationServer"),
+        "{error}"
+    );
     // Learnt from the profile: only the profile is read.
     let mut network = Network::new(30);
     let mut keeper = SessionKeeper::new(&core, request(60), settings(), at(0), |_| {})
