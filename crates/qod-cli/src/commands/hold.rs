@@ -260,7 +260,8 @@ pub fn run_command(words: &[String], signals: &Receiver<i32>) -> Result<i32, Fai
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => {}
+            // No more signals can come: wait as the timeout would have, not in a hot loop.
+            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(TICK),
         }
     }
 }
